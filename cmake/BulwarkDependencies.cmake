@@ -1,0 +1,11 @@
+# Build-only dependencies; runtime ones are in bulwarkDeps.cmake.
+include(bulwarkDeps)
+find_package(CLI11 REQUIRED)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)
+if(BULWARK_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+  pkg_check_modules(ARGON2 REQUIRED IMPORTED_TARGET GLOBAL libargon2)
+endif()
+if(BULWARK_BUILD_BENCH AND NOT BULWARK_SANITIZE)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,134 @@
+# Build helpers: one way to declare a library, test, benchmark, fuzzer or
+# compile-fail test, so that every target gets the same flags.
+include_guard(GLOBAL)
+
+find_program(BULWARK_CCACHE ccache)
+if(BULWARK_CCACHE)
+  set(CMAKE_C_COMPILER_LAUNCHER ${BULWARK_CCACHE})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${BULWARK_CCACHE})
+endif()
+
+set(BULWARK_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
+get_filename_component(BULWARK_ROOT ${BULWARK_ROOT} ABSOLUTE)
+# Published test vectors live beside the repository (../shared/vectors).
+set(BULWARK_VECTORS_FILE ${BULWARK_ROOT}/../shared/vectors/rfc-vectors.json
+    CACHE FILEPATH "RFC test vectors (JSON)")
+
+# Sanitizers and fuzzing apply to everything, third-party sources included,
+# so that instrumentation is consistent across the binary.
+if(BULWARK_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(BULWARK_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                      -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Warning and hardening flags for bulwark's own code (not generated parsers).
+set(BULWARK_WARNINGS -Wall -Wextra -Wpedantic -Wconversion -Wshadow
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference)
+if(BULWARK_WERROR)
+  list(APPEND BULWARK_WARNINGS -Werror)
+endif()
+set(BULWARK_HARDENING -D_GLIBCXX_ASSERTIONS -fstack-protector-strong
+    -fcf-protection=full
+    # _FORTIFY_SOURCE needs optimization; glibc warns without it.
+    $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2>)
+set(BULWARK_LINK_HARDENING -Wl,-z,relro -Wl,-z,now -Wl,-z,noexecstack)
+
+function(bulwark_apply_flags target)
+  target_compile_options(${target} PRIVATE ${BULWARK_WARNINGS} ${BULWARK_HARDENING})
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "EXECUTABLE" OR type STREQUAL "SHARED_LIBRARY")
+    target_link_options(${target} PRIVATE ${BULWARK_LINK_HARDENING})
+  endif()
+endfunction()
+
+# bulwark_library(NAME core SOURCES a.cc DEPS PUBLIC x PRIVATE y)
+# Creates bulwark_<NAME>, alias bulwark::<NAME>, installed and exported.
+function(bulwark_library)
+  cmake_parse_arguments(L "" "NAME" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  set(target bulwark_${L_NAME})
+  add_library(${target} STATIC ${L_SOURCES})
+  add_library(bulwark::${L_NAME} ALIAS ${target})
+  set_target_properties(${target} PROPERTIES EXPORT_NAME ${L_NAME}
+                        OUTPUT_NAME bulwark_${L_NAME})
+  target_include_directories(${target} PUBLIC
+    $<BUILD_INTERFACE:${BULWARK_ROOT}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  target_link_libraries(${target} PUBLIC ${L_PUBLIC_DEPS} PRIVATE ${L_PRIVATE_DEPS})
+  bulwark_apply_flags(${target})
+  set_property(GLOBAL APPEND PROPERTY BULWARK_EXPORTED_TARGETS ${target})
+endfunction()
+
+# bulwark_test(NAME core_test SOURCES x_test.cc DEPS bulwark::core)
+function(bulwark_test)
+  cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
+  if(NOT BULWARK_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${T_NAME} ${T_SOURCES})
+  target_link_libraries(${T_NAME} PRIVATE ${T_DEPS} GTest::gmock GTest::gtest_main)
+  target_compile_definitions(${T_NAME} PRIVATE
+    BULWARK_VECTORS_FILE="${BULWARK_VECTORS_FILE}"
+    BULWARK_SOURCE_DIR="${BULWARK_ROOT}")
+  bulwark_apply_flags(${T_NAME})
+  add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 300)
+  endif()
+  set(labels unit ${T_LABELS})
+  set_tests_properties(${T_NAME} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${labels}")
+endfunction()
+
+# bulwark_bench(NAME crypto_bench SOURCES b.cc DEPS ...)
+function(bulwark_bench)
+  cmake_parse_arguments(B "" "NAME" "SOURCES;DEPS" ${ARGN})
+  if(NOT BULWARK_BUILD_BENCH OR BULWARK_SANITIZE)
+    return()
+  endif()
+  add_executable(${B_NAME} ${B_SOURCES})
+  target_link_libraries(${B_NAME} PRIVATE ${B_DEPS} benchmark::benchmark)
+  bulwark_apply_flags(${B_NAME})
+endfunction()
+
+# bulwark_fuzzer(NAME base64_fuzz SOURCES f.cc DEPS ...)
+# With BULWARK_FUZZ it is a libFuzzer binary; otherwise a replay program that
+# runs every file of fuzz/corpus/<NAME>/ once, registered as a test.
+function(bulwark_fuzzer)
+  cmake_parse_arguments(F "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${F_NAME} ${F_SOURCES})
+  target_link_libraries(${F_NAME} PRIVATE ${F_DEPS})
+  bulwark_apply_flags(${F_NAME})
+  if(BULWARK_FUZZ)
+    target_link_options(${F_NAME} PRIVATE -fsanitize=fuzzer)
+  else()
+    target_sources(${F_NAME} PRIVATE ${BULWARK_ROOT}/fuzz/replay_main.cc)
+    if(BULWARK_BUILD_TESTS)
+      set(corpus ${BULWARK_ROOT}/fuzz/corpus/${F_NAME})
+      add_test(NAME ${F_NAME}_replay COMMAND ${F_NAME} ${corpus})
+      set_tests_properties(${F_NAME}_replay PROPERTIES LABELS "fuzz-replay" TIMEOUT 120)
+    endif()
+  endif()
+endfunction()
+
+# bulwark_compile_fail(NAME secret SOURCE tests/compile_fail/secret.cc)
+# The source holds cases `#if BULWARK_CF_CASE == N` each followed by a line
+# `// expect: <regex>`. Case 0 is the control and must compile; every other
+# case must fail to compile with a diagnostic matching its regex.
+function(bulwark_compile_fail)
+  cmake_parse_arguments(C "" "NAME;SOURCE" "" ${ARGN})
+  if(NOT BULWARK_BUILD_TESTS)
+    return()
+  endif()
+  add_test(NAME compile_fail_${C_NAME}
+    COMMAND ${CMAKE_COMMAND}
+      -DCXX=${CMAKE_CXX_COMPILER}
+      -DSOURCE=${C_SOURCE}
+      -DINCLUDE_DIR=${BULWARK_ROOT}/include
+      -P ${BULWARK_ROOT}/cmake/RunCompileFail.cmake)
+  set_tests_properties(compile_fail_${C_NAME} PROPERTIES LABELS "compile-fail" TIMEOUT 300)
+endfunction()
