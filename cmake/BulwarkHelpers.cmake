@@ -29,7 +29,10 @@ endif()
 
 # Warning and hardening flags for bulwark's own code (not generated parsers).
 set(BULWARK_WARNINGS -Wall -Wextra -Wpedantic -Wconversion -Wshadow
-    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference)
+    -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Wnull-dereference
+    # Options structs have default member initializers and are meant to be
+    # filled with designated initializers naming only what changes.
+    -Wno-missing-field-initializers)
 if(BULWARK_WERROR)
   list(APPEND BULWARK_WARNINGS -Werror)
 endif()
