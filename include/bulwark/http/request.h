@@ -1,0 +1,199 @@
+#pragma once
+// Request: the project-owned view of one HTTP request, as handlers and
+// middleware see it. The server fills it from the wire after its own strict
+// checks (request line, header syntax, limits); handlers never see Beast or
+// Asio types, so a handler file compiles in about a second.
+//
+// Everything in a Request came from the network: header values, the target,
+// the query and the body are attacker-controlled. The body and query values
+// are handed out as Untrusted<T>, so they must pass validation before code
+// that takes Valid<T> can use them. Path parameters are typed by the route
+// template (see router.h) and were checked when the route matched.
+//
+// Thread-safety: a Request belongs to one request; it is not shared between
+// threads. Ownership: the Request owns all its strings.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "bulwark/core/result.h"
+#include "bulwark/core/untrusted.h"
+
+namespace bulwark::auth {
+// Defined by the auth module. The http module only carries it.
+class Principal;
+}  // namespace bulwark::auth
+
+namespace bulwark::http {
+
+struct Route;
+
+// The methods bulwark serves. Anything else (TRACE, CONNECT, WebDAV, custom
+// tokens) is refused by the server with 501 before any handler runs.
+enum class Method : std::uint8_t { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions };
+inline constexpr std::size_t kMethodCount = 7;
+
+std::string_view MethodName(Method method) noexcept;  // "GET", ...
+// Exact, case-sensitive (RFC 9110: methods are case-sensitive).
+std::optional<Method> ParseMethod(std::string_view name) noexcept;
+// GET, HEAD, OPTIONS (RFC 9110 9.2.1). Unsafe methods need CSRF checks.
+bool IsSafeMethod(Method method) noexcept;
+
+// True if `c` may appear in a field name (an RFC 9110 token character).
+bool IsTokenChar(char c) noexcept;
+bool IsToken(std::string_view text) noexcept;
+// A field value with no CR, LF, NUL or other control character except HTAB.
+bool IsValidFieldValue(std::string_view value) noexcept;
+
+// Case-insensitive ASCII comparison, for header names and tokens.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept;
+
+// An ordered list of header fields. Lookup is case-insensitive; order and
+// repetition are kept as received.
+class Headers {
+ public:
+  struct Field {
+    std::string name;
+    std::string value;
+  };
+
+  // The value of the only field called `name`; nullopt if it is absent.
+  // If it occurs several times, the first is returned: callers for which
+  // repetition matters use Count() or All().
+  std::optional<std::string_view> Get(std::string_view name) const noexcept;
+  std::vector<std::string_view> All(std::string_view name) const;
+  std::size_t Count(std::string_view name) const noexcept;
+  bool Has(std::string_view name) const noexcept { return Count(name) > 0; }
+
+  // Replaces all fields called `name` with one field. The server refuses to
+  // send a response whose fields are not tokens/valid values (it sends a 500
+  // instead), so a CRLF that reaches a header can never split the response.
+  void Set(std::string_view name, std::string_view value);
+  void Add(std::string_view name, std::string_view value);
+  void Remove(std::string_view name) noexcept;
+  void Clear() noexcept { fields_.clear(); }
+
+  const std::vector<Field>& fields() const noexcept { return fields_; }
+  std::size_t size() const noexcept { return fields_.size(); }
+
+ private:
+  std::vector<Field> fields_;
+};
+
+// A path parameter after its route template checked it. `{id:int}` yields an
+// integer, `{name}`, `{slug:slug}` and `{id:uuid}` yield text (decoded).
+struct PathParam {
+  enum class Kind : std::uint8_t { kString, kInt, kSlug, kUuid };
+  std::string name;
+  Kind kind = Kind::kString;
+  std::string text;
+  std::int64_t number = 0;
+};
+
+// What middleware learns about one request. Fields are filled in order by the
+// server and the middleware chain; each says who sets it.
+struct RequestContext {
+  // Set by the RequestId middleware: 128-bit random, base64url. Echoed in the
+  // X-Request-Id response header and in every problem body and log line.
+  std::string request_id;
+  // The TCP peer (set by the server) and the client after trusted-proxy
+  // resolution (set by the ProxyHeaders middleware; equals peer_ip otherwise).
+  std::string peer_ip;
+  std::uint16_t peer_port = 0;
+  std::string client_ip;
+  // True when the request arrived over TLS, or over a trusted proxy that said
+  // https. HSTS and the __Host- cookie defaults rely on it.
+  bool secure = false;
+  // The route that matched (owned by the Router, which outlives requests);
+  // null for 404/405/automatic OPTIONS. Set by App before the chain runs,
+  // so middleware can apply per-route options.
+  const Route* route = nullptr;
+  // Set by the SecurityHeaders middleware: a fresh 128-bit nonce for this
+  // response, for <script nonce="..."> in templates. Empty if CSP is off.
+  std::string csp_nonce;
+  // Set by the Csrf middleware on requests that carry a session: a token
+  // masked freshly for this response, to embed in forms or send back in the
+  // X-CSRF-Token header.
+  std::string csrf_token;
+  // The authenticated principal, set by the auth middleware; null when the
+  // request is anonymous. Responses to requests with a principal are never
+  // cached (Cache-Control: no-store).
+  std::shared_ptr<const auth::Principal> principal;
+  // When the request started and by when its handler should be done
+  // (ServerLimits::handler_timeout). Long handlers should check it.
+  std::chrono::steady_clock::time_point start{};
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+};
+
+class Request {
+ public:
+  // A request for tests and in-memory use. `target` must be origin-form
+  // ("/path?query"); errors: kInvalidArgument.
+  static Result<Request> Create(Method method, std::string_view target);
+
+  Method method() const noexcept { return method_; }
+  // The raw request target as received ("/a/b?x=1").
+  const std::string& target() const noexcept { return target_; }
+  // The path part of the target, still percent-encoded.
+  std::string_view path() const noexcept;
+  // The raw query (without '?'); empty if none.
+  std::string_view query() const noexcept;
+  // The first query parameter called `name`, percent-decoded ('+' is a
+  // space). nullopt if absent or malformed (bad escape, invalid UTF-8).
+  std::optional<Untrusted<std::string>> QueryParam(std::string_view name) const;
+
+  const Headers& headers() const noexcept { return headers_; }
+  Headers& mutable_headers() noexcept { return headers_; }
+  std::optional<std::string_view> Header(std::string_view name) const noexcept {
+    return headers_.Get(name);
+  }
+
+  // The body, bounded by the server's and the route's body limit.
+  Untrusted<std::string_view> Body() const noexcept { return Untrusted<std::string_view>(body_); }
+  std::size_t body_size() const noexcept { return body_.size(); }
+  void SetBody(std::string body) { body_ = std::move(body); }
+
+  // HTTP/1.0 or 1.1 (minor version 0 or 1).
+  int version_minor() const noexcept { return version_minor_; }
+  void set_version_minor(int minor) noexcept { version_minor_ = minor; }
+
+  RequestContext& context() noexcept { return context_; }
+  const RequestContext& context() const noexcept { return context_; }
+
+  // Typed path parameters (see router.h). REQUIRES: the matched route
+  // declares `name` with a matching type: Int() for {name:int}, Text() for
+  // the others. Asking for an undeclared parameter is a bug and aborts.
+  std::int64_t PathInt(std::string_view name) const;
+  std::string_view PathText(std::string_view name) const;
+  const std::vector<PathParam>& path_params() const noexcept { return params_; }
+  void set_path_params(std::vector<PathParam> params) { params_ = std::move(params); }
+
+ private:
+  Request(Method method, std::string target) : method_(method), target_(std::move(target)) {}
+
+  Method method_ = Method::kGet;
+  std::string target_;
+  int version_minor_ = 1;
+  Headers headers_;
+  std::string body_;
+  std::vector<PathParam> params_;
+  RequestContext context_;
+};
+
+// Checks that `target` is an origin-form request target: starts with '/',
+// only visible ASCII, no '#', no space. The server applies this to every
+// request; Request::Create too.
+bool IsValidOriginForm(std::string_view target) noexcept;
+
+// Percent-decodes `text` strictly: every '%' is followed by two hex digits,
+// the result is valid UTF-8 and has no NUL. `plus_is_space` for query strings.
+Result<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+
+}  // namespace bulwark::http

@@ -1,0 +1,39 @@
+#pragma once
+// Internal: turning one parsed request into response bytes, shared by the
+// socket server and the in-memory path so both behave identically.
+
+#include <atomic>
+#include <string>
+#include <string_view>
+
+#include "bulwark/http/app.h"
+#include "bulwark/http/server.h"
+#include "http1.h"
+
+namespace bulwark::http::internal {
+
+struct PeerInfo {
+  std::string ip;
+  std::uint16_t port = 0;
+  bool tls = false;
+};
+
+// Runs `request` through `app` and serializes the answer. `allow_keep_alive`
+// is false when the connection must close after this response (per-connection
+// request cap); `stopping` (may be null) is read after the handler, so a
+// request in flight when shutdown begins is answered with Connection: close.
+// Sets `keep_alive`.
+std::string ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
+                         Request request, bool request_keep_alive, bool allow_keep_alive,
+                         const std::atomic<bool>* stopping, bool& keep_alive);
+
+// The bytes of a rejection (the request never reached the App).
+std::string RejectRequest(int status);
+
+// A fresh request id: 128 random bits, base64url.
+std::string NewRequestId();
+
+// Maps "::ffff:1.2.3.4" to "1.2.3.4"; other addresses unchanged.
+std::string NormalizeIp(std::string ip);
+
+}  // namespace bulwark::http::internal

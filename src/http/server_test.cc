@@ -1,0 +1,179 @@
+// The server over loopback: keep-alive, timeouts (slowloris), connection
+// cap, graceful shutdown. Timeouts are configured short so this stays fast.
+#include "bulwark/http/server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "test_client.h"
+
+namespace bulwark::http {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::TestConn;
+
+Router MakeRouter(std::atomic<int>* slow_started = nullptr) {
+  Router r;
+  r.Get("/hello", [](Request&) { return Response::Json(200, R"({"ok":true})"); });
+  r.Get("/slow", [slow_started](Request&) {
+    if (slow_started) slow_started->store(1);
+    std::this_thread::sleep_for(300ms);
+    return Response::Text(200, "slow done");
+  });
+  r.Get("/overrun", [](Request&) {
+    std::this_thread::sleep_for(150ms);
+    return Response::Text(200, "late");
+  });
+  r.Post("/upload", [](Request& req) { return Response::Text(200, std::to_string(req.body_size())); },
+         RouteOptions{.consumes = {"application/octet-stream"}});
+  return r;
+}
+
+struct Running {
+  explicit Running(ServerOptions options, std::atomic<int>* slow_started = nullptr)
+      : app(MakeRouter(slow_started), Chain()) {
+    options.port = 0;
+    auto created = Server::Create(std::move(options), app);
+    EXPECT_TRUE(created.ok());
+    server = std::move(created).value();
+    thread = std::thread([this] { server->Run(); });
+  }
+  ~Running() {
+    server->Stop();
+    thread.join();
+  }
+  App app;
+  std::unique_ptr<Server> server;
+  std::thread thread;
+};
+
+ServerOptions ShortTimeouts() {
+  ServerOptions o;
+  o.threads = 2;
+  o.limits.header_timeout = 300ms;
+  o.limits.body_timeout = 300ms;
+  o.limits.idle_timeout = 400ms;
+  o.limits.shutdown_timeout = 2000ms;
+  return o;
+}
+
+TEST(Server, ServesKeepAliveRequests) {
+  Running s(ShortTimeouts());
+  TestConn c(s.server->port());
+  ASSERT_TRUE(c.ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(c.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string res = c.ReadResponse();
+    EXPECT_NE(res.find("HTTP/1.1 200 OK"), std::string::npos) << res;
+    EXPECT_NE(res.find("{\"ok\":true}"), std::string::npos);
+  }
+}
+
+TEST(Server, IdleKeepAliveConnectionClosedAfterTimeout) {
+  Running s(ShortTimeouts());
+  TestConn c(s.server->port());
+  ASSERT_TRUE(c.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_FALSE(c.ReadResponse().empty());
+  EXPECT_TRUE(c.WaitClosed(2000ms));
+}
+
+TEST(Server, SlowlorisHeadersCutOffOthersStillServed) {
+  Running s(ShortTimeouts());
+  TestConn slow(s.server->port());
+  ASSERT_TRUE(slow.Send("GET /hello HTTP/1.1\r\n"));
+  auto start = std::chrono::steady_clock::now();
+  // Trickle a header byte every 50 ms: each read is quick, the whole head is not.
+  bool closed = false;
+  for (int i = 0; i < 40 && !closed; ++i) {
+    if (!slow.Send("X")) closed = true;
+    std::this_thread::sleep_for(50ms);
+    TestConn other(s.server->port());
+    ASSERT_TRUE(other.Send("GET /hello HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    EXPECT_NE(other.ReadResponse().find("200 OK"), std::string::npos);
+    if (slow.WaitClosed(1ms)) closed = true;
+  }
+  EXPECT_TRUE(closed || slow.WaitClosed(1000ms));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1500ms);
+}
+
+TEST(Server, SlowBodyCutOff) {
+  Running s(ShortTimeouts());
+  TestConn slow(s.server->port());
+  ASSERT_TRUE(slow.Send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+                        "Content-Length: 1000\r\n\r\n"));
+  for (int i = 0; i < 20; ++i) {
+    if (!slow.Send("a")) break;
+    std::this_thread::sleep_for(50ms);
+    if (slow.WaitClosed(1ms)) break;
+  }
+  EXPECT_TRUE(slow.WaitClosed(1000ms));
+}
+
+TEST(Server, SilentConnectionClosed) {
+  Running s(ShortTimeouts());
+  TestConn c(s.server->port());
+  EXPECT_TRUE(c.WaitClosed(1500ms));
+}
+
+TEST(Server, ConnectionCap) {
+  ServerOptions o = ShortTimeouts();
+  o.threads = 1;
+  o.limits.max_connections = 2;
+  o.limits.header_timeout = 2000ms;
+  Running s(std::move(o));
+  TestConn a(s.server->port()), b(s.server->port());
+  ASSERT_TRUE(a.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_FALSE(a.ReadResponse().empty());
+  ASSERT_TRUE(b.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_FALSE(b.ReadResponse().empty());
+  TestConn third(s.server->port());
+  EXPECT_TRUE(third.WaitClosed(1000ms));
+  EXPECT_EQ(s.server->connection_count(), 2u);
+}
+
+TEST(Server, HandlerOverrunAnswered503) {
+  ServerOptions o = ShortTimeouts();
+  o.limits.handler_timeout = 50ms;
+  Running s(std::move(o));
+  TestConn c(s.server->port());
+  ASSERT_TRUE(c.Send("GET /overrun HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::string res = c.ReadResponse();
+  EXPECT_NE(res.find("HTTP/1.1 503"), std::string::npos) << res;
+  EXPECT_EQ(res.find("late"), std::string::npos);
+}
+
+TEST(Server, GracefulShutdownDrainsInFlight) {
+  std::atomic<int> started{0};
+  auto running = std::make_unique<Running>(ShortTimeouts(), &started);
+  TestConn busy(running->server->port());
+  TestConn idle(running->server->port());
+  ASSERT_TRUE(idle.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_FALSE(idle.ReadResponse().empty());
+  ASSERT_TRUE(busy.Send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n"));
+  while (started.load() == 0) std::this_thread::sleep_for(5ms);
+  running->server->Stop();
+  std::string res = busy.ReadResponse();
+  EXPECT_NE(res.find("slow done"), std::string::npos) << res;
+  EXPECT_NE(res.find("Connection: close"), std::string::npos);
+  EXPECT_TRUE(idle.WaitClosed(1000ms));
+  running.reset();  // Run() returned: joined
+  TestConn late(0);
+  SUCCEED();
+}
+
+TEST(Server, RejectsBadOptions) {
+  Router r;
+  App app(std::move(r), Chain());
+  ServerOptions o;
+  o.threads = 0;
+  EXPECT_FALSE(Server::Create(o, app).ok());
+  ServerOptions bad_addr;
+  bad_addr.address = "not-an-ip";
+  EXPECT_FALSE(Server::Create(bad_addr, app).ok());
+}
+
+}  // namespace
+}  // namespace bulwark::http

@@ -1,0 +1,23 @@
+#pragma once
+// Internal helpers shared by the http sources.
+
+#include <string>
+#include <string_view>
+
+namespace bulwark::http::internal {
+
+// Appends `text` as the inside of a JSON string: quotes, backslashes and
+// every control character escaped; bytes that are not valid UTF-8 become
+// U+FFFD, so the output is always valid JSON and one line.
+void AppendJsonEscaped(std::string& out, std::string_view text);
+
+bool IsValidUtf8(std::string_view text) noexcept;
+
+// Lower-cases ASCII.
+std::string ToLowerAscii(std::string_view text);
+
+// The media type of a Content-Type/Accept item without parameters, trimmed
+// and lower-cased ("application/json; charset=utf-8" -> "application/json").
+std::string MediaType(std::string_view value);
+
+}  // namespace bulwark::http::internal
