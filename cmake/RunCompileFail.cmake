@@ -4,7 +4,8 @@ string(REGEX MATCHALL "#if BULWARK_CF_CASE == [0-9]+\n// expect: [^\n]*" blocks 
 if(NOT blocks)
   message(FATAL_ERROR "${SOURCE}: no compile-fail cases found")
 endif()
-set(flags -std=c++20 -fsyntax-only -I${INCLUDE_DIR})
+# -Werror: [[nodiscard]] violations are warnings by default.
+set(flags -std=c++20 -fsyntax-only -Wall -Werror -I${INCLUDE_DIR})
 
 # The control case must compile, so that a failure below is the misuse and
 # not a broken header.

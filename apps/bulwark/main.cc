@@ -36,6 +36,16 @@ int main(int argc, char** argv) {
             [](const RegisteredCommand& a, const RegisteredCommand& b) { return a.name < b.name; });
   for (const RegisteredCommand& command : commands) command.setup(app);
 
+  // Name an unknown command plainly (CLI11 would only say one is required).
+  if (argc > 1 && argv[1][0] != '-') {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->check_name(argv[1]);
+    if (!known) {
+      PrintError(std::string("unknown command '") + argv[1] + "'");
+      std::fprintf(stderr, "Run 'bulwark --help' for the list of commands.\n");
+      return kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const Exit& exit) {
