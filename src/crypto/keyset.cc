@@ -1,8 +1,11 @@
 #include "bulwark/crypto/keyset.h"
 
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 #include <sodium.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "bulwark/core/encoding.h"
 #include "bulwark/crypto/random.h"
@@ -16,17 +19,78 @@ constexpr std::uint8_t kMagic[4] = {'B', 'K', 'S', '1'};
 constexpr std::size_t kMaxKeys = 1024;
 constexpr std::size_t kFingerprintSize = 8;
 
+// Fixed material size of a type; 0 for PKCS#8 types (checked by parsing).
 std::size_t MaterialSize(KeyType type) noexcept {
   switch (type) {
     case KeyType::kAeadXChaCha20Poly1305: return 32;
     case KeyType::kHmacSha256: return 32;
     case KeyType::kHmacSha512: return 64;
     case KeyType::kEd25519: return 32;
+    case KeyType::kEcdsaP256:
+    case KeyType::kRsaPkcs1Sha256:
+    case KeyType::kRsaPssSha256: return 0;
   }
   return 0;
 }
 
-bool KnownType(std::uint8_t value) noexcept { return value >= 1 && value <= 4; }
+bool KnownType(std::uint8_t value) noexcept { return value >= 1 && value <= 7; }
+
+bool IsPkcs8Type(KeyType type) noexcept {
+  return type == KeyType::kEcdsaP256 || type == KeyType::kRsaPkcs1Sha256 ||
+         type == KeyType::kRsaPssSha256;
+}
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* key) const noexcept { EVP_PKEY_free(key); }
+};
+struct P8Free {
+  void operator()(PKCS8_PRIV_KEY_INFO* info) const noexcept { PKCS8_PRIV_KEY_INFO_free(info); }
+};
+
+// True when `der` is exactly one PKCS#8 private key of the kind `type` needs:
+// a P-256 EC key, or an RSA key of 2048-4096 bits.
+bool Pkcs8Matches(KeyType type, ByteView der) noexcept {
+  if (der.empty() || der.size() > 8192) return false;
+  const unsigned char* p = der.data();
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Free> info(
+      d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
+  if (!info || p != der.data() + der.size()) return false;
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(EVP_PKCS82PKEY(info.get()));
+  if (!key) return false;
+  if (type == KeyType::kEcdsaP256) {
+    char group[32] = {0};
+    std::size_t group_len = 0;
+    return EVP_PKEY_is_a(key.get(), "EC") == 1 &&
+           EVP_PKEY_get_group_name(key.get(), group, sizeof(group), &group_len) == 1 &&
+           std::string_view(group, group_len) == "prime256v1";
+  }
+  const int bits = EVP_PKEY_get_bits(key.get());
+  return EVP_PKEY_is_a(key.get(), "RSA") == 1 && bits >= 2048 && bits <= 4096;
+}
+
+bool MaterialOk(KeyType type, ByteView material) noexcept {
+  if (IsPkcs8Type(type)) return Pkcs8Matches(type, material);
+  const std::size_t size = MaterialSize(type);
+  return size != 0 && material.size() == size;
+}
+
+// A new private key of `type` as PKCS#8 DER (OpenSSL's generator).
+Result<SecretBytes> GeneratePkcs8(KeyType type) {
+  std::unique_ptr<EVP_PKEY, PkeyFree> key(
+      type == KeyType::kEcdsaP256 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")
+                                  : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048}));
+  if (!key) return Error(ErrorCode::kInternal, "key generation failed");
+  std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Free> info(EVP_PKEY2PKCS8(key.get()));
+  if (!info) return Error(ErrorCode::kInternal, "key encoding failed");
+  const int len = i2d_PKCS8_PRIV_KEY_INFO(info.get(), nullptr);
+  if (len <= 0) return Error(ErrorCode::kInternal, "key encoding failed");
+  SecretBytes der = SecretBytes::Adopt(Bytes(static_cast<std::size_t>(len)));
+  unsigned char* out = der.RevealMutable(InsecureSecretAccess()).data();
+  if (i2d_PKCS8_PRIV_KEY_INFO(info.get(), &out) != len) {
+    return Error(ErrorCode::kInternal, "key encoding failed");
+  }
+  return der;
+}
 
 void PutU16(Bytes& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
@@ -90,18 +154,22 @@ std::string_view KeyTypeName(KeyType type) noexcept {
     case KeyType::kHmacSha256: return "hmac-sha256";
     case KeyType::kHmacSha512: return "hmac-sha512";
     case KeyType::kEd25519: return "ed25519";
+    case KeyType::kEcdsaP256: return "ecdsa-p256";
+    case KeyType::kRsaPkcs1Sha256: return "rsa-pkcs1-sha256";
+    case KeyType::kRsaPssSha256: return "rsa-pss-sha256";
   }
   return "unknown";
 }
 
 Result<KeyType> ParseKeyType(std::string_view name) {
   for (KeyType t : {KeyType::kAeadXChaCha20Poly1305, KeyType::kHmacSha256, KeyType::kHmacSha512,
-                    KeyType::kEd25519}) {
+                    KeyType::kEd25519, KeyType::kEcdsaP256, KeyType::kRsaPkcs1Sha256,
+                    KeyType::kRsaPssSha256}) {
     if (KeyTypeName(t) == name) return t;
   }
   return Error(ErrorCode::kInvalidArgument,
-               "unknown key type (expected aead-xchacha20poly1305, hmac-sha256, hmac-sha512 or "
-               "ed25519)");
+               "unknown key type (expected aead-xchacha20poly1305, hmac-sha256, hmac-sha512, "
+               "ed25519, ecdsa-p256, rsa-pkcs1-sha256 or rsa-pss-sha256)");
 }
 
 SecretBytes GenerateMasterKey() { return RandomSecretBytes(kMasterKeySize); }
@@ -121,13 +189,18 @@ Result<Keyset> Keyset::FromMaterial(KeyType type, SecretBytes material, const Cl
 }
 
 Result<std::uint32_t> Keyset::AddKey(KeyType type, const Clock& clock) {
+  if (IsPkcs8Type(type)) {
+    BULWARK_ASSIGN_OR_RETURN(SecretBytes der, GeneratePkcs8(type));
+    return AddMaterial(type, std::move(der), clock);
+  }
   const std::size_t size = MaterialSize(type);
   if (size == 0) return Error(ErrorCode::kInvalidArgument, "unknown key type");
   return AddMaterial(type, RandomSecretBytes(size), clock);
 }
 
 Result<std::uint32_t> Keyset::ImportKey(KeyType type, SecretBytes material, const Clock& clock) {
-  if (MaterialSize(type) == 0 || material.size() != MaterialSize(type)) {
+  if (!KnownType(static_cast<std::uint8_t>(type)) ||
+      !MaterialOk(type, material.RevealBytes(InsecureSecretAccess()))) {
     return Error(ErrorCode::kInvalidArgument, "key material has the wrong size for its type");
   }
   BULWARK_ASSIGN_OR_RETURN(std::uint32_t id, AddMaterial(type, std::move(material), clock));
@@ -281,7 +354,7 @@ Result<Keyset> Keyset::ParseUnsealed(ByteView data) {
     if (id == 0 || keyset.Find(id) != nullptr || !KnownType(type) ||
         (status != static_cast<std::uint8_t>(KeyStatus::kEnabled) &&
          status != static_cast<std::uint8_t>(KeyStatus::kDisabled)) ||
-        size != MaterialSize(static_cast<KeyType>(type))) {
+        !MaterialOk(static_cast<KeyType>(type), material)) {
       return malformed;
     }
     Key key;

@@ -28,8 +28,15 @@ enum class KeyType : std::uint8_t {
   kHmacSha256 = 2,             // 32-byte key
   kHmacSha512 = 3,             // 64-byte key
   kEd25519 = 4,                // 32-byte seed
+  // Signing keys for JOSE interoperability (OpenSSL), stored as PKCS#8 DER.
+  // RSA keys are 2048-4096 bits; the padding is part of the type, so one RSA
+  // key never signs with both PKCS#1 v1.5 and PSS.
+  kEcdsaP256 = 5,              // ECDSA P-256 with SHA-256 (JWS ES256)
+  kRsaPkcs1Sha256 = 6,         // RSASSA-PKCS1-v1_5 with SHA-256 (JWS RS256)
+  kRsaPssSha256 = 7,           // RSASSA-PSS with SHA-256 (JWS PS256)
 };
 std::string_view KeyTypeName(KeyType type) noexcept;  // "aead-xchacha20poly1305", ...
+                                                       // "ecdsa-p256", "rsa-pkcs1-sha256", "rsa-pss-sha256"
 Result<KeyType> ParseKeyType(std::string_view name);
 
 enum class KeyStatus : std::uint8_t {
@@ -53,6 +60,10 @@ class Keyset {
  public:
   // A keyset with one enabled primary key of `type`.
   static Result<Keyset> Generate(KeyType type, const Clock& clock = SystemClock());
+  // A keyset whose one primary key is existing material (a test vector, a
+  // key migrated from elsewhere). Errors: kInvalidArgument for a wrong size.
+  static Result<Keyset> FromMaterial(KeyType type, SecretBytes material,
+                                     const Clock& clock = SystemClock());
 
   Keyset(Keyset&&) noexcept = default;
   Keyset& operator=(Keyset&&) noexcept = default;
@@ -60,7 +71,8 @@ class Keyset {
   // Adds a fresh enabled, non-primary key; returns its id.
   Result<std::uint32_t> AddKey(KeyType type, const Clock& clock = SystemClock());
   // Adds existing key material (for example a key from a test vector).
-  // Errors: kInvalidArgument if the material has the wrong size for `type`.
+  // Errors: kInvalidArgument if the material has the wrong size for `type`
+  // (for ECDSA/RSA: is not a PKCS#8 DER private key of that kind and size).
   Result<std::uint32_t> ImportKey(KeyType type, SecretBytes material,
                                   const Clock& clock = SystemClock());
   // Makes an enabled key the primary. Errors: kNotFound, kFailedPrecondition.
