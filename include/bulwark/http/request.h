@@ -31,6 +31,11 @@ namespace bulwark::auth {
 class Principal;
 }  // namespace bulwark::auth
 
+namespace bulwark::validate {
+// Defined by the validate module (bulwark/validate/json.h).
+class JsonValue;
+}  // namespace bulwark::validate
+
 namespace bulwark::http {
 
 struct Route;
@@ -126,6 +131,10 @@ struct RequestContext {
   // request is anonymous. Responses to requests with a principal are never
   // cached (Cache-Control: no-store).
   std::shared_ptr<const auth::Principal> principal;
+  // Set by the RequestChecks middleware for routes that consume
+  // application/json: the body, parsed within the limits. Well-formed but
+  // still Untrusted: validate it against a schema before use.
+  std::shared_ptr<const Untrusted<validate::JsonValue>> json_body;
   // When the request started and by when its handler should be done
   // (ServerLimits::handler_timeout). Long handlers should check it.
   std::chrono::steady_clock::time_point start{};

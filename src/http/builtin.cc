@@ -1,0 +1,567 @@
+#include "bulwark/http/builtin.h"
+
+#include <arpa/inet.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <exception>
+
+#include "bulwark/crypto/random.h"
+#include "bulwark/http/router.h"
+#include "bulwark/validate/report.h"
+#include "operator_log.h"
+#include "util.h"
+
+namespace bulwark::http {
+namespace {
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_';
+}
+
+std::string_view Trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+struct IpBytes {
+  std::array<unsigned char, 16> b{};
+  int family = 0;  // 4 or 6
+};
+
+std::optional<IpBytes> ParseIp(std::string_view text) {
+  if (text.empty() || text.size() > 45) return std::nullopt;
+  std::string s(text);
+  IpBytes ip;
+  if (inet_pton(AF_INET, s.c_str(), ip.b.data()) == 1) {
+    ip.family = 4;
+    return ip;
+  }
+  if (inet_pton(AF_INET6, s.c_str(), ip.b.data()) == 1) {
+    ip.family = 6;
+    // An IPv4-mapped IPv6 address is the IPv4 address.
+    static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    if (std::memcmp(ip.b.data(), kMapped, 12) == 0) {
+      std::memmove(ip.b.data(), ip.b.data() + 12, 4);
+      ip.family = 4;
+    }
+    return ip;
+  }
+  return std::nullopt;
+}
+
+bool PrefixMatch(const IpBytes& a, const IpBytes& net, int prefix) {
+  if (a.family != net.family) return false;
+  int full = prefix / 8;
+  if (std::memcmp(a.b.data(), net.b.data(), static_cast<std::size_t>(full)) != 0) return false;
+  int rest = prefix % 8;
+  if (rest == 0) return true;
+  auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
+  return (a.b[static_cast<std::size_t>(full)] & mask) == (net.b[static_cast<std::size_t>(full)] & mask);
+}
+
+bool IsSafeHeaderValue(std::string_view v) { return !v.empty() && IsValidFieldValue(v); }
+
+// A CSP source expression or directive name: no separators, no quotes except
+// the keyword forms, no whitespace inside.
+bool IsSafeCspToken(std::string_view v) {
+  if (v.empty() || v.size() > 512) return false;
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7F || c == ';' || c == ',') return false;
+  }
+  if (v.find('\'') != std::string_view::npos) {
+    return v == "'self'" || v == "'none'" || v == "'unsafe-inline'" || v == "'wasm-unsafe-eval'";
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- RequestId
+
+Result<std::shared_ptr<const RequestId>> RequestId::Create(RequestIdOptions options) {
+  return std::shared_ptr<const RequestId>(new RequestId(options));
+}
+
+Response RequestId::Handle(Request& request, const Next& next) const {
+  std::string& id = request.context().request_id;
+  id.clear();
+  if (options_.trust_incoming) {
+    if (auto in = request.Header("x-request-id"); in && in->size() >= 8 && in->size() <= 64) {
+      bool ok = true;
+      for (char c : *in) ok = ok && IsIdChar(c);
+      if (ok) id = std::string(*in);
+    }
+  }
+  if (id.empty()) id = crypto::RandomToken(16);
+  Response response = next(request);
+  response.SetHeader("X-Request-Id", request.context().request_id);
+  return response;
+}
+
+// ------------------------------------------------------------- ProxyHeaders
+
+struct ProxyHeaders::Net {
+  IpBytes ip;
+  int prefix = 0;
+};
+
+ProxyHeaders::~ProxyHeaders() = default;
+
+Result<std::shared_ptr<const ProxyHeaders>> ProxyHeaders::Create(ProxyOptions options) {
+  std::shared_ptr<ProxyHeaders> p(new ProxyHeaders());
+  for (const std::string& cidr : options.trusted_proxies) {
+    std::string_view text = cidr;
+    std::size_t slash = text.find('/');
+    std::optional<IpBytes> ip = ParseIp(text.substr(0, slash));
+    if (!ip) return Error(ErrorCode::kInvalidArgument, "trusted proxy is not an IP or CIDR");
+    int max = ip->family == 4 ? 32 : 128;
+    int prefix = max;
+    if (slash != std::string_view::npos) {
+      std::string_view digits = text.substr(slash + 1);
+      if (digits.empty() || digits.size() > 3) {
+        return Error(ErrorCode::kInvalidArgument, "bad CIDR prefix");
+      }
+      prefix = 0;
+      for (char c : digits) {
+        if (c < '0' || c > '9') return Error(ErrorCode::kInvalidArgument, "bad CIDR prefix");
+        prefix = prefix * 10 + (c - '0');
+      }
+      if (prefix > max) return Error(ErrorCode::kInvalidArgument, "bad CIDR prefix");
+    }
+    p->nets_.push_back(Net{*ip, prefix});
+  }
+  return std::shared_ptr<const ProxyHeaders>(std::move(p));
+}
+
+bool ProxyHeaders::Trusted(std::string_view ip) const {
+  std::optional<IpBytes> parsed = ParseIp(ip);
+  if (!parsed) return false;
+  for (const Net& n : nets_) {
+    if (PrefixMatch(*parsed, n.ip, n.prefix)) return true;
+  }
+  return false;
+}
+
+namespace {
+
+// The hops of X-Forwarded-For (all fields, in order), or of Forwarded "for=".
+std::vector<std::string> ForwardedHops(const Request& request) {
+  std::vector<std::string> hops;
+  std::vector<std::string_view> xff = request.headers().All("x-forwarded-for");
+  if (!xff.empty()) {
+    for (std::string_view field : xff) {
+      while (true) {
+        std::size_t comma = field.find(',');
+        hops.emplace_back(Trim(field.substr(0, comma)));
+        if (comma == std::string_view::npos) break;
+        field.remove_prefix(comma + 1);
+      }
+    }
+    return hops;
+  }
+  for (std::string_view field : request.headers().All("forwarded")) {
+    while (true) {
+      std::size_t comma = field.find(',');
+      std::string_view element = field.substr(0, comma);
+      std::string hop = "-";  // an element without for= breaks the chain
+      while (!element.empty()) {
+        std::size_t semi = element.find(';');
+        std::string_view pair = Trim(element.substr(0, semi));
+        if (pair.size() > 4 && EqualsIgnoreCase(pair.substr(0, 4), "for=")) {
+          std::string_view v = pair.substr(4);
+          if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+          if (!v.empty() && v.front() == '[') {
+            std::size_t close = v.find(']');
+            v = close == std::string_view::npos ? std::string_view("-") : v.substr(1, close - 1);
+          } else if (std::size_t colon = v.find(':'); colon != std::string_view::npos &&
+                                                      v.find(':', colon + 1) == std::string_view::npos) {
+            v = v.substr(0, colon);  // IPv4 with port
+          }
+          hop = std::string(v);
+        }
+        if (semi == std::string_view::npos) break;
+        element.remove_prefix(semi + 1);
+      }
+      hops.push_back(std::move(hop));
+      if (comma == std::string_view::npos) break;
+      field.remove_prefix(comma + 1);
+    }
+  }
+  return hops;
+}
+
+}  // namespace
+
+Response ProxyHeaders::Handle(Request& request, const Next& next) const {
+  RequestContext& ctx = request.context();
+  ctx.client_ip = ctx.peer_ip;
+  if (!nets_.empty() && Trusted(ctx.peer_ip)) {
+    std::vector<std::string> hops = ForwardedHops(request);
+    std::string client = ctx.peer_ip;
+    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+      std::optional<IpBytes> ip = ParseIp(*it);
+      if (!ip) break;  // garbage: keep the last trusted address
+      client = *it;
+      if (!Trusted(*it)) break;
+    }
+    if (auto normalized = IpPrefix(client, 32, 128)) {
+      std::string_view n = *normalized;
+      ctx.client_ip = std::string(n.substr(0, n.find('/')));
+    }
+    if (auto proto = request.Header("x-forwarded-proto")) {
+      std::string_view p = Trim(proto->substr(proto->rfind(',') == std::string_view::npos
+                                                  ? 0
+                                                  : proto->rfind(',') + 1));
+      ctx.secure = EqualsIgnoreCase(p, "https");
+    }
+  }
+  return next(request);
+}
+
+std::optional<std::string> IpPrefix(std::string_view ip, int prefix4, int prefix6) {
+  std::optional<IpBytes> parsed = ParseIp(ip);
+  if (!parsed) return std::nullopt;
+  int prefix = parsed->family == 4 ? prefix4 : prefix6;
+  int max = parsed->family == 4 ? 32 : 128;
+  if (prefix < 0 || prefix > max) return std::nullopt;
+  std::size_t n = parsed->family == 4 ? 4 : 16;
+  for (std::size_t i = 0; i < n; ++i) {
+    int bits = prefix - static_cast<int>(i) * 8;
+    if (bits >= 8) continue;
+    if (bits <= 0) {
+      parsed->b[i] = 0;
+    } else {
+      parsed->b[i] = static_cast<unsigned char>(parsed->b[i] & (0xFF << (8 - bits)));
+    }
+  }
+  char buf[INET6_ADDRSTRLEN] = {};
+  inet_ntop(parsed->family == 4 ? AF_INET : AF_INET6, parsed->b.data(), buf, sizeof(buf));
+  return std::string(buf) + "/" + std::to_string(prefix);
+}
+
+// ---------------------------------------------------------- SecurityHeaders
+
+Result<std::shared_ptr<const SecurityHeaders>> SecurityHeaders::Create(SecurityHeadersOptions o) {
+  for (const std::string* v : {&o.frame_options, &o.referrer_policy, &o.permissions_policy,
+                               &o.cross_origin_opener_policy, &o.cross_origin_resource_policy}) {
+    if (!IsSafeHeaderValue(*v)) return Error(ErrorCode::kInvalidArgument, "unsafe security header value");
+  }
+  if (!o.csp.report_path.empty() && (!IsValidOriginForm(o.csp.report_path) ||
+                                     o.csp.report_path.find('?') != std::string::npos)) {
+    return Error(ErrorCode::kInvalidArgument, "CSP report path must be a plain path");
+  }
+  for (const auto& [directive, source] : o.csp.extra_sources) {
+    if (!IsToken(directive) || !IsSafeCspToken(source)) {
+      return Error(ErrorCode::kInvalidArgument, "unsafe CSP source");
+    }
+  }
+  if (o.hsts.max_age.count() < 0) return Error(ErrorCode::kInvalidArgument, "negative HSTS max-age");
+  std::shared_ptr<SecurityHeaders> m(new SecurityHeaders(std::move(o)));
+  const auto& opt = m->options_;
+  m->hsts_value_ = "max-age=" + std::to_string(opt.hsts.max_age.count());
+  if (opt.hsts.include_subdomains) m->hsts_value_ += "; includeSubDomains";
+  if (opt.hsts.preload) m->hsts_value_ += "; preload";
+  auto extra = [&](std::string_view directive) {
+    std::string out;
+    for (const auto& [d, s] : opt.csp.extra_sources) {
+      if (d == directive) out += " " + s;
+    }
+    return out;
+  };
+  // Nonce-based strict policy (https://csp.withgoogle.com/docs/strict-csp.html).
+  m->csp_prefix_ = "default-src 'self'" + extra("default-src") + "; script-src 'nonce-";
+  m->csp_suffix_ = "' 'strict-dynamic'" + extra("script-src") + "; style-src 'self'" +
+                   extra("style-src") + "; img-src 'self' data:" + extra("img-src") +
+                   "; connect-src 'self'" + extra("connect-src") +
+                   "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'" +
+                   extra("form-action");
+  for (const auto& [d, s] : opt.csp.extra_sources) {
+    if (d != "default-src" && d != "script-src" && d != "style-src" && d != "img-src" &&
+        d != "connect-src" && d != "form-action") {
+      m->csp_suffix_ += "; " + d + " " + s;
+    }
+  }
+  if (!opt.csp.report_path.empty()) m->csp_suffix_ += "; report-uri " + opt.csp.report_path;
+  return std::shared_ptr<const SecurityHeaders>(std::move(m));
+}
+
+std::string SecurityHeaders::PolicyFor(std::string_view nonce) const {
+  std::string policy;
+  policy.reserve(csp_prefix_.size() + nonce.size() + csp_suffix_.size());
+  policy += csp_prefix_;
+  policy += nonce;
+  policy += csp_suffix_;
+  return policy;
+}
+
+Response SecurityHeaders::HandleReport(Request& request) const {
+  // Reports are attacker-writable: bounded, escaped, never echoed.
+  auto ct = request.Header("content-type");
+  std::string type = ct ? internal::MediaType(*ct) : std::string();
+  if (type != "application/csp-report" && type != "application/reports+json" &&
+      type != "application/json") {
+    return Response::Problem(415, request.context().request_id);
+  }
+  if (request.body_size() > 16 * 1024) return Response::Problem(413, request.context().request_id);
+  internal::LogWarning("csp violation report", request.Body().UnvalidatedValue());
+  return Response(204);
+}
+
+Response SecurityHeaders::Handle(Request& request, const Next& next) const {
+  const CspOptions& csp = options_.csp;
+  if (csp.enabled) request.context().csp_nonce = crypto::RandomToken(16);
+  Response response;
+  if (csp.enabled && !csp.report_path.empty() && request.method() == Method::kPost &&
+      request.path() == csp.report_path) {
+    response = HandleReport(request);
+  } else {
+    response = next(request);
+  }
+  Headers& h = response.headers();
+  if (csp.enabled) {
+    h.Set(csp.report_only ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
+          PolicyFor(request.context().csp_nonce));
+  }
+  if (options_.hsts.enabled && request.context().secure) h.Set("Strict-Transport-Security", hsts_value_);
+  h.Set("X-Content-Type-Options", "nosniff");
+  h.Set("X-Frame-Options", options_.frame_options);
+  h.Set("Referrer-Policy", options_.referrer_policy);
+  h.Set("Permissions-Policy", options_.permissions_policy);
+  h.Set("Cross-Origin-Opener-Policy", options_.cross_origin_opener_policy);
+  h.Set("Cross-Origin-Resource-Policy", options_.cross_origin_resource_policy);
+  h.Remove("Server");
+  h.Remove("X-Powered-By");
+  if (options_.no_store_by_default) {
+    if (request.context().principal != nullptr || !h.Has("cache-control")) {
+      h.Set("Cache-Control", "no-store");
+    }
+  }
+  return response;
+}
+
+// ------------------------------------------------------------------- Errors
+
+Result<std::shared_ptr<const Errors>> Errors::Create(ErrorsOptions) {
+  return std::shared_ptr<const Errors>(new Errors());
+}
+
+Response Errors::Handle(Request& request, const Next& next) const {
+  const std::string& id = request.context().request_id;
+  Response response;
+  try {
+    response = next(request);
+  } catch (const std::exception& e) {
+    internal::LogError("exception in handler", id, e.what());
+    response = Response(500);
+  } catch (...) {
+    internal::LogError("unknown exception in handler", id);
+    response = Response(500);
+  }
+  int status = response.status();
+  if (status >= 500) {
+    if (!response.body().empty()) {
+      internal::LogError("5xx body replaced by a generic problem", id,
+                         "original body bytes: " + std::to_string(response.body().size()));
+    }
+    Response problem = Response::Problem(status, id);
+    // Keep headers that matter to clients (Retry-After, Allow), drop the rest.
+    for (const char* keep : {"Retry-After", "Allow", "X-Request-Id"}) {
+      if (auto v = response.headers().Get(keep)) problem.SetHeader(keep, *v);
+    }
+    problem.set_close(response.close());
+    return problem;
+  }
+  if (status >= 400 && response.body().empty()) {
+    Response problem = Response::Problem(status, id);
+    for (const auto& f : response.headers().fields()) {
+      if (!EqualsIgnoreCase(f.name, "content-type")) problem.AddHeader(f.name, f.value);
+    }
+    problem.set_close(response.close());
+    return problem;
+  }
+  return response;
+}
+
+// ---------------------------------------------------------------- AccessLog
+
+Result<std::shared_ptr<const AccessLog>> AccessLog::Create(AccessLogOptions options) {
+  if (!options.sink) {
+    std::shared_ptr<spdlog::logger> logger = spdlog::get("bulwark-access");
+    if (!logger) {
+      logger = std::make_shared<spdlog::logger>(
+          "bulwark-access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+      logger->set_pattern("%v");
+      spdlog::register_logger(logger);
+    }
+    options.sink = [logger](std::string_view line) { logger->info("{}", line); };
+  }
+  return std::shared_ptr<const AccessLog>(new AccessLog(std::move(options)));
+}
+
+std::string AccessLog::RedactQuery(std::string_view query) const {
+  std::string out;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    std::size_t eq = pair.find('=');
+    std::string_view name = pair.substr(0, eq);
+    Result<std::string> decoded = PercentDecode(name, true);
+    bool secret = false;
+    if (decoded.ok()) {
+      for (const auto& r : options_.redact_query_params) {
+        if (EqualsIgnoreCase(*decoded, r)) secret = true;
+      }
+    } else {
+      secret = true;  // cannot tell what it is: do not log it
+    }
+    if (!out.empty()) out += '&';
+    if (secret && eq != std::string_view::npos) {
+      out += name;
+      out += "=[redacted]";
+    } else if (secret) {
+      out += "[redacted]";
+    } else {
+      out += pair;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+Response AccessLog::Handle(Request& request, const Next& next) const {
+  auto start = std::chrono::steady_clock::now();
+  Method method = request.method();
+  Response response = next(request);
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+  const RequestContext& ctx = request.context();
+  std::string line;
+  line.reserve(320);
+  auto field = [&line](std::string_view name, std::string_view value) {
+    line += ",\"";
+    line += name;
+    line += "\":\"";
+    internal::AppendJsonEscaped(line, value);
+    line += '"';
+  };
+  auto now = std::chrono::system_clock::now();
+  line += "{\"ts_ms\":";
+  line += std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  field("request_id", ctx.request_id);
+  field("method", MethodName(method));
+  field("path", request.path().substr(0, 1024));
+  std::string_view query = request.query();
+  if (!query.empty()) field("query", RedactQuery(query.substr(0, 2048)));
+  if (ctx.route != nullptr) field("route", ctx.route->pattern);
+  line += ",\"status\":" + std::to_string(response.status());
+  line += ",\"bytes\":" + std::to_string(response.body().size());
+  line += ",\"duration_us\":" + std::to_string(micros);
+  field("client_ip", ctx.client_ip);
+  if (auto ua = request.Header("user-agent")) field("user_agent", ua->substr(0, 256));
+  line += '}';
+  options_.sink(line);
+  return response;
+}
+
+// ------------------------------------------------------------ RequestChecks
+
+Result<std::shared_ptr<const RequestChecks>> RequestChecks::Create(RequestChecksOptions options) {
+  if (options.default_max_body_bytes == 0) {
+    return Error(ErrorCode::kInvalidArgument, "default_max_body_bytes must be > 0");
+  }
+  std::shared_ptr<RequestChecks> m(new RequestChecks(std::move(options)));
+  for (Method method : m->options_.allowed_methods) m->allowed_[static_cast<std::size_t>(method)] = true;
+  return std::shared_ptr<const RequestChecks>(std::move(m));
+}
+
+bool AcceptAllows(std::string_view accept, std::string_view media_type) {
+  std::string_view type = media_type.substr(0, media_type.find('/'));
+  bool any_item = false;
+  while (true) {
+    std::size_t comma = accept.find(',');
+    std::string_view item = Trim(accept.substr(0, comma));
+    if (!item.empty()) {
+      any_item = true;
+      std::string range = internal::MediaType(item);
+      bool zero = false;
+      std::string_view params = item;
+      std::size_t semi = params.find(';');
+      while (semi != std::string_view::npos) {
+        params.remove_prefix(semi + 1);
+        semi = params.find(';');
+        std::string_view p = Trim(params.substr(0, semi));
+        if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+          std::string_view q = p.substr(2);
+          zero = !q.empty();
+          for (char c : q) {
+            if (c != '0' && c != '.') zero = false;
+          }
+        }
+      }
+      bool matches = range == "*/*" || range == media_type ||
+                     (range.size() == type.size() + 2 && range.compare(0, type.size(), type) == 0 &&
+                      range.compare(type.size(), 2, "/*") == 0);
+      if (matches && !zero) return true;
+    }
+    if (comma == std::string_view::npos) break;
+    accept.remove_prefix(comma + 1);
+  }
+  return !any_item;
+}
+
+Response RequestChecks::Handle(Request& request, const Next& next) const {
+  const std::string& id = request.context().request_id;
+  if (!allowed_[static_cast<std::size_t>(request.method())]) return Response::Problem(501, id);
+  const Route* route = request.context().route;
+  if (route == nullptr) return next(request);  // 404/405/OPTIONS: answered without a body
+  const RouteOptions& ro = route->options;
+  std::size_t max_body = ro.max_body_bytes > 0 ? ro.max_body_bytes : options_.default_max_body_bytes;
+  bool has_body = request.body_size() > 0 || request.headers().Has("content-length") ||
+                  request.headers().Has("transfer-encoding");
+  if (request.body_size() > max_body) return Response::Problem(413, id);
+  if (has_body && request.body_size() > 0) {
+    auto ct = request.Header("content-type");
+    std::string type = ct ? internal::MediaType(*ct) : std::string();
+    bool ok = false;
+    for (const auto& c : ro.consumes) ok = ok || c == type;
+    if (!ok || request.headers().Count("content-type") != 1) return Response::Problem(415, id);
+    if (type == "application/json" && !ro.unsafe_skip_json_check) {
+      validate::Checked<Untrusted<validate::JsonValue>> parsed =
+          validate::ParseJson(request.Body().UnvalidatedValue(), options_.json_limits);
+      if (!parsed.ok()) {
+        const validate::ValidationReport& report = parsed.report();
+        std::string body = report.ToProblemJson();
+        if (!body.empty() && body.back() == '}') {
+          body.pop_back();
+          body += ",\"request_id\":\"";
+          internal::AppendJsonEscaped(body, id);
+          body += "\"}";
+        }
+        Response bad(report.HttpStatus());
+        bad.SetBody(std::move(body), "application/problem+json");
+        return bad;
+      }
+      request.context().json_body =
+          std::make_shared<const Untrusted<validate::JsonValue>>(std::move(parsed).value());
+    }
+  }
+  if (auto accept = request.Header("accept"); accept && !ro.produces.empty()) {
+    bool ok = false;
+    for (const auto& p : ro.produces) ok = ok || AcceptAllows(*accept, p);
+    // problem+json error responses are always allowed to be sent.
+    if (!ok) return Response::Problem(406, id);
+  }
+  return next(request);
+}
+
+}  // namespace bulwark::http

@@ -1,0 +1,388 @@
+// The middleware chain, driven in memory through App::Handle.
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+#include <stdexcept>
+
+#include "bulwark/core/clock.h"
+#include "bulwark/http/app.h"
+#include "bulwark/http/cookies.h"
+#include "bulwark/http/secure_defaults.h"
+#include "bulwark/validate/json.h"
+
+namespace bulwark::http {
+namespace {
+
+struct Captured {
+  std::mutex mu;
+  std::vector<std::string> lines;
+};
+
+Router TestRoutes() {
+  Router r;
+  r.Get("/api/items/{id:int}", [](Request& req) {
+    return Response::Json(200, "{\"id\":" + std::to_string(req.PathInt("id")) + "}");
+  });
+  r.Post("/api/items", [](Request& req) {
+    const auto& json = req.context().json_body;
+    return Response::Json(201, json ? "{\"parsed\":true}" : "{\"parsed\":false}");
+  }, RouteOptions{.consumes = {"application/json"}, .max_body_bytes = 4096});
+  r.Post("/form", [](Request&) { return Response::Text(200, "posted"); },
+         RouteOptions{.consumes = {"application/x-www-form-urlencoded"}, .produces = {"text/html"}});
+  r.Get("/page", [](Request& req) {
+    return Response::Html(200, "<script nonce=\"" + req.context().csp_nonce + "\"></script>" +
+                                   req.context().csrf_token);
+  }, RouteOptions{.produces = {"text/html"}});
+  r.Get("/boom", [](Request&) -> Response { throw std::runtime_error("db password=hunter2"); });
+  r.Get("/fail", [](Request&) { return Response::Text(500, "stack trace: secret internals"); });
+  r.Get("/cached", [](Request&) {
+    Response res = Response::Json(200, "{}");
+    res.SetHeader("Cache-Control", "public, max-age=60");
+    return res;
+  });
+  return r;
+}
+
+struct Fixture {
+  explicit Fixture(SecureDefaultsOptions o = {}) {
+    o.access_log.sink = [this](std::string_view line) {
+      std::lock_guard<std::mutex> lock(log.mu);
+      log.lines.emplace_back(line);
+    };
+    if (o.rate_limit.policy.limit == 100) o.rate_limit.policy.limit = 1000;
+    auto chain = SecureDefaults(std::move(o));
+    EXPECT_TRUE(chain.ok());
+    app = std::make_unique<App>(TestRoutes(), std::move(chain).value());
+  }
+  Response Do(Method m, std::string_view target, std::vector<std::pair<std::string, std::string>> headers = {},
+              std::string body = {}, std::string ip = "203.0.113.7", bool secure = false) {
+    Request req = *Request::Create(m, target);
+    req.mutable_headers().Add("Host", "app.example");
+    for (auto& [n, v] : headers) req.mutable_headers().Add(n, v);
+    req.SetBody(std::move(body));
+    req.context().peer_ip = ip;
+    req.context().client_ip = ip;
+    req.context().secure = secure;
+    return app->Handle(req);
+  }
+  Captured log;
+  std::unique_ptr<App> app;
+};
+
+TEST(SecureDefaults, HeadersOnEveryResponse) {
+  Fixture f;
+  Response r = f.Do(Method::kGet, "/api/items/7");
+  EXPECT_EQ(r.status(), 200);
+  const Headers& h = r.headers();
+  ASSERT_TRUE(h.Get("content-security-policy"));
+  std::string csp(*h.Get("content-security-policy"));
+  EXPECT_NE(csp.find("object-src 'none'"), std::string::npos);
+  EXPECT_NE(csp.find("base-uri 'none'"), std::string::npos);
+  EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
+  EXPECT_NE(csp.find("'strict-dynamic'"), std::string::npos);
+  EXPECT_EQ(h.Get("x-content-type-options"), "nosniff");
+  EXPECT_EQ(h.Get("x-frame-options"), "DENY");
+  EXPECT_EQ(h.Get("referrer-policy"), "no-referrer");
+  EXPECT_TRUE(h.Get("permissions-policy"));
+  EXPECT_EQ(h.Get("cross-origin-opener-policy"), "same-origin");
+  EXPECT_EQ(h.Get("cross-origin-resource-policy"), "same-origin");
+  EXPECT_EQ(h.Get("cache-control"), "no-store");
+  EXPECT_FALSE(h.Get("strict-transport-security"));  // not over TLS
+  EXPECT_FALSE(h.Get("server"));
+  ASSERT_TRUE(h.Get("x-request-id"));
+  EXPECT_GE(h.Get("x-request-id")->size(), 22u);
+  EXPECT_TRUE(h.Get("ratelimit-policy"));
+  Response tls = f.Do(Method::kGet, "/api/items/7", {}, {}, "203.0.113.7", true);
+  EXPECT_EQ(tls.headers().Get("strict-transport-security"), "max-age=31536000; includeSubDomains");
+}
+
+TEST(SecureDefaults, FreshCspNonceUsableByHandlers) {
+  Fixture f;
+  std::set<std::string> nonces;
+  for (int i = 0; i < 20; ++i) {
+    Response r = f.Do(Method::kGet, "/page");
+    std::string csp(*r.headers().Get("content-security-policy"));
+    std::size_t a = csp.find("'nonce-") + 7;
+    std::string nonce = csp.substr(a, csp.find('\'', a) - a);
+    EXPECT_EQ(nonce.size(), 22u);  // 128 bits, base64url
+    EXPECT_NE(r.body().find("nonce=\"" + nonce + "\""), std::string::npos);
+    nonces.insert(nonce);
+  }
+  EXPECT_EQ(nonces.size(), 20u);
+}
+
+TEST(SecureDefaults, HandlerCacheControlOnlyForAnonymous) {
+  Fixture f;
+  EXPECT_EQ(f.Do(Method::kGet, "/cached").headers().Get("cache-control"), "public, max-age=60");
+}
+
+TEST(SecureDefaults, ReportOnlyModeAndReportEndpoint) {
+  SecureDefaultsOptions o;
+  o.security_headers.csp.report_only = true;
+  Fixture f(std::move(o));
+  Response r = f.Do(Method::kGet, "/page");
+  EXPECT_FALSE(r.headers().Get("content-security-policy"));
+  ASSERT_TRUE(r.headers().Get("content-security-policy-report-only"));
+  EXPECT_NE(r.headers().Get("content-security-policy-report-only")->find("report-uri /csp-report"),
+            std::string::npos);
+  Response rep = f.Do(Method::kPost, "/csp-report", {{"Content-Type", "application/csp-report"}},
+                      R"({"csp-report":{"blocked-uri":"inline"}})");
+  EXPECT_EQ(rep.status(), 204);
+}
+
+TEST(Errors, ProblemJsonWithRequestIdNoInternals) {
+  Fixture f;
+  Response nf = f.Do(Method::kGet, "/nope");
+  EXPECT_EQ(nf.status(), 404);
+  EXPECT_EQ(nf.headers().Get("content-type"), "application/problem+json");
+  EXPECT_NE(nf.body().find("\"request_id\":\"" + std::string(*nf.headers().Get("x-request-id")) + "\""),
+            std::string::npos);
+  Response boom = f.Do(Method::kGet, "/boom");
+  EXPECT_EQ(boom.status(), 500);
+  EXPECT_EQ(boom.body().find("hunter2"), std::string::npos);
+  EXPECT_EQ(boom.body().find("runtime_error"), std::string::npos);
+  Response fail = f.Do(Method::kGet, "/fail");
+  EXPECT_EQ(fail.status(), 500);
+  EXPECT_EQ(fail.body().find("secret internals"), std::string::npos);
+  EXPECT_NE(fail.body().find("\"title\":\"Internal Server Error\""), std::string::npos);
+}
+
+TEST(Router, MethodNotAllowedAndOptionsThroughChain) {
+  Fixture f;
+  Response r = f.Do(Method::kDelete, "/api/items/1");
+  EXPECT_EQ(r.status(), 405);
+  EXPECT_EQ(r.headers().Get("allow"), "GET, HEAD, OPTIONS");
+  Response o = f.Do(Method::kOptions, "/api/items/1");
+  EXPECT_EQ(o.status(), 204);
+  EXPECT_EQ(o.headers().Get("allow"), "GET, HEAD, OPTIONS");
+}
+
+TEST(AccessLog, OneJsonLineRedactedAndEscaped) {
+  Fixture f;
+  f.Do(Method::kGet, "/api/items/1?token=abc123&page=2&Password=pw",
+       {{"Authorization", "Bearer sekrit"}, {"Cookie", "__Host-session=sess"},
+        {"User-Agent", "evil\"}\n{\"forged\":1"}});
+  ASSERT_EQ(f.log.lines.size(), 1u);
+  const std::string& line = f.log.lines[0];
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(line.find("abc123"), std::string::npos);
+  EXPECT_EQ(line.find("=pw"), std::string::npos);
+  EXPECT_EQ(line.find("sekrit"), std::string::npos);
+  EXPECT_EQ(line.find("sess"), std::string::npos);
+  EXPECT_NE(line.find("token=[redacted]&page=2&Password=[redacted]"), std::string::npos);
+  EXPECT_NE(line.find(R"(evil\"}\n{\"forged\":1)"), std::string::npos);
+  EXPECT_NE(line.find("\"route\":\"/api/items/{id:int}\""), std::string::npos);
+  EXPECT_NE(line.find("\"status\":200"), std::string::npos);
+}
+
+TEST(RequestChecks, ContentTypeAcceptAndSize) {
+  Fixture f;
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "text/plain"}}, "{}").status(), 415);
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {}, "{}").status(), 415);
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json; charset=utf-8"}}, "{}").status(), 201);
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json"}},
+                 "[" + std::string(5000, '1') + "]").status(), 413);
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {{"Accept", "text/html"}}).status(), 406);
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {{"Accept", "text/html, application/*;q=0.5"}}).status(), 200);
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {{"Accept", "application/json;q=0"}}).status(), 406);
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {{"Accept", "*/*"}}).status(), 200);
+}
+
+TEST(RequestChecks, HostileJsonBodies) {
+  Fixture f;
+  auto post = [&](std::string body) {
+    return f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json"}}, std::move(body));
+  };
+  EXPECT_EQ(post(std::string(200, '[') + std::string(200, ']')).status(), 400);   // deep nesting
+  EXPECT_EQ(post(R"({"a":1,"a":2})").status(), 400);                            // duplicate key
+  EXPECT_EQ(post("{\"a\":\"\xff\xfe\"}").status(), 400);                       // invalid UTF-8
+  EXPECT_EQ(post(R"({"a":123456789012345678901234567890})").status(), 400);    // huge number
+  EXPECT_EQ(post(R"({"a":)").status(), 400);                                   // truncated
+  Response dup = post(R"({"a":1,"a":2})");
+  EXPECT_EQ(dup.headers().Get("content-type"), "application/problem+json");
+  EXPECT_NE(dup.body().find("request_id"), std::string::npos);
+  Response ok = post(R"({"a":[1,2,{"b":null}]})");
+  EXPECT_EQ(ok.status(), 201);
+  EXPECT_EQ(ok.body(), "{\"parsed\":true}");
+}
+
+TEST(Cookies, BuilderDefaultsAreStrict) {
+  auto c = CookieBuilder("session", "abc_DEF-123").Build();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(*c, "__Host-session=abc_DEF-123; Path=/; Secure; HttpOnly; SameSite=Lax");
+  auto strict = CookieBuilder("s", "v").SameSiteStrict().MaxAge(std::chrono::seconds(3600)).Build();
+  EXPECT_EQ(*strict, "__Host-s=v; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Strict");
+  EXPECT_FALSE(CookieBuilder("s", "a;b").Build().ok());
+  EXPECT_FALSE(CookieBuilder("s", "a\r\nSet-Cookie: x=y").Build().ok());
+  EXPECT_FALSE(CookieBuilder("bad name", "v").Build().ok());
+  EXPECT_FALSE(CookieBuilder("__Host-x", "v").Build().ok());
+  EXPECT_FALSE(CookieBuilder("s", "v").UnsafeSameSiteNone(Reason{""}).Build().ok());
+  EXPECT_FALSE(CookieBuilder("s", "v").UnsafeInsecure(Reason{"dev"}).UnsafeSameSiteNone(Reason{"x"}).Build().ok());
+  auto js = CookieBuilder("pref", "1").UnsafeAllowScriptAccess(Reason{"UI theme"}).Build();
+  EXPECT_EQ(js->find("HttpOnly"), std::string::npos);
+  auto sec = CookieBuilder("s", "v").WithoutHostPrefix(Reason{"shared"}, "example.com", "/app").Build();
+  EXPECT_EQ(*sec, "__Secure-s=v; Domain=example.com; Path=/app; Secure; HttpOnly; SameSite=Lax");
+}
+
+TEST(Cookies, StrictParser) {
+  auto ok = ParseCookieHeader("a=1; b=\"two\"; c=");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(ok->size(), 3u);
+  EXPECT_EQ((*ok)[1].second, "two");
+  EXPECT_FALSE(ParseCookieHeader("a=1;b=2").ok());
+  EXPECT_FALSE(ParseCookieHeader("a=1; a=2").ok());  // cookie tossing
+  EXPECT_FALSE(ParseCookieHeader("a b=1").ok());
+  EXPECT_FALSE(ParseCookieHeader("a=x y").ok());
+  EXPECT_FALSE(ParseCookieHeader("=1").ok());
+  EXPECT_FALSE(ParseCookieHeader(std::string(9000, 'a')).ok());
+  std::string many;
+  for (int i = 0; i < 70; ++i) many += (i ? "; c" : "c") + std::to_string(i) + "=1";
+  EXPECT_FALSE(ParseCookieHeader(many).ok());
+}
+
+TEST(Cors, ExactAllowlist) {
+  EXPECT_FALSE(Cors::Create({.allowed_origins = {"*"}}).ok());
+  EXPECT_FALSE(Cors::Create({.allowed_origins = {"null"}}).ok());
+  EXPECT_FALSE(Cors::Create({.allowed_origins = {"https://a.example/"}}).ok());
+  EXPECT_FALSE(Cors::Create({.allowed_origins = {"ftp://a.example"}}).ok());
+  SecureDefaultsOptions o;
+  o.cors.allowed_origins = {"https://spa.example"};
+  o.cors.allow_credentials = true;
+  Fixture f(std::move(o));
+  Response ok = f.Do(Method::kGet, "/api/items/1", {{"Origin", "https://spa.example"}});
+  EXPECT_EQ(ok.headers().Get("access-control-allow-origin"), "https://spa.example");
+  EXPECT_EQ(ok.headers().Get("access-control-allow-credentials"), "true");
+  EXPECT_NE(ok.headers().Get("vary")->find("Origin"), std::string::npos);
+  Response other = f.Do(Method::kGet, "/api/items/1", {{"Origin", "https://evil.example"}});
+  EXPECT_FALSE(other.headers().Get("access-control-allow-origin"));
+  Response nul = f.Do(Method::kGet, "/api/items/1", {{"Origin", "null"}});
+  EXPECT_FALSE(nul.headers().Get("access-control-allow-origin"));
+  Response pre = f.Do(Method::kOptions, "/api/items",
+                      {{"Origin", "https://spa.example"}, {"Access-Control-Request-Method", "POST"},
+                       {"Access-Control-Request-Headers", "content-type, x-csrf-token"}});
+  EXPECT_EQ(pre.status(), 204);
+  EXPECT_EQ(pre.headers().Get("access-control-max-age"), "600");
+  Response bad_pre = f.Do(Method::kOptions, "/api/items",
+                          {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  EXPECT_EQ(bad_pre.status(), 403);
+  Response bad_hdr = f.Do(Method::kOptions, "/api/items",
+                          {{"Origin", "https://spa.example"}, {"Access-Control-Request-Method", "POST"},
+                           {"Access-Control-Request-Headers", "x-evil"}});
+  EXPECT_EQ(bad_hdr.status(), 403);
+}
+
+TEST(Csrf, LayersAndSessionBoundMaskedTokens) {
+  Fixture f;
+  const std::string session = "__Host-session=s3ss10n";
+  // A page view with a session yields a masked token; every response differs.
+  Response p1 = f.Do(Method::kGet, "/page", {{"Cookie", session}});
+  Response p2 = f.Do(Method::kGet, "/page", {{"Cookie", session}});
+  std::string t1 = p1.body().substr(p1.body().find("</script>") + 9);
+  std::string t2 = p2.body().substr(p2.body().find("</script>") + 9);
+  ASSERT_FALSE(t1.empty());
+  EXPECT_NE(t1, t2);
+  auto form = [&](std::vector<std::pair<std::string, std::string>> extra, std::string body) {
+    extra.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    return f.Do(Method::kPost, "/form", std::move(extra), std::move(body));
+  };
+  // Valid: both masked tokens verify.
+  EXPECT_EQ(form({{"Cookie", session}}, "csrf_token=" + t1).status(), 200);
+  EXPECT_EQ(form({{"Cookie", session}, {"X-CSRF-Token", t2}}, "a=b").status(), 200);
+  // Missing or foreign token.
+  Response missing = form({{"Cookie", session}}, "a=b");
+  EXPECT_EQ(missing.status(), 403);
+  EXPECT_NE(missing.body().find("CSRF check failed"), std::string::npos);
+  EXPECT_EQ(form({{"Cookie", "__Host-session=other"}}, "csrf_token=" + t1).status(), 403);
+  EXPECT_EQ(form({{"Cookie", session}}, "csrf_token=" + t1.substr(0, t1.size() - 2) + "AA").status(), 403);
+  // Fetch metadata and Origin, even with a valid token.
+  EXPECT_EQ(form({{"Cookie", session}, {"Sec-Fetch-Site", "cross-site"}}, "csrf_token=" + t1).status(), 403);
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "https://evil.example"}}, "csrf_token=" + t1).status(), 403);
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "null"}}, "csrf_token=" + t1).status(), 403);
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "http://app.example"}, {"Sec-Fetch-Site", "same-origin"}},
+                 "csrf_token=" + t1).status(), 200);
+  EXPECT_EQ(form({{"Referer", "https://evil.example/x"}}, "a=b").status(), 403);
+  // No cookie (API client): no token needed.
+  EXPECT_EQ(form({}, "a=b").status(), 200);
+}
+
+TEST(Csrf, WithoutIsExplicitAndRecorded) {
+  auto chain = SecureDefaults();
+  ASSERT_TRUE(chain.ok());
+  EXPECT_TRUE(chain->Has<Csrf>());
+  chain->Without<Csrf>(Reason{"bearer-token API only"});
+  EXPECT_FALSE(chain->Has<Csrf>());
+  ASSERT_EQ(chain->disabled().size(), 1u);
+  EXPECT_NE(chain->disabled()[0].find("bulwark::http::Csrf: bearer-token API only"), std::string::npos);
+}
+
+TEST(RateLimit, BurstThen429WithHeaders) {
+  ManualClock clock(1'700'000'000);
+  SecureDefaultsOptions o;
+  o.rate_limit.policy = RatePolicy{.limit = 2, .period = std::chrono::seconds(10), .burst = 3};
+  o.rate_limit.store = MakeMemoryRateLimitStore({.clock = &clock});
+  Fixture f(std::move(o));
+  for (int i = 0; i < 3; ++i) {
+    Response r = f.Do(Method::kGet, "/api/items/1");
+    EXPECT_EQ(r.status(), 200) << i;
+    EXPECT_EQ(r.headers().Get("ratelimit-policy"), "2;w=10;burst=3");
+  }
+  Response limited = f.Do(Method::kGet, "/api/items/1");
+  EXPECT_EQ(limited.status(), 429);
+  EXPECT_EQ(limited.headers().Get("retry-after"), "5");
+  EXPECT_EQ(limited.headers().Get("content-type"), "application/problem+json");
+  EXPECT_TRUE(limited.headers().Get("content-security-policy"));
+  // Another client is unaffected; the same /64 is the same client.
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {}, {}, "198.51.100.1").status(), 200);
+  for (int i = 0; i < 3; ++i) {
+    f.Do(Method::kGet, "/api/items/1", {}, {}, "2001:db8:1:2::" + std::to_string(i + 1));
+  }
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {}, {}, "2001:db8:1:2:ffff::9").status(), 429);
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {}, {}, "2001:db8:1:3::1").status(), 200);
+  clock.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1").status(), 200);
+}
+
+class DownStore final : public RateLimitStore {
+ public:
+  Result<RateDecision> Acquire(std::string_view, const RatePolicy&) override {
+    return Error(ErrorCode::kUnavailable, "down");
+  }
+};
+
+TEST(RateLimit, FailsClosedWhenStoreDown) {
+  SecureDefaultsOptions o;
+  o.rate_limit.store = std::make_shared<DownStore>();
+  Fixture f(std::move(o));
+  EXPECT_EQ(f.Do(Method::kGet, "/api/items/1").status(), 503);
+  SecureDefaultsOptions open;
+  open.rate_limit.store = std::make_shared<DownStore>();
+  open.rate_limit.unsafe_fail_open = true;
+  Fixture g(std::move(open));
+  EXPECT_EQ(g.Do(Method::kGet, "/api/items/1").status(), 200);
+}
+
+TEST(ProxyHeaders, OnlyTrustedHopsCount) {
+  SecureDefaultsOptions o;
+  o.proxy.trusted_proxies = {"10.0.0.0/8"};
+  std::string seen;
+  Fixture f(std::move(o));
+  auto client_of = [&](std::string peer, std::vector<std::pair<std::string, std::string>> h) {
+    f.log.lines.clear();
+    f.Do(Method::kGet, "/api/items/1", std::move(h), {}, std::move(peer));
+    std::string line = f.log.lines.at(0);
+    std::size_t a = line.find("\"client_ip\":\"") + 13;
+    return line.substr(a, line.find('"', a) - a);
+  };
+  // Untrusted peer: its headers are ignored.
+  EXPECT_EQ(client_of("203.0.113.9", {{"X-Forwarded-For", "1.2.3.4"}}), "203.0.113.9");
+  // Trusted proxy: rightmost untrusted hop; client-written hops on the left ignored.
+  EXPECT_EQ(client_of("10.0.0.2", {{"X-Forwarded-For", "6.6.6.6, 198.51.100.4, 10.1.1.1"}}), "198.51.100.4");
+  EXPECT_EQ(client_of("10.0.0.2", {{"X-Forwarded-For", "garbage, 10.1.1.1"}}), "10.1.1.1");
+  EXPECT_EQ(client_of("10.0.0.2", {{"Forwarded", "for=\"[2001:db8::1]:443\";proto=https"}}), "2001:db8::1");
+  EXPECT_FALSE(ProxyHeaders::Create({.trusted_proxies = {"10.0.0.0/33"}}).ok());
+  EXPECT_EQ(IpPrefix("2001:db8:1:2:3:4:5:6", 32, 56), "2001:db8:1::/56");
+}
+
+}  // namespace
+}  // namespace bulwark::http
