@@ -82,6 +82,7 @@ class TestConn {
     return true;
   }
   bool eof() const { return eof_; }
+  int fd() const { return fd_; }
 
  private:
   bool ReadSome(std::chrono::steady_clock::time_point deadline) {
