@@ -1,0 +1,206 @@
+#pragma once
+// Value: one SQL value (a bound parameter or a result cell), and the typed
+// conversions from C++ arguments to parameters.
+//
+// Parameters bind as:
+//   integers (not char)         -> INTEGER / BIGINT    (uint64 above INT64_MAX is refused)
+//   bool                        -> PostgreSQL BOOLEAN, SQLite INTEGER 0/1
+//   float, double               -> REAL / DOUBLE PRECISION
+//   std::string, string_view, literals -> TEXT (must be valid UTF-8 without NUL bytes:
+//                                  bind bytes as a blob; both backends behave the same)
+//   Bytes, ByteView, std::array<uint8_t, N> -> BLOB / BYTEA
+//   db::Timestamp (or any system_clock time_point) -> BIGINT microseconds since
+//                                  the Unix epoch on both backends (no time-zone ambiguity)
+//   std::optional<T>, std::nullopt, nullptr -> NULL or T
+//   sql::RevealForStorage(secret, InsecureSecretAccess()) -> TEXT/BLOB, wiped after use
+// A Secret<T> itself does not bind: storing a secret in clear is a visible
+// decision (or store it encrypted, see encrypted.h).
+//
+// Thread-safety: values are plain values.
+
+#include <chrono>
+#include <concepts>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "bulwark/core/bytes.h"
+#include "bulwark/core/result.h"
+#include "bulwark/core/secret.h"
+
+namespace bulwark::db {
+
+using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
+
+class Value {
+ public:
+  enum class Kind : std::uint8_t { kNull, kInteger, kReal, kBool, kText, kBlob };
+
+  Value() = default;  // NULL
+  static Value Integer(std::int64_t v) { return Value(Kind::kInteger, v, 0, {}, {}); }
+  static Value Real(double v) { return Value(Kind::kReal, 0, v, {}, {}); }
+  static Value Bool(bool v) { return Value(Kind::kBool, v ? 1 : 0, 0, {}, {}); }
+  static Value Text(std::string v) { return Value(Kind::kText, 0, 0, std::move(v), {}); }
+  static Value Blob(Bytes v) { return Value(Kind::kBlob, 0, 0, {}, std::move(v)); }
+  // Text or blob that is wiped when the Value is destroyed.
+  static Value SensitiveText(std::string v);
+  static Value SensitiveBlob(Bytes v);
+
+  Value(const Value& other);
+  Value& operator=(const Value& other);
+  Value(Value&& other) noexcept;
+  Value& operator=(Value&& other) noexcept;
+  ~Value();
+
+  Kind kind() const noexcept { return kind_; }
+  bool is_null() const noexcept { return kind_ == Kind::kNull; }
+  // REQUIRES: the matching kind (kBool for boolean()).
+  std::int64_t integer() const noexcept { return integer_; }
+  double real() const noexcept { return real_; }
+  bool boolean() const noexcept { return integer_ != 0; }
+  const std::string& text() const noexcept { return text_; }
+  const Bytes& blob() const noexcept { return blob_; }
+
+ private:
+  Value(Kind kind, std::int64_t i, double d, std::string s, Bytes b)
+      : kind_(kind), integer_(i), real_(d), text_(std::move(s)), blob_(std::move(b)) {}
+  void Wipe() noexcept;
+
+  Kind kind_ = Kind::kNull;
+  bool sensitive_ = false;
+  std::int64_t integer_ = 0;
+  double real_ = 0;
+  std::string text_;
+  Bytes blob_;
+};
+
+// "null", "integer", "real", "boolean", "text", "blob".
+std::string_view KindName(Value::Kind kind) noexcept;
+
+// Checks that text is valid UTF-8 without NUL bytes (what PostgreSQL accepts,
+// enforced on SQLite too). Errors: kInvalidArgument.
+Result<void> CheckText(std::string_view text);
+
+namespace sql {
+
+// A Secret bound as a parameter (see the file comment). Holds a reference:
+// the Secret must outlive the statement call.
+template <class T>
+class SecretParam {
+ public:
+  const Secret<T>& secret() const noexcept { return *secret_; }
+
+ private:
+  template <class U>
+  friend SecretParam<U> RevealForStorage(const Secret<U>& secret, SecretAccess access) noexcept;
+  explicit SecretParam(const Secret<T>& secret) noexcept : secret_(&secret) {}
+  const Secret<T>* secret_;
+};
+
+template <class T>
+SecretParam<T> RevealForStorage(const Secret<T>& secret, SecretAccess) noexcept {
+  return SecretParam<T>(secret);
+}
+
+}  // namespace sql
+
+namespace internal {
+
+template <class T>
+struct IsOptional : std::false_type {};
+template <class T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+
+template <class T>
+struct IsSecret : std::false_type {};
+template <class T>
+struct IsSecret<Secret<T>> : std::true_type {};
+
+template <class T>
+struct IsSecretParam : std::false_type {};
+template <class T>
+struct IsSecretParam<sql::SecretParam<T>> : std::true_type {};
+
+template <class T>
+struct IsTimePoint : std::false_type {};
+template <class D>
+struct IsTimePoint<std::chrono::time_point<std::chrono::system_clock, D>> : std::true_type {};
+
+template <class T>
+struct IsByteArray : std::false_type {};
+template <std::size_t N>
+struct IsByteArray<std::array<std::uint8_t, N>> : std::true_type {};
+
+// A type with `Result<Value> ToSqlValue() const` binds itself (encrypted
+// fields, blind indexes).
+template <class T>
+concept SelfBinding = requires(const T& t) {
+  { t.ToSqlValue() } -> std::same_as<Result<Value>>;
+};
+
+template <class T>
+inline constexpr bool kAlwaysFalse = false;
+
+Result<Value> UnsignedValue(std::uint64_t v);
+Result<Value> TextValue(std::string_view text, bool sensitive);
+Value BlobValue(ByteView bytes, bool sensitive);
+
+template <class Raw>
+Result<Value> ToValue(const Raw& v) {
+  using T = std::remove_cvref_t<Raw>;
+  if constexpr (SelfBinding<T>) {
+    return v.ToSqlValue();
+  } else if constexpr (std::is_same_v<T, std::nullptr_t> || std::is_same_v<T, std::nullopt_t>) {
+    return Value();
+  } else if constexpr (IsOptional<T>::value) {
+    if (!v.has_value()) return Value();
+    return ToValue(*v);
+  } else if constexpr (std::is_same_v<T, bool>) {
+    return Value::Bool(v);
+  } else if constexpr (std::is_same_v<T, char> || std::is_same_v<T, char8_t> ||
+                       std::is_same_v<T, char16_t> || std::is_same_v<T, char32_t> ||
+                       std::is_same_v<T, wchar_t>) {
+    static_assert(kAlwaysFalse<T>, "a single character does not bind: use std::string_view");
+  } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+    return Value::Integer(static_cast<std::int64_t>(v));
+  } else if constexpr (std::is_integral_v<T>) {
+    return UnsignedValue(static_cast<std::uint64_t>(v));
+  } else if constexpr (std::is_enum_v<T>) {
+    static_assert(kAlwaysFalse<T>, "an enum does not bind: convert it to its stored form explicitly");
+  } else if constexpr (std::is_floating_point_v<T>) {
+    return Value::Real(static_cast<double>(v));
+  } else if constexpr (IsTimePoint<T>::value) {
+    return Value::Integer(
+        std::chrono::duration_cast<std::chrono::microseconds>(v.time_since_epoch()).count());
+  } else if constexpr (IsSecret<T>::value) {
+    static_assert(kAlwaysFalse<T>,
+                  "a Secret does not bind: use sql::RevealForStorage(secret, "
+                  "InsecureSecretAccess()) or an encrypted column");
+  } else if constexpr (IsSecretParam<T>::value) {
+    const auto& value = v.secret().Reveal(InsecureSecretAccess());
+    using Stored = std::remove_cvref_t<decltype(value)>;
+    if constexpr (std::is_same_v<Stored, std::string>) {
+      return TextValue(value, /*sensitive=*/true);
+    } else {
+      return BlobValue(v.secret().RevealBytes(InsecureSecretAccess()), /*sensitive=*/true);
+    }
+  } else if constexpr (std::is_same_v<T, Bytes> || IsByteArray<T>::value ||
+                       std::is_convertible_v<const T&, ByteView>) {
+    return BlobValue(ByteView(v), /*sensitive=*/false);
+  } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
+    if constexpr (std::is_pointer_v<T>) {
+      if (v == nullptr) return Value();
+    }
+    return TextValue(std::string_view(v), /*sensitive=*/false);
+  } else {
+    static_assert(kAlwaysFalse<T>, "this type does not bind as a SQL parameter");
+  }
+}
+
+}  // namespace internal
+}  // namespace bulwark::db

@@ -1,0 +1,376 @@
+// SQLite backend: one sqlite3 handle per pooled connection.
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "internal.h"
+
+namespace bulwark::db::internal {
+namespace {
+
+Error SqliteError(int code, sqlite3* db, std::string_view context) {
+  const int primary = code & 0xff;
+  ErrorCode ec = ErrorCode::kInternal;
+  switch (primary) {
+    case SQLITE_CONSTRAINT:
+      if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY ||
+          code == SQLITE_CONSTRAINT_ROWID) {
+        ec = ErrorCode::kAlreadyExists;
+      } else if (code == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        ec = ErrorCode::kFailedPrecondition;
+      } else {
+        ec = ErrorCode::kInvalidArgument;
+      }
+      break;
+    case SQLITE_MISMATCH:
+    case SQLITE_RANGE:
+      ec = ErrorCode::kInvalidArgument;
+      break;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+      ec = ErrorCode::kUnavailable;
+      break;
+    case SQLITE_INTERRUPT:
+      ec = ErrorCode::kDeadlineExceeded;
+      break;
+    case SQLITE_AUTH:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+      ec = ErrorCode::kPermissionDenied;
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      ec = ErrorCode::kDataLoss;
+      break;
+    case SQLITE_FULL:
+    case SQLITE_TOOBIG:
+    case SQLITE_NOMEM:
+      ec = ErrorCode::kResourceExhausted;
+      break;
+    default:
+      break;
+  }
+  // sqlite3_errmsg names tables, columns and constraints from the schema; it
+  // never contains bound values.
+  std::string message = "sqlite: " + std::string(context) + ": " + sqlite3_errstr(code);
+  if (db != nullptr && primary != SQLITE_INTERRUPT) {
+    const char* detail = sqlite3_errmsg(db);
+    if (detail != nullptr && std::string_view(detail) != sqlite3_errstr(code)) {
+      message += " (";
+      message += detail;
+      message += ")";
+    }
+  }
+  return Error(ec, std::move(message));
+}
+
+struct CachedStatement {
+  sqlite3_stmt* stmt = nullptr;
+  std::shared_ptr<const std::vector<std::string>> columns;
+  bool read_only = false;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  SqliteConnection(sqlite3* db, const SqliteOptions& options)
+      : db_(db), options_(options), cache_(options.statement_cache_size) {
+    sqlite3_progress_handler(db_, 1000, &SqliteConnection::Progress, this);
+  }
+  ~SqliteConnection() override {
+    cache_.ForEach([](const std::string&, CachedStatement& c) { sqlite3_finalize(c.stmt); });
+    cache_.Clear();
+    sqlite3_close_v2(db_);
+  }
+
+  Result<Rows> Run(Statement& st) override {
+    Result<CachedStatement*> cached = Prepare(st);
+    if (!cached.ok()) return std::move(cached).error();
+    CachedStatement& c = **cached;
+    struct Finalizer {
+      CachedStatement* one_off;
+      ~Finalizer() {
+        if (one_off != nullptr) sqlite3_finalize(one_off->stmt);
+      }
+    } finalizer{st.cacheable ? nullptr : &c};
+    sqlite3_stmt* stmt = c.stmt;
+    struct Resetter {
+      sqlite3_stmt* s;
+      ~Resetter() {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      }
+    } resetter{stmt};
+
+    for (std::size_t i = 0; i < st.params.size(); ++i) {
+      const Value& v = st.params[i];
+      const int index = static_cast<int>(i + 1);
+      int rc = SQLITE_OK;
+      switch (v.kind()) {
+        case Value::Kind::kNull: rc = sqlite3_bind_null(stmt, index); break;
+        case Value::Kind::kInteger: rc = sqlite3_bind_int64(stmt, index, v.integer()); break;
+        case Value::Kind::kBool: rc = sqlite3_bind_int64(stmt, index, v.boolean() ? 1 : 0); break;
+        case Value::Kind::kReal: rc = sqlite3_bind_double(stmt, index, v.real()); break;
+        case Value::Kind::kText:
+          rc = sqlite3_bind_text64(stmt, index, v.text().data(), v.text().size(), SQLITE_STATIC,
+                                   SQLITE_UTF8);
+          break;
+        case Value::Kind::kBlob:
+          rc = v.blob().empty()
+                   ? sqlite3_bind_zeroblob(stmt, index, 0)
+                   : sqlite3_bind_blob64(stmt, index, v.blob().data(), v.blob().size(), SQLITE_STATIC);
+          break;
+      }
+      if (rc != SQLITE_OK) return SqliteError(rc, db_, "bind parameter " + std::to_string(index));
+    }
+
+    deadline_ = std::chrono::steady_clock::now() + options_.statement_timeout;
+    std::vector<Row> rows;
+    const int ncols = sqlite3_column_count(stmt);
+    while (true) {
+      const int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        return SqliteError(sqlite3_extended_errcode(db_), db_, "step");
+      }
+      if (rows.size() >= options_.max_rows) return TooManyRows(options_.max_rows);
+      std::vector<Value> values;
+      values.reserve(static_cast<std::size_t>(ncols));
+      for (int col = 0; col < ncols; ++col) {
+        switch (sqlite3_column_type(stmt, col)) {
+          case SQLITE_INTEGER: values.push_back(Value::Integer(sqlite3_column_int64(stmt, col))); break;
+          case SQLITE_FLOAT: values.push_back(Value::Real(sqlite3_column_double(stmt, col))); break;
+          case SQLITE_TEXT: {
+            const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+            const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+            values.push_back(Value::Text(p == nullptr ? std::string() : std::string(p, n)));
+            break;
+          }
+          case SQLITE_BLOB: {
+            const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, col));
+            const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+            values.push_back(Value::Blob(p == nullptr ? Bytes() : Bytes(p, p + n)));
+            break;
+          }
+          default: values.emplace_back(); break;
+        }
+      }
+      rows.emplace_back(c.columns, std::move(values));
+    }
+    const std::int64_t affected = c.read_only ? 0 : sqlite3_changes64(db_);
+    return Rows(c.columns, std::move(rows), affected);
+  }
+
+  Result<void> Begin() override { return Simple("BEGIN IMMEDIATE"); }
+  Result<void> Commit() override { return Simple("COMMIT"); }
+  Result<void> Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return Ok();  // SQLite already rolled back
+    return Simple("ROLLBACK");
+  }
+  Result<void> Check() override { return Simple("SELECT 1"); }
+  bool Broken() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  static int Progress(void* self) {
+    auto* conn = static_cast<SqliteConnection*>(self);
+    return std::chrono::steady_clock::now() > conn->deadline_ ? 1 : 0;
+  }
+
+  Result<void> Simple(std::string_view sql) {
+    Statement st;
+    st.text = sql;
+    Result<Rows> r = Run(st);
+    if (!r.ok()) return std::move(r).error();
+    return Ok();
+  }
+
+  Result<CachedStatement*> Prepare(const Statement& st) {
+    const std::string key(st.cacheable ? st.text : std::string_view());
+    if (st.cacheable) {
+      if (CachedStatement* hit = cache_.Find(key)) return hit;
+    }
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    if (st.text.size() > 100'000'000) {
+      return Error(ErrorCode::kResourceExhausted, "sqlite: statement too long");
+    }
+    const int rc = sqlite3_prepare_v3(db_, st.text.data(), static_cast<int>(st.text.size()),
+                                      st.cacheable ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, &tail);
+    if (rc != SQLITE_OK) return SqliteError(rc, db_, "prepare");
+    if (stmt == nullptr) return Error(ErrorCode::kInvalidArgument, "sqlite: empty statement");
+    const std::size_t used = static_cast<std::size_t>(tail - st.text.data());
+    if (used < st.text.size() &&
+        sql::ScanSql(st.text.substr(used), true).error != sql::ScanError::kEmpty) {
+      sqlite3_finalize(stmt);
+      return Error(ErrorCode::kInvalidArgument, "sqlite: more than one statement");
+    }
+    if (static_cast<std::size_t>(sqlite3_bind_parameter_count(stmt)) != st.expected_params ||
+        st.params.size() != st.expected_params) {
+      sqlite3_finalize(stmt);
+      return Error(ErrorCode::kInvalidArgument,
+                   "sqlite: statement parameters do not match its placeholders");
+    }
+    CachedStatement c;
+    c.stmt = stmt;
+    c.read_only = sqlite3_stmt_readonly(stmt) != 0;
+    auto columns = std::make_shared<std::vector<std::string>>();
+    const int ncols = sqlite3_column_count(stmt);
+    for (int i = 0; i < ncols; ++i) {
+      const char* name = sqlite3_column_name(stmt, i);
+      columns->emplace_back(name == nullptr ? "" : name);
+    }
+    c.columns = std::move(columns);
+    if (!st.cacheable) {
+      one_off_ = c;
+      return &one_off_;
+    }
+    auto evicted = cache_.Insert(key, c);
+    if (evicted) sqlite3_finalize(evicted->second.stmt);
+    return cache_.Find(key);
+  }
+
+  sqlite3* db_;
+  SqliteOptions options_;
+  LruCache<CachedStatement> cache_;
+  CachedStatement one_off_;
+  std::chrono::steady_clock::time_point deadline_{};
+};
+
+Result<void> CheckPrivateDirectory(const std::filesystem::path& dir, bool create) {
+  struct stat st {};
+  if (::lstat(dir.c_str(), &st) != 0) {
+    if (errno != ENOENT || !create) {
+      return Error(ErrorCode::kNotFound, "sqlite: database directory does not exist");
+    }
+    if (dir.has_parent_path() && dir.parent_path() != dir) {
+      // Parents we create are private too; existing ones are only required
+      // not to be a symlink loop (the final directory is checked below).
+      std::error_code ec;
+      if (!std::filesystem::exists(dir.parent_path(), ec)) {
+        Result<void> parent = CheckPrivateDirectory(dir.parent_path(), create);
+        if (!parent.ok()) return parent;
+      }
+    }
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Error(ErrorCode::kUnavailable, "sqlite: cannot create the database directory");
+    }
+    if (::lstat(dir.c_str(), &st) != 0) {
+      return Error(ErrorCode::kUnavailable, "sqlite: cannot stat the database directory");
+    }
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return Error(ErrorCode::kInvalidArgument, "sqlite: database directory is not a directory");
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "sqlite: database directory is writable by group or others (chmod 700)");
+  }
+  return Ok();
+}
+
+Result<void> PrepareFile(const std::filesystem::path& path, bool create) {
+  std::filesystem::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  Result<void> d = CheckPrivateDirectory(dir, create);
+  if (!d.ok()) return d;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno != ENOENT) return Error(ErrorCode::kUnavailable, "sqlite: cannot stat the database file");
+    if (!create) return Error(ErrorCode::kNotFound, "sqlite: database file does not exist");
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+      return Ok();
+    }
+    if (errno != EEXIST) return Error(ErrorCode::kUnavailable, "sqlite: cannot create the database file");
+    if (::lstat(path.c_str(), &st) != 0) {
+      return Error(ErrorCode::kUnavailable, "sqlite: cannot stat the database file");
+    }
+  }
+  if (!S_ISREG(st.st_mode)) {
+    return Error(ErrorCode::kInvalidArgument, "sqlite: database path is not a regular file");
+  }
+  if ((st.st_mode & 077) != 0) {
+    return Error(ErrorCode::kPermissionDenied,
+                 "sqlite: database file is accessible to group or others (chmod 600)");
+  }
+  return Ok();
+}
+
+Result<std::unique_ptr<Connection>> OpenSqliteConnection(const SqliteOptions& options) {
+  Result<void> file = PrepareFile(options.path, options.create);
+  if (!file.ok()) return std::move(file).error();
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE |
+                    SQLITE_OPEN_NOFOLLOW;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = SqliteError(rc, nullptr, "open");
+    sqlite3_close_v2(db);
+    return e;
+  }
+  auto fail = [&](int code, std::string_view what) -> Error {
+    Error e = SqliteError(code, db, what);
+    sqlite3_close_v2(db);
+    return e;
+  };
+  sqlite3_extended_result_codes(db, 1);
+  int ignored = 0;
+  const int settings[][2] = {
+      {SQLITE_DBCONFIG_DEFENSIVE, 1},         {SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0},
+      {SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0}, {SQLITE_DBCONFIG_DQS_DML, 0},
+      {SQLITE_DBCONFIG_DQS_DDL, 0},           {SQLITE_DBCONFIG_ENABLE_TRIGGER, 1},
+  };
+  for (const auto& s : settings) {
+    const int c = sqlite3_db_config(db, s[0], s[1], &ignored);
+    if (c != SQLITE_OK) return fail(c, "configure");
+  }
+  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_busy_timeout(db, static_cast<int>(options.busy_timeout.count()));
+  const std::string pragmas = std::string("PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; ") +
+                              (options.synchronous_full ? "PRAGMA synchronous = FULL;"
+                                                        : "PRAGMA synchronous = NORMAL;");
+  int c = sqlite3_exec(db, pragmas.c_str(), nullptr, nullptr, nullptr);
+  if (c != SQLITE_OK) return fail(c, "configure");
+  std::string mode;
+  c = sqlite3_exec(
+      db, "PRAGMA journal_mode = WAL",
+      [](void* out, int n, char** values, char**) {
+        if (n > 0 && values[0] != nullptr) *static_cast<std::string*>(out) = values[0];
+        return 0;
+      },
+      &mode, nullptr);
+  if (c != SQLITE_OK) return fail(c, "enable WAL");
+  if (mode != "wal") {
+    sqlite3_close_v2(db);
+    return Error(ErrorCode::kFailedPrecondition, "sqlite: could not switch to WAL mode");
+  }
+  return std::unique_ptr<Connection>(std::make_unique<SqliteConnection>(db, options));
+}
+
+}  // namespace
+
+Result<ConnectionFactory> MakeSqliteFactory(SqliteOptions options) {
+  if (options.path.empty()) return Error(ErrorCode::kInvalidArgument, "sqlite: no database path");
+  const std::string p = options.path.string();
+  if (p == ":memory:" || p.rfind("file:", 0) == 0) {
+    return Error(ErrorCode::kInvalidArgument, "sqlite: give a file path (no :memory: or URI)");
+  }
+  if (options.pool.max_connections == 0 || options.max_rows == 0) {
+    return Error(ErrorCode::kInvalidArgument, "sqlite: pool size and max_rows must be positive");
+  }
+  auto shared = std::make_shared<SqliteOptions>(std::move(options));
+  return ConnectionFactory([shared]() { return OpenSqliteConnection(*shared); });
+}
+
+}  // namespace bulwark::db::internal

@@ -1,0 +1,180 @@
+#include "bulwark/db/value.h"
+
+#include <string>
+#include <utility>
+
+#include "bulwark/db/rows.h"
+
+namespace bulwark::db {
+
+Value Value::SensitiveText(std::string v) {
+  Value out = Text(std::move(v));
+  out.sensitive_ = true;
+  return out;
+}
+Value Value::SensitiveBlob(Bytes v) {
+  Value out = Blob(std::move(v));
+  out.sensitive_ = true;
+  return out;
+}
+
+Value::Value(const Value& other)
+    : kind_(other.kind_),
+      sensitive_(other.sensitive_),
+      integer_(other.integer_),
+      real_(other.real_),
+      text_(other.text_),
+      blob_(other.blob_) {}
+
+Value& Value::operator=(const Value& other) {
+  if (this != &other) {
+    Wipe();
+    kind_ = other.kind_;
+    sensitive_ = other.sensitive_;
+    integer_ = other.integer_;
+    real_ = other.real_;
+    text_ = other.text_;
+    blob_ = other.blob_;
+  }
+  return *this;
+}
+
+Value::Value(Value&& other) noexcept
+    : kind_(other.kind_),
+      sensitive_(other.sensitive_),
+      integer_(other.integer_),
+      real_(other.real_),
+      text_(std::move(other.text_)),
+      blob_(std::move(other.blob_)) {
+  // A moved-from short string keeps its bytes in the inline buffer.
+  other.Wipe();
+}
+
+Value& Value::operator=(Value&& other) noexcept {
+  if (this != &other) {
+    Wipe();
+    kind_ = other.kind_;
+    sensitive_ = other.sensitive_;
+    integer_ = other.integer_;
+    real_ = other.real_;
+    text_ = std::move(other.text_);
+    blob_ = std::move(other.blob_);
+    other.Wipe();
+  }
+  return *this;
+}
+
+Value::~Value() { Wipe(); }
+
+void Value::Wipe() noexcept {
+  if (!sensitive_) return;
+  text_.resize(text_.capacity());
+  if (!text_.empty()) SecureWipe(text_.data(), text_.size());
+  text_.clear();
+  blob_.resize(blob_.capacity());
+  if (!blob_.empty()) SecureWipe(blob_.data(), blob_.size());
+  blob_.clear();
+}
+
+std::string_view KindName(Value::Kind kind) noexcept {
+  switch (kind) {
+    case Value::Kind::kNull: return "null";
+    case Value::Kind::kInteger: return "integer";
+    case Value::Kind::kReal: return "real";
+    case Value::Kind::kBool: return "boolean";
+    case Value::Kind::kText: return "text";
+    case Value::Kind::kBlob: return "blob";
+  }
+  return "unknown";
+}
+
+Result<void> CheckText(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c == 0) return Error(ErrorCode::kInvalidArgument, "text contains a NUL byte (bind it as a blob)");
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len;
+    std::uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1Fu;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0Fu;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07u;
+    } else {
+      return Error(ErrorCode::kInvalidArgument, "text is not valid UTF-8 (bind bytes as a blob)");
+    }
+    if (i + len > n) {
+      return Error(ErrorCode::kInvalidArgument, "text is not valid UTF-8 (bind bytes as a blob)");
+    }
+    for (std::size_t k = 1; k < len; ++k) {
+      const unsigned char cc = p[i + k];
+      if ((cc & 0xC0u) != 0x80u) {
+        return Error(ErrorCode::kInvalidArgument, "text is not valid UTF-8 (bind bytes as a blob)");
+      }
+      cp = (cp << 6) | (cc & 0x3Fu);
+    }
+    const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+    const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+    if (overlong || surrogate || cp > 0x10FFFF) {
+      return Error(ErrorCode::kInvalidArgument, "text is not valid UTF-8 (bind bytes as a blob)");
+    }
+    i += len;
+  }
+  return Ok();
+}
+
+namespace internal {
+
+Result<Value> UnsignedValue(std::uint64_t v) {
+  if (v > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    return Error(ErrorCode::kInvalidArgument, "unsigned value does not fit a signed 64-bit column");
+  }
+  return Value::Integer(static_cast<std::int64_t>(v));
+}
+
+Result<Value> TextValue(std::string_view text, bool sensitive) {
+  Result<void> ok = CheckText(text);
+  if (!ok.ok()) return std::move(ok).error();
+  return sensitive ? Value::SensitiveText(std::string(text)) : Value::Text(std::string(text));
+}
+
+Value BlobValue(ByteView bytes, bool sensitive) {
+  Bytes b(bytes.begin(), bytes.end());
+  return sensitive ? Value::SensitiveBlob(std::move(b)) : Value::Blob(std::move(b));
+}
+
+Error TypeMismatch(std::size_t index, std::string_view column, std::string_view expected,
+                   Value::Kind got) {
+  return Error(ErrorCode::kInvalidArgument, "column " + std::to_string(index) + " (" +
+                                                std::string(column) + "): expected " +
+                                                std::string(expected) + ", got " +
+                                                std::string(KindName(got)));
+}
+
+Error NullValue(std::size_t index, std::string_view column) {
+  return Error(ErrorCode::kInvalidArgument, "column " + std::to_string(index) + " (" +
+                                                std::string(column) +
+                                                ") is NULL: read it as std::optional");
+}
+
+Error OutOfRange(std::size_t index, std::string_view column) {
+  return Error(ErrorCode::kInvalidArgument, "column " + std::to_string(index) + " (" +
+                                                std::string(column) +
+                                                "): value out of range for the requested type");
+}
+
+}  // namespace internal
+
+Error Row::NoColumn() { return Error(ErrorCode::kInvalidArgument, "no such column in the result"); }
+
+}  // namespace bulwark::db
