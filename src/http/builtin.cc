@@ -310,7 +310,13 @@ Response SecurityHeaders::HandleReport(Request& request) const {
     return Response::Problem(415, request.context().request_id);
   }
   if (request.body_size() > 16 * 1024) return Response::Problem(413, request.context().request_id);
-  internal::LogWarning("csp violation report", request.Body().UnvalidatedValue());
+  std::int64_t second = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::steady_clock::now().time_since_epoch())
+                           .count();
+  if (report_second_.exchange(second) != second) reports_this_second_.store(0);
+  if (reports_this_second_.fetch_add(1) < kReportsPerSecond) {
+    internal::LogWarning("csp violation report", request.Body().UnvalidatedValue());
+  }
   return Response(204);
 }
 

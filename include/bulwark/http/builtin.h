@@ -5,6 +5,7 @@
 // Create(); all are immutable and thread-safe once created.
 // SecureDefaults() (secure_defaults.h) installs all of them.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -117,6 +118,11 @@ class SecurityHeaders final : public Middleware {
   SecurityHeadersOptions options_;
   std::string hsts_value_;
   std::string csp_prefix_, csp_suffix_;
+  // Reports are logged at most kReportsPerSecond per second (a report
+  // endpoint is an open door into the operator log).
+  static constexpr int kReportsPerSecond = 20;
+  mutable std::atomic<std::int64_t> report_second_{0};
+  mutable std::atomic<int> reports_this_second_{0};
 };
 
 // ------------------------------------------------------------------- Errors
