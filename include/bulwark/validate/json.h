@@ -44,18 +44,14 @@ class JsonValue {
   using Array = std::vector<JsonValue>;
   using Object = std::vector<JsonMember>;  // in document order, keys unique
 
-  JsonValue() = default;  // null
-  static JsonValue Null() { return JsonValue(); }
-  static JsonValue Bool(bool b) { return JsonValue(Data(std::in_place_index<1>, b)); }
-  static JsonValue Int(std::int64_t i) { return JsonValue(Data(std::in_place_index<2>, i)); }
+  JsonValue();  // null
+  static JsonValue Null();
+  static JsonValue Bool(bool b);
+  static JsonValue Int(std::int64_t i);
   // REQUIRES: `d` is finite.
   static JsonValue Double(double d);
-  static JsonValue String(std::string s) {
-    return JsonValue(Data(std::in_place_index<4>, std::move(s)));
-  }
-  static JsonValue MakeArray(Array items) {
-    return JsonValue(Data(std::in_place_index<5>, std::move(items)));
-  }
+  static JsonValue String(std::string s);
+  static JsonValue MakeArray(Array items);
   // REQUIRES: keys are unique.
   static JsonValue MakeObject(Object members);
 
@@ -89,7 +85,7 @@ class JsonValue {
  private:
   friend struct JsonParserAccess;  // the parser builds objects it checked itself
   using Data = std::variant<std::monostate, bool, std::int64_t, double, std::string, Array, Object>;
-  explicit JsonValue(Data d) : data_(std::move(d)) {}
+  explicit JsonValue(Data d);
   Data data_;
 };
 
@@ -98,6 +94,19 @@ struct JsonMember {
   JsonValue value;
   friend bool operator==(const JsonMember&, const JsonMember&) = default;
 };
+
+// Defined here, where JsonMember is complete (Object holds it by value).
+inline JsonValue::JsonValue(Data d) : data_(std::move(d)) {}
+inline JsonValue::JsonValue() : data_() {}
+inline JsonValue JsonValue::Null() { return JsonValue(); }
+inline JsonValue JsonValue::Bool(bool b) { return JsonValue(Data(std::in_place_index<1>, b)); }
+inline JsonValue JsonValue::Int(std::int64_t i) { return JsonValue(Data(std::in_place_index<2>, i)); }
+inline JsonValue JsonValue::String(std::string s) {
+  return JsonValue(Data(std::in_place_index<4>, std::move(s)));
+}
+inline JsonValue JsonValue::MakeArray(Array items) {
+  return JsonValue(Data(std::in_place_index<5>, std::move(items)));
+}
 
 // Parses `body`. On failure the report holds one violation at path "" (or at
 // the path where the problem was found) with a parse code (see
