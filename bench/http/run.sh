@@ -111,8 +111,8 @@ CONF
   echo "$scratch/nginx-$1/nginx.conf"
 }
 
-start() {  # name tls -> echoes port
-  local name=$1 tls=$2 port
+start() {  # name tls; sets $port and appends the server's pid to $pids
+  local name=$1 tls=$2
   port=$(free_port)
   local cert_args=()
   [ "$tls" = tls ] && cert_args=("$scratch/cert.pem" "$scratch/key.pem")
@@ -123,7 +123,6 @@ start() {  # name tls -> echoes port
   esac
   pids+=($!)
   wait_port "$port"
-  echo "$port"
 }
 
 # wrk prints e.g. "Requests/sec: 12345.67" and a latency distribution.
@@ -144,7 +143,7 @@ declare -A rps p50 p99 bad
 for tls in plain tls; do
   scheme=http; [ "$tls" = tls ] && scheme=https
   for name in secure bare nginx express; do
-    port=$(start "$name" "$tls")
+    start "$name" "$tls"
     # Sanity: the body is what every server must answer.
     got=$(curl -sk "$scheme://127.0.0.1:$port/api/hello" 2>/dev/null || true)
     if [ -n "$got" ] && [ "$got" != "$body" ]; then echo "bench: $name answered '$got'" >&2; fi

@@ -164,6 +164,33 @@ TEST(Server, GracefulShutdownDrainsInFlight) {
   SUCCEED();
 }
 
+TEST(Server, HostileInputOverLoopbackGets4xxAndCloseOthersServed) {
+  Running s(ShortTimeouts());
+  const std::string hostile[] = {
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "GET /hello HTTP/1.1\r\nHost: x\r\nX-A: b\r\n c\r\n\r\n",
+      "GET /hello HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(40000, 'a') + "\r\n\r\n",
+      "GET /" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+      "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 99999999\r\n\r\n",
+      "GET /hello HTTP/1.1\r\nHost: x\r\nCookie: " + std::string(20000, 'c') + "\r\n\r\n",
+      std::string("\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03", 11),
+  };
+  for (const std::string& h : hostile) {
+    TestConn c(s.server->port());
+    ASSERT_TRUE(c.ok());
+    c.Send(h);
+    std::string res = c.ReadUntil("\r\n\r\n", 2000ms);
+    ASSERT_GE(res.size(), 12u) << h.substr(0, 40);
+    int status = std::stoi(res.substr(9, 3));
+    EXPECT_GE(status, 400) << h.substr(0, 40);
+    EXPECT_LT(status, 600);
+    EXPECT_TRUE(c.WaitClosed(2000ms)) << h.substr(0, 40);
+    TestConn ok(s.server->port());
+    ASSERT_TRUE(ok.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_NE(ok.ReadResponse().find("200 OK"), std::string::npos);
+  }
+}
+
 TEST(Server, RejectsBadOptions) {
   Router r;
   App app(std::move(r), Chain());
