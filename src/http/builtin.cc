@@ -99,7 +99,7 @@ Response RequestId::Handle(Request& request, const Next& next) const {
       if (ok) id = std::string(*in);
     }
   }
-  if (id.empty()) id = crypto::RandomToken(16);
+  if (id.empty()) id = internal::RandomToken128();
   Response response = next(request);
   response.SetHeader("X-Request-Id", request.context().request_id);
   return response;
@@ -322,7 +322,7 @@ Response SecurityHeaders::HandleReport(Request& request) const {
 
 Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   const CspOptions& csp = options_.csp;
-  if (csp.enabled) request.context().csp_nonce = crypto::RandomToken(16);
+  if (csp.enabled) request.context().csp_nonce = internal::RandomToken128();
   Response response;
   if (csp.enabled && !csp.report_path.empty() && request.method() == Method::kPost &&
       request.path() == csp.report_path) {

@@ -5,10 +5,11 @@
 #include "bulwark/crypto/random.h"
 #include "bulwark/http/router.h"
 #include "operator_log.h"
+#include "util.h"
 
 namespace bulwark::http::internal {
 
-std::string NewRequestId() { return crypto::RandomToken(16); }
+std::string NewRequestId() { return RandomToken128(); }
 
 std::string NormalizeIp(std::string ip) {
   constexpr std::string_view kMapped = "::ffff:";

@@ -21,3 +21,13 @@ std::string ToLowerAscii(std::string_view text);
 std::string MediaType(std::string_view value);
 
 }  // namespace bulwark::http::internal
+
+namespace bulwark::http::internal {
+
+// 128 random bits as base64url (22 chars), for request ids and CSP nonces.
+// Draws from a small per-thread buffer filled by crypto::RandomFill (the
+// system CSPRNG) 512 bytes at a time, so a request costs no getrandom(2)
+// call; bytes handed out are wiped from the buffer.
+std::string RandomToken128();
+
+}  // namespace bulwark::http::internal
