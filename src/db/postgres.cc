@@ -452,6 +452,28 @@ Result<std::unique_ptr<Connection>> Connect(const PostgresOptions& o) {
 
 }  // namespace
 
+}  // namespace bulwark::db::internal
+
+namespace bulwark::db {
+bool ConnInfoHasPassword(std::string_view conninfo) {
+  const std::string text(conninfo);
+  char* err = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(text.c_str(), &err);
+  if (parsed == nullptr) {
+    if (err != nullptr) PQfreemem(err);
+    return false;
+  }
+  bool found = false;
+  for (PQconninfoOption* o = parsed; o->keyword != nullptr; ++o) {
+    if (o->val != nullptr && std::string_view(o->keyword) == "password" && *o->val != '\0') found = true;
+  }
+  PQconninfoFree(parsed);
+  return found;
+}
+}  // namespace bulwark::db
+
+namespace bulwark::db::internal {
+
 Result<ConnectionFactory> MakePostgresFactory(PostgresOptions options) {
   const std::string& conninfo = options.conninfo.Reveal(InsecureSecretAccess());
   char* err = nullptr;

@@ -242,6 +242,10 @@ struct PostgresOptions {
   PoolOptions pool{};
 };
 
+// Whether a libpq URL or key=value string carries a password (so a caller
+// can refuse one given on a command line). False when it does not parse.
+bool ConnInfoHasPassword(std::string_view conninfo);
+
 struct PoolStats {
   std::size_t open = 0;
   std::size_t idle = 0;
