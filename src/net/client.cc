@@ -124,7 +124,9 @@ struct HopContext {
   std::size_t max_body = 0;
   std::size_t max_headers = 0;
   std::size_t header_bytes = 0;
-  bool refused = false;
+  bool refused = false;         // some address was refused
+  bool connected_refused = false;  // the connected peer was refused (pre-request)
+  int sockets_opened = 0;
   AddressClass refused_class = AddressClass::kReserved;
   bool body_too_large = false;
   bool headers_too_large = false;
@@ -146,7 +148,9 @@ curl_socket_t OpenSocket(void* clientp, curlsocktype purpose, curl_sockaddr* add
       return CURL_SOCKET_BAD;  // no socket, so nothing is ever sent there
     }
   }
-  return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  curl_socket_t fd = socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  if (fd != CURL_SOCKET_BAD) ++ctx->sockets_opened;
+  return fd;
 }
 
 int BeforeRequest(void* clientp, char* primary_ip, char*, int, int) {
@@ -155,6 +159,7 @@ int BeforeRequest(void* clientp, char* primary_ip, char*, int, int) {
   Result<IpAddress> ip = IpAddress::Parse(primary_ip == nullptr ? "" : primary_ip);
   if (!ip.ok() || !ctx->policy->IsAddressAllowed(*ip)) {
     ctx->refused = true;
+    ctx->connected_refused = true;
     if (ip.ok()) ctx->refused_class = Classify(*ip);
     return CURL_PREREQFUNC_ABORT;
   }
@@ -279,6 +284,7 @@ Result<Client> Client::Create(DestinationPolicy policy, ClientOptions options,
     return Error(ErrorCode::kInvalidArgument, "max_redirects must be within 0..10");
   }
   if (resolver == nullptr) return Error(ErrorCode::kInvalidArgument, "client needs a resolver");
+  BULWARK_RETURN_IF_ERROR(CheckHeader({"User-Agent", options.user_agent}));
   auto impl = std::make_shared<Impl>();
   if (!options.proxy_url.empty()) {
     auto proxy = Url::Parse(options.proxy_url);
@@ -430,7 +436,9 @@ Result<Client::Impl::Hop> Client::Impl::SendOnce(const DestinationPolicy& policy
 
   CURLcode rc = curl_easy_perform(h);
   if (rc != CURLE_OK) {
-    if (ctx.refused) {
+    // Refused when every candidate address was refused, or the connected
+    // peer was; a later failure on an allowed address is reported as itself.
+    if (ctx.connected_refused || (ctx.refused && ctx.sockets_opened == 0)) {
       return Error(ErrorCode::kPermissionDenied,
                    "connection to a refused address was blocked (" +
                        std::string(AddressClassName(ctx.refused_class)) + ")");

@@ -418,6 +418,7 @@ TEST(ClientTest, BadOptionsAreRefused) {
   EXPECT_FALSE(Client::Create(policy(), {.max_redirects = 11}).ok());
   EXPECT_FALSE(Client::Create(policy(), {.proxy_url = "socks5://127.0.0.1:1080"}).ok());
   EXPECT_FALSE(Client::Create(policy(), {}, nullptr).ok());
+  EXPECT_FALSE(Client::Create(policy(), {.user_agent = "x\r\nX-Injected: 1"}).ok());
 }
 
 TEST(ClientTest, UnknownNamesAreNotFound) {
