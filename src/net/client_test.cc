@@ -194,6 +194,8 @@ TEST_F(Unreachable, DnsRebindingIsCaughtOnTheConnectedSocket) {
   ExpectRefused(Url("http", "rebind.test", server_.port()));
   client_.OverrideConnectAddressesForTest("rebind.test", {Ip("::ffff:127.0.0.1")});
   ExpectRefused(Url("http", "rebind.test", server_.port()));
+  client_.OverrideConnectAddressesForTest("rebind.test", {Ip("::1")});
+  ExpectRefused(Url("http", "rebind.test", server_.port()));
   client_.OverrideConnectAddressesForTest("rebind.test", {Ip("10.0.0.1"), Ip("127.0.0.1")});
   ExpectRefused(Url("http", "rebind.test", server_.port()));
 }
