@@ -1,0 +1,1642 @@
+// Dataflow engine. See engine.h for the contract and docs/review.md for the
+// semantics (what propagates, what is pruned, what a summary holds).
+#include "engine.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace bulwark::review {
+
+void Program::Index() {
+  by_name.clear();
+  for (std::uint32_t m = 0; m < modules.size(); ++m) {
+    if (!modules[m]) continue;
+    const auto& fns = modules[m]->functions;
+    for (std::uint32_t f = 0; f < fns.size(); ++f) {
+      if (fns[f].name.empty() || fns[f].is_module_body) continue;
+      by_name[fns[f].name].push_back({m, f});
+    }
+  }
+}
+
+namespace {
+
+using ir::ConstKind;
+using ir::ExprKind;
+using ir::StmtKind;
+
+constexpr std::size_t kMaxOrigins = 6;
+constexpr std::size_t kMaxConstString = 4096;
+constexpr std::size_t kMaxListShape = 64;
+constexpr int kMaxTraceDepth = 24;
+
+struct Step {
+  const Step* prev = nullptr;
+  std::uint32_t module = 0;
+  std::uint32_t line = 0, col = 0;
+  std::string note;
+  int depth = 0;
+};
+
+// One reason a value may be untrusted: a source kind (key >= 0) or a
+// parameter of the function being summarized (key = -(index + 1)).
+struct Origin {
+  int key = 0;
+  std::uint32_t safe = 0;  // sink kinds this flow was sanitized for
+  const Step* step = nullptr;
+};
+
+struct Value {
+  std::vector<Origin> o;
+  ConstKind ck = ConstKind::kUnset;
+  std::string s;
+  std::int64_t i = 0;
+  std::shared_ptr<const std::vector<Value>> list;  // known elements (constant indices)
+
+  bool IsConst() const { return ck != ConstKind::kUnset; }
+  bool SameConst(const Value& b) const {
+    if (ck != b.ck) return false;
+    if (ck == ConstKind::kString) return s == b.s;
+    return i == b.i;
+  }
+};
+
+void AddOrigin(std::vector<Origin>& dst, const Origin& o) {
+  for (Origin& d : dst) {
+    if (d.key == o.key) {
+      d.safe &= o.safe;  // safe only if safe on every path
+      return;
+    }
+  }
+  if (dst.size() < kMaxOrigins) dst.push_back(o);
+}
+
+void FlattenInto(const Value& v, std::vector<Origin>& out, int depth = 0) {
+  for (const Origin& o : v.o) AddOrigin(out, o);
+  if (v.list && depth < 4) {
+    for (const Value& e : *v.list) FlattenInto(e, out, depth + 1);
+  }
+}
+
+Value Flat(const Value& v) {
+  Value r;
+  FlattenInto(v, r.o);
+  return r;
+}
+
+Value Join(const Value& a, const Value& b) {
+  Value r;
+  for (const Origin& o : a.o) AddOrigin(r.o, o);
+  for (const Origin& o : b.o) AddOrigin(r.o, o);
+  if (a.IsConst() && a.SameConst(b)) {
+    r.ck = a.ck;
+    r.s = a.s;
+    r.i = a.i;
+  }
+  if (a.list && b.list && a.list->size() == b.list->size()) {
+    auto elems = std::make_shared<std::vector<Value>>();
+    for (std::size_t k = 0; k < a.list->size(); ++k) elems->push_back(Join((*a.list)[k], (*b.list)[k]));
+    r.list = std::move(elems);
+  } else {
+    if (a.list) FlattenInto(Value{{}, ConstKind::kUnset, {}, 0, a.list}, r.o);
+    if (b.list) FlattenInto(Value{{}, ConstKind::kUnset, {}, 0, b.list}, r.o);
+  }
+  return r;
+}
+
+std::string ConstText(const Value& v) {
+  switch (v.ck) {
+    case ConstKind::kString: return v.s;
+    case ConstKind::kInt: return std::to_string(v.i);
+    case ConstKind::kBool: return v.i ? "true" : "false";
+    case ConstKind::kNull: return "null";
+    case ConstKind::kUnset: break;
+  }
+  return {};
+}
+
+std::optional<bool> Truthy(const Value& v) {
+  switch (v.ck) {
+    case ConstKind::kBool:
+    case ConstKind::kInt: return v.i != 0;
+    case ConstKind::kString: return !v.s.empty();
+    case ConstKind::kNull: return false;
+    case ConstKind::kUnset: break;
+  }
+  return std::nullopt;
+}
+
+Value StrConst(std::string s) {
+  Value v;
+  if (s.size() > kMaxConstString) return v;
+  v.ck = ConstKind::kString;
+  v.s = std::move(s);
+  return v;
+}
+Value IntConst(std::int64_t i) {
+  Value v;
+  v.ck = ConstKind::kInt;
+  v.i = i;
+  return v;
+}
+Value BoolConst(bool b) {
+  Value v;
+  v.ck = ConstKind::kBool;
+  v.i = b ? 1 : 0;
+  return v;
+}
+
+bool IsComparison(std::string_view op) {
+  return op == "==" || op == "!=" || op == "===" || op == "!==" || op == "<" || op == ">" ||
+         op == "<=" || op == ">=" || op == "in" || op == "not in" || op == "is" || op == "is not" ||
+         op == "instanceof" || op == "<>";
+}
+
+// Folds `a op b` when both are constants; nullopt otherwise.
+std::optional<Value> FoldBinary(std::string_view op, const Value& a, const Value& b) {
+  if (!a.IsConst() || !b.IsConst()) {
+    // Short-circuit logic with one known side.
+    if ((op == "&&" || op == "and") && a.IsConst() && Truthy(a) == false) return BoolConst(false);
+    if ((op == "||" || op == "or") && a.IsConst() && Truthy(a) == true) return a;
+    return std::nullopt;
+  }
+  bool ints = (a.ck == ConstKind::kInt || a.ck == ConstKind::kBool) &&
+              (b.ck == ConstKind::kInt || b.ck == ConstKind::kBool);
+  if (ints) {
+    std::int64_t x = a.i, y = b.i;
+    std::int64_t r = 0;
+    if (op == "+") return __builtin_add_overflow(x, y, &r) ? std::nullopt : std::optional<Value>(IntConst(r));
+    if (op == "-") return __builtin_sub_overflow(x, y, &r) ? std::nullopt : std::optional<Value>(IntConst(r));
+    if (op == "*") return __builtin_mul_overflow(x, y, &r) ? std::nullopt : std::optional<Value>(IntConst(r));
+    if (op == "/" || op == "//") {
+      if (y == 0 || (x == INT64_MIN && y == -1)) return std::nullopt;
+      return IntConst(x / y);
+    }
+    if (op == "%") {
+      if (y == 0 || (x == INT64_MIN && y == -1)) return std::nullopt;
+      return IntConst(x % y);
+    }
+    if (op == "==" || op == "===" || op == "is") return BoolConst(x == y);
+    if (op == "!=" || op == "!==" || op == "is not" || op == "<>") return BoolConst(x != y);
+    if (op == "<") return BoolConst(x < y);
+    if (op == ">") return BoolConst(x > y);
+    if (op == "<=") return BoolConst(x <= y);
+    if (op == ">=") return BoolConst(x >= y);
+    if (op == "&&" || op == "and") return BoolConst(x != 0 && y != 0);
+    if (op == "||" || op == "or") return BoolConst(x != 0 || y != 0);
+    if (op == "&") return IntConst(x & y);
+    if (op == "|") return IntConst(x | y);
+    if (op == "^") return IntConst(x ^ y);
+    return std::nullopt;
+  }
+  if (op == "+" && (a.ck == ConstKind::kString || b.ck == ConstKind::kString)) {
+    return StrConst(ConstText(a) + ConstText(b));
+  }
+  if (a.ck == ConstKind::kString && b.ck == ConstKind::kString) {
+    if (op == "==" || op == "===" || op == "is") return BoolConst(a.s == b.s);
+    if (op == "!=" || op == "!==" || op == "is not") return BoolConst(a.s != b.s);
+    if (op == "in") return BoolConst(b.s.find(a.s) != std::string::npos);
+    if (op == "not in") return BoolConst(b.s.find(a.s) == std::string::npos);
+  }
+  if (op == "==" || op == "===" || op == "is") return BoolConst(a.SameConst(b));
+  if (op == "!=" || op == "!==" || op == "is not") return BoolConst(!a.SameConst(b));
+  if (op == "&&" || op == "and") return Truthy(a) == false ? a : b;
+  if (op == "||" || op == "or") return Truthy(a) == true ? a : b;
+  return std::nullopt;
+}
+
+std::string ToLower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::string NormalizeName(std::string n) {
+  // C++ scopes read like attribute paths: std::system -> system, a::b -> a.b
+  if (n.starts_with("::")) n = n.substr(2);
+  if (n.starts_with("std::")) n = n.substr(5);
+  std::string out;
+  for (std::size_t k = 0; k < n.size(); ++k) {
+    if (n[k] == ':' && k + 1 < n.size() && n[k + 1] == ':') {
+      out.push_back('.');
+      ++k;
+    } else {
+      out.push_back(n[k]);
+    }
+  }
+  return out;
+}
+
+struct SinkHit {
+  int param = 0;
+  int kind = 0;
+  std::uint32_t safe = 0;
+  const Step* step = nullptr;  // chain from the parameter to the sink
+  std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
+};
+
+struct Summary {
+  bool in_progress = false;
+  bool done = false;
+  Value ret;
+  bool has_ret = false;
+  std::vector<SinkHit> hits;
+};
+
+struct Pending {  // a missing-call pattern waiting for its required call
+  int rule = 0, alt = 0;
+  std::string var;
+  std::uint32_t line = 0, col = 0, stmt_line = 0, stmt_end = 0;
+  bool satisfied = false;
+};
+
+struct State {
+  std::map<std::string, Value> env;
+  bool dead = false;
+};
+
+struct Frame {
+  std::uint32_t module = 0;
+  const ir::Module* m = nullptr;
+  const ir::Function* f = nullptr;
+  Language lang = Language::kPython;
+  const LanguageModels* models = nullptr;
+  State st;
+  std::unordered_map<std::string, std::string> types;
+  Summary* summary = nullptr;
+  std::vector<Pending> pending;
+  std::uint32_t stmt_line = 0, stmt_end = 0;
+  std::string assign_var;  // variable the current statement assigns (missing-call rules)
+  int budget = 0;          // bounds work on pathological functions
+};
+
+}  // namespace
+
+struct Engine::Impl {
+  const RuleSetData& rules;
+  const Program& program;
+  std::deque<Step> steps;
+  std::unordered_map<std::uint64_t, Summary> summaries;
+  std::vector<RawFinding> findings;
+  std::set<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>> seen;
+  int call_depth = 0;
+
+  Impl(const RuleSetData& r, const Program& p) : rules(r), program(p) {}
+
+  const ir::Expr& X(const Frame& fr, ir::Id id) const { return fr.m->exprs[id]; }
+
+  const Step* NewStep(const Step* prev, const Frame& fr, std::uint32_t line, std::uint32_t col, std::string note) {
+    if (prev && prev->depth >= kMaxTraceDepth) return prev;  // keep paths readable and bounded
+    steps.push_back(Step{prev, fr.module, line, col, std::move(note), prev ? prev->depth + 1 : 0});
+    return &steps.back();
+  }
+  // Copies `tail` (oldest first) on top of `base`.
+  const Step* Concat(const Step* base, const Step* tail) {
+    std::vector<const Step*> chain;
+    for (const Step* s = tail; s; s = s->prev) chain.push_back(s);
+    const Step* cur = base;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      if (cur && cur->depth >= kMaxTraceDepth) break;
+      steps.push_back(Step{cur, (*it)->module, (*it)->line, (*it)->col, (*it)->note, cur ? cur->depth + 1 : 0});
+      cur = &steps.back();
+    }
+    return cur;
+  }
+  Value AddStep(const Value& v, const Frame& fr, std::uint32_t line, std::uint32_t col, const std::string& note) {
+    if (v.o.empty()) return v;
+    Value r = v;
+    for (Origin& o : r.o) o.step = NewStep(o.step, fr, line, col, note);
+    return r;
+  }
+
+  // ---------------------------------------------------------------- findings
+  void Emit(int rule, std::uint32_t module, std::uint32_t line, std::uint32_t col, std::uint32_t stmt_line,
+            std::uint32_t stmt_end, const Step* chain) {
+    if (!seen.insert({rule, module, line, col}).second) return;
+    RawFinding f;
+    f.rule = rule;
+    f.module = module;
+    f.line = line;
+    f.col = col;
+    f.stmt_line = stmt_line ? stmt_line : line;
+    f.stmt_end_line = std::max(stmt_end, f.stmt_line);
+    std::vector<const Step*> path;
+    for (const Step* s = chain; s; s = s->prev) path.push_back(s);
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+      f.trace.push_back(TraceStep{{}, (*it)->line, (*it)->col, (*it)->note});
+      f.trace_modules.push_back((*it)->module);
+    }
+    findings.push_back(std::move(f));
+  }
+
+  void EmitPattern(Frame& fr, int rule, std::uint32_t line, std::uint32_t col) {
+    Emit(rule, fr.module, line, col, fr.stmt_line, fr.stmt_end, nullptr);
+  }
+
+  // A value reaches a sink of `kind` at (line, col).
+  void ReportSink(Frame& fr, const Value& v, int kind, std::uint32_t line, std::uint32_t col,
+                  const std::string& what) {
+    std::vector<Origin> flat;
+    FlattenInto(v, flat);
+    const std::uint32_t bit = 1u << static_cast<unsigned>(kind);
+    for (const Origin& o : flat) {
+      if (o.safe & bit) continue;
+      const Step* sink = NewStep(o.step, fr, line, col, "sink: " + what);
+      if (o.key >= 0) {
+        const auto& by_sink = rules.taint_rules_by_sink[static_cast<std::size_t>(RuleLanguage(fr.lang))];
+        if (static_cast<std::size_t>(kind) >= by_sink.size()) continue;
+        for (int r : by_sink[static_cast<std::size_t>(kind)]) {
+          if (!(rules.rules[static_cast<std::size_t>(r)].source_mask & (1u << static_cast<unsigned>(o.key)))) continue;
+          Emit(r, fr.module, line, col, fr.stmt_line, fr.stmt_end, sink);
+        }
+      } else if (fr.summary) {
+        SinkHit h{-o.key - 1, kind, o.safe, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end};
+        bool dup = false;
+        for (const SinkHit& e : fr.summary->hits) {
+          dup |= e.param == h.param && e.kind == h.kind && e.line == h.line && e.col == h.col && e.module == h.module;
+        }
+        if (!dup && fr.summary->hits.size() < 64) fr.summary->hits.push_back(h);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ paths
+  std::optional<std::string> PathOf(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return std::nullopt;
+    const ir::Expr& e = X(fr, id);
+    switch (e.kind) {
+      case ExprKind::kName: return e.s;
+      case ExprKind::kThis: return std::string("this");
+      case ExprKind::kAttr: {
+        auto base = PathOf(fr, e.kids[0]);
+        if (!base) return std::nullopt;
+        return *base + "." + e.s;
+      }
+      case ExprKind::kIndex: {
+        auto base = PathOf(fr, e.kids[0]);
+        if (!base || e.kids.size() < 2 || e.kids[1] == ir::kNone) return std::nullopt;
+        const ir::Expr& k = X(fr, e.kids[1]);
+        if (k.kind == ExprKind::kConst && (k.const_kind == ConstKind::kString || k.const_kind == ConstKind::kInt)) {
+          return *base + "." + (k.const_kind == ConstKind::kString ? k.s : std::to_string(k.i));
+        }
+        // A key held in a constant variable: fold it.
+        if (k.kind == ExprKind::kName) {
+          auto it = fr.st.env.find(k.s);
+          if (it != fr.st.env.end() && it->second.IsConst() && it->second.ck != ConstKind::kNull) {
+            return *base + "." + ConstText(it->second);
+          }
+        }
+        return std::nullopt;
+      }
+      default: return std::nullopt;
+    }
+  }
+
+  static bool IsChildOf(const std::string& key, const std::string& path) {
+    return key.size() > path.size() && key.compare(0, path.size(), path) == 0 && key[path.size()] == '.';
+  }
+
+  // What is known about a path: itself, its nearest ancestor, or its children.
+  std::optional<Value> ReadPath(Frame& fr, const std::string& path, bool ancestors = true) {
+    auto& env = fr.st.env;
+    auto it = env.find(path);
+    std::optional<Value> result;
+    if (it != env.end()) result = it->second;
+    // children (path.x, path.y): reading the whole object sees them all
+    auto child = env.lower_bound(path + ".");
+    bool any_child = false;
+    for (; child != env.end() && IsChildOf(child->first, path); ++child) {
+      if (!result) result = Value{};
+      FlattenInto(child->second, result->o);
+      any_child = true;
+    }
+    if (any_child && result) {
+      result->ck = ConstKind::kUnset;
+      result->list.reset();
+    }
+    if (result || !ancestors) return result;
+    // nearest ancestor: its taint covers unknown members
+    std::string p = path;
+    while (true) {
+      std::size_t dot = p.find_last_of('.');
+      if (dot == std::string::npos) break;
+      p.resize(dot);
+      auto a = env.find(p);
+      if (a != env.end()) {
+        const Value& av = a->second;
+        // An element of a known list shape: `xs.1`.
+        std::string rest = path.substr(p.size() + 1);
+        if (av.list && rest.find('.') == std::string::npos && !rest.empty() &&
+            std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; }) && rest.size() < 6) {
+          std::size_t idx = std::stoul(rest);
+          if (idx < av.list->size()) return (*av.list)[idx];
+          return Value{};
+        }
+        return Flat(av);
+      }
+    }
+    return std::nullopt;
+  }
+
+  void WritePath(Frame& fr, const std::string& path, Value v) {
+    auto& env = fr.st.env;
+    auto child = env.lower_bound(path + ".");
+    while (child != env.end() && IsChildOf(child->first, path)) child = env.erase(child);
+    env[path] = std::move(v);
+  }
+
+  // Weak update: the path may or may not hold `v` now.
+  void JoinPath(Frame& fr, const std::string& path, const Value& v) {
+    auto& env = fr.st.env;
+    auto it = env.find(path);
+    if (it == env.end()) {
+      Value nv = Flat(v);
+      env[path] = std::move(nv);
+    } else {
+      Value keep = it->second;
+      for (const Origin& o : Flat(v).o) AddOrigin(keep.o, o);
+      keep.ck = ConstKind::kUnset;
+      it->second = std::move(keep);
+    }
+  }
+
+  // ------------------------------------------------------------------ names
+  std::string TypeOf(Frame& fr, const std::string& var) {
+    auto it = fr.types.find(var);
+    if (it != fr.types.end()) return it->second;
+    auto ft = fr.m->field_types.find(var);
+    if (ft != fr.m->field_types.end()) return ft->second;
+    return {};
+  }
+
+  // Dotted names for an expression, used to match models: the name as
+  // written, with imports resolved, and with a variable's declared type.
+  void Names(Frame& fr, ir::Id id, std::vector<std::string>& out, int depth = 0) {
+    if (id == ir::kNone || depth > 12) {
+      out.push_back("?");
+      return;
+    }
+    const ir::Expr& e = X(fr, id);
+    switch (e.kind) {
+      case ExprKind::kName: {
+        std::string n = NormalizeName(e.s);
+        auto imp = fr.m->imports.find(e.s);
+        if (imp != fr.m->imports.end() && !fr.st.env.count(e.s)) out.push_back(NormalizeName(imp->second));
+        out.push_back(n);
+        std::string t = TypeOf(fr, e.s);
+        if (!t.empty() && t != n) out.push_back(t);
+        return;
+      }
+      case ExprKind::kThis:
+        out.push_back("this");
+        if (!fr.f->cls.empty()) out.push_back(fr.f->cls);
+        return;
+      case ExprKind::kAttr: {
+        std::vector<std::string> base;
+        Names(fr, e.kids[0], base, depth + 1);
+        for (const std::string& b : base) out.push_back(b + "." + e.s);
+        // this.field with a declared field type
+        const ir::Expr& obj = X(fr, e.kids[0]);
+        if (obj.kind == ExprKind::kThis) {
+          std::string t = TypeOf(fr, e.s);
+          if (!t.empty()) out.push_back(t);
+        }
+        return;
+      }
+      case ExprKind::kCall:
+        if (!e.kids.empty()) Names(fr, e.kids[0], out, depth + 1);
+        return;
+      case ExprKind::kNew:
+        out.push_back(e.s);
+        return;
+      case ExprKind::kConst:
+        out.push_back(e.const_kind == ConstKind::kString ? "String" : "?");
+        return;
+      case ExprKind::kIndex:
+        if (!e.kids.empty()) {
+          std::vector<std::string> base;
+          Names(fr, e.kids[0], base, depth + 1);
+          for (const std::string& b : base) out.push_back(b + "[]");
+        }
+        return;
+      default:
+        out.push_back("?");
+        return;
+    }
+  }
+
+  static std::string LastOf(const std::string& name) {
+    std::size_t dot = name.find_last_of('.');
+    return dot == std::string::npos ? name : name.substr(dot + 1);
+  }
+
+  // ------------------------------------------------------------ conditions
+  // The text of argument `index` / option `name`, and whether it exists.
+  struct ArgView {
+    bool present = false;
+    const Value* value = nullptr;
+    ir::Id expr = ir::kNone;
+  };
+
+  ArgView FindArg(Frame& fr, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
+                  const Cond& c) {
+    ArgView v;
+    if (c.index >= 0) {
+      // positional args only
+      std::size_t pos = 0;
+      for (std::size_t k = first_arg; k < call.kids.size(); ++k) {
+        std::size_t ai = k - first_arg;
+        bool keyword = ai < call.keys.size() && !call.keys[ai].empty();
+        if (keyword) continue;
+        if (pos == static_cast<std::size_t>(c.index)) {
+          v.present = true;
+          v.value = &args[ai];
+          v.expr = call.kids[k];
+          return v;
+        }
+        ++pos;
+      }
+      return v;
+    }
+    for (std::size_t k = first_arg; k < call.kids.size(); ++k) {
+      std::size_t ai = k - first_arg;
+      if (ai < call.keys.size() && call.keys[ai] == c.option) {
+        v.present = true;
+        v.value = &args[ai];
+        v.expr = call.kids[k];
+        return v;
+      }
+      // options object: f(x, {secure: true})
+      ir::Id arg = call.kids[k];
+      if (arg != ir::kNone && X(fr, arg).kind == ExprKind::kDict) {
+        const ir::Expr& d = X(fr, arg);
+        for (std::size_t j = 0; j < d.keys.size() && j < d.kids.size(); ++j) {
+          if (d.keys[j] == c.option) {
+            v.present = true;
+            v.expr = d.kids[j];
+            return v;
+          }
+        }
+      }
+    }
+    return v;
+  }
+
+  std::string ExprText(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return {};
+    const ir::Expr& e = X(fr, id);
+    if (e.kind == ExprKind::kConst) {
+      Value v;
+      v.ck = e.const_kind;
+      v.s = e.s;
+      v.i = e.i;
+      return ConstText(v);
+    }
+    if (e.kind == ExprKind::kName || e.kind == ExprKind::kAttr) {
+      std::vector<std::string> names;
+      Names(fr, id, names);
+      return names.empty() ? std::string() : names.back() == "?" ? names.front() : names.front();
+    }
+    if (e.kind == ExprKind::kUnary && (e.s == "-" || e.s == "!" || e.s == "not") && !e.kids.empty()) {
+      return e.s + ExprText(fr, e.kids[0]);
+    }
+    return {};
+  }
+
+  bool CondHolds(Frame& fr, const Cond& c, const ir::Expr& call, std::size_t first_arg,
+                 const std::vector<Value>& args) {
+    ArgView a = FindArg(fr, call, first_arg, args, c);
+    if (c.absent) return !a.present;
+    if (!a.present) return false;
+    std::optional<Value> val;
+    if (a.value) val = *a.value;
+    else val = Eval(fr, a.expr);  // option inside an object literal
+    if (c.not_constant) return !val->IsConst();
+    std::vector<std::string> texts;
+    if (val->IsConst()) texts.push_back(ConstText(*val));
+    std::string et = ExprText(fr, a.expr);
+    if (!et.empty()) texts.push_back(et);
+    if (a.expr != ir::kNone && X(fr, a.expr).kind != ExprKind::kConst) {
+      std::vector<std::string> names;
+      Names(fr, a.expr, names);
+      for (auto& n : names) texts.push_back(n);
+    }
+    for (const std::string& t : texts) {
+      if (!c.equals.empty()) {
+        for (const std::string& e : c.equals) {
+          if (e == t || (e == "true" && t == "True") || (e == "false" && t == "False")) return true;
+        }
+      }
+      if (c.matches && RE2::PartialMatch(t, *c.matches)) return true;
+    }
+    return false;
+  }
+
+  bool AllHold(Frame& fr, const std::vector<Cond>& conds, const ir::Expr& call, std::size_t first_arg,
+               const std::vector<Value>& args) {
+    for (const Cond& c : conds) {
+      if (!CondHolds(fr, c, call, first_arg, args)) return false;
+    }
+    return true;
+  }
+  bool AnyHolds(Frame& fr, const std::vector<Cond>& conds, const ir::Expr& call, std::size_t first_arg,
+                const std::vector<Value>& args) {
+    for (const Cond& c : conds) {
+      if (CondHolds(fr, c, call, first_arg, args)) return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------- patterns
+  void CheckAssignPattern(Frame& fr, const std::string& name, const Value& v, std::uint32_t line,
+                          std::uint32_t col) {
+    if (name.empty() || v.ck == ConstKind::kUnset || v.ck == ConstKind::kNull) return;
+    const auto& list = rules.pattern_assigns[static_cast<std::size_t>(RuleLanguage(fr.lang))];
+    for (const auto& [ri, ai] : list) {
+      const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
+      if (!RE2::PartialMatch(name, *alt.assign_name)) continue;
+      std::string text = ConstText(v);
+      if (alt.assign_equals.empty()) {
+        // A secret-looking name given a literal: not empty, not just its own name.
+        if (v.ck != ConstKind::kString || text.empty() || ToLower(text) == ToLower(name)) continue;
+      } else {
+        bool eq = false;
+        for (const std::string& e : alt.assign_equals) eq |= e == text;
+        if (!eq) continue;
+      }
+      EmitPattern(fr, ri, line, col);
+    }
+  }
+
+  void CheckCallPatterns(Frame& fr, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
+                         const std::string& /*last*/, const std::vector<std::string>& names) {
+    const auto& index = rules.pattern_calls[static_cast<std::size_t>(RuleLanguage(fr.lang))];
+    std::vector<std::pair<int, int>> hits;
+    index.Match(names, [&](const std::pair<int, int>& h) { hits.push_back(h); });
+    for (const auto& [ri, ai] : hits) {
+      const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
+      if (!AllHold(fr, alt.where, call, first_arg, args)) continue;
+      if (AnyHolds(fr, alt.unless, call, first_arg, args)) continue;
+      if (!alt.requires_method.empty()) {
+        if (fr.assign_var.empty()) {
+          EmitPattern(fr, ri, call.line, call.col);
+        } else {
+          fr.pending.push_back({ri, ai, fr.assign_var, call.line, call.col, fr.stmt_line, fr.stmt_end, false});
+        }
+        continue;
+      }
+      EmitPattern(fr, ri, call.line, call.col);
+    }
+  }
+
+  void SatisfyPending(Frame& fr, const ir::Expr& call, const std::vector<Value>& args) {
+    if (fr.pending.empty() || call.kids.empty()) return;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    if (callee.kind != ExprKind::kAttr) return;
+    auto recv = PathOf(fr, callee.kids[0]);
+    if (!recv) return;
+    for (Pending& p : fr.pending) {
+      if (p.satisfied || p.var != *recv) continue;
+      const PatternAlt& alt =
+          rules.rules[static_cast<std::size_t>(p.rule)].patterns[static_cast<std::size_t>(p.alt)];
+      if (callee.s != alt.requires_method) continue;
+      if (!alt.requires_equals.empty()) {
+        if (args.empty() || !args[0].IsConst()) continue;
+        std::string t = ConstText(args[0]);
+        if (std::find(alt.requires_equals.begin(), alt.requires_equals.end(), t) == alt.requires_equals.end()) {
+          continue;
+        }
+      }
+      p.satisfied = true;
+    }
+  }
+
+  // ----------------------------------------------------------- resolution
+  std::vector<FuncRef> Resolve(Frame& fr, const ir::Expr& call, std::size_t nargs, bool model_matched) {
+    std::vector<FuncRef> out;
+    if (call.kids.empty() || call.kids[0] == ir::kNone) return out;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    std::string name;
+    enum { kFree, kSelf, kTyped, kOther } how = kOther;
+    std::string type;
+    if (callee.kind == ExprKind::kName) {
+      if (fr.st.env.count(callee.s)) return out;  // a variable holding a function
+      name = NormalizeName(callee.s);
+      std::size_t dot = name.find_last_of('.');
+      if (dot != std::string::npos) name = name.substr(dot + 1);
+      how = kFree;
+    } else if (callee.kind == ExprKind::kAttr) {
+      name = callee.s;
+      const ir::Expr& obj = X(fr, callee.kids[0]);
+      if (obj.kind == ExprKind::kThis) {
+        how = kSelf;
+      } else if (obj.kind == ExprKind::kName) {
+        type = TypeOf(fr, obj.s);
+        if (!type.empty()) how = kTyped;
+        else if (fr.m->imports.count(obj.s) || (!fr.st.env.count(obj.s) && !obj.s.empty() && obj.s[0] >= 'A' && obj.s[0] <= 'Z')) {
+          how = kTyped;  // Module.func() or ClassName.staticMethod()
+          type = obj.s;
+        }
+      } else if (obj.kind == ExprKind::kNew) {
+        how = kTyped;
+        type = obj.s;
+      }
+    } else {
+      return out;
+    }
+    auto it = program.by_name.find(name);
+    if (it == program.by_name.end()) return out;
+    const bool exact_arity = fr.lang == Language::kJava || fr.lang == Language::kC || fr.lang == Language::kCpp;
+    auto arity_ok = [&](const FuncRef& r) {
+      const ir::Function& f = program.modules[r.module]->functions[r.func];
+      return exact_arity ? f.params.size() == nargs : nargs <= f.params.size() + 0 || f.params.empty();
+    };
+    std::vector<FuncRef> same_module, same_class, typed, free_fns;
+    for (const FuncRef& r : it->second) {
+      if (!arity_ok(r)) continue;
+      const ir::Function& f = program.modules[r.module]->functions[r.func];
+      if (r.module == fr.module) {
+        same_module.push_back(r);
+        if (f.cls == fr.f->cls) same_class.push_back(r);
+      }
+      if (!type.empty() && (f.cls == type || (f.cls.empty() && program.modules[r.module]->path.find(type) != std::string::npos))) {
+        typed.push_back(r);
+      }
+      if (f.cls.empty()) free_fns.push_back(r);
+    }
+    switch (how) {
+      case kFree:
+        if (!same_class.empty()) out = same_class;
+        else if (!same_module.empty()) out = same_module;
+        else if (free_fns.size() <= 3) out = free_fns;
+        break;
+      case kSelf:
+        out = !same_class.empty() ? same_class : same_module;
+        break;
+      case kTyped:
+        out = typed;
+        break;
+      case kOther:
+        if (!model_matched && it->second.size() == 1 && arity_ok(it->second[0])) out = it->second;
+        break;
+    }
+    if (out.size() > 4) out.resize(4);
+    return out;
+  }
+
+  Summary* GetSummary(const FuncRef& r) {
+    std::uint64_t key = (static_cast<std::uint64_t>(r.module) << 32) | r.func;
+    Summary& s = summaries[key];
+    if (s.done) return &s;
+    if (s.in_progress || call_depth > 40) return nullptr;  // recursion: caller falls back
+    s.in_progress = true;
+    ++call_depth;
+    Analyze(r, s);
+    --call_depth;
+    // `summaries` may have rehashed during Analyze; look the entry up again.
+    Summary& done = summaries[key];
+    done.in_progress = false;
+    done.done = true;
+    return &done;
+  }
+
+  Value ApplySummary(Frame& fr, const Summary& s, const FuncRef& ref, const ir::Expr& call,
+                     const std::vector<Value>& args) {
+    const ir::Function& callee = program.modules[ref.module]->functions[ref.func];
+    std::string fname = callee.cls.empty() ? callee.name : callee.cls + "." + callee.name;
+    for (const SinkHit& h : s.hits) {
+      if (h.param < 0 || static_cast<std::size_t>(h.param) >= args.size()) continue;
+      std::vector<Origin> flat;
+      FlattenInto(args[static_cast<std::size_t>(h.param)], flat);
+      const std::uint32_t bit = 1u << static_cast<unsigned>(h.kind);
+      for (const Origin& o : flat) {
+        if ((o.safe | h.safe) & bit) continue;
+        const Step* at_call = NewStep(o.step, fr, call.line, call.col, "passed to " + fname + "()");
+        const Step* chain = Concat(at_call, h.step);
+        if (o.key >= 0) {
+          const auto& by_sink = rules.taint_rules_by_sink[static_cast<std::size_t>(RuleLanguage(
+              program.modules[h.module]->language))];
+          if (static_cast<std::size_t>(h.kind) >= by_sink.size()) continue;
+          for (int r : by_sink[static_cast<std::size_t>(h.kind)]) {
+            if (!(rules.rules[static_cast<std::size_t>(r)].source_mask & (1u << static_cast<unsigned>(o.key)))) {
+              continue;
+            }
+            Emit(r, h.module, h.line, h.col, h.stmt_line, h.stmt_end, chain);
+          }
+        } else if (fr.summary) {
+          SinkHit nh = h;
+          nh.param = -o.key - 1;
+          nh.safe = o.safe | h.safe;
+          nh.step = chain;
+          bool dup = false;
+          for (const SinkHit& e : fr.summary->hits) {
+            dup |= e.param == nh.param && e.kind == nh.kind && e.line == nh.line && e.module == nh.module &&
+                   e.col == nh.col;
+          }
+          if (!dup && fr.summary->hits.size() < 64) fr.summary->hits.push_back(nh);
+        }
+      }
+    }
+    Value ret;
+    if (!s.has_ret) return ret;
+    if (s.ret.IsConst()) {
+      ret.ck = s.ret.ck;
+      ret.s = s.ret.s;
+      ret.i = s.ret.i;
+    }
+    for (const Origin& o : s.ret.o) {
+      if (o.key >= 0) {
+        Origin c = o;
+        c.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, "returned from " + fname + "()");
+        AddOrigin(ret.o, c);
+      } else {
+        std::size_t p = static_cast<std::size_t>(-o.key - 1);
+        if (p >= args.size()) continue;
+        std::vector<Origin> flat;
+        FlattenInto(args[p], flat);
+        for (Origin a : flat) {
+          a.safe |= o.safe;
+          a.step = NewStep(a.step, fr, call.line, call.col, "through " + fname + "()");
+          AddOrigin(ret.o, a);
+        }
+      }
+    }
+    return ret;
+  }
+
+  // ----------------------------------------------------------------- eval
+  Value SourceValue(Frame& fr, int kind, std::uint32_t line, std::uint32_t col, const std::string& what) {
+    Value v;
+    Origin o;
+    o.key = kind;
+    o.step = NewStep(nullptr, fr, line, col, "source: " + what);
+    v.o.push_back(o);
+    return v;
+  }
+
+  std::optional<Value> AccessSource(Frame& fr, ir::Id id) {
+    const LanguageModels& lm = *fr.models;
+    if (lm.access.empty()) return std::nullopt;
+    const ir::Expr& e = X(fr, id);
+    std::vector<std::string> names;
+    Names(fr, id, names);
+    std::string last = e.kind == ExprKind::kAttr ? e.s : NormalizeName(e.s);
+    std::optional<Value> out;
+    lm.access.Match(names, [&](const AccessModel& am) {
+      if (!out) out = SourceValue(fr, am.kind, e.line, e.col, names.front());
+    });
+    return out;
+  }
+
+  Value Eval(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return {};
+    if (--fr.budget < 0) return {};
+    const ir::Expr& e = X(fr, id);
+    switch (e.kind) {
+      case ExprKind::kConst: {
+        Value v;
+        v.ck = e.const_kind;
+        v.s = e.s;
+        v.i = e.i;
+        return v;
+      }
+      case ExprKind::kName: {
+        if (auto v = ReadPath(fr, e.s)) return *v;
+        if (auto v = ReadPath(fr, "this." + e.s)) return *v;  // Java/C++ implicit this
+        if (auto s = AccessSource(fr, id)) return *s;
+        return {};
+      }
+      case ExprKind::kThis: {
+        if (auto v = ReadPath(fr, "this")) return Flat(*v);
+        return {};
+      }
+      case ExprKind::kAttr: {
+        if (auto s = AccessSource(fr, id)) return *s;
+        // Exact knowledge of this path wins; otherwise the object's value
+        // (evaluated, so sources on a prefix like req.query are seen).
+        if (auto p = PathOf(fr, id)) {
+          if (auto v = ReadPath(fr, *p, /*ancestors=*/false)) return *v;
+        }
+        Value obj = Eval(fr, e.kids[0]);
+        if (e.s == "length" && obj.ck == ConstKind::kString) return IntConst(static_cast<std::int64_t>(obj.s.size()));
+        return Flat(obj);
+      }
+      case ExprKind::kIndex: {
+        if (auto p = PathOf(fr, id)) {
+          if (auto v = ReadPath(fr, *p, /*ancestors=*/false)) return *v;
+        }
+        Value obj = Eval(fr, e.kids[0]);
+        Value key = e.kids.size() > 1 ? Eval(fr, e.kids[1]) : Value{};
+        if (obj.list && key.ck == ConstKind::kInt) {
+          std::int64_t k = key.i;
+          if (k < 0) k += static_cast<std::int64_t>(obj.list->size());
+          if (k >= 0 && static_cast<std::size_t>(k) < obj.list->size()) return (*obj.list)[static_cast<std::size_t>(k)];
+        }
+        if (obj.ck == ConstKind::kString && key.ck == ConstKind::kInt && key.i >= 0 &&
+            static_cast<std::size_t>(key.i) < obj.s.size()) {
+          return StrConst(std::string(1, obj.s[static_cast<std::size_t>(key.i)]));
+        }
+        return Flat(obj);
+      }
+      case ExprKind::kCall: return EvalCall(fr, id);
+      case ExprKind::kNew: return EvalNew(fr, id);
+      case ExprKind::kBinary: {
+        Value a = Eval(fr, e.kids[0]);
+        // Short-circuit: a known left side may decide without the right.
+        if ((e.s == "&&" || e.s == "and") && Truthy(a) == false) return a.IsConst() ? BoolConst(false) : a;
+        if ((e.s == "||" || e.s == "or") && Truthy(a) == true) return a;
+        Value b = Eval(fr, e.kids[1]);
+        if (auto f = FoldBinary(e.s, a, b)) return *f;
+        if (IsComparison(e.s)) return {};
+        Value r;
+        FlattenInto(a, r.o);
+        FlattenInto(b, r.o);
+        return r;
+      }
+      case ExprKind::kUnary: {
+        Value a = Eval(fr, e.kids[0]);
+        if (e.s == "!" || e.s == "not") {
+          auto t = Truthy(a);
+          if (t) return BoolConst(!*t);
+          return {};
+        }
+        if (e.s == "-" && a.ck == ConstKind::kInt && a.i != INT64_MIN) return IntConst(-a.i);
+        if (e.s == "typeof" || e.s == "-" || e.s == "~") return {};
+        return Flat(a);
+      }
+      case ExprKind::kCond: {
+        Value c = Eval(fr, e.kids[0]);
+        if (auto t = Truthy(c)) return Eval(fr, *t ? e.kids[1] : e.kids[2]);
+        return Join(Eval(fr, e.kids[1]), Eval(fr, e.kids[2]));
+      }
+      case ExprKind::kFormat: {
+        Value r;
+        bool all_const = true;
+        std::string text;
+        for (ir::Id k : e.kids) {
+          Value v = Eval(fr, k);
+          if (v.IsConst()) text += ConstText(v);
+          else all_const = false;
+          FlattenInto(v, r.o);
+        }
+        if (all_const && r.o.empty()) return StrConst(text);
+        return r;
+      }
+      case ExprKind::kList: {
+        auto elems = std::make_shared<std::vector<Value>>();
+        Value r;
+        for (ir::Id k : e.kids) {
+          Value v = Eval(fr, k);
+          if (elems->size() < kMaxListShape) elems->push_back(std::move(v));
+          else FlattenInto(v, r.o);
+        }
+        r.list = std::move(elems);
+        return r;
+      }
+      case ExprKind::kDict: {
+        Value r;
+        for (std::size_t k = 0; k < e.kids.size(); ++k) {
+          Value v = Eval(fr, e.kids[k]);
+          if (k < e.keys.size()) CheckAssignPattern(fr, e.keys[k], v, e.line, e.col);
+          FlattenInto(v, r.o);
+        }
+        return r;
+      }
+      case ExprKind::kFunc: return {};
+      case ExprKind::kUnknown: {
+        Value r;
+        for (ir::Id k : e.kids) FlattenInto(Eval(fr, k), r.o);
+        return r;
+      }
+    }
+    return {};
+  }
+
+  // Builtin constant folding of string methods on constant receivers.
+  std::optional<Value> FoldMethod(const std::string& method, const Value& recv, const std::vector<Value>& args) {
+    if (recv.ck != ConstKind::kString) return std::nullopt;
+    const std::string& s = recv.s;
+    auto arg_int = [&](std::size_t k) -> std::optional<std::int64_t> {
+      if (k < args.size() && args[k].ck == ConstKind::kInt) return args[k].i;
+      return std::nullopt;
+    };
+    if (method == "charAt" || method == "at") {
+      auto k = arg_int(0);
+      if (k && *k >= 0 && static_cast<std::size_t>(*k) < s.size()) return StrConst(std::string(1, s[static_cast<std::size_t>(*k)]));
+    } else if (method == "substring" || method == "substr" || method == "slice") {
+      auto a = arg_int(0);
+      auto b = args.size() > 1 ? arg_int(1) : std::optional<std::int64_t>(static_cast<std::int64_t>(s.size()));
+      if (a && b && *a >= 0 && *b >= *a && static_cast<std::size_t>(*b) <= s.size()) {
+        return StrConst(s.substr(static_cast<std::size_t>(*a), static_cast<std::size_t>(*b - *a)));
+      }
+    } else if (method == "toUpperCase" || method == "upper") {
+      std::string u = s;
+      for (char& c : u) {
+        if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+      }
+      return StrConst(u);
+    } else if (method == "toLowerCase" || method == "lower") {
+      return StrConst(ToLower(s));
+    } else if (method == "trim" || method == "strip") {
+      std::size_t b = s.find_first_not_of(" \t\r\n");
+      std::size_t e = s.find_last_not_of(" \t\r\n");
+      return StrConst(b == std::string::npos ? "" : s.substr(b, e - b + 1));
+    } else if (method == "equals" || method == "equalsIgnoreCase") {
+      if (!args.empty() && args[0].ck == ConstKind::kString) {
+        return BoolConst(method == "equals" ? s == args[0].s : ToLower(s) == ToLower(args[0].s));
+      }
+    } else if (method == "length" || method == "size") {
+      return IntConst(static_cast<std::int64_t>(s.size()));
+    } else if (method == "concat") {
+      if (!args.empty() && args[0].ck == ConstKind::kString) return StrConst(s + args[0].s);
+    } else if (method == "toString" || method == "intern" || method == "valueOf") {
+      return recv;
+    }
+    return std::nullopt;
+  }
+
+  // The variable a chain like `sb.append(a).append(b)` starts from.
+  std::optional<std::string> ReceiverBasePath(Frame& fr, ir::Id obj) {
+    for (int guard = 0; guard < 32 && obj != ir::kNone; ++guard) {
+      const ir::Expr& e = X(fr, obj);
+      if (e.kind == ExprKind::kCall && !e.kids.empty() && X(fr, e.kids[0]).kind == ExprKind::kAttr) {
+        obj = X(fr, e.kids[0]).kids[0];
+        continue;
+      }
+      return PathOf(fr, obj);
+    }
+    return std::nullopt;
+  }
+
+  Value EvalNew(Frame& fr, ir::Id id) {
+    const ir::Expr& e = X(fr, id);
+    std::vector<Value> args;
+    args.reserve(e.kids.size());
+    for (ir::Id k : e.kids) args.push_back(Eval(fr, k));
+    std::vector<std::string> names;
+    std::string type = NormalizeName(e.s);
+    auto imp = fr.m->imports.find(e.s);
+    if (imp != fr.m->imports.end()) names.push_back(NormalizeName(imp->second));
+    names.push_back(type);
+    std::string last = LastOf(type);
+    // Patterns and models see a constructor like a call with no receiver.
+    ir::Expr as_call;
+    as_call.kind = ExprKind::kCall;
+    as_call.line = e.line;
+    as_call.col = e.col;
+    as_call.kids.push_back(ir::kNone);
+    as_call.kids.insert(as_call.kids.end(), e.kids.begin(), e.kids.end());
+    as_call.keys.assign(e.kids.size(), std::string());
+    CheckCallPatterns(fr, as_call, 1, args, last, names);
+    return ApplyModels(fr, as_call, 1, args, nullptr, std::nullopt, last, names, type, id);
+  }
+
+  Value EvalCall(Frame& fr, ir::Id id) {
+    const ir::Expr& e = X(fr, id);
+    if (e.kids.empty()) return {};
+    ir::Id callee = e.kids[0];
+    Value recv;
+    bool has_recv = false;
+    std::optional<std::string> recv_path;
+    if (callee != ir::kNone && X(fr, callee).kind == ExprKind::kAttr) {
+      has_recv = true;
+      recv = Eval(fr, X(fr, callee).kids[0]);
+      recv_path = ReceiverBasePath(fr, X(fr, callee).kids[0]);
+    } else if (callee != ir::kNone && X(fr, callee).kind != ExprKind::kName) {
+      Eval(fr, callee);
+    }
+    std::vector<Value> args;
+    args.reserve(e.kids.size());
+    for (std::size_t k = 1; k < e.kids.size(); ++k) args.push_back(Eval(fr, e.kids[k]));
+    std::vector<std::string> names;
+    Names(fr, callee, names);
+    std::string last = callee != ir::kNone && X(fr, callee).kind == ExprKind::kAttr ? X(fr, callee).s
+                                                                                    : LastOf(names.back());
+    // keyword arguments named like secrets: connect(password="...")
+    for (std::size_t k = 0; k < e.keys.size() && k < args.size(); ++k) {
+      if (!e.keys[k].empty()) CheckAssignPattern(fr, e.keys[k], args[k], e.line, e.col);
+    }
+    CheckCallPatterns(fr, e, 1, args, last, names);
+    SatisfyPending(fr, e, args);
+    return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id);
+  }
+
+  Value ApplyModels(Frame& fr, const ir::Expr& call, std::size_t first_arg, std::vector<Value>& args,
+                    const Value* recv, const std::optional<std::string>& recv_path, const std::string& last,
+                    const std::vector<std::string>& names, const std::string& new_type, ir::Id id) {
+    std::vector<const CallModel*> ms;
+    fr.models->calls.Match(names, [&](const std::shared_ptr<const CallModel>& m) { ms.push_back(m.get()); });
+    const std::string shown = names.front() == "?" && names.size() > 1 ? names[1] : names.front();
+    const CallModel* source = nullptr;
+    const CallModel* sanitizer = nullptr;
+    const CallModel* collection = nullptr;
+    bool clean = false;
+    std::uint32_t sanitized = 0;
+    for (const CallModel* m : ms) {
+      if (!m->when.empty() && !AllHold(fr, m->when, call, first_arg, args)) continue;
+      if (!m->unless.empty() && AnyHolds(fr, m->unless, call, first_arg, args)) continue;
+      switch (m->role) {
+        case CallModel::kSink: {
+          for (int a : m->args) {
+            if (a == -1) {
+              for (const Value& v : args) ReportSink(fr, v, m->kind, call.line, call.col, shown);
+            } else if (a == -2) {
+              if (recv) ReportSink(fr, *recv, m->kind, call.line, call.col, shown);
+            } else {
+              Cond c;
+              c.index = a;
+              ArgView av = FindArg(fr, call, first_arg, args, c);
+              if (av.present && av.value) ReportSink(fr, *av.value, m->kind, call.line, call.col, shown);
+            }
+          }
+          for (const std::string& opt : m->options) {
+            Cond c;
+            c.option = opt;
+            ArgView av = FindArg(fr, call, first_arg, args, c);
+            if (!av.present) continue;
+            Value v = av.value ? *av.value : Eval(fr, av.expr);
+            ReportSink(fr, v, m->kind, call.line, call.col, shown);
+          }
+          break;
+        }
+        case CallModel::kSource:
+          if (m->to >= 0) {
+            // out-parameter source: fgets(buf, ...) taints buf
+            if (static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
+              ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];
+              if (auto p = PathOf(fr, target)) {
+                WritePath(fr, *p, SourceValue(fr, m->kind, call.line, call.col, shown));
+              }
+            }
+          } else if (!source) {
+            source = m;
+          }
+          break;
+        case CallModel::kSanitizer:
+          sanitizer = m;
+          sanitized |= m->kinds;
+          break;
+        case CallModel::kPropagator: {
+          Value from;
+          for (int a : m->args) {
+            if (a == -1) {
+              for (const Value& v : args) FlattenInto(v, from.o);
+            } else if (a == -2) {
+              if (recv) FlattenInto(*recv, from.o);
+            } else if (static_cast<std::size_t>(a) < args.size()) {
+              FlattenInto(args[static_cast<std::size_t>(a)], from.o);
+            }
+          }
+          if (m->to == -2 && recv_path) {
+            JoinPath(fr, *recv_path, from);
+          } else if (m->to >= 0 && static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
+            if (auto p = PathOf(fr, call.kids[static_cast<std::size_t>(m->to) + first_arg])) {
+              if (from.o.empty()) WritePath(fr, *p, Value{});
+              else JoinPath(fr, *p, from);
+            }
+          }
+          break;
+        }
+        case CallModel::kClean: clean = true; break;
+        case CallModel::kCollection: collection = m; break;
+      }
+    }
+    // Project functions: their summaries decide the result.
+    if (!source && !sanitizer && new_type.empty()) {
+      std::vector<FuncRef> targets = Resolve(fr, call, args.size(), !ms.empty());
+      if (!targets.empty()) {
+        Value result;
+        bool first = true;
+        bool any = false;
+        for (const FuncRef& t : targets) {
+          Summary* s = GetSummary(t);
+          if (!s) continue;
+          Value r = ApplySummary(fr, *s, t, call, args);
+          result = first ? r : Join(result, r);
+          first = false;
+          any = true;
+        }
+        if (any) return result;
+      }
+    }
+    if (source) return SourceValue(fr, source->kind, call.line, call.col, shown);
+    if (collection) {
+      if (auto r = ApplyCollection(fr, collection->op, call, first_arg, args, recv, recv_path)) return *r;
+    }
+    if (clean) {
+      if (recv) {
+        if (auto f = FoldMethod(last, *recv, args)) return *f;
+      }
+      return {};
+    }
+    Value r;
+    if (recv) {
+      if (auto f = FoldMethod(last, *recv, args)) {
+        if (!sanitizer) return *f;
+      }
+      FlattenInto(*recv, r.o);
+    }
+    for (const Value& v : args) FlattenInto(v, r.o);
+    if (sanitizer) {
+      if (sanitized == kAllKinds) return {};
+      for (Origin& o : r.o) o.safe |= sanitized;
+    }
+    (void)id;
+    return r;
+  }
+
+  std::optional<Value> ApplyCollection(Frame& fr, CollectionOp op, const ir::Expr& call, std::size_t first_arg,
+                                       std::vector<Value>& args, const Value* recv,
+                                       const std::optional<std::string>& recv_path) {
+    (void)first_arg;
+    auto key_text = [&](std::size_t k) -> std::optional<std::string> {
+      if (k >= args.size() || !args[k].IsConst() || args[k].ck == ConstKind::kNull) return std::nullopt;
+      return ConstText(args[k]);
+    };
+    switch (op) {
+      case CollectionOp::kNewList: {
+        Value v;
+        v.list = std::make_shared<std::vector<Value>>();
+        return v;
+      }
+      case CollectionOp::kNewMap: return Value{};
+      case CollectionOp::kGet: {
+        if (!recv) return std::nullopt;
+        if (recv->list && !args.empty() && args[0].ck == ConstKind::kInt) {
+          std::int64_t k = args[0].i;
+          if (k < 0) k += static_cast<std::int64_t>(recv->list->size());
+          if (k >= 0 && static_cast<std::size_t>(k) < recv->list->size()) return (*recv->list)[static_cast<std::size_t>(k)];
+          return Value{};
+        }
+        auto key = key_text(0);
+        if (recv_path && key) {
+          std::string p = *recv_path + "." + *key;
+          auto have = fr.st.env.find(*recv_path);
+          bool tracked = have != fr.st.env.end() || fr.st.env.count(p);
+          if (tracked) {
+            Value r;
+            if (auto v = ReadPath(fr, p)) r = *v;
+            else r = Flat(*recv);
+            if (args.size() > 1) r = Join(r, args[1]);  // getOrDefault / get(k, default)
+            return r;
+          }
+        }
+        Value r = Flat(*recv);
+        if (args.size() > 1) FlattenInto(args[1], r.o);
+        return r;
+      }
+      case CollectionOp::kSet: {
+        if (!recv_path || args.size() < 2) return std::nullopt;
+        auto it = fr.st.env.find(*recv_path);
+        if (it != fr.st.env.end() && it->second.list && args[0].ck == ConstKind::kInt) {
+          auto elems = std::make_shared<std::vector<Value>>(*it->second.list);
+          std::int64_t k = args[0].i;
+          if (k >= 0 && static_cast<std::size_t>(k) < elems->size()) {
+            (*elems)[static_cast<std::size_t>(k)] = args[1];
+            it->second.list = std::move(elems);
+            return Value{};
+          }
+        }
+        auto key = key_text(0);
+        if (key) WritePath(fr, *recv_path + "." + *key, args[1]);
+        else JoinPath(fr, *recv_path, args[1]);
+        (void)call;
+        return Value{};
+      }
+      case CollectionOp::kAdd: {
+        if (!recv_path || args.empty()) return std::nullopt;
+        auto it = fr.st.env.find(*recv_path);
+        const Value& added = args.size() >= 2 && args[0].ck == ConstKind::kInt ? args[1] : args[0];
+        if (it != fr.st.env.end() && it->second.list) {
+          auto elems = std::make_shared<std::vector<Value>>(*it->second.list);
+          if (args.size() >= 2 && args[0].ck == ConstKind::kInt && args[0].i >= 0 &&
+              static_cast<std::size_t>(args[0].i) <= elems->size()) {
+            elems->insert(elems->begin() + args[0].i, args[1]);  // add(index, value)
+          } else if (args.size() == 1 && elems->size() < kMaxListShape) {
+            elems->push_back(args[0]);
+          } else {
+            Value collapsed = Flat(it->second);
+            for (const Value& a : args) FlattenInto(a, collapsed.o);
+            it->second = collapsed;
+            return Value{};
+          }
+          it->second.list = std::move(elems);
+          return Value{};
+        }
+        JoinPath(fr, *recv_path, added);
+        return Value{};
+      }
+      case CollectionOp::kRemove: {
+        if (!recv_path) return std::nullopt;
+        auto it = fr.st.env.find(*recv_path);
+        if (it != fr.st.env.end() && it->second.list) {
+          auto elems = std::make_shared<std::vector<Value>>(*it->second.list);
+          std::int64_t k = args.empty() ? static_cast<std::int64_t>(elems->size()) - 1  // pop()
+                                        : (args[0].ck == ConstKind::kInt ? args[0].i : -1);
+          if (args.empty() && call.kids.size() == 1 && LastOfCallee(fr, call) == "shift") k = 0;
+          if (k >= 0 && static_cast<std::size_t>(k) < elems->size()) {
+            Value removed = (*elems)[static_cast<std::size_t>(k)];
+            elems->erase(elems->begin() + k);
+            it->second.list = std::move(elems);
+            return removed;
+          }
+          return Flat(it->second);
+        }
+        auto key = key_text(0);
+        if (key) {
+          std::string p = *recv_path + "." + *key;
+          std::optional<Value> old = ReadPath(fr, p);
+          fr.st.env.erase(p);
+          return old ? *old : Value{};
+        }
+        return recv ? Flat(*recv) : Value{};
+      }
+      case CollectionOp::kNone: break;
+    }
+    return std::nullopt;
+  }
+
+  std::string LastOfCallee(Frame& fr, const ir::Expr& call) {
+    if (call.kids.empty() || call.kids[0] == ir::kNone) return {};
+    const ir::Expr& c = X(fr, call.kids[0]);
+    return c.kind == ExprKind::kAttr ? c.s : c.s;
+  }
+
+  // ----------------------------------------------------------- statements
+  void AssignTo(Frame& fr, ir::Id target, const Value& v, const ir::Stmt& s) {
+    if (target == ir::kNone) return;
+    const ir::Expr& t = X(fr, target);
+    if (t.kind == ExprKind::kList) {
+      for (std::size_t k = 0; k < t.kids.size(); ++k) {
+        if (v.list && k < v.list->size()) AssignTo(fr, t.kids[k], (*v.list)[k], s);
+        else AssignTo(fr, t.kids[k], Flat(v), s);
+      }
+      return;
+    }
+    // Assignment sinks: session[...] = v, element.innerHTML = v
+    if (t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) {
+      const LanguageModels& lm = *fr.models;
+      if (!lm.stores.empty()) {
+        // The written member itself (el.innerHTML) or its container (session[k]).
+        std::vector<std::string> names;
+        Names(fr, target, names);
+        Names(fr, t.kids[0], names);
+        bool hit = false;
+        lm.stores.Match(names, [&](const StoreModel& sm) {
+          if (!hit) ReportSink(fr, v, sm.kind, t.line, t.col, names.front());
+          hit = true;
+        });
+      }
+    }
+    std::string name = t.kind == ExprKind::kName ? t.s : t.kind == ExprKind::kAttr ? t.s : std::string();
+    if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[1] != ir::kNone &&
+        X(fr, t.kids[1]).kind == ExprKind::kConst) {
+      name = X(fr, t.kids[1]).s;
+    }
+    CheckAssignPattern(fr, name, v, t.line ? t.line : s.line, t.col ? t.col : s.col);
+    if (auto p = PathOf(fr, target)) {
+      Value nv = v;
+      if (!v.o.empty()) nv = AddStep(v, fr, s.line, s.col, "assigned to " + *p);
+      WritePath(fr, *p, std::move(nv));
+      if (!s.type.empty() && t.kind == ExprKind::kName) fr.types[t.s] = s.type;
+    } else if (t.kind == ExprKind::kIndex || t.kind == ExprKind::kAttr) {
+      // Unknown key: the container as a whole may now hold v.
+      if (auto base = PathOf(fr, t.kids[0])) JoinPath(fr, *base, v);
+    }
+  }
+
+  void Exec(Frame& fr, ir::Id sid) {
+    if (sid == ir::kNone || fr.st.dead || fr.budget < 0) return;
+    const ir::Stmt& s = fr.m->stmts[sid];
+    switch (s.kind) {
+      case StmtKind::kBlock:
+        for (ir::Id c : s.body) {
+          if (fr.st.dead) break;
+          Exec(fr, c);
+        }
+        return;
+      case StmtKind::kExpr:
+        fr.stmt_line = s.line;
+        fr.stmt_end = s.end_line;
+        fr.assign_var.clear();
+        Eval(fr, s.a);
+        return;
+      case StmtKind::kAssign: {
+        fr.stmt_line = s.line;
+        fr.stmt_end = s.end_line;
+        fr.assign_var.clear();
+        if (s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) fr.assign_var = X(fr, s.a).s;
+        Value v;
+        if (s.b != ir::kNone) {
+          v = Eval(fr, s.b);
+        } else if (!s.type.empty() && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
+          fr.types[X(fr, s.a).s] = s.type;
+        }
+        if (!s.op.empty()) {
+          Value old = Eval(fr, s.a);
+          if (auto f = FoldBinary(s.op, old, v)) {
+            v = *f;
+          } else {
+            Value r;
+            FlattenInto(old, r.o);
+            FlattenInto(v, r.o);
+            v = r;
+          }
+        }
+        // An object/dict literal with constant keys: each key is its own path.
+        if (s.b != ir::kNone && s.op.empty() && X(fr, s.b).kind == ExprKind::kDict) {
+          if (auto p = PathOf(fr, s.a)) {
+            const ir::Expr& d = X(fr, s.b);
+            Value base;
+            std::vector<std::pair<std::string, Value>> members;
+            for (std::size_t k = 0; k < d.kids.size(); ++k) {
+              Value mv = Eval(fr, d.kids[k]);
+              if (k < d.keys.size()) CheckAssignPattern(fr, d.keys[k], mv, d.line, d.col);
+              if (k < d.keys.size() && !d.keys[k].empty()) members.emplace_back(d.keys[k], std::move(mv));
+              else FlattenInto(mv, base.o);
+            }
+            AssignTo(fr, s.a, base, s);
+            for (auto& [key, mv] : members) {
+              Value nv = mv.o.empty() ? mv : AddStep(mv, fr, s.line, s.col, "assigned to " + *p + "." + key);
+              fr.st.env[*p + "." + key] = std::move(nv);
+            }
+            fr.assign_var.clear();
+            return;
+          }
+        }
+        // Remember a constructed object's type: x = new T() / x = T(...)
+        if (s.type.empty() && s.b != ir::kNone && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName &&
+            X(fr, s.b).kind == ExprKind::kNew) {
+          fr.types[X(fr, s.a).s] = X(fr, s.b).s;
+        }
+        AssignTo(fr, s.a, v, s);
+        fr.assign_var.clear();
+        return;
+      }
+      case StmtKind::kReturn: {
+        fr.stmt_line = s.line;
+        fr.stmt_end = s.end_line;
+        Value v = Eval(fr, s.a);
+        for (const ReturnSink& rs : fr.models->return_sinks) {
+          if (DecoratedWith(fr, rs.decorators)) {
+            ReportSink(fr, v, rs.kind, s.line, s.col, "response body of " + fr.f->name + "()");
+          }
+        }
+        if (fr.summary) {
+          fr.summary->ret = fr.summary->has_ret ? Join(fr.summary->ret, v) : v;
+          fr.summary->has_ret = true;
+        }
+        fr.st.dead = true;
+        return;
+      }
+      case StmtKind::kIf: {
+        fr.stmt_line = s.line;
+        fr.stmt_end = s.line;
+        std::optional<bool> decided;
+        if (s.a != ir::kNone) decided = Truthy(Eval(fr, s.a));
+        if (decided) {
+          const auto& branch = *decided ? s.body : s.orelse;
+          for (ir::Id c : branch) {
+            if (fr.st.dead) break;
+            Exec(fr, c);
+          }
+          return;
+        }
+        State before = fr.st;
+        for (ir::Id c : s.body) {
+          if (fr.st.dead) break;
+          Exec(fr, c);
+        }
+        State then_state = std::move(fr.st);
+        fr.st = std::move(before);
+        for (ir::Id c : s.orelse) {
+          if (fr.st.dead) break;
+          Exec(fr, c);
+        }
+        fr.st = Merge(std::move(then_state), std::move(fr.st));
+        return;
+      }
+      case StmtKind::kLoop: {
+        fr.stmt_line = s.line;
+        fr.stmt_end = s.line;
+        if (s.a != ir::kNone && Truthy(Eval(fr, s.a)) == false) return;
+        for (int round = 0; round < 2; ++round) {
+          State before = fr.st;
+          for (ir::Id c : s.body) {
+            if (fr.st.dead) break;
+            Exec(fr, c);
+          }
+          fr.st.dead = false;  // break/return inside: the loop may also be skipped
+          fr.st = Merge(std::move(before), std::move(fr.st));
+        }
+        return;
+      }
+    }
+  }
+
+  State Merge(State a, State b) {
+    if (a.dead) return b;
+    if (b.dead) return a;
+    State r;
+    auto ia = a.env.begin();
+    auto ib = b.env.begin();
+    while (ia != a.env.end() || ib != b.env.end()) {
+      if (ib == b.env.end() || (ia != a.env.end() && ia->first < ib->first)) {
+        Value v = ia->second;
+        v.ck = ConstKind::kUnset;
+        r.env.emplace_hint(r.env.end(), ia->first, std::move(v));
+        ++ia;
+      } else if (ia == a.env.end() || ib->first < ia->first) {
+        Value v = ib->second;
+        v.ck = ConstKind::kUnset;
+        r.env.emplace_hint(r.env.end(), ib->first, std::move(v));
+        ++ib;
+      } else {
+        r.env.emplace_hint(r.env.end(), ia->first, Join(ia->second, ib->second));
+        ++ia;
+        ++ib;
+      }
+    }
+    return r;
+  }
+
+  bool DecoratedWith(Frame& fr, const std::vector<std::string>& globs) {
+    for (ir::Id d : fr.f->decorators) {
+      const ir::Expr& call = X(fr, d);
+      if (call.kids.empty()) continue;
+      std::vector<std::string> names;
+      Names(fr, call.kids[0], names);
+      for (const std::string& n : names) {
+        for (const std::string& g : globs) {
+          if (GlobMatch(g, n)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  void Analyze(const FuncRef& ref, Summary& summary) {
+    const ir::Module& m = *program.modules[ref.module];
+    const ir::Function& f = m.functions[ref.func];
+    Frame fr;
+    fr.module = ref.module;
+    fr.m = &m;
+    fr.f = &f;
+    fr.lang = m.language;
+    fr.models = &rules.models[static_cast<std::size_t>(RuleLanguage(m.language))];
+    fr.summary = &summary;
+    fr.budget = 200000;
+    for (std::size_t i = 0; i < f.params.size(); ++i) {
+      const ir::Param& p = f.params[i];
+      if (p.name.empty()) continue;
+      Value v;
+      Origin o;
+      o.key = -static_cast<int>(i) - 1;
+      o.step = NewStep(nullptr, fr, f.line, 1, "parameter " + p.name + " of " + (f.name.empty() ? "lambda" : f.name) + "()");
+      v.o.push_back(o);
+      for (const ParamSource& ps : fr.models->param_sources) {
+        bool hit = false;
+        for (const std::string& a : ps.annotations) {
+          hit |= std::find(p.annotations.begin(), p.annotations.end(), a) != p.annotations.end();
+        }
+        if (!ps.function.empty() && ps.function == f.name && ps.index == static_cast<int>(i)) hit = true;
+        if (hit) {
+          Origin so;
+          so.key = ps.kind;
+          so.step = NewStep(nullptr, fr, f.line, 1, "source: parameter " + p.name);
+          AddOrigin(v.o, so);
+        }
+      }
+      fr.st.env[p.name] = std::move(v);
+      if (!p.type.empty()) fr.types[p.name] = p.type;
+    }
+    for (ir::Id d : f.decorators) {
+      fr.stmt_line = X(fr, d).line;
+      fr.stmt_end = X(fr, d).line;
+      Eval(fr, d);
+    }
+    Exec(fr, f.body);
+    for (const Pending& p : fr.pending) {
+      if (!p.satisfied) Emit(p.rule, fr.module, p.line, p.col, p.stmt_line, p.stmt_end, nullptr);
+    }
+  }
+};
+
+Engine::Engine(const RuleSetData& rules, const Program& program) : impl_(std::make_unique<Impl>(rules, program)) {}
+Engine::~Engine() = default;
+
+void Engine::AnalyzeModule(std::uint32_t module) {
+  const ir::Module* m = impl_->program.modules[module].get();
+  if (!m) return;
+  for (std::uint32_t f = 0; f < m->functions.size(); ++f) impl_->GetSummary({module, f});
+}
+
+std::vector<RawFinding> Engine::TakeFindings() {
+  std::vector<RawFinding> out;
+  out.swap(impl_->findings);
+  return out;
+}
+
+}  // namespace bulwark::review

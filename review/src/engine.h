@@ -1,0 +1,62 @@
+#pragma once
+// The dataflow engine: abstract interpretation of each IR function with
+// constant folding, dead-branch pruning, access paths (fields and constant
+// map keys), list shapes (constant indices), and per-function summaries used
+// across functions, classes and files of the scanned project.
+//
+// Thread-safety: one Engine per worker thread. The Program and RuleSetData it
+// reads are immutable and shared.
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "bulwark/review/review.h"
+#include "ir.h"
+#include "rules.h"
+
+namespace bulwark::review {
+
+struct FuncRef {
+  std::uint32_t module = 0;
+  std::uint32_t func = 0;
+};
+
+// All lowered modules of one scan, and a name index for call resolution.
+struct Program {
+  std::vector<std::unique_ptr<ir::Module>> modules;  // null: not parsed
+  std::unordered_map<std::string, std::vector<FuncRef>> by_name;
+  void Index();
+};
+
+struct RawFinding {
+  int rule = -1;
+  std::uint32_t module = 0;
+  std::uint32_t line = 0, col = 0, stmt_line = 0, stmt_end_line = 0;
+  std::vector<TraceStep> trace;  // file left empty: filled from module ids by the caller
+  std::vector<std::uint32_t> trace_modules;
+};
+
+class Engine {
+ public:
+  Engine(const RuleSetData& rules, const Program& program);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Analyzes every function of the module (and, through summaries, whatever
+  // they call). Findings accumulate; duplicates are dropped.
+  void AnalyzeModule(std::uint32_t module);
+  std::vector<RawFinding> TakeFindings();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bulwark::review

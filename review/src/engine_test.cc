@@ -1,0 +1,63 @@
+// Engine behaviour through the public test hook: cross-file summaries,
+// constant folding, sanitizer kinds, and hostile inputs.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "bulwark/review/testing.h"
+
+namespace bulwark::review {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+TEST(EngineTest, CrossFileHelperPropagates) {
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok()) << rules.error().message();
+  auto found = ReviewSourcesForTest(*rules, {{"helpers.py", "def wrap(v):\n    return '[' + v + ']'\n"
+                                                            "def fixed(v):\n    return 'x'\n"},
+                                             {"view.py", "import os\nfrom flask import request\n"
+                                                         "from helpers import wrap, fixed\n"
+                                                         "def v():\n    os.system(wrap(request.args['a']))\n"
+                                                         "    os.system(fixed(request.args['a']))\n"}});
+  EXPECT_THAT(found, ElementsAre("command-injection:5"));
+}
+
+TEST(EngineTest, SinkInsideHelperInAnotherFile) {
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  auto found = ReviewSourcesForTest(
+      *rules, {{"db.py", "def run(cur, q):\n    cur.execute(q)\n"},
+               {"app.py", "from flask import request\nfrom db import run\n"
+                          "def v(cur):\n    run(cur, 'select ' + request.args['q'])\n    run(cur, 'select 1')\n"}});
+  EXPECT_THAT(found, ElementsAre("sql-injection:2"));
+}
+
+TEST(EngineTest, DeadBranchIsPruned) {
+  EXPECT_THAT(ReviewSourceForTest("a.py", "import os\nfrom flask import request\ndef v():\n"
+                                          "    x = 'ls'\n    if 3 * 4 > 100:\n        x = request.args['c']\n"
+                                          "    os.system(x)\n"),
+              IsEmpty());
+  EXPECT_THAT(ReviewSourceForTest("a.py", "import os\nfrom flask import request\ndef v():\n"
+                                          "    x = 'ls'\n    if 3 * 4 < 100:\n        x = request.args['c']\n"
+                                          "    os.system(x)\n"),
+              ElementsAre("command-injection:7"));
+}
+
+TEST(EngineTest, HostileInputsDoNotCrash) {
+  std::string deep(5000, '(');
+  EXPECT_THAT(ReviewSourceForTest("deep.py", "x = " + deep), IsEmpty());
+  EXPECT_THAT(ReviewSourceForTest("deep.js", "var x = " + std::string(20000, '[')), IsEmpty());
+  std::string nested;
+  for (int i = 0; i < 300; ++i) nested += "if (a) {\n";
+  EXPECT_THAT(ReviewSourceForTest("nested.c", "void f(){\n" + nested), IsEmpty());
+  EXPECT_THAT(ReviewSourceForTest("bin.java", std::string("\x00\x01\x02\xff", 4)), IsEmpty());
+  std::string many;
+  for (int i = 0; i < 2000; ++i) many += "x" + std::to_string(i) + " = x" + std::to_string(i > 0 ? i - 1 : 0) + " + 'a'\n";
+  EXPECT_THAT(ReviewSourceForTest("long.py", many), IsEmpty());
+  // Recursion between functions terminates.
+  EXPECT_THAT(ReviewSourceForTest("rec.py", "def a(x):\n    return b(x)\ndef b(x):\n    return a(x)\n"), IsEmpty());
+}
+
+}  // namespace
+}  // namespace bulwark::review

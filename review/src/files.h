@@ -1,0 +1,27 @@
+#pragma once
+// Which files a scan reads: directory walking with .gitignore semantics,
+// language detection, and the skip rules for binary and oversized files.
+
+#include <string>
+#include <vector>
+
+#include "bulwark/review/review.h"
+#include "language.h"
+
+namespace bulwark::review {
+
+struct SourceFile {
+  std::string path;
+  Language language;
+};
+
+// Expands `options.paths`. Explicitly named files are always taken (if their
+// language is known); directory contents are filtered by .gitignore files
+// and `options.exclude`. Returns an error only for a path that does not exist.
+Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::vector<Note>& notes);
+
+// Reads a file for scanning. Returns false with a note for binary,
+// oversized or unreadable files.
+bool ReadSource(const std::string& path, std::uint64_t max_bytes, std::string& out, std::string& why);
+
+}  // namespace bulwark::review

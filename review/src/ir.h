@@ -1,0 +1,106 @@
+#pragma once
+// The reviewer's intermediate representation: what every language lowers to.
+// Small on purpose: functions, assignments, calls, returns, branches, loops
+// and string building. Expressions and statements live in per-module arenas
+// and refer to each other by index, so a module is a few flat vectors.
+//
+// Thread-safety: a Module is built by one thread and then only read, so it
+// may be shared by any number of analysis threads.
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "language.h"
+
+namespace bulwark::review::ir {
+
+using Id = std::uint32_t;
+inline constexpr Id kNone = 0xffffffffu;
+
+enum class ExprKind : std::uint8_t {
+  kConst,    // literal; see ConstKind
+  kName,     // a variable or imported name: s = name
+  kAttr,     // kids[0].s   (field / property / member)
+  kIndex,    // kids[0][kids[1]]
+  kCall,     // kids[0] = callee, kids[1..] = args; keys[i] = keyword of arg i ("" positional)
+  kNew,      // new s(kids...) (constructor call; s = simple type name)
+  kBinary,   // kids[0] s kids[1]; s = operator ("+", "==", "and", ...)
+  kUnary,    // s kids[0]
+  kCond,     // kids[0] ? kids[1] : kids[2]
+  kFormat,   // string built from parts (f-strings, templates): concatenation of kids
+  kList,     // list/array/tuple literal
+  kDict,     // dict/object literal: keys[i] = constant key of kids[i] ("" when not constant)
+  kFunc,     // a lambda / nested function: i = index into Module::functions
+  kThis,     // this / self
+  kUnknown,  // anything else; taint flows from any kid
+};
+
+enum class ConstKind : std::uint8_t { kUnset, kString, kInt, kBool, kNull };
+
+struct Expr {
+  ExprKind kind = ExprKind::kUnknown;
+  ConstKind const_kind = ConstKind::kUnset;
+  std::uint32_t line = 0;  // 1-based
+  std::uint32_t col = 0;   // 1-based, in bytes
+  std::int64_t i = 0;      // kInt/kBool value, kFunc function index
+  std::string s;           // name, field, operator, string value, type
+  std::vector<Id> kids;
+  std::vector<std::string> keys;  // kCall keywords, kDict keys
+};
+
+enum class StmtKind : std::uint8_t {
+  kExpr,    // a = expression
+  kAssign,  // a = target, b = value (kNone for a declaration without value); op for "+=" etc.
+  kReturn,  // a = value or kNone
+  kIf,      // a = condition (kNone: unknown), body, orelse
+  kLoop,    // a = condition (kNone: unknown), body
+  kBlock,   // body
+};
+
+struct Stmt {
+  StmtKind kind = StmtKind::kBlock;
+  std::uint32_t line = 0;
+  std::uint32_t col = 0;
+  std::uint32_t end_line = 0;  // last line of the statement (suppressions)
+  Id a = kNone;
+  Id b = kNone;
+  std::string op;    // compound assignment operator ("+"), empty otherwise
+  std::string type;  // declared type of the assigned variable (Java, C, C++, TS)
+  std::vector<Id> body;
+  std::vector<Id> orelse;
+};
+
+struct Param {
+  std::string name;
+  std::string type;                      // simple type name, "" when unknown
+  std::vector<std::string> annotations;  // Java annotations on the parameter
+};
+
+struct Function {
+  std::string name;       // "" for lambdas
+  std::string cls;        // enclosing class, "" for free functions
+  std::vector<Param> params;
+  std::vector<Id> decorators;  // Python decorators / Java annotations, as kCall exprs
+  Id body = kNone;        // a kBlock statement
+  std::uint32_t line = 0;
+  bool is_module_body = false;  // the synthetic function holding top-level code
+  bool is_lambda = false;
+};
+
+struct Module {
+  Language language = Language::kPython;
+  std::string path;
+  std::vector<Expr> exprs;
+  std::vector<Stmt> stmts;
+  std::vector<Function> functions;
+  // Local name -> qualified name, from imports / requires ("sp" -> "subprocess").
+  std::unordered_map<std::string, std::string> imports;
+  // Declared types of fields / globals by name (Java, C++, TS), for receivers.
+  std::unordered_map<std::string, std::string> field_types;
+  std::uint32_t lines = 0;
+  std::uint32_t error_nodes = 0;  // tree-sitter ERROR/MISSING nodes seen
+};
+
+}  // namespace bulwark::review::ir

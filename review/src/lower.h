@@ -1,0 +1,87 @@
+#pragma once
+// Lowering: tree-sitter syntax tree -> ir::Module. One Lowerer subclass per
+// language (lower_<lang>.cc); the shared machinery (arenas, text, the generic
+// fallback for unknown syntax, a recursion bound) lives in the base class.
+
+#include <tree_sitter/api.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ir.h"
+
+namespace bulwark::review {
+
+class Lowerer {
+ public:
+  Lowerer(std::string_view source, ir::Module& module) : src_(source), m_(module) {}
+  virtual ~Lowerer() = default;
+  Lowerer(const Lowerer&) = delete;
+  Lowerer& operator=(const Lowerer&) = delete;
+
+  // Lowers the whole tree: top-level code becomes the module-body function.
+  void Run(TSNode root);
+
+ protected:
+  // Appends the IR for statement `n` to `out`.
+  virtual void LowerStmt(TSNode n, std::vector<ir::Id>& out) = 0;
+  virtual ir::Id LowerExpr(TSNode n) = 0;
+
+  // --- helpers for subclasses ---
+  std::string_view Text(TSNode n) const;
+  static std::string_view Type(TSNode n) { return ts_node_type(n); }
+  static TSNode Field(TSNode n, const char* name);
+  static bool Null(TSNode n) { return ts_node_is_null(n); }
+  static std::vector<TSNode> Named(TSNode n);
+
+  ir::Id NewExpr(ir::ExprKind kind, TSNode at);
+  ir::Id NewStmt(ir::StmtKind kind, TSNode at);
+  ir::Expr& E(ir::Id id) { return m_.exprs[id]; }
+  ir::Stmt& S(ir::Id id) { return m_.stmts[id]; }
+  ir::Id Str(std::string value, TSNode at);
+  ir::Id Int(std::int64_t value, TSNode at);
+  ir::Id Bool(bool value, TSNode at);
+  ir::Id NullConst(TSNode at);
+  ir::Id Name(std::string name, TSNode at);
+  ir::Id Attr(ir::Id object, std::string field, TSNode at);
+  ir::Id Unary(std::string op, ir::Id operand, TSNode at);
+  ir::Id Binary(std::string op, ir::Id l, ir::Id r, TSNode at);
+  // Lowers every named child as an expression and joins them (taint flows
+  // from any of them): the fallback for syntax the lowerer does not model.
+  ir::Id Unknown(TSNode n);
+  ir::Id Expr(TSNode n);  // LowerExpr with a depth bound; null node -> kNone
+  void Stmt(TSNode n, std::vector<ir::Id>& out);  // LowerStmt with pre-statements and bound
+  ir::Id Block(TSNode at, std::vector<ir::Id> body);
+  ir::Id LowerBlock(TSNode n);  // a statement or block -> kBlock
+  ir::Id Assign(ir::Id target, ir::Id value, TSNode at, std::string type = {});
+  // Statements produced while lowering an expression (an assignment inside a
+  // condition, say) are placed before the statement being lowered.
+  void EmitPre(ir::Id stmt) { pre_.push_back(stmt); }
+  // Begins a function; returns its index. Lower its body with `LowerBlock`
+  // between Begin/EndFunction so nested lambdas are numbered correctly.
+  std::size_t AddFunction(ir::Function f);
+  static std::string ParseInt(std::string_view text, std::int64_t& out, bool& ok);
+  // Unescapes the common backslash escapes of C-family / Python literals.
+  static std::string Unescape(std::string_view raw);
+  // "java.util.List<String>" -> "List"; "const std::string&" -> "string".
+  static std::string SimpleType(std::string_view type);
+  // Generic statement fallback: lower children that look like statements.
+  void LowerChildren(TSNode n, std::vector<ir::Id>& out);
+
+  std::string_view src_;
+  ir::Module& m_;
+  int depth_ = 0;
+  std::vector<ir::Id> pre_;
+  static constexpr int kMaxDepth = 256;
+};
+
+// Builds a module for `language` from an already parsed tree.
+void LowerTree(Language language, std::string_view source, TSNode root, ir::Module& module);
+
+// Parses and lowers `source`. Returns false when the parser gave up (timeout
+// or a tree that is mostly errors); the module then holds what could be lowered.
+bool ParseAndLower(Language language, std::string_view source, ir::Module& module);
+
+}  // namespace bulwark::review

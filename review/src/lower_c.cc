@@ -1,0 +1,465 @@
+// C and C++ -> IR. Out-parameters are left to the models (fgets writes its
+// first argument); declarations keep their simple type for receivers;
+// namespaces, classes, templates and extern "C" blocks are walked through.
+#include <memory>
+
+#include "lower.h"
+
+namespace bulwark::review {
+namespace {
+
+class CLowerer final : public Lowerer {
+ public:
+  using Lowerer::Lowerer;
+
+ protected:
+  void LowerStmt(TSNode n, std::vector<ir::Id>& out) override {
+    std::string_view t = Type(n);
+    if (t == "translation_unit" || t == "compound_statement" || t == "declaration_list" ||
+        t == "field_declaration_list" || t == "linkage_specification" ||
+        t == "template_declaration" || t == "preproc_if" || t == "preproc_ifdef" ||
+        t == "preproc_else" || t == "preproc_elif" || t == "preproc_elifdef" ||
+        t == "labeled_statement" || t == "export_declaration") {
+      LowerChildren(n, out);
+    } else if (t == "namespace_definition") {
+      Stmt(Field(n, "body"), out);
+    } else if (t == "class_specifier" || t == "struct_specifier" || t == "union_specifier") {
+      std::string saved = cls_;
+      TSNode name = Field(n, "name");
+      cls_ = Null(name) ? cls_ : SimpleType(Text(name));
+      TSNode body = Field(n, "body");
+      if (!Null(body)) LowerChildren(body, out);
+      cls_ = saved;
+    } else if (t == "function_definition") {
+      LowerFunction(n);
+    } else if (t == "declaration" || t == "field_declaration") {
+      TSNode type_node = Field(n, "type");
+      if (!Null(type_node) && (Type(type_node) == "class_specifier" || Type(type_node) == "struct_specifier")) {
+        Stmt(type_node, out);
+      }
+      std::string type = Null(type_node) ? "" : SimpleType(Text(type_node));
+      for (TSNode c : Named(n)) {
+        if (ts_node_eq(c, type_node)) continue;
+        std::string_view ct = Type(c);
+        if (ct == "init_declarator") {
+          TSNode decl = Field(c, "declarator");
+          TSNode value = Field(c, "value");
+          std::string name = DeclName(decl);
+          if (name.empty()) continue;
+          ir::Id v = ir::kNone;
+          if (!Null(value)) {
+            if (Type(value) == "argument_list") {
+              // std::string s(x) / Foo f(a, b): a constructor call.
+              ir::Id id = NewExpr(ir::ExprKind::kNew, value);
+              E(id).s = type;
+              for (TSNode a : Named(value)) E(id).kids.push_back(Expr(a));
+              v = id;
+            } else if (Type(value) == "initializer_list") {
+              v = ListOf(value);
+            } else {
+              v = Expr(value);
+            }
+          }
+          out.push_back(Assign(Name(name, c), v, n, type));
+          if (depth_ <= 3) m_.field_types[name] = type;
+        } else if (ct == "identifier" || ct == "pointer_declarator" || ct == "array_declarator" ||
+                   ct == "reference_declarator" || ct == "field_identifier") {
+          std::string name = DeclName(c);
+          if (name.empty()) continue;
+          // A declaration without initializer: a fresh, clean variable.
+          out.push_back(Assign(Name(name, c), NewExpr(ir::ExprKind::kList, c), n, type));
+          if (depth_ <= 3) m_.field_types[name] = type;
+        } else if (ct == "function_declarator") {
+          // a prototype: nothing to do
+        }
+      }
+    } else if (t == "expression_statement") {
+      for (TSNode c : Named(n)) ExprStmt(c, out);
+    } else if (t == "return_statement" || t == "co_return_statement") {
+      ir::Id s = NewStmt(ir::StmtKind::kReturn, n);
+      auto kids = Named(n);
+      ir::Id v = kids.empty() ? ir::kNone : Expr(kids[0]);
+      S(s).a = v;
+      out.push_back(s);
+    } else if (t == "if_statement") {
+      ir::Id s = NewStmt(ir::StmtKind::kIf, n);
+      ir::Id cond = Condition(Field(n, "condition"), out);
+      ir::Id body = LowerBlock(Field(n, "consequence"));
+      S(s).a = cond;
+      S(s).body = {body};
+      TSNode alt = Field(n, "alternative");
+      if (!Null(alt)) {
+        std::vector<ir::Id> e;
+        if (Type(alt) == "else_clause") {
+          for (TSNode c : Named(alt)) Stmt(c, e);
+        } else {
+          Stmt(alt, e);
+        }
+        S(s).orelse = std::move(e);
+      }
+      out.push_back(s);
+    } else if (t == "while_statement" || t == "do_statement") {
+      ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      std::vector<ir::Id> body;
+      ir::Id cond = Condition(Field(n, "condition"), body);
+      if (t == "while_statement" && body.empty()) S(loop).a = cond;
+      Stmt(Field(n, "body"), body);
+      S(loop).body = std::move(body);
+      out.push_back(loop);
+    } else if (t == "for_statement") {
+      TSNode init = Field(n, "initializer");
+      if (!Null(init)) {
+        if (Type(init) == "declaration") Stmt(init, out);
+        else ExprStmt(init, out);
+      }
+      ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      std::vector<ir::Id> body;
+      Stmt(Field(n, "body"), body);
+      TSNode update = Field(n, "update");
+      if (!Null(update)) ExprStmt(update, body);
+      S(loop).body = std::move(body);
+      out.push_back(loop);
+    } else if (t == "for_range_loop") {
+      ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      ir::Id iter = Expr(Field(n, "right"));
+      ir::Id elem = NewExpr(ir::ExprKind::kIndex, n);
+      E(elem).kids = {iter, NewExpr(ir::ExprKind::kUnknown, n)};
+      std::vector<ir::Id> body;
+      std::string name = DeclName(Field(n, "declarator"));
+      if (!name.empty()) body.push_back(Assign(Name(name, n), elem, n, SimpleType(Text(Field(n, "type")))));
+      Stmt(Field(n, "body"), body);
+      S(loop).body = std::move(body);
+      out.push_back(loop);
+    } else if (t == "switch_statement") {
+      LowerSwitch(n, out);
+    } else if (t == "try_statement") {
+      Stmt(Field(n, "body"), out);
+      for (TSNode c : Named(n)) {
+        if (Type(c) == "catch_clause") {
+          ir::Id s = NewStmt(ir::StmtKind::kIf, c);
+          std::vector<ir::Id> body;
+          Stmt(Field(c, "body"), body);
+          S(s).body = std::move(body);
+          out.push_back(s);
+        }
+      }
+    } else if (t == "throw_statement") {
+      for (TSNode c : Named(n)) ExprStmt(c, out);
+    } else if (t == "break_statement" || t == "continue_statement" || t == "goto_statement" ||
+               t == "comment" || t == "preproc_include" || t == "preproc_def" ||
+               t == "preproc_function_def" || t == "preproc_call" || t == "using_declaration" ||
+               t == "alias_declaration" || t == "type_definition" || t == "enum_specifier" ||
+               t == "static_assert_declaration" || t == "namespace_alias_definition" ||
+               t == "access_specifier" || t == "friend_declaration" || t == "concept_definition") {
+      // no data flow we model
+    } else if (t.find("expression") != std::string_view::npos) {
+      ExprStmt(n, out);
+    } else {
+      LowerChildren(n, out);
+    }
+  }
+
+  ir::Id LowerExpr(TSNode n) override {
+    std::string_view t = Type(n);
+    if (t == "identifier" || t == "field_identifier" || t == "namespace_identifier") {
+      return Name(std::string(Text(n)), n);
+    }
+    if (t == "qualified_identifier") {
+      // std::system -> Name "std::system"; models strip "std::".
+      std::string text;
+      for (char c : Text(n)) {
+        if (c != ' ' && c != '\n') text.push_back(c);
+      }
+      return Name(text, n);
+    }
+    if (t == "this") return NewExpr(ir::ExprKind::kThis, n);
+    if (t == "string_literal" || t == "raw_string_literal") {
+      std::string value;
+      for (TSNode c : Named(n)) {
+        std::string_view ct = Type(c);
+        if (ct == "string_content" || ct == "raw_string_content") value += Text(c);
+        else if (ct == "escape_sequence") value += Unescape(Text(c));
+      }
+      return Str(value, n);
+    }
+    if (t == "concatenated_string") {
+      std::string value;
+      bool all_const = true;
+      for (TSNode c : Named(n)) {
+        ir::Id k = Expr(c);
+        if (k != ir::kNone && E(k).kind == ir::ExprKind::kConst) value += E(k).s;
+        else all_const = false;  // a macro between literals (PRIu64)
+      }
+      if (all_const) return Str(value, n);
+      return Unknown(n);
+    }
+    if (t == "char_literal") {
+      std::string value;
+      for (TSNode c : Named(n)) {
+        if (Type(c) == "character") value += Text(c);
+        else if (Type(c) == "escape_sequence") value += Unescape(Text(c));
+      }
+      return Str(value, n);
+    }
+    if (t == "number_literal") {
+      std::int64_t v = 0;
+      bool ok = false;
+      ParseInt(Text(n), v, ok);
+      return ok ? Int(v, n) : NewExpr(ir::ExprKind::kUnknown, n);
+    }
+    if (t == "true") return Bool(true, n);
+    if (t == "false") return Bool(false, n);
+    if (t == "null" || t == "nullptr") return NullConst(n);
+    if (t == "field_expression") {
+      ir::Id o = Expr(Field(n, "argument"));
+      return Attr(o, std::string(Text(Field(n, "field"))), n);
+    }
+    if (t == "subscript_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kIndex, n);
+      ir::Id a = Expr(Field(n, "argument"));
+      TSNode index = Field(n, "index");
+      if (Null(index)) index = Field(n, "indices");
+      ir::Id i = Expr(index);
+      E(id).kids = {a, i == ir::kNone ? NewExpr(ir::ExprKind::kUnknown, n) : i};
+      return id;
+    }
+    if (t == "call_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kCall, n);
+      TSNode fn = Field(n, "function");
+      ir::Id callee;
+      if (!Null(fn) && Type(fn) == "template_function") callee = Name(std::string(Text(Field(fn, "name"))), fn);
+      else callee = Expr(fn);
+      std::vector<ir::Id> kids{callee};
+      TSNode args = Field(n, "arguments");
+      if (!Null(args)) {
+        for (TSNode a : Named(args)) kids.push_back(Expr(a));
+      }
+      E(id).kids = std::move(kids);
+      E(id).keys.assign(E(id).kids.size() - 1, std::string());
+      return id;
+    }
+    if (t == "new_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kNew, n);
+      E(id).s = SimpleType(Text(Field(n, "type")));
+      TSNode args = Field(n, "arguments");
+      if (!Null(args)) {
+        for (TSNode a : Named(args)) E(id).kids.push_back(Expr(a));
+      }
+      return id;
+    }
+    if (t == "binary_expression") {
+      ir::Id l = Expr(Field(n, "left"));
+      ir::Id r = Expr(Field(n, "right"));
+      return Binary(std::string(Type(Field(n, "operator"))), l, r, n);
+    }
+    if (t == "unary_expression") {
+      return Unary(std::string(Type(Field(n, "operator"))), Expr(Field(n, "argument")), n);
+    }
+    if (t == "pointer_expression") {
+      // &x and *x carry x's taint; keep the operand's path (out-params).
+      return Expr(Field(n, "argument"));
+    }
+    if (t == "conditional_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kCond, n);
+      ir::Id c = Expr(Field(n, "condition"));
+      ir::Id a = Expr(Field(n, "consequence"));
+      ir::Id b = Expr(Field(n, "alternative"));
+      E(id).kids = {c, a, b};
+      return id;
+    }
+    if (t == "cast_expression") return Expr(Field(n, "value"));
+    if (t == "assignment_expression") {
+      std::vector<ir::Id> tmp;
+      ExprStmt(n, tmp);
+      for (ir::Id s : tmp) EmitPre(s);
+      return Expr(Field(n, "left"));
+    }
+    if (t == "initializer_list") return ListOf(n);
+    if (t == "lambda_expression") {
+      ir::Function f;
+      f.is_lambda = true;
+      f.cls = cls_;
+      f.line = ts_node_start_point(n).row + 1;
+      TSNode decl = Field(n, "declarator");
+      if (!Null(decl)) Params(Field(decl, "parameters"), f);
+      std::size_t index = AddFunction(std::move(f));
+      m_.functions[index].body = LowerBlock(Field(n, "body"));
+      ir::Id id = NewExpr(ir::ExprKind::kFunc, n);
+      E(id).i = static_cast<std::int64_t>(index);
+      return id;
+    }
+    if (t == "sizeof_expression" || t == "alignof_expression" || t == "offsetof_expression") {
+      return NewExpr(ir::ExprKind::kUnknown, n);
+    }
+    if (t == "compound_literal_expression") return Expr(Field(n, "value"));
+    if (t == "update_expression") return Unknown(n);
+    if (t == "parenthesized_expression" || t == "comma_expression" || t == "co_await_expression") {
+      return Unknown(n);
+    }
+    if (t == "user_defined_literal") {
+      // "..."s / "..."sv: the literal itself.
+      auto kids = Named(n);
+      if (!kids.empty()) return Expr(kids[0]);
+    }
+    return Unknown(n);
+  }
+
+ private:
+  ir::Id ListOf(TSNode n) {
+    ir::Id id = NewExpr(ir::ExprKind::kList, n);
+    for (TSNode c : Named(n)) {
+      ir::Id k = Expr(c);
+      E(id).kids.push_back(k);
+    }
+    return id;
+  }
+
+  // `if (int n = f(); n > 0)` and `if (x)`: initializers become statements.
+  ir::Id Condition(TSNode cond, std::vector<ir::Id>& out) {
+    if (Null(cond)) return ir::kNone;
+    if (Type(cond) == "condition_clause") {
+      TSNode init = Field(cond, "initializer");
+      if (!Null(init)) Stmt(init, out);
+      TSNode value = Field(cond, "value");
+      if (!Null(value) && Type(value) == "declaration") {
+        Stmt(value, out);
+        return ir::kNone;
+      }
+      return Expr(value);
+    }
+    return Expr(cond);
+  }
+
+  std::string DeclName(TSNode d) {
+    while (!Null(d)) {
+      std::string_view t = Type(d);
+      if (t == "identifier" || t == "field_identifier") return std::string(Text(d));
+      if (t == "qualified_identifier" || t == "operator_name" || t == "destructor_name") {
+        return std::string(Text(d));
+      }
+      TSNode inner = Field(d, "declarator");
+      if (Null(inner)) {
+        auto kids = Named(d);
+        if (kids.empty()) return {};
+        inner = kids.back();
+        if (ts_node_eq(inner, d)) return {};
+      }
+      d = inner;
+    }
+    return {};
+  }
+
+  void Params(TSNode params, ir::Function& f) {
+    if (Null(params)) return;
+    for (TSNode p : Named(params)) {
+      std::string_view pt = Type(p);
+      if (pt != "parameter_declaration" && pt != "optional_parameter_declaration") continue;
+      ir::Param param;
+      param.name = DeclName(Field(p, "declarator"));
+      TSNode type = Field(p, "type");
+      if (!Null(type)) param.type = SimpleType(Text(type));
+      f.params.push_back(std::move(param));
+    }
+  }
+
+  void LowerFunction(TSNode n) {
+    ir::Function f;
+    TSNode decl = Field(n, "declarator");
+    // Walk through pointer/reference declarators to the function declarator.
+    while (!Null(decl) && Type(decl) != "function_declarator") {
+      TSNode inner = Field(decl, "declarator");
+      if (Null(inner)) break;
+      decl = inner;
+    }
+    if (Null(decl) || Type(decl) != "function_declarator") return;
+    std::string name = DeclName(Field(decl, "declarator"));
+    f.cls = cls_;
+    std::size_t sep = name.rfind("::");
+    if (sep != std::string::npos) {
+      std::string scope = name.substr(0, sep);
+      std::size_t prev = scope.rfind("::");
+      f.cls = prev == std::string::npos ? scope : scope.substr(prev + 2);
+      name = name.substr(sep + 2);
+    }
+    f.name = name;
+    f.line = ts_node_start_point(n).row + 1;
+    Params(Field(decl, "parameters"), f);
+    std::size_t index = AddFunction(std::move(f));
+    TSNode body = Field(n, "body");
+    m_.functions[index].body = Null(body) ? Block(n, {}) : LowerBlock(body);
+  }
+
+  void ExprStmt(TSNode n, std::vector<ir::Id>& out) {
+    if (Null(n)) return;
+    if (Type(n) == "assignment_expression") {
+      ir::Id target = Expr(Field(n, "left"));
+      ir::Id value = Expr(Field(n, "right"));
+      ir::Id s = Assign(target, value, n);
+      std::string op(Type(Field(n, "operator")));
+      if (op.size() > 1 && op.back() == '=') {
+        op.pop_back();
+        S(s).op = op;
+      }
+      out.push_back(s);
+      return;
+    }
+    if (Type(n) == "comma_expression") {
+      for (TSNode c : Named(n)) ExprStmt(c, out);
+      return;
+    }
+    ir::Id s = NewStmt(ir::StmtKind::kExpr, n);
+    ir::Id e = Expr(n);
+    S(s).a = e;
+    out.push_back(s);
+  }
+
+  void LowerSwitch(TSNode n, std::vector<ir::Id>& out) {
+    std::vector<ir::Id> pre;
+    ir::Id subject = Condition(Field(n, "condition"), pre);
+    out.insert(out.end(), pre.begin(), pre.end());
+    TSNode body = Field(n, "body");
+    if (Null(body)) return;
+    ir::Id first = ir::kNone, last = ir::kNone;
+    std::vector<ir::Id> default_body;
+    bool has_default = false;
+    for (TSNode c : Named(body)) {
+      if (Type(c) != "case_statement") {
+        Stmt(c, out);
+        continue;
+      }
+      TSNode value = Field(c, "value");
+      std::vector<ir::Id> stmts;
+      for (TSNode k : Named(c)) {
+        if (!Null(value) && ts_node_eq(k, value)) continue;
+        Stmt(k, stmts);
+      }
+      if (Null(value)) {
+        has_default = true;
+        default_body = std::move(stmts);
+        continue;
+      }
+      ir::Id s = NewStmt(ir::StmtKind::kIf, c);
+      S(s).a = Binary("==", subject, Expr(value), c);
+      S(s).body = std::move(stmts);
+      if (first == ir::kNone) first = s;
+      else S(last).orelse = {s};
+      last = s;
+    }
+    if (first == ir::kNone) {
+      out.insert(out.end(), default_body.begin(), default_body.end());
+      return;
+    }
+    if (has_default) S(last).orelse = std::move(default_body);
+    out.push_back(first);
+  }
+
+  std::string cls_;
+};
+
+}  // namespace
+
+std::unique_ptr<Lowerer> MakeCLowerer(std::string_view source, ir::Module& module) {
+  return std::make_unique<CLowerer>(source, module);
+}
+
+}  // namespace bulwark::review

@@ -1,0 +1,569 @@
+// JavaScript / TypeScript (and TSX) -> IR. `require("m")` and ES imports
+// become import aliases so models can say "child_process.exec"; callbacks
+// (express handlers, promise chains) are lowered as functions of their own.
+#include <memory>
+
+#include "lower.h"
+
+namespace bulwark::review {
+namespace {
+
+class JsLowerer final : public Lowerer {
+ public:
+  using Lowerer::Lowerer;
+
+ protected:
+  void LowerStmt(TSNode n, std::vector<ir::Id>& out) override {
+    std::string_view t = Type(n);
+    if (t == "program" || t == "statement_block" || t == "class_body" ||
+        t == "labeled_statement" || t == "with_statement" || t == "ambient_declaration" ||
+        t == "internal_module" || t == "module" || t == "export_clause") {
+      LowerChildren(n, out);
+    } else if (t == "export_statement") {
+      TSNode decl = Field(n, "declaration");
+      if (!Null(decl)) {
+        Stmt(decl, out);
+      } else {
+        TSNode value = Field(n, "value");
+        if (!Null(value)) ExprStmt(value, out);
+      }
+    } else if (t == "expression_statement") {
+      for (TSNode c : Named(n)) ExprStmt(c, out);
+    } else if (t == "lexical_declaration" || t == "variable_declaration") {
+      for (TSNode d : Named(n)) {
+        if (Type(d) != "variable_declarator") continue;
+        TSNode name = Field(d, "name");
+        TSNode value = Field(d, "value");
+        std::string type;
+        if (!Null(Field(d, "type"))) type = SimpleType(TypeText(Field(d, "type")));
+        if (!Null(value) && IsRequire(value) && Type(name) == "identifier") {
+          m_.imports[std::string(Text(name))] = RequireTarget(value);
+          continue;
+        }
+        if (!Null(value) && IsRequire(value) && Type(name) == "object_pattern") {
+          std::string module = RequireTarget(value);
+          for (TSNode p : Named(name)) {
+            if (Type(p) == "shorthand_property_identifier_pattern") {
+              m_.imports[std::string(Text(p))] = module + "." + std::string(Text(p));
+            } else if (Type(p) == "pair_pattern") {
+              m_.imports[std::string(Text(Field(p, "value")))] =
+                  module + "." + std::string(Text(Field(p, "key")));
+            }
+          }
+          continue;
+        }
+        ir::Id v = Null(value) ? ir::kNone : Expr(value);
+        DestructureAssign(name, v, d, type, out);
+      }
+    } else if (t == "return_statement") {
+      ir::Id s = NewStmt(ir::StmtKind::kReturn, n);
+      auto kids = Named(n);
+      ir::Id v = kids.empty() ? ir::kNone : Expr(kids[0]);
+      S(s).a = v;
+      out.push_back(s);
+    } else if (t == "if_statement") {
+      ir::Id s = NewStmt(ir::StmtKind::kIf, n);
+      ir::Id cond = Expr(Field(n, "condition"));
+      ir::Id body = LowerBlock(Field(n, "consequence"));
+      S(s).a = cond;
+      S(s).body = {body};
+      TSNode alt = Field(n, "alternative");
+      if (!Null(alt)) {
+        std::vector<ir::Id> e;
+        for (TSNode c : Named(alt)) Stmt(c, e);
+        S(s).orelse = std::move(e);
+      }
+      out.push_back(s);
+    } else if (t == "for_statement") {
+      Stmt(Field(n, "initializer"), out);
+      ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      std::vector<ir::Id> body;
+      Stmt(Field(n, "body"), body);
+      TSNode inc = Field(n, "increment");
+      if (!Null(inc)) ExprStmt(inc, body);
+      S(loop).body = std::move(body);
+      out.push_back(loop);
+    } else if (t == "for_in_statement") {
+      ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      ir::Id iter = Expr(Field(n, "right"));
+      ir::Id elem = NewExpr(ir::ExprKind::kIndex, n);
+      E(elem).kids = {iter, NewExpr(ir::ExprKind::kUnknown, n)};
+      std::vector<ir::Id> body;
+      DestructureAssign(Field(n, "left"), elem, n, "", body);
+      Stmt(Field(n, "body"), body);
+      S(loop).body = std::move(body);
+      out.push_back(loop);
+    } else if (t == "while_statement" || t == "do_statement") {
+      ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      ir::Id cond = Expr(Field(n, "condition"));
+      if (t == "while_statement") S(loop).a = cond;
+      std::vector<ir::Id> body;
+      Stmt(Field(n, "body"), body);
+      S(loop).body = std::move(body);
+      out.push_back(loop);
+    } else if (t == "try_statement") {
+      Stmt(Field(n, "body"), out);
+      TSNode handler = Field(n, "handler");
+      if (!Null(handler)) {
+        ir::Id s = NewStmt(ir::StmtKind::kIf, handler);
+        std::vector<ir::Id> body;
+        Stmt(Field(handler, "body"), body);
+        S(s).body = std::move(body);
+        out.push_back(s);
+      }
+      TSNode fin = Field(n, "finalizer");
+      if (!Null(fin)) Stmt(Field(fin, "body"), out);
+    } else if (t == "switch_statement") {
+      LowerSwitch(n, out);
+    } else if (t == "function_declaration" || t == "generator_function_declaration") {
+      LowerFunction(n, std::string(Text(Field(n, "name"))), "");
+    } else if (t == "class_declaration" || t == "abstract_class_declaration" || t == "class") {
+      std::string saved = cls_;
+      cls_ = std::string(Text(Field(n, "name")));
+      TSNode body = Field(n, "body");
+      if (!Null(body)) {
+        for (TSNode m : Named(body)) {
+          std::string_view mt = Type(m);
+          if (mt == "method_definition") {
+            std::string name(Text(Field(m, "name")));
+            LowerFunction(m, name == "constructor" ? "<init>" : name, cls_);
+          } else if (mt == "public_field_definition" || mt == "field_definition") {
+            TSNode name = Field(m, "name");
+            if (Null(name)) name = Field(m, "property");
+            TSNode value = Field(m, "value");
+            if (!Null(name) && !Null(Field(m, "type"))) {
+              m_.field_types[std::string(Text(name))] = SimpleType(TypeText(Field(m, "type")));
+            }
+            if (!Null(name) && !Null(value)) {
+              out.push_back(Assign(Attr(NewExpr(ir::ExprKind::kThis, m), std::string(Text(name)), m),
+                                   Expr(value), m));
+            }
+          }
+        }
+      }
+      cls_ = saved;
+    } else if (t == "import_statement") {
+      LowerImport(n);
+    } else if (t == "throw_statement") {
+      for (TSNode c : Named(n)) ExprStmt(c, out);
+    } else if (t == "break_statement" || t == "continue_statement" || t == "comment" ||
+               t == "empty_statement" || t == "debugger_statement" ||
+               t == "interface_declaration" || t == "type_alias_declaration" ||
+               t == "enum_declaration" || t == "hash_bang_line" || t == "function_signature") {
+      // no data flow
+    } else if (t.find("expression") != std::string_view::npos || t == "identifier" ||
+               t == "call_expression") {
+      ExprStmt(n, out);
+    } else {
+      LowerChildren(n, out);
+    }
+  }
+
+  ir::Id LowerExpr(TSNode n) override {
+    std::string_view t = Type(n);
+    if (t == "identifier" || t == "shorthand_property_identifier") {
+      std::string name(Text(n));
+      if (name == "undefined") return NullConst(n);
+      return Name(name, n);
+    }
+    if (t == "this" || t == "super") return NewExpr(ir::ExprKind::kThis, n);
+    if (t == "string") {
+      std::string value;
+      for (TSNode c : Named(n)) {
+        if (Type(c) == "string_fragment") value += Text(c);
+        else if (Type(c) == "escape_sequence") value += Unescape(Text(c));
+      }
+      return Str(value, n);
+    }
+    if (t == "template_string") {
+      ir::Id id = NewExpr(ir::ExprKind::kFormat, n);
+      bool interp = false;
+      std::string value;
+      std::vector<ir::Id> parts;
+      for (TSNode c : Named(n)) {
+        std::string_view ct = Type(c);
+        if (ct == "string_fragment") {
+          value += Text(c);
+          parts.push_back(Str(std::string(Text(c)), c));
+        } else if (ct == "escape_sequence") {
+          value += Unescape(Text(c));
+          parts.push_back(Str(Unescape(Text(c)), c));
+        } else if (ct == "template_substitution") {
+          interp = true;
+          for (TSNode k : Named(c)) parts.push_back(Expr(k));
+        }
+      }
+      if (!interp) {
+        E(id).kind = ir::ExprKind::kConst;
+        E(id).const_kind = ir::ConstKind::kString;
+        E(id).s = value;
+        return id;
+      }
+      E(id).kids = std::move(parts);
+      return id;
+    }
+    if (t == "number") {
+      std::int64_t v = 0;
+      bool ok = false;
+      ParseInt(Text(n), v, ok);
+      return ok ? Int(v, n) : NewExpr(ir::ExprKind::kUnknown, n);
+    }
+    if (t == "true") return Bool(true, n);
+    if (t == "false") return Bool(false, n);
+    if (t == "null" || t == "undefined") return NullConst(n);
+    if (t == "member_expression") {
+      ir::Id o = Expr(Field(n, "object"));
+      return Attr(o, std::string(Text(Field(n, "property"))), n);
+    }
+    if (t == "subscript_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kIndex, n);
+      ir::Id o = Expr(Field(n, "object"));
+      ir::Id i = Expr(Field(n, "index"));
+      E(id).kids = {o, i == ir::kNone ? NewExpr(ir::ExprKind::kUnknown, n) : i};
+      return id;
+    }
+    if (t == "call_expression") {
+      TSNode fn = Field(n, "function");
+      if (IsRequire(n)) {
+        // require("x") used inline: a name for the module.
+        return Name(RequireTarget(n), n);
+      }
+      ir::Id id = NewExpr(ir::ExprKind::kCall, n);
+      std::vector<ir::Id> kids{Expr(fn)};
+      TSNode args = Field(n, "arguments");
+      if (!Null(args) && Type(args) == "template_string") {
+        kids.push_back(Expr(args));  // tagged template: sql`...`
+      } else if (!Null(args)) {
+        for (TSNode a : Named(args)) kids.push_back(Expr(a));
+      }
+      E(id).kids = std::move(kids);
+      E(id).keys.assign(E(id).kids.size() - 1, std::string());
+      return id;
+    }
+    if (t == "new_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kNew, n);
+      TSNode ctor = Field(n, "constructor");
+      std::string type(Text(ctor));
+      std::size_t dot = type.find_last_of('.');
+      E(id).s = dot == std::string::npos ? type : type.substr(dot + 1);
+      std::vector<ir::Id> kids;
+      TSNode args = Field(n, "arguments");
+      if (!Null(args)) {
+        for (TSNode a : Named(args)) kids.push_back(Expr(a));
+      }
+      E(id).kids = std::move(kids);
+      return id;
+    }
+    if (t == "binary_expression") {
+      ir::Id l = Expr(Field(n, "left"));
+      ir::Id r = Expr(Field(n, "right"));
+      return Binary(std::string(Type(Field(n, "operator"))), l, r, n);
+    }
+    if (t == "unary_expression") {
+      return Unary(std::string(Type(Field(n, "operator"))), Expr(Field(n, "argument")), n);
+    }
+    if (t == "ternary_expression") {
+      ir::Id id = NewExpr(ir::ExprKind::kCond, n);
+      ir::Id c = Expr(Field(n, "condition"));
+      ir::Id a = Expr(Field(n, "consequence"));
+      ir::Id b = Expr(Field(n, "alternative"));
+      E(id).kids = {c, a, b};
+      return id;
+    }
+    if (t == "assignment_expression" || t == "augmented_assignment_expression") {
+      std::vector<ir::Id> tmp;
+      ExprStmt(n, tmp);
+      for (ir::Id s : tmp) EmitPre(s);
+      return Expr(Field(n, "left"));
+    }
+    if (t == "array") {
+      ir::Id id = NewExpr(ir::ExprKind::kList, n);
+      for (TSNode c : Named(n)) {
+        ir::Id k = Expr(c);
+        E(id).kids.push_back(k);
+      }
+      return id;
+    }
+    if (t == "object") {
+      ir::Id id = NewExpr(ir::ExprKind::kDict, n);
+      for (TSNode c : Named(n)) {
+        std::string_view ct = Type(c);
+        if (ct == "pair") {
+          TSNode key = Field(c, "key");
+          std::string k;
+          if (Type(key) == "property_identifier") k = std::string(Text(key));
+          else if (Type(key) == "string") {
+            ir::Id ke = Expr(key);
+            k = E(ke).s;
+          }
+          ir::Id v = Expr(Field(c, "value"));
+          E(id).kids.push_back(v);
+          E(id).keys.push_back(k);
+        } else if (ct == "shorthand_property_identifier") {
+          ir::Id v = Name(std::string(Text(c)), c);
+          E(id).kids.push_back(v);
+          E(id).keys.emplace_back(Text(c));
+        } else if (ct == "method_definition") {
+          LowerFunction(c, std::string(Text(Field(c, "name"))), "");
+        } else {
+          ir::Id v = Expr(c);
+          E(id).kids.push_back(v);
+          E(id).keys.emplace_back();
+        }
+      }
+      return id;
+    }
+    if (t == "arrow_function" || t == "function_expression" || t == "function" ||
+        t == "generator_function") {
+      std::size_t index = LowerFunction(n, Null(Field(n, "name")) ? "" : std::string(Text(Field(n, "name"))), cls_);
+      m_.functions[index].is_lambda = true;
+      ir::Id id = NewExpr(ir::ExprKind::kFunc, n);
+      E(id).i = static_cast<std::int64_t>(index);
+      return id;
+    }
+    if (t == "as_expression" || t == "satisfies_expression" || t == "non_null_expression" ||
+        t == "type_assertion" || t == "parenthesized_expression" || t == "await_expression" ||
+        t == "spread_element" || t == "sequence_expression") {
+      auto kids = Named(n);
+      if (t == "type_assertion" && kids.size() == 2) return Expr(kids[1]);
+      if ((t == "as_expression" || t == "satisfies_expression") && !kids.empty()) return Expr(kids[0]);
+      return Unknown(n);
+    }
+    if (t == "regex" || t == "type_arguments" || t == "type_annotation") {
+      return NewExpr(ir::ExprKind::kUnknown, n);
+    }
+    if (t == "jsx_expression") return Unknown(n);
+    return Unknown(n);
+  }
+
+ private:
+  // A type_annotation node is ": T"; the type is its named child.
+  std::string TypeText(TSNode type_annotation) {
+    auto kids = Named(type_annotation);
+    return std::string(kids.empty() ? Text(type_annotation) : Text(kids[0]));
+  }
+
+  bool IsRequire(TSNode n) {
+    if (Null(n) || Type(n) != "call_expression") return false;
+    TSNode fn = Field(n, "function");
+    if (Null(fn) || Type(fn) != "identifier" || Text(fn) != "require") return false;
+    TSNode args = Field(n, "arguments");
+    if (Null(args)) return false;
+    auto kids = Named(args);
+    return kids.size() == 1 && Type(kids[0]) == "string";
+  }
+  std::string RequireTarget(TSNode call) {
+    auto kids = Named(Field(call, "arguments"));
+    std::string value;
+    for (TSNode c : Named(kids[0])) {
+      if (Type(c) == "string_fragment") value += Text(c);
+    }
+    if (value.starts_with("node:")) value = value.substr(5);
+    return value;
+  }
+
+  void LowerImport(TSNode n) {
+    TSNode source = Field(n, "source");
+    if (Null(source)) return;
+    std::string module;
+    for (TSNode c : Named(source)) {
+      if (Type(c) == "string_fragment") module += Text(c);
+    }
+    if (module.starts_with("node:")) module = module.substr(5);
+    for (TSNode c : Named(n)) {
+      if (Type(c) != "import_clause") continue;
+      for (TSNode k : Named(c)) {
+        std::string_view kt = Type(k);
+        if (kt == "identifier") {
+          m_.imports[std::string(Text(k))] = module;  // default import
+        } else if (kt == "namespace_import") {
+          for (TSNode id : Named(k)) m_.imports[std::string(Text(id))] = module;
+        } else if (kt == "named_imports") {
+          for (TSNode spec : Named(k)) {
+            if (Type(spec) != "import_specifier") continue;
+            std::string name(Text(Field(spec, "name")));
+            TSNode alias = Field(spec, "alias");
+            m_.imports[Null(alias) ? name : std::string(Text(alias))] = module + "." + name;
+          }
+        }
+      }
+    }
+  }
+
+  void DestructureAssign(TSNode pattern, ir::Id value, TSNode at, const std::string& type,
+                         std::vector<ir::Id>& out) {
+    if (Null(pattern)) return;
+    std::string_view pt = Type(pattern);
+    if (pt == "object_pattern") {
+      // const {a, b: c} = v  ->  a = v.a; c = v.b
+      for (TSNode p : Named(pattern)) {
+        std::string_view t = Type(p);
+        if (t == "shorthand_property_identifier_pattern") {
+          std::string name(Text(p));
+          out.push_back(Assign(Name(name, p), value == ir::kNone ? ir::kNone : Attr(value, name, p), at));
+        } else if (t == "pair_pattern") {
+          std::string key(Text(Field(p, "key")));
+          DestructureAssign(Field(p, "value"), value == ir::kNone ? ir::kNone : Attr(value, key, p), at,
+                            "", out);
+        } else if (t == "object_assignment_pattern") {
+          DestructureAssign(Field(p, "left"), value, at, "", out);
+        } else if (t == "rest_pattern") {
+          for (TSNode k : Named(p)) DestructureAssign(k, value, at, "", out);
+        }
+      }
+      return;
+    }
+    if (pt == "array_pattern") {
+      std::int64_t index = 0;
+      for (TSNode p : Named(pattern)) {
+        ir::Id elem = ir::kNone;
+        if (value != ir::kNone) {
+          elem = NewExpr(ir::ExprKind::kIndex, p);
+          E(elem).kids = {value, Int(index, p)};
+        }
+        DestructureAssign(p, elem, at, "", out);
+        ++index;
+      }
+      return;
+    }
+    if (pt == "assignment_pattern") {
+      DestructureAssign(Field(pattern, "left"), value, at, type, out);
+      return;
+    }
+    out.push_back(Assign(Expr(pattern), value, at, type));
+  }
+
+  void ExprStmt(TSNode n, std::vector<ir::Id>& out) {
+    if (Null(n)) return;
+    std::string_view t = Type(n);
+    if (t == "assignment_expression") {
+      TSNode left = Field(n, "left");
+      ir::Id value = Expr(Field(n, "right"));
+      if (Type(left) == "object_pattern" || Type(left) == "array_pattern") {
+        DestructureAssign(left, value, n, "", out);
+        return;
+      }
+      // module.exports = require(...) and friends need no special handling.
+      out.push_back(Assign(Expr(left), value, n));
+      return;
+    }
+    if (t == "augmented_assignment_expression") {
+      ir::Id target = Expr(Field(n, "left"));
+      ir::Id value = Expr(Field(n, "right"));
+      ir::Id s = Assign(target, value, n);
+      std::string op(Type(Field(n, "operator")));
+      if (!op.empty() && op.back() == '=') op.pop_back();
+      S(s).op = op;
+      out.push_back(s);
+      return;
+    }
+    ir::Id s = NewStmt(ir::StmtKind::kExpr, n);
+    ir::Id e = Expr(n);
+    S(s).a = e;
+    out.push_back(s);
+  }
+
+  void LowerSwitch(TSNode n, std::vector<ir::Id>& out) {
+    ir::Id subject = Expr(Field(n, "value"));
+    TSNode body = Field(n, "body");
+    if (Null(body)) return;
+    ir::Id first = ir::kNone, last = ir::kNone;
+    std::vector<ir::Id> default_body;
+    bool has_default = false;
+    for (TSNode c : Named(body)) {
+      std::string_view ct = Type(c);
+      std::vector<ir::Id> stmts;
+      TSNode value = Field(c, "value");
+      for (TSNode k : Named(c)) {
+        if (!Null(value) && ts_node_eq(k, value)) continue;
+        Stmt(k, stmts);
+      }
+      if (ct == "switch_default") {
+        has_default = true;
+        default_body = std::move(stmts);
+        continue;
+      }
+      if (ct != "switch_case") continue;
+      ir::Id s = NewStmt(ir::StmtKind::kIf, c);
+      S(s).a = Binary("===", subject, Expr(value), c);
+      S(s).body = std::move(stmts);
+      if (first == ir::kNone) first = s;
+      else S(last).orelse = {s};
+      last = s;
+    }
+    if (first == ir::kNone) {
+      out.insert(out.end(), default_body.begin(), default_body.end());
+      return;
+    }
+    if (has_default) S(last).orelse = std::move(default_body);
+    out.push_back(first);
+  }
+
+  std::size_t LowerFunction(TSNode n, std::string name, const std::string& cls) {
+    ir::Function f;
+    f.name = std::move(name);
+    f.cls = cls;
+    f.line = ts_node_start_point(n).row + 1;
+    TSNode params = Field(n, "parameters");
+    TSNode single = Field(n, "parameter");
+    if (!Null(single)) f.params.push_back({std::string(Text(single)), "", {}});
+    std::vector<std::pair<TSNode, std::size_t>> destructured;
+    if (!Null(params)) {
+      for (TSNode p : Named(params)) {
+        std::string_view pt = Type(p);
+        ir::Param param;
+        TSNode pattern = p;
+        if (pt == "required_parameter" || pt == "optional_parameter") {
+          pattern = Field(p, "pattern");
+          TSNode type = Field(p, "type");
+          if (!Null(type)) {
+            auto tk = Named(type);
+            if (!tk.empty()) param.type = SimpleType(Text(tk[0]));
+          }
+        } else if (pt == "assignment_pattern") {
+          pattern = Field(p, "left");
+        } else if (pt == "rest_pattern") {
+          auto k = Named(p);
+          if (!k.empty()) pattern = k[0];
+        }
+        if (Null(pattern)) continue;
+        if (Type(pattern) == "identifier") {
+          param.name = std::string(Text(pattern));
+        } else {
+          param.name = "$arg" + std::to_string(f.params.size());
+          destructured.emplace_back(pattern, f.params.size());
+        }
+        f.params.push_back(std::move(param));
+      }
+    }
+    std::size_t index = AddFunction(std::move(f));
+    std::string saved = cls_;
+    cls_ = cls;
+    TSNode body = Field(n, "body");
+    std::vector<ir::Id> stmts;
+    for (auto& [pattern, i] : destructured) {
+      DestructureAssign(pattern, Name(m_.functions[index].params[i].name, pattern), pattern, "", stmts);
+    }
+    if (!Null(body) && Type(body) == "statement_block") {
+      Stmt(body, stmts);
+    } else if (!Null(body)) {
+      ir::Id ret = NewStmt(ir::StmtKind::kReturn, body);
+      ir::Id v = Expr(body);
+      S(ret).a = v;
+      stmts.push_back(ret);
+    }
+    m_.functions[index].body = Block(n, std::move(stmts));
+    cls_ = saved;
+    return index;
+  }
+
+  std::string cls_;
+};
+
+}  // namespace
+
+std::unique_ptr<Lowerer> MakeJsLowerer(std::string_view source, ir::Module& module) {
+  return std::make_unique<JsLowerer>(source, module);
+}
+
+}  // namespace bulwark::review

@@ -1,0 +1,127 @@
+#pragma once
+// Typed rules and models, validated from YAML before anything runs.
+// Internal to the reviewer (the public face is bulwark/review/review.h).
+
+#include <re2/re2.h>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bulwark/review/review.h"
+#include "glob.h"
+#include "language.h"
+
+namespace bulwark::review {
+
+// A condition on a call argument or option (keyword argument, or a key of an
+// object-literal argument). Values compare by their constant text ("true",
+// "false", "null", "42", the string) or, for names, by their dotted path
+// ("CURLOPT_URL", "ssl.CERT_NONE").
+struct Cond {
+  int index = -1;         // positional argument, or -1
+  std::string option;     // option name, or ""
+  std::vector<std::string> equals;
+  std::shared_ptr<RE2> matches;  // on the constant / name text
+  bool not_constant = false;     // holds when the value is not a constant
+  bool absent = false;           // holds when the argument/option is missing
+};
+
+struct PatternAlt {
+  std::vector<std::string> calls;  // callee globs; constructors by type name
+  std::vector<Cond> where;         // all must hold
+  std::vector<Cond> unless;        // none may hold
+  // Assignment form: a variable/field/key whose name matches, given a
+  // non-empty string literal (hard-coded secrets, DEBUG = True).
+  std::shared_ptr<RE2> assign_name;
+  std::vector<std::string> assign_equals;  // constant text the value must equal ("" = any non-empty string)
+  // Missing-call form: an object made by `calls`, stored in a variable, on
+  // which no call `requires_method` with first argument in `requires_equals`
+  // happens in the same function.
+  std::string requires_method;
+  std::vector<std::string> requires_equals;
+};
+
+enum class RuleKind : std::uint8_t { kPattern, kTaint };
+
+struct Rule {
+  std::string id, title, cwe, owasp, message, why;
+  Severity severity = Severity::kMedium;
+  std::string precision;
+  RuleKind kind = RuleKind::kPattern;
+  std::uint32_t languages = 0;  // bit per Language (RuleLanguage)
+  std::map<std::string, std::string> fix;  // language name -> code
+  std::vector<std::string> references;
+  // taint
+  std::string sink_kind;
+  int sink_kind_id = -1;
+  std::uint32_t source_mask = 0xffffffffu;
+  // pattern
+  std::vector<PatternAlt> patterns;
+  std::string origin;  // "file:line"
+  bool disabled = false;
+};
+
+enum class CollectionOp : std::uint8_t { kNone, kGet, kSet, kAdd, kRemove, kNewList, kNewMap };
+
+struct CallModel {
+  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection };
+  Role role = kSource;
+  int kind = -1;               // source kind id / sink kind id
+  std::uint32_t kinds = 0;     // sanitizer: sink kinds made safe (all bits = everything)
+  std::vector<int> args;       // sink: sensitive args (-1 = all, -2 = receiver); propagator: from
+  std::vector<std::string> options;  // sink: sensitive options (keywords / object keys)
+  int to = -3;                 // propagator target: -2 receiver, >=0 argument; source out-arg
+  std::vector<Cond> when;      // all must hold
+  std::vector<Cond> unless;    // none may hold
+  CollectionOp op = CollectionOp::kNone;
+  std::string origin;
+};
+
+struct AccessModel {  // a source read as an attribute: flask.request.args
+  int kind = -1;
+};
+
+struct StoreModel {  // a sink written as an attribute / key: session[...] = v
+  int kind = -1;
+};
+
+struct ParamSource {
+  std::vector<std::string> annotations;  // Java / TS parameter annotations
+  std::string function;                  // or a function name + index (C main argv)
+  int index = -1;
+  int kind = -1;
+};
+
+struct ReturnSink {  // return value of a function with a matching decorator
+  std::vector<std::string> decorators;
+  int kind = -1;
+};
+
+struct LanguageModels {
+  GlobIndex<std::shared_ptr<const CallModel>> calls;
+  GlobIndex<AccessModel> access;
+  GlobIndex<StoreModel> stores;
+  std::vector<ParamSource> param_sources;
+  std::vector<ReturnSink> return_sinks;
+};
+
+struct RuleSetData {
+  std::vector<Rule> rules;
+  std::array<LanguageModels, kLanguageCount> models;  // indexed by RuleLanguage
+  std::vector<std::string> sink_kinds;    // id -> name
+  std::vector<std::string> source_kinds;  // id -> name
+  // Pattern rules per language: callee glob index -> (rule index, alt index).
+  std::array<GlobIndex<std::pair<int, int>>, kLanguageCount> pattern_calls;
+  std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_assigns;
+  std::array<std::vector<std::vector<int>>, kLanguageCount> taint_rules_by_sink;  // [lang][sink] -> rules
+
+  void BuildIndexes();
+};
+
+inline constexpr std::uint32_t kAllKinds = 0xffffffffu;
+
+}  // namespace bulwark::review

@@ -1,0 +1,105 @@
+// The rule loader validates before anything runs and names the location of
+// every problem.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "bulwark/review/review.h"
+
+namespace bulwark::review {
+namespace {
+
+using ::testing::HasSubstr;
+
+const char* kModels = R"(models:
+  languages: [python]
+  sinks:
+    - call: os.system
+      args: [0]
+      kind: command
+)";
+
+std::string Rule(const std::string& extra) {
+  return std::string(R"(rules:
+  - id: cmd
+    kind: taint
+    title: t
+    languages: [python]
+    cwe: CWE-78
+    owasp: A03
+    severity: high
+    precision: high
+    message: m
+    why: w
+    fix: {python: x}
+    references: [r]
+    sink: command
+)") + extra;
+}
+
+TEST(RulesTest, BuiltinPackLoads) {
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok()) << rules.error().message();
+  EXPECT_GT(rules->rule_count(), 10u);
+}
+
+TEST(RulesTest, ValidRuleLoads) {
+  auto rules = RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", Rule("")}});
+  ASSERT_TRUE(rules.ok()) << rules.error().message();
+  EXPECT_EQ(rules->rule_count(), 1u);
+}
+
+TEST(RulesTest, UnknownKeyIsAnErrorWithLocation) {
+  auto rules = RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", Rule("    colour: red\n")}});
+  ASSERT_FALSE(rules.ok());
+  EXPECT_THAT(rules.error().message(), HasSubstr("r.yaml:15:5: unknown key 'colour'"));
+}
+
+TEST(RulesTest, BadValuesAreErrors) {
+  auto bad_cwe = RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", [] {
+    std::string r = Rule("");
+    r.replace(r.find("CWE-78"), 6, "78");
+    return r;
+  }()}});
+  ASSERT_FALSE(bad_cwe.ok());
+  EXPECT_THAT(bad_cwe.error().message(), HasSubstr("CWE-89"));
+  auto no_model = RuleSet::FromYaml({{"r.yaml", Rule("")}});
+  ASSERT_FALSE(no_model.ok());
+  EXPECT_THAT(no_model.error().message(), HasSubstr("no model defines sink kind 'command'"));
+  auto bad_regex = RuleSet::FromYaml({{"p.yaml", R"(rules:
+  - id: p
+    kind: pattern
+    title: t
+    languages: [python]
+    cwe: CWE-1
+    owasp: x
+    severity: low
+    precision: low
+    message: m
+    why: w
+    fix: {python: x}
+    references: [r]
+    match:
+      - assign: "(unclosed"
+)"}});
+  ASSERT_FALSE(bad_regex.ok());
+  EXPECT_THAT(bad_regex.error().message(), HasSubstr("p.yaml:15:"));
+  EXPECT_THAT(bad_regex.error().message(), HasSubstr("invalid regular expression"));
+}
+
+TEST(RulesTest, MissingFixForALanguageIsAnError) {
+  std::string r = Rule("");
+  r.replace(r.find("languages: [python]"), 19, "languages: [python, java]");
+  auto rules = RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", r}});
+  ASSERT_FALSE(rules.ok());
+  EXPECT_THAT(rules.error().message(), HasSubstr("no example for java"));
+}
+
+TEST(RulesTest, GarbageYamlIsAnError) {
+  for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
+    auto rules = RuleSet::FromYaml({{"g.yaml", text}});
+    EXPECT_FALSE(rules.ok()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace bulwark::review

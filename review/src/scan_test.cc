@@ -1,0 +1,132 @@
+// Scanning real files: skip notes, suppressions, baselines, reporters.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "bulwark/review/review.h"
+
+namespace bulwark::review {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+class ScanTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("bulwark-review-test-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Write(const std::string& name, const std::string& text) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+  }
+  ScanResult Run() {
+    auto rules = RuleSet::Load({});
+    EXPECT_TRUE(rules.ok());
+    ScanOptions options;
+    options.paths = {dir_.string()};
+    options.jobs = 2;
+    options.max_file_bytes = 4096;
+    auto r = Scan(*rules, options);
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : ScanResult{};
+  }
+  fs::path dir_;
+};
+
+const char* kVuln = "import os\nfrom flask import request\ndef v():\n    os.system(request.args['c'])\n";
+
+TEST_F(ScanTest, FindsAndSkips) {
+  Write("app.py", kVuln);
+  Write("bin.py", std::string("abc\0def", 7));
+  Write("huge.py", std::string(10000, '#'));
+  Write("broken.java", "class { { { ) ) ( void void ;;; }}}} int int int = = =");
+  Write("ignored/gen.py", kVuln);
+  Write(".gitignore", "ignored/\n");
+  ScanResult r = Run();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].rule_id, "command-injection");
+  EXPECT_EQ(r.findings[0].line, 4u);
+  EXPECT_FALSE(r.findings[0].trace.empty());
+  std::string notes;
+  for (const Note& n : r.notes) notes += n.file + " " + n.message + "\n";
+  EXPECT_THAT(notes, HasSubstr("binary"));
+  EXPECT_THAT(notes, HasSubstr("larger than"));
+  EXPECT_THAT(notes, HasSubstr("unparseable"));
+}
+
+TEST_F(ScanTest, SuppressionNeedsAReason) {
+  Write("a.py", "import os\nfrom flask import request\ndef v():\n"
+                "    # bulwark-ignore: command-injection the value is checked by the caller\n"
+                "    os.system(request.args['c'])\n"
+                "    # bulwark-ignore: command-injection\n"
+                "    os.system(request.args['d'])\n");
+  ScanResult r = Run();
+  ApplySuppressions(r);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].line, 7u);
+}
+
+TEST_F(ScanTest, BaselineSurvivesLineShifts) {
+  Write("a.py", kVuln);
+  ScanResult r = Run();
+  ASSERT_EQ(r.findings.size(), 1u);
+  std::string baseline = (dir_ / "baseline.json").string();
+  ASSERT_TRUE(WriteBaseline(baseline, r.findings).ok());
+  Write("a.py", std::string("\n\n# moved\n") + kVuln);
+  ScanResult shifted = Run();
+  ASSERT_EQ(shifted.findings.size(), 1u);
+  EXPECT_EQ(shifted.findings[0].fingerprint, r.findings[0].fingerprint);
+  auto known = ReadBaseline(baseline);
+  ASSERT_TRUE(known.ok());
+  DropBaselined(shifted, *known);
+  EXPECT_TRUE(shifted.findings.empty());
+  Write("bad.json", "{not json");
+  EXPECT_FALSE(ReadBaseline((dir_ / "bad.json").string()).ok());
+}
+
+TEST_F(ScanTest, Reporters) {
+  Write("a.py", kVuln);
+  ScanResult r = Run();
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  std::string sarif = FormatSarif(r, *rules);
+  EXPECT_THAT(sarif, HasSubstr("\"version\":\"2.1.0\""));
+  EXPECT_THAT(sarif, HasSubstr("codeFlows"));
+  EXPECT_THAT(sarif, HasSubstr("partialFingerprints"));
+  EXPECT_THAT(sarif, HasSubstr("\"CWE-78\""));
+  EXPECT_THAT(FormatJson(r), HasSubstr("\"rule\":\"command-injection\""));
+  std::string text = FormatText(r, false);
+  EXPECT_THAT(text, HasSubstr(":4:5: critical [command-injection]"));
+  EXPECT_THAT(text, HasSubstr("secure alternative"));
+}
+
+TEST_F(ScanTest, MissingPathIsAnError) {
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  ScanOptions options;
+  options.paths = {(dir_ / "nope").string()};
+  EXPECT_FALSE(Scan(*rules, options).ok());
+}
+
+TEST_F(ScanTest, ConfigFile) {
+  Write(".bulwark-review.toml", "exclude = [\"gen/\"]\ndisable = [\"xss\"]\nfail-on = \"high\"\n");
+  auto c = LoadConfig(dir_.string());
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->found);
+  EXPECT_EQ(c->exclude.size(), 1u);
+  EXPECT_EQ(c->fail_on, "high");
+  Write(".bulwark-review.toml", "colour = 1\n");
+  EXPECT_FALSE(LoadConfig(dir_.string()).ok());
+  Write(".bulwark-review.toml", "exclude = [\n");
+  EXPECT_FALSE(LoadConfig(dir_.string()).ok());
+}
+
+}  // namespace
+}  // namespace bulwark::review

@@ -1,0 +1,46 @@
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *passthrough(const char *s) { return s; }
+
+static void run(const char *cmd) {
+  /* ruleid: command-injection */
+  system(cmd);
+}
+
+int main(int argc, char **argv) {
+  char buf[256];
+  char query[512];
+  sqlite3 *db = NULL;
+  /* ruleid: command-injection */
+  system(argv[1]);
+  /* ok: command-injection */
+  system("uptime");
+  run(argv[2]);
+  snprintf(query, sizeof query, "SELECT * FROM t WHERE name = '%s'", argv[1]);
+  /* ruleid: sql-injection, non-literal-sql */
+  sqlite3_exec(db, query, NULL, NULL, NULL);
+  /* ok: sql-injection */
+  sqlite3_exec(db, "SELECT 1", NULL, NULL, NULL);
+  if (fgets(buf, sizeof buf, stdin) != NULL) {
+    /* ruleid: format-string, non-literal-format */
+    printf(buf);
+    /* ok: format-string */
+    printf("%s", buf);
+  }
+  const char *home = getenv("HOME");
+  /* ruleid: path-traversal */
+  FILE *f = fopen(passthrough(home), "r");
+  /* ok: path-traversal */
+  FILE *g = fopen("/etc/app.conf", "r");
+  int n = atoi(argv[3]);
+  char small[16];
+  sprintf(small, "%d", n);
+  /* ok: command-injection */
+  system(small);
+  (void)f;
+  (void)g;
+  return 0;
+}

@@ -1,0 +1,85 @@
+package samples;
+
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Random;
+import javax.crypto.Cipher;
+import javax.servlet.http.Cookie;
+import javax.servlet.http.HttpServletResponse;
+import org.springframework.web.bind.annotation.CrossOrigin;
+
+public class PatternSamples {
+  // ruleid: hardcoded-secret
+  private static final String DB_PASSWORD = "s3cr3t-passw0rd";
+  // ok: hardcoded-secret
+  private static final String PASSWORD_PARAM = "password";
+
+  byte[] hash(byte[] data) throws Exception {
+    // ruleid: weak-hash
+    MessageDigest md = MessageDigest.getInstance("MD5");
+    // ok: weak-hash
+    MessageDigest good = MessageDigest.getInstance("SHA-256");
+    return md.digest(data);
+  }
+
+  void ciphers() throws Exception {
+    // ruleid: weak-cipher
+    Cipher des = Cipher.getInstance("DES/CBC/PKCS5Padding");
+    // ruleid: weak-cipher
+    Cipher ecb = Cipher.getInstance("AES/ECB/PKCS5Padding");
+    // ok: weak-cipher
+    Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+  }
+
+  int random() {
+    // ruleid: insecure-random
+    int weak = new Random().nextInt();
+    // ok: insecure-random
+    int strong = new SecureRandom().nextInt();
+    return weak + strong;
+  }
+
+  void cookies(HttpServletResponse response, String value) {
+    // ruleid: cookie-without-secure
+    Cookie plain = new Cookie("session", value);
+    response.addCookie(plain);
+    // ok: cookie-without-secure
+    Cookie secure = new Cookie("session", value);
+    secure.setSecure(true);
+    secure.setHttpOnly(true);
+    response.addCookie(secure);
+    Cookie off = new Cookie("pref", value);
+    // ruleid: cookie-without-secure
+    off.setSecure(false);
+    response.addCookie(off);
+  }
+
+  // ruleid: cors-wildcard-credentials
+  @CrossOrigin(origins = "*", allowCredentials = "true")
+  void api() {}
+
+  // ok: cors-wildcard-credentials
+  @CrossOrigin(origins = "https://app.example.com", allowCredentials = "true")
+  void api2() {}
+
+  void security(org.springframework.security.config.annotation.web.builders.HttpSecurity http) throws Exception {
+    // ruleid: csrf-protection-disabled
+    http.csrf().disable();
+    // ok: csrf-protection-disabled
+    http.headers().disable();
+  }
+
+  void jwt(String token) {
+    // ruleid: jwt-not-verified
+    io.jsonwebtoken.Jwts.parser().parseClaimsJwt(token);
+    // ok: jwt-not-verified
+    io.jsonwebtoken.Jwts.parser().parseClaimsJws(token);
+  }
+
+  void tls(javax.net.ssl.HttpsURLConnection conn) {
+    // ruleid: tls-verification-disabled
+    conn.setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
+    // ok: tls-verification-disabled
+    conn.setHostnameVerifier(new StrictHostnameVerifier());
+  }
+}

@@ -1,0 +1,181 @@
+package samples;
+
+import java.io.File;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.naming.directory.DirContext;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import javax.xml.xpath.XPath;
+import org.owasp.encoder.Encode;
+
+public class ServletSamples extends HttpServlet {
+  private Connection connection;
+
+  private static String passthrough(String value) {
+    return value;
+  }
+
+  private static String constant(String value) {
+    return "fixed";
+  }
+
+  private void runQuery(String sql) throws Exception {
+    Statement st = connection.createStatement();
+    // ruleid: sql-injection
+    st.executeQuery(sql);
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String param = request.getParameter("id");
+    try {
+      Statement statement = connection.createStatement();
+      // ruleid: sql-injection
+      statement.executeQuery("SELECT * FROM users WHERE id = '" + param + "'");
+      // ok: sql-injection
+      statement.executeQuery("SELECT * FROM users WHERE id = '" + constant(param) + "'");
+      // ruleid: sql-injection
+      statement.execute("SELECT * FROM users WHERE id = '" + passthrough(param) + "'");
+      PreparedStatement ps = connection.prepareStatement("SELECT * FROM users WHERE id = ?");
+      ps.setString(1, param);
+      // ok: sql-injection
+      ps.executeQuery();
+      // The HTML encoder is the wrong sanitizer for SQL.
+      // ruleid: sql-injection
+      statement.executeQuery("SELECT * FROM users WHERE id = '" + Encode.forHtml(param) + "'");
+      runQuery("SELECT * FROM t WHERE c = '" + param + "'");
+
+      String bar;
+      int num = 106;
+      bar = (7 * 18) + num > 200 ? "This_should_always_happen" : param;
+      // ok: sql-injection
+      statement.executeQuery("SELECT * FROM users WHERE id = '" + bar + "'");
+      String bar2 = (7 * 18) + num > 200 ? param : "never";
+      // ruleid: sql-injection
+      statement.executeQuery("SELECT * FROM users WHERE id = '" + bar2 + "'");
+
+      Map<String, Object> map = new HashMap<String, Object>();
+      map.put("keyA", "a_Value");
+      map.put("keyB", param);
+      String safe = (String) map.get("keyA");
+      // ok: sql-injection
+      statement.executeUpdate("DELETE FROM t WHERE c = '" + safe + "'");
+      String unsafe = (String) map.get("keyB");
+      // ruleid: sql-injection
+      statement.executeUpdate("DELETE FROM t WHERE c = '" + unsafe + "'");
+
+      List<String> values = new ArrayList<String>();
+      values.add("safe");
+      values.add(param);
+      values.add("moresafe");
+      values.remove(0);
+      // ruleid: sql-injection
+      statement.executeUpdate("DELETE FROM t WHERE c = '" + values.get(0) + "'");
+      // ok: sql-injection
+      statement.executeUpdate("DELETE FROM t WHERE c = '" + values.get(1) + "'");
+
+      StringBuilder sb = new StringBuilder();
+      sb.append("SELECT * FROM t WHERE c = '").append(param).append("'");
+      // ruleid: sql-injection
+      statement.executeQuery(sb.toString());
+
+      char guess = "ABC".charAt(1);
+      String chosen;
+      switch (guess) {
+        case 'A':
+          chosen = param;
+          break;
+        case 'B':
+          chosen = "bob";
+          break;
+        default:
+          chosen = param;
+          break;
+      }
+      // ok: sql-injection
+      statement.executeQuery("SELECT * FROM t WHERE c = '" + chosen + "'");
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+
+    String cmd = request.getHeader("X-Cmd");
+    // ruleid: command-injection
+    Runtime.getRuntime().exec("sh -c " + cmd);
+    // ok: command-injection
+    Runtime.getRuntime().exec("uptime");
+    ProcessBuilder pb = new ProcessBuilder();
+    // ruleid: command-injection
+    pb.command("sh", "-c", cmd);
+
+    String file = request.getParameter("file");
+    // ruleid: path-traversal
+    File f = new File("/srv/files/" + file);
+    // ok: path-traversal
+    File g = new File("/srv/files/index.html");
+
+    // ruleid: xss
+    response.getWriter().println("<p>" + param + "</p>");
+    // ok: xss
+    response.getWriter().println("<p>" + Encode.forHtml(param) + "</p>");
+    // ok: xss
+    response.getWriter().println("<p>" + Integer.parseInt(param) + "</p>");
+
+    // ruleid: open-redirect
+    response.sendRedirect(request.getParameter("next"));
+    // ok: open-redirect
+    response.sendRedirect("/home");
+
+    // ruleid: trust-boundary-violation
+    request.getSession().setAttribute("user", param);
+    // ok: trust-boundary-violation
+    request.getSession().setAttribute("user", "anonymous");
+  }
+
+  void directory(HttpServletRequest request, DirContext ctx, XPath xp, org.w3c.dom.Document doc)
+      throws Exception {
+    String user = request.getParameter("user");
+    // ruleid: ldap-injection
+    ctx.search("ou=people,dc=example,dc=com", "(uid=" + user + ")", null);
+    // ok: ldap-injection
+    ctx.search("ou=people,dc=example,dc=com", "(uid=admin)", null);
+    // ruleid: xpath-injection
+    xp.evaluate("//user[@name='" + user + "']", doc);
+    // ok: xpath-injection
+    xp.evaluate("//user[@name='admin']", doc);
+  }
+
+  void parse(HttpServletRequest request, javax.xml.parsers.DocumentBuilder builder) throws Exception {
+    // ruleid: xxe
+    builder.parse(request.getInputStream());
+    // ruleid: unsafe-deserialization
+    java.io.ObjectInputStream in = new java.io.ObjectInputStream(request.getInputStream());
+    // ok: unsafe-deserialization
+    java.io.ObjectInputStream local = new java.io.ObjectInputStream(new java.io.FileInputStream("cache.bin"));
+    // ok: xxe
+    builder.parse(new File("config.xml"));
+  }
+
+  void spring(@org.springframework.web.bind.annotation.RequestParam String q, javax.script.ScriptEngine engine,
+      java.util.logging.Logger logger) throws Exception {
+    // ruleid: code-injection
+    engine.eval(q);
+    // ok: code-injection
+    engine.eval("1 + 1");
+    // ruleid: log-injection
+    logger.info("query " + q);
+    // ok: log-injection
+    logger.info("query " + q.replace("\n", "_"));
+    // ruleid: ssrf
+    new java.net.URL(q).openStream();
+    // ok: ssrf
+    new java.net.URL("https://api.example.com/").openStream();
+  }
+}

@@ -1,0 +1,47 @@
+const crypto = require("crypto");
+const https = require("https");
+const jwt = require("jsonwebtoken");
+const cors = require("cors");
+const express = require("express");
+
+const app = express();
+// ruleid: cors-wildcard-credentials
+app.use(cors({ origin: "*", credentials: true }));
+// ok: cors-wildcard-credentials
+app.use(cors({ origin: ["https://app.example.com"], credentials: true }));
+
+// ruleid: hardcoded-secret
+const apiKey = "AKIA1234567890EXAMPLE";
+// ok: hardcoded-secret
+const apiKeyHeader = "X-Api-Key";
+
+function sign(data, key, iv, token) {
+  // ruleid: weak-hash
+  const a = crypto.createHash("md5").update(data).digest("hex");
+  // ok: weak-hash
+  const b = crypto.createHash("sha256").update(data).digest("hex");
+  // ruleid: weak-cipher
+  const c = crypto.createCipheriv("des-cbc", key, iv);
+  // ok: weak-cipher
+  const d = crypto.createCipheriv("aes-256-gcm", key, iv);
+  // ruleid: insecure-random
+  const e = Math.random().toString(36);
+  // ok: insecure-random
+  const f = crypto.randomBytes(16).toString("hex");
+  // ruleid: jwt-not-verified
+  const g = jwt.decode(token);
+  // ok: jwt-not-verified
+  const h = jwt.verify(token, key, { algorithms: ["ES256"] });
+  // ruleid: tls-verification-disabled
+  https.request({ host: "api.example.com", rejectUnauthorized: false });
+  // ok: tls-verification-disabled
+  https.request({ host: "api.example.com" });
+  return [a, b, c, d, e, f, g, h];
+}
+
+app.get("/login", (req, res) => {
+  // ruleid: cookie-without-secure
+  res.cookie("session", "v", { httpOnly: true });
+  // ok: cookie-without-secure
+  res.cookie("session", "v", { httpOnly: true, secure: true });
+});

@@ -1,0 +1,83 @@
+const express = require("express");
+const { exec, execFile } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const axios = require("axios");
+const mysql = require("mysql");
+const escapeHtml = require("escape-html");
+const serialize = require("node-serialize");
+
+const app = express();
+const db = mysql.createConnection({});
+
+function passthrough(v) {
+  return v;
+}
+
+function constant(v) {
+  return "fixed";
+}
+
+app.get("/user", (req, res) => {
+  const id = req.query.id;
+  // ruleid: sql-injection
+  db.query("SELECT * FROM users WHERE id = '" + id + "'");
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = ?", [id]);
+  // ruleid: sql-injection
+  db.query(`SELECT * FROM users WHERE id = '${passthrough(id)}'`);
+  // ok: sql-injection
+  db.query(`SELECT * FROM users WHERE id = '${constant(id)}'`);
+  // ruleid: sql-injection
+  db.query("SELECT * FROM users WHERE id = '" + escapeHtml(id) + "'");
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + parseInt(id, 10));
+  // ruleid: xss
+  res.send("<p>" + id + "</p>");
+  // ok: xss
+  res.send("<p>" + escapeHtml(id) + "</p>");
+});
+
+app.post("/run", function (req, res) {
+  const { cmd } = req.body;
+  const opts = { safe: "ls", user: cmd };
+  // ok: command-injection
+  exec(opts.safe);
+  // ruleid: command-injection
+  exec(opts.user);
+  // ok: command-injection
+  execFile("ls", ["-l"]);
+  if (false) {
+    // ok: command-injection
+    exec(cmd);
+  }
+  const file = req.query.file;
+  // ruleid: path-traversal
+  fs.readFile("/srv/files/" + file, (err, data) => res.send(String(data)));
+  // ok: path-traversal
+  fs.readFile(path.join("/srv/files", path.basename(file)), () => {});
+  // ruleid: ssrf
+  axios.get(req.query.url);
+  // ok: ssrf
+  axios.get("https://api.example.com/health");
+  // ruleid: open-redirect
+  res.redirect(req.query.next);
+  // ok: open-redirect
+  res.redirect("/home");
+  // ruleid: code-injection
+  eval(req.body.expr);
+  // ok: code-injection
+  eval("1 + 1");
+  // ruleid: unsafe-deserialization
+  serialize.unserialize(req.cookies.profile);
+  // ok: unsafe-deserialization
+  JSON.parse(req.cookies.profile);
+  // ruleid: trust-boundary-violation
+  req.session.role = req.body.role;
+  // ok: trust-boundary-violation
+  req.session.role = "user";
+  // ruleid: log-injection
+  console.log("login " + req.body.user);
+  // ok: log-injection
+  console.log("login " + parseInt(req.body.user, 10));
+});

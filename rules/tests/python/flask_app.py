@@ -1,0 +1,137 @@
+import html
+import logging
+import os
+import pickle
+import sqlite3
+import subprocess
+
+import requests
+import yaml
+from flask import Flask, redirect, request, session
+
+app = Flask(__name__)
+log = logging.getLogger(__name__)
+
+
+def passthrough(value):
+    return value
+
+
+def constant(value):
+    return "fixed"
+
+
+def run_query(cur, text):
+    # ruleid: sql-injection
+    cur.execute(text)
+
+
+@app.route("/users")
+def users():
+    name = request.args.get("name")
+    cur = sqlite3.connect("app.db").cursor()
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + name + "'")
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = ?", (name,))
+    # ruleid: sql-injection
+    cur.execute(f"SELECT * FROM users WHERE name = '{passthrough(name)}'")
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '%s'" % constant(name))
+    # html escaping does not make a value safe for SQL
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '%s'" % html.escape(name))
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE id = %d" % int(name))
+    run_query(cur, "SELECT 1 WHERE x = " + name)
+    return "ok"
+
+
+@app.route("/run")
+def run():
+    cmd = request.form["cmd"]
+    opts = {}
+    opts["safe"] = "ls -l"
+    opts["user"] = cmd
+    # ok: command-injection
+    os.system(opts["safe"])
+    # ruleid: command-injection
+    os.system(opts["user"])
+    # ruleid: command-injection
+    subprocess.call(cmd, shell=True)
+    # ok: command-injection
+    subprocess.call(["ls", cmd])
+    mode = "prod"
+    if mode == "debug":
+        # ok: command-injection
+        os.system(cmd)
+    items = []
+    items.append("uptime")
+    items.append(cmd)
+    # ok: command-injection
+    os.system(items[0])
+    # ruleid: command-injection
+    os.system(items[1])
+    return "done"
+
+
+@app.route("/file")
+def read_file():
+    name = request.args["name"]
+    # ruleid: path-traversal
+    with open("/srv/files/" + name) as f:
+        data = f.read()
+    # ok: path-traversal
+    with open(os.path.join("/srv/files", os.path.basename(name))) as f:
+        data = f.read()
+    return data
+
+
+@app.route("/hello")
+def hello():
+    name = request.args.get("name", "")
+    if name == "admin":
+        # ok: xss
+        return "<p>hello " + html.escape(name) + "</p>"
+    # ruleid: xss
+    return "<p>hello " + name + "</p>"
+
+
+@app.route("/fetch")
+def fetch():
+    url = request.args["url"]
+    # ruleid: ssrf
+    requests.get(url, timeout=5)
+    # ok: ssrf
+    requests.get("https://api.example.com/status", timeout=5)
+    # ruleid: open-redirect
+    redirect(url)
+    # ok: open-redirect
+    redirect("/home")
+    return "ok"
+
+
+@app.route("/calc")
+def calc():
+    expr = request.args["expr"]
+    # ruleid: code-injection
+    result = eval(expr)
+    # ok: code-injection
+    result = eval("1 + 2")
+    body = request.get_data()
+    # ruleid: unsafe-deserialization
+    obj = pickle.loads(body)
+    # ok: unsafe-deserialization
+    conf = yaml.load(body, Loader=yaml.SafeLoader)
+    # ruleid: unsafe-deserialization
+    conf = yaml.load(body)
+    role = request.args["role"]
+    # ruleid: trust-boundary-violation
+    session["role"] = role
+    # ok: trust-boundary-violation
+    session["role"] = "user"
+    # ruleid: log-injection
+    log.info("user " + role)
+    # ok: log-injection
+    log.info("user " + role.replace("\n", ""))
+    return str(result)

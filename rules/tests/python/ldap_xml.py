@@ -1,0 +1,30 @@
+import ldap
+from ldap.filter import escape_filter_chars
+from lxml import etree
+from defusedxml.ElementTree import fromstring as safe_fromstring
+from flask import request
+
+
+def lookup(conn):
+    uid = request.args["uid"]
+    # ruleid: ldap-injection
+    conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, "(uid=" + uid + ")")
+    # ok: ldap-injection
+    conn.search_s("dc=example,dc=com", ldap.SCOPE_SUBTREE, "(uid=" + escape_filter_chars(uid) + ")")
+
+
+def query(tree):
+    name = request.args["name"]
+    # ruleid: xpath-injection
+    tree.xpath("//user[@name='" + name + "']")
+    # ok: xpath-injection
+    tree.xpath("//user[@name=$name]", name=name)
+
+
+def parse():
+    data = request.get_data()
+    # ruleid: xxe
+    doc = etree.fromstring(data)
+    # ok: xxe
+    doc = safe_fromstring(data)
+    return doc

@@ -1,0 +1,87 @@
+import hashlib
+import random
+import secrets
+import ssl
+
+import jwt
+import requests
+from django.views.decorators.csrf import csrf_exempt
+from flask import Flask, make_response
+from flask_cors import CORS
+
+app = Flask(__name__)
+# ruleid: cors-wildcard-credentials
+CORS(app, supports_credentials=True)
+# ok: cors-wildcard-credentials
+CORS(app, origins=["https://app.example.com"], supports_credentials=True)
+
+# ruleid: debug-enabled
+DEBUG = True
+# ok: debug-enabled
+TEMPLATE_DEBUG_NAME = "x"
+
+# ruleid: hardcoded-secret
+SECRET_KEY = "9f8a7sdf98a7sdf98a7sdf"
+# ok: hardcoded-secret
+SECRET_KEY_ENV = "SECRET_KEY"
+# ok: hardcoded-secret
+password = ""
+
+
+def digest(data):
+    # ruleid: weak-hash
+    a = hashlib.md5(data).hexdigest()
+    # ok: weak-hash
+    b = hashlib.md5(data, usedforsecurity=False).hexdigest()
+    # ruleid: weak-hash
+    c = hashlib.new("sha1", data)
+    # ok: weak-hash
+    d = hashlib.sha256(data).hexdigest()
+    return a, b, c, d
+
+
+def token():
+    # ruleid: insecure-random
+    weak = random.randint(0, 1 << 30)
+    # ok: insecure-random
+    strong = secrets.token_urlsafe(32)
+    return weak, strong
+
+
+def fetch(url):
+    # ruleid: tls-verification-disabled
+    requests.get(url, verify=False, timeout=5)
+    # ok: tls-verification-disabled
+    requests.get(url, timeout=5)
+    # ruleid: tls-verification-disabled
+    ctx = ssl._create_unverified_context()
+    return ctx
+
+
+def claims(token_text, key):
+    # ruleid: jwt-not-verified
+    a = jwt.decode(token_text, options={"verify_signature": False})
+    # ok: jwt-not-verified
+    b = jwt.decode(token_text, key, algorithms=["ES256"])
+    return a, b
+
+
+# ruleid: csrf-protection-disabled
+@csrf_exempt
+def webhook(request):
+    resp = make_response("ok")
+    # ruleid: cookie-without-secure
+    resp.set_cookie("session", "v")
+    # ok: cookie-without-secure
+    resp.set_cookie("session", "v", secure=True, httponly=True)
+    return resp
+
+
+def connect(db):
+    # ruleid: hardcoded-secret
+    return db.connect(host="db", password="hunter2hunter2")
+
+
+if __name__ == "__main__":
+    # ok: debug-enabled
+    app.run(debug=False)
