@@ -367,7 +367,8 @@ class Validator {
     bool ok = true;
     const std::size_t base = path_.size();
     for (std::size_t i = 0; i < items.size(); ++i) {
-      path_ += "/" + std::to_string(i);
+      path_.push_back('/');
+      path_.append(std::to_string(i));
       result.emplace_back();
       ok = Visit(*node.items, items[i], &result.back()) && ok;
       path_.resize(base);

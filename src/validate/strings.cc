@@ -27,6 +27,13 @@ bool IsAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// True if every code point is below U+0300 (the first combining mark).
+// REQUIRES: valid UTF-8. Lead bytes up to 0xCB encode at most U+02FF.
+bool BelowCombiningMarks(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) < 0xCC; });
+}
+
 Error FormatError(std::string_view what) {
   return Error(ErrorCode::kInvalidArgument, "must be " + std::string(what));
 }
@@ -284,6 +291,9 @@ Result<std::string> Normalize(std::string_view text, Normalization form) {
       std::transform(out.begin(), out.end(), out.begin(), AsciiLower);
     }
     return out;
+  }
+  if (form == Normalization::kNfc && BelowCombiningMarks(text)) {
+    return std::string(text);  // every code point below U+0300 is NFC_Quick_Check=Yes
   }
   int options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
   if (form == Normalization::kNfkc || form == Normalization::kNfkcCasefold) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utf8proc.h>
+
+#include <cstdlib>
 #include <string>
 
 namespace bulwark::validate {
@@ -43,6 +46,27 @@ TEST(Normalize, NfcComposes) {
   EXPECT_EQ(*Normalize("\xEF\xBC\xA1", Normalization::kNfc), "\xEF\xBC\xA1");
   // The Ohm sign is canonically the Greek capital omega.
   EXPECT_EQ(*Normalize("\xE2\x84\xA6", Normalization::kNfc), "\xCE\xA9");
+}
+
+TEST(Normalize, NfcFastPathAgreesWithUtf8proc) {
+  // Every code point below U+0300 is unchanged by NFC, alone and after 'a'.
+  for (char32_t cp = 1; cp < 0x300; ++cp) {
+    std::string s;
+    if (cp < 0x80) {
+      s.push_back(static_cast<char>(cp));
+    } else {
+      s.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+      s.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+    const std::string text = "a" + s;
+    EXPECT_EQ(*Normalize(text, Normalization::kNfc), text);
+    // The claim behind the fast path, checked against utf8proc itself.
+    utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(text.c_str()));
+    ASSERT_NE(nfc, nullptr);
+    EXPECT_EQ(std::string(reinterpret_cast<const char*>(nfc)), text) << static_cast<unsigned>(cp);
+    std::free(nfc);
+  }
+  EXPECT_EQ(*Normalize("A\xCC\x8A", Normalization::kNfc), "\xC3\x85");  // A + ring -> Å
 }
 
 TEST(Normalize, NfkcFoldsConfusables) {
