@@ -1,6 +1,8 @@
 # Build helpers: one way to declare a library, test, benchmark, fuzzer or
 # compile-fail test, so that every target gets the same flags.
 include_guard(GLOBAL)
+# Install directories are needed when libraries declare their install interface.
+include(GNUInstallDirs)
 
 find_program(BULWARK_CCACHE ccache)
 if(BULWARK_CCACHE)
