@@ -71,6 +71,7 @@ class Http1Connection {
   std::size_t pipelined_ = 0;
   struct BodyParser;
   std::unique_ptr<BodyParser> body_;
+  bool body_need_more_ = false;
   std::optional<Request> pending_;
 };
 

@@ -80,6 +80,23 @@ TEST(Http1, BodyContentLengthAndChunked) {
   EXPECT_NE(b.output.find("\r\n\r\nhello"), std::string::npos);
 }
 
+TEST(Http1, ChunkedFinalChunkTrickledBytewise) {
+  // Regression (fuzzer): the final chunk followed by trailer bytes one at a
+  // time used to trip an assertion inside Beast's chunk parser.
+  RawExchangeOptions o;
+  o.chunk_size = 1;
+  auto bad = Send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n0\r\n[1]\r\n0ooo: a\r\n\r\n", o);
+  EXPECT_EQ(FirstStatus(bad.output), 400);
+  auto good = Send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                   "Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n", o);
+  EXPECT_EQ(FirstStatus(good.output), 200);
+  EXPECT_NE(good.output.find("\r\n\r\nhi"), std::string::npos);
+  auto trailer = Send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\nX-T: 1\r\n\r\n", o);
+  EXPECT_EQ(FirstStatus(trailer.output), 200);
+}
+
 TEST(Http1, ExpectContinue) {
   auto r = Send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
   EXPECT_EQ(r.output, "HTTP/1.1 100 Continue\r\n\r\n");
