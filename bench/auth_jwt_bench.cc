@@ -169,13 +169,14 @@ class RatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     for (const Run& run : runs) {
       if (run.run_type == Run::RT_Iteration && !run.error_occurred) {
-        ns_[run.benchmark_name()] = run.GetAdjustedRealTime();
+        ns_[run.benchmark_name()] = run.GetAdjustedCPUTime();
       }
     }
     ConsoleReporter::ReportRuns(runs);
   }
   void PrintRatios() const {
-    std::printf("\n%-8s %12s %12s %8s %12s %10s %12s\n", "alg", "jwt ns", "raw ns", "jwt/raw",
+    std::printf("\nRatios use CPU time per operation (robust on a shared machine).\n");
+    std::printf("%-8s %12s %12s %8s %12s %10s %12s\n", "alg", "jwt ns", "raw ns", "jwt/raw",
                 "jwt ops/s", "libjwt ns", "libjwt/jwt");
     for (KeyType t : {KeyType::kEd25519, KeyType::kEcdsaP256, KeyType::kRsaPkcs1Sha256,
                       KeyType::kRsaPssSha256, KeyType::kHmacSha256, KeyType::kHmacSha512}) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace bulwark::auth::internal {
 namespace {
@@ -32,12 +33,25 @@ bool CheckTree(simdjson::dom::element element, std::size_t depth, const JsonLimi
       if (depth >= limits.max_depth) return false;
       simdjson::dom::object object = element.get_object().value_unsafe();
       if (object.size() > limits.max_members) return false;
+      // Small objects (all JOSE headers, most claim sets): pairwise, no allocation.
+      constexpr std::size_t kSmall = 16;
+      std::string_view small[kSmall];
       std::vector<std::string_view> names;
-      names.reserve(object.size());
+      const bool is_small = object.size() <= kSmall;
+      if (!is_small) names.reserve(object.size());
+      std::size_t count = 0;
       for (simdjson::dom::key_value_pair field : object) {
-        names.push_back(field.key);
+        if (is_small) {
+          for (std::size_t i = 0; i < count; ++i) {
+            if (small[i] == field.key) return false;
+          }
+          small[count++] = field.key;
+        } else {
+          names.push_back(field.key);
+        }
         if (!CheckTree(field.value, depth + 1, limits)) return false;
       }
+      if (is_small) return true;
       std::sort(names.begin(), names.end());
       return std::adjacent_find(names.begin(), names.end()) == names.end();
     }
@@ -88,8 +102,15 @@ Result<simdjson::dom::object> ParseRoot(std::string_view text, const JsonLimits&
   if (text.size() > limits.max_bytes) {
     return Error(ErrorCode::kInvalidArgument, "JSON document too large");
   }
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: parse from a
+  // reused, padded per-thread buffer instead of allocating a copy each time.
+  thread_local std::string buffer;
+  if (buffer.size() < text.size() + simdjson::SIMDJSON_PADDING) {
+    buffer.resize(text.size() + simdjson::SIMDJSON_PADDING);
+  }
+  if (!text.empty()) std::memcpy(buffer.data(), text.data(), text.size());
   simdjson::dom::element root;
-  if (ThreadParser().parse(text.data(), text.size(), true).get(root) != simdjson::SUCCESS) {
+  if (ThreadParser().parse(buffer.data(), text.size(), false).get(root) != simdjson::SUCCESS) {
     return Malformed();
   }
   if (root.type() != simdjson::dom::element_type::OBJECT) {
@@ -127,7 +148,12 @@ Result<JsonArrayOfObjects> ParseObjectArrayMember(std::string_view text, std::st
     return Error(ErrorCode::kInvalidArgument, "JSON document lacks the expected array");
   }
   JsonArrayOfObjects out;
-  for (simdjson::dom::element item : keys.get_array().value_unsafe()) {
+  // A named array: ranging over value_unsafe() of a temporary would dangle.
+  simdjson::dom::array array;
+  if (keys.get_array().get(array) != simdjson::SUCCESS) {
+    return Error(ErrorCode::kInvalidArgument, "JSON document lacks the expected array");
+  }
+  for (simdjson::dom::element item : array) {
     if (item.type() != simdjson::dom::element_type::OBJECT) {
       return Error(ErrorCode::kInvalidArgument, "JSON array member is not an object");
     }

@@ -163,7 +163,12 @@ Result<std::string> QrCodeSvg(std::string_view text) {
   for (int y = 0; y < width; ++y) {
     for (int x = 0; x < width; ++x) {
       if (qr->data[y * width + x] & 1) {
-        svg += "M" + std::to_string(x + quiet) + " " + std::to_string(y + quiet) + "h1v1h-1z";
+        // Appended piecewise: "a" + std::string chains trip GCC 12's -Wrestrict.
+        svg.push_back('M');
+        svg.append(std::to_string(x + quiet));
+        svg.push_back(' ');
+        svg.append(std::to_string(y + quiet));
+        svg.append("h1v1h-1z");
       }
     }
   }
