@@ -443,6 +443,17 @@ std::vector<std::string> Jwks::key_ids() const {
   return out;
 }
 
+Result<std::uint32_t> RotateSigningKey(crypto::Keyset& keyset, crypto::KeyType type,
+                                       SecurityEventSink& events, const Clock& clock) {
+  BULWARK_RETURN_IF_ERROR(JwsAlgorithmForKeyType(type));
+  const std::uint32_t previous = keyset.primary_id();
+  BULWARK_ASSIGN_OR_RETURN(std::uint32_t id, keyset.AddKey(type, clock));
+  BULWARK_RETURN_IF_ERROR(keyset.Promote(id));
+  Emit(events, SecurityEventType::kKeyRotated, clock.NowUnixSeconds(), {}, KeyIdString(id),
+       "JWS signing key", {{"previous", KeyIdString(previous)}, {"type", std::string(crypto::KeyTypeName(type))}});
+  return id;
+}
+
 Result<std::string> JwkThumbprint(std::string_view jwk_json) {
   BULWARK_ASSIGN_OR_RETURN(JsonObject jwk, internal::ParseJsonObject(jwk_json, JsonLimits{}));
   // The thumbprint covers the key only; an RSA key without alg is still a key.

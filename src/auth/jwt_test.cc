@@ -6,6 +6,7 @@
 
 #include "bulwark/core/encoding.h"
 #include "bulwark/crypto/hmac.h"
+#include "bulwark/auth/events.h"
 #include "bulwark/crypto/keyset.h"
 #include "test_util.h"
 
@@ -397,6 +398,21 @@ TEST(JwtRotation, OldKeysVerifyUntilRetired) {
   EXPECT_EQ(after.Verify(U(old_token)).error().message(), "token kid is not a known key");
   EXPECT_TRUE(after.Verify(U(new_token)).ok());
   EXPECT_THAT(*PublishJwks(keyset), ::testing::Not(HasSubstr(KeyIdString(old_id))));
+}
+
+TEST(JwtRotation, RotateSigningKeyRecordsAnEvent) {
+  ManualClock clock(kNow);
+  MemoryEventSink events;
+  Keyset keyset = *Keyset::Generate(KeyType::kEcdsaP256, clock);
+  const std::uint32_t old_id = keyset.primary_id();
+  std::string old_token = *JwtSigner::Create(keyset, SignerOpts(clock))->Sign(Claims());
+  Result<std::uint32_t> id = RotateSigningKey(keyset, KeyType::kEcdsaP256, events, clock);
+  ASSERT_TRUE(id.ok());
+  EXPECT_EQ(keyset.primary_id(), *id);
+  EXPECT_NE(*id, old_id);
+  EXPECT_TRUE(JwtVerifier::Create(keyset, VerifierOpts(clock))->Verify(U(old_token)).ok());
+  EXPECT_EQ(events.Count(SecurityEventType::kKeyRotated), 1u);
+  EXPECT_FALSE(RotateSigningKey(keyset, KeyType::kAeadXChaCha20Poly1305, events, clock).ok());
 }
 
 TEST(JwtSigner, RefusesOwnedClaimsAndBadOptions) {

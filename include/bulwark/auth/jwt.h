@@ -50,6 +50,7 @@
 #include <variant>
 #include <vector>
 
+#include "bulwark/auth/events.h"
 #include "bulwark/core/clock.h"
 #include "bulwark/core/result.h"
 #include "bulwark/core/untrusted.h"
@@ -253,6 +254,16 @@ class Jwks {
   Jwks() = default;
   std::shared_ptr<const internal::JwsKeyRing> keys_;
 };
+
+// One rotation step for a JWS keyset: adds a fresh key of `type` and makes it
+// the primary. The previous primary stays enabled, so tokens it signed keep
+// verifying until the caller disables it (after the longest token lifetime).
+// Publish the JWKS before promoting when verifiers fetch it: use AddKey,
+// publish, then Promote. Records key.rotated. Errors: kInvalidArgument for a
+// type that does not sign JWS.
+Result<std::uint32_t> RotateSigningKey(crypto::Keyset& keyset, crypto::KeyType type,
+                                       SecurityEventSink& events = NullEventSink(),
+                                       const Clock& clock = SystemClock());
 
 // RFC 7638 JWK thumbprint (SHA-256, base64url) of the public key in a single
 // JWK object. Errors: kInvalidArgument for an unsupported or malformed key.
