@@ -1,0 +1,283 @@
+// Accounts, browser sessions and the caller's own profile.
+
+#include <algorithm>
+#include <cctype>
+
+#include "bulwark/crypto/random.h"
+#include "bulwark/http/cookies.h"
+#include "internal.h"
+#include "schemas.h"
+
+namespace bulwark::service {
+
+void OpLog(std::string_view level, std::string_view message);
+
+namespace {
+
+using validate::Field;
+using validate::Rule;
+
+const validate::Schema& RegisterSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({
+      Field("email", EmailRule()),
+      Field("password", PasswordRule()),
+      Field("display_name", Rule::String().Length(1, 64)),
+  }));
+  return s;
+}
+const validate::Schema& LoginSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({
+      Field("email", Rule::String().Length(1, 254)),
+      Field("password", PasswordRule()),
+      Field("totp_code", TotpCodeRule()).Optional(),
+      Field("backup_code", BackupCodeRule()).Optional(),
+  }));
+  return s;
+}
+const validate::Schema& PatchMeSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({
+      Field("display_name", Rule::String().Length(1, 64)).Optional(),
+  }));
+  return s;
+}
+const validate::Schema& PasswordSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({
+      Field("current_password", PasswordRule()),
+      Field("new_password", PasswordRule()),
+  }));
+  return s;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+http::Response PasswordProblem(const http::Request& req, std::string_view pointer,
+                               crypto::PasswordProblem problem) {
+  JsonValue body = JObj({{"type", J("about:blank")},
+                         {"title", J("Unprocessable Content")},
+                         {"status", J(std::int64_t{422})},
+                         {"errors", JArr({JObj({{"pointer", J(std::string(pointer))},
+                                                {"code", J(std::string(crypto::PasswordProblemCode(problem)))},
+                                                {"detail", J("the password is too weak or too common")}})})},
+                         {"request_id", J(req.context().request_id)}});
+  http::Response r(422);
+  r.SetBody(body.Serialize(), "application/problem+json");
+  return r;
+}
+
+}  // namespace
+
+// Shared by the JSON API and the web form.
+http::Response LoginFailure(const http::Request& req, const Service::Impl::LoginResult& r) {
+  http::Response resp = ProblemResponse(req, r.status, r.detail);
+  if (r.retry_after > 0) resp.SetHeader("Retry-After", std::to_string(r.retry_after));
+  return resp;
+}
+
+void Service::Impl::AddAccountRoutes() {
+  using http::Method;
+  routes.push_back({
+      .method = Method::kPost, .path = "/v1/accounts",
+      .summary = "Register an account. The answer is the same whether or not the email is taken.",
+      .tag = "accounts", .access = Access::kPublic, .body = &RegisterSchema(),
+      .responses = {201, 400, 413, 415, 422, 503},
+      .handler = [this](http::Request& req, const Caller*) -> http::Response {
+        Body body = ParseBody(req, RegisterSchema());
+        if (body.error) return std::move(*body.error);
+        std::string email = Lower(*body.Str("email"));
+        std::string display_name = *body.Str("display_name");
+        SecretString password = SecretString::CopyFrom(AsBytes(*body.Str("password")));
+        if (auto problem = policy->Check(password, {email, display_name, "bulwark"})) {
+          return PasswordProblem(req, "/password", *problem);
+        }
+        // Hash first, on both paths: a taken email costs the same time.
+        Result<std::string> hash = pool->Hash(*hasher, password);
+        if (!hash.ok()) {
+          http::Response r = ProblemResponse(req, 503, "busy; try again shortly");
+          r.SetHeader("Retry-After", "1");
+          return r;
+        }
+        const std::int64_t now = clock->NowUnixSeconds();
+        std::string id = RandomId();
+        std::string verify_token = crypto::RandomToken(32);
+        Result<std::int64_t> inserted = db->Execute(
+            "INSERT INTO users (id, email, password_hash, display_name, email_token_hash, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING",
+            id, email, *hash, display_name, HashToken(verify_token), now, now);
+        if (!inserted.ok()) {
+          OpLog("error", "register: insert failed: " + inserted.error().ToString());
+          return ProblemResponse(req, 503);
+        }
+        if (*inserted == 1) {
+          Audit("user:" + id, "account.created", "user:" + id, audit::kSuccess);
+        } else {
+          // The owner would be told by email; the caller learns nothing.
+          Audit("", "account.register_duplicate", "", audit::kFailure);
+        }
+        return JsonResponse(201, JObj({{"status", J("accepted")},
+                                       {"message", J("If the address can be registered, the account "
+                                                     "is ready to sign in; a verification message "
+                                                     "is recorded for it.")}}));
+      }});
+
+  routes.push_back({
+      .method = Method::kPost, .path = "/v1/sessions",
+      .summary = "Sign in with a browser session: sets the __Host-session cookie and returns a CSRF token",
+      .tag = "sessions", .access = Access::kPublic, .body = &LoginSchema(),
+      .responses = {201, 400, 401, 415, 422, 429, 503},
+      .handler = [this](http::Request& req, const Caller*) -> http::Response {
+        Body body = ParseBody(req, LoginSchema());
+        if (body.error) return std::move(*body.error);
+        std::optional<std::string> totp_code = body.Str("totp_code");
+        std::optional<std::string> backup_code = body.Str("backup_code");
+        SecretString password = SecretString::CopyFrom(AsBytes(*body.Str("password")));
+        LoginResult r = Login(req, Lower(*body.Str("email")), password,
+                              totp_code ? &*totp_code : nullptr,
+                              backup_code ? &*backup_code : nullptr);
+        if (r.status != 200) return LoginFailure(req, r);
+        // A session id the client arrived with is dropped (fixation).
+        if (std::optional<std::string> old = http::FindCookie(req, kSessionCookie)) {
+          (void)db->Execute("DELETE FROM sessions WHERE id_hash = ?", HashToken(*old));
+        }
+        std::string label = audit::SanitizeField(req.Header("user-agent").value_or("unknown"), 128);
+        Result<NewSession> s = StartSession(r.user, r.mfa_used ? 2 : 1, label);
+        if (!s.ok()) {
+          OpLog("error", "login: session start failed: " + s.error().ToString());
+          return ProblemResponse(req, 503);
+        }
+        std::string_view id = AsChars(s->id.RevealBytes(InsecureSecretAccess()));
+        Result<std::string> csrf_token = csrf->TokenFor(id);
+        if (!csrf_token.ok()) return ProblemResponse(req, 500);
+        http::Response resp = JsonResponse(
+            201, JObj({{"session", JObj({{"id", J(s->handle)},
+                                         {"expires_in", J(config.session_absolute.count())}})},
+                       {"csrf_token", J(*csrf_token)},
+                       {"user", UserObject(r.user)}}));
+        resp.AddHeader("Set-Cookie", SessionCookie(req, s->id));
+        return resp;
+      }});
+
+  routes.push_back({
+      .method = Method::kDelete, .path = "/v1/sessions/current",
+      .summary = "Sign out: ends the session of the cookie", .tag = "sessions",
+      .access = Access::kUser, .responses = {204, 400, 401, 403},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        if (c->via != Caller::Via::kSession) {
+          return ProblemResponse(req, 400, "no session cookie in this request");
+        }
+        (void)db->Execute("DELETE FROM sessions WHERE id_hash = ?", c->session_hash);
+        Event(auth::SecurityEventType::kSessionRevoked, c->user.id, "session:" + c->session_handle,
+              "sign out");
+        http::Response r(204);
+        r.AddHeader("Set-Cookie", ExpiredSessionCookie(req));
+        return r;
+      }});
+
+  routes.push_back({
+      .method = Method::kGet, .path = "/v1/sessions", .summary = "The caller's active sessions",
+      .tag = "sessions", .access = Access::kUser, .api_key_scope = "sessions:read",
+      .responses = {200, 401, 403},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        Result<db::Rows> rows = db->Query(
+            "SELECT handle, label, created_at, last_seen_at, expires_at FROM sessions "
+            "WHERE user_id = ? AND expires_at > ? ORDER BY created_at DESC",
+            c->user.id, clock->NowUnixSeconds());
+        if (!rows.ok()) return ProblemResponse(req, 503);
+        std::vector<JsonValue> items;
+        for (const db::Row& row : *rows) {
+          std::string handle = row.Get<std::string>(0).value_or("");
+          items.push_back(JObj({{"id", J(handle)},
+                                {"label", J(row.Get<std::string>(1).value_or(""))},
+                                {"created_at", J(row.Get<std::int64_t>(2).value_or(0))},
+                                {"last_seen_at", J(row.Get<std::int64_t>(3).value_or(0))},
+                                {"expires_at", J(row.Get<std::int64_t>(4).value_or(0))},
+                                {"current", JB(handle == c->session_handle)}}));
+        }
+        return JsonResponse(200, JObj({{"sessions", JArr(std::move(items))}}));
+      }});
+
+  routes.push_back({
+      .method = Method::kDelete, .path = "/v1/sessions/{id}",
+      .summary = "End one of the caller's sessions (sign out another device)", .tag = "sessions",
+      .access = Access::kUser, .responses = {204, 401, 403, 404},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        std::string handle(req.PathText("id"));
+        Result<std::int64_t> n =
+            db->Execute("DELETE FROM sessions WHERE user_id = ? AND handle = ?", c->user.id, handle);
+        if (!n.ok()) return ProblemResponse(req, 503);
+        if (*n == 0) return ProblemResponse(req, 404);
+        Event(auth::SecurityEventType::kSessionRevoked, c->user.id, "session:" + handle, "revoked by user");
+        return http::Response(204);
+      }});
+
+  routes.push_back({
+      .method = Method::kGet, .path = "/v1/me", .summary = "The caller's account",
+      .tag = "me", .access = Access::kUser, .api_key_scope = "me:read", .responses = {200, 401, 403},
+      .handler = [](http::Request&, const Caller* c) -> http::Response {
+        return http::Response::Json(200, UserJson(c->user));
+      }});
+
+  routes.push_back({
+      .method = Method::kPatch, .path = "/v1/me",
+      .summary = "Change safe profile fields (display_name); any other field is 422", .tag = "me",
+      .access = Access::kUser, .api_key_scope = "me:write", .body = &PatchMeSchema(),
+      .responses = {200, 400, 401, 403, 415, 422},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, PatchMeSchema());
+        if (body.error) return std::move(*body.error);
+        User u = c->user;
+        if (std::optional<std::string> name = body.Str("display_name")) {
+          Result<std::int64_t> n = db->Execute(
+              "UPDATE users SET display_name = ?, updated_at = ? WHERE id = ?", *name,
+              clock->NowUnixSeconds(), u.id);
+          if (!n.ok()) return ProblemResponse(req, 503);
+          u.display_name = *name;
+          Audit("user:" + u.id, "account.profile_updated", "user:" + u.id, audit::kSuccess,
+                {{"fields", "display_name"}});
+        }
+        return http::Response::Json(200, UserJson(u));
+      }});
+
+  routes.push_back({
+      .method = Method::kPost, .path = "/v1/me/password",
+      .summary = "Change the password (needs the current one); ends the other sessions and all refresh-token families",
+      .tag = "me", .access = Access::kUser, .body = &PasswordSchema(),
+      .responses = {200, 400, 401, 403, 415, 422, 503},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, PasswordSchema());
+        if (body.error) return std::move(*body.error);
+        SecretString current = SecretString::CopyFrom(AsBytes(*body.Str("current_password")));
+        SecretString next = SecretString::CopyFrom(AsBytes(*body.Str("new_password")));
+        Result<bool> ok = CheckPassword(&c->user, current);
+        if (!ok.ok()) return ProblemResponse(req, 503);
+        if (!*ok) {
+          throttle->RecordFailure(c->user.email, req.context().client_ip);
+          Audit("user:" + c->user.id, "password.change_failed", "user:" + c->user.id,
+                audit::kFailure, {{"reason", "current password wrong"}});
+          return ProblemResponse(req, 403, "the current password is not correct");
+        }
+        if (auto problem = policy->Check(next, {c->user.email, c->user.display_name, "bulwark"})) {
+          return PasswordProblem(req, "/new_password", *problem);
+        }
+        Result<std::string> hash = pool->Hash(*hasher, next);
+        if (!hash.ok()) return ProblemResponse(req, 503);
+        const std::int64_t now = clock->NowUnixSeconds();
+        Result<std::int64_t> n = db->Execute(
+            "UPDATE users SET password_hash = ?, credentials_changed_at = ?, updated_at = ? "
+            "WHERE id = ?",
+            *hash, now, now, c->user.id);
+        if (!n.ok()) return ProblemResponse(req, 503);
+        Result<std::size_t> sessions = RevokeSessions(c->user.id, c->session_hash);
+        Result<std::size_t> families = RevokeFamilies(c->user.id, "password changed");
+        Audit("user:" + c->user.id, "password.changed", "user:" + c->user.id, audit::kSuccess,
+              {{"sessions_revoked", std::to_string(sessions.value_or(0))},
+               {"families_revoked", std::to_string(families.value_or(0))}});
+        return JsonResponse(200, JObj({{"sessions_revoked", J(static_cast<std::int64_t>(sessions.value_or(0)))},
+                                       {"refresh_families_revoked",
+                                        J(static_cast<std::int64_t>(families.value_or(0)))}}));
+      }});
+}
+
+}  // namespace bulwark::service

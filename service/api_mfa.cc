@@ -1,0 +1,188 @@
+// TOTP enrolment, confirmation and removal, and backup codes. Every change
+// needs the password again (step-up), and removal or new backup codes also
+// the second factor.
+
+#include "bulwark/core/encoding.h"
+#include "internal.h"
+#include "schemas.h"
+
+namespace bulwark::service {
+
+void OpLog(std::string_view level, std::string_view message);
+
+namespace {
+
+using validate::Field;
+using validate::Rule;
+
+const validate::Schema& EnrolSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({Field("password", PasswordRule())}));
+  return s;
+}
+const validate::Schema& ConfirmSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({Field("code", TotpCodeRule())}));
+  return s;
+}
+const validate::Schema& StepUpSchema() {
+  static const validate::Schema s = MustCompile(Rule::Object({
+      Field("password", PasswordRule()),
+      Field("totp_code", TotpCodeRule()).Optional(),
+      Field("backup_code", BackupCodeRule()).Optional(),
+  }));
+  return s;
+}
+
+JsonValue CodesJson(const std::vector<std::string>& codes) {
+  std::vector<JsonValue> items;
+  for (const std::string& c : codes) items.push_back(J(c));
+  return JArr(std::move(items));
+}
+
+}  // namespace
+
+// Exposed for the web UI.
+Result<SecretBytes> OpenTotpSecret(const Service::Impl& s, const std::string& user_id,
+                                   const std::string& sealed) {
+  BULWARK_ASSIGN_OR_RETURN(Bytes ct, Base64UrlDecode(sealed));
+  std::string ad = "totp:" + user_id;
+  return s.data_aead->DecryptSecret(ct, AsBytes(ad));
+}
+
+// Starts enrolment for `user`: stores the sealed secret as pending.
+Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const User& user,
+                                                std::string* base32_secret) {
+  SecretBytes secret = auth::GenerateTotpSecret();
+  BULWARK_ASSIGN_OR_RETURN(auth::TotpEnrollment e, auth::Enroll(secret, "bulwark", user.email));
+  std::string ad = "totp:" + user.id;
+  BULWARK_ASSIGN_OR_RETURN(Bytes sealed,
+                           s.data_aead->Encrypt(secret.RevealBytes(InsecureSecretAccess()), AsBytes(ad)));
+  BULWARK_RETURN_IF_ERROR(s.db->Execute("UPDATE users SET totp_pending = ?, updated_at = ? WHERE id = ?",
+                                        Base64UrlEncode(sealed), s.clock->NowUnixSeconds(), user.id));
+  if (base32_secret) *base32_secret = auth::Base32Encode(secret.RevealBytes(InsecureSecretAccess()));
+  return e;
+}
+
+// Confirms a pending enrolment with a code; returns the new backup codes.
+Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const User& user,
+                                                      const std::string& code) {
+  if (user.totp_pending.empty()) {
+    return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
+  }
+  BULWARK_ASSIGN_OR_RETURN(SecretBytes secret, OpenTotpSecret(s, user.id, user.totp_pending));
+  BULWARK_ASSIGN_OR_RETURN(auth::TotpMatch m,
+                           s.totp->Verify(user.id, secret, Untrusted<std::string_view>(code)));
+  (void)m;
+  BULWARK_RETURN_IF_ERROR(s.db->Execute(
+      "UPDATE users SET totp_secret = totp_pending, totp_pending = '', updated_at = ? WHERE id = ?",
+      s.clock->NowUnixSeconds(), user.id));
+  s.Event(auth::SecurityEventType::kMfaEnrolled, user.id, "totp");
+  return s.backup_codes->Regenerate(user.id);
+}
+
+void Service::Impl::AddMfaRoutes() {
+  using http::Method;
+  // Password re-check for the MFA routes; returns an error response or nullopt.
+  auto step_up = [this](const http::Request& req, const Caller& c, const Body& body,
+                        bool need_second_factor) -> std::optional<http::Response> {
+    SecretString password = SecretString::CopyFrom(AsBytes(*body.Str("password")));
+    Result<bool> ok = CheckPassword(&c.user, password);
+    if (!ok.ok()) return ProblemResponse(req, 503);
+    if (!*ok) {
+      throttle->RecordFailure(c.user.email, req.context().client_ip);
+      Audit("user:" + c.user.id, "stepup.failed", "user:" + c.user.id, audit::kFailure,
+            {{"reason", "password"}});
+      return ProblemResponse(req, 403, "re-authentication failed");
+    }
+    if (need_second_factor && c.user.mfa_enabled()) {
+      std::optional<std::string> totp_code = body.Str("totp_code");
+      std::optional<std::string> backup_code = body.Str("backup_code");
+      Result<void> second = CheckSecondFactor(c.user, totp_code ? &*totp_code : nullptr,
+                                              backup_code ? &*backup_code : nullptr);
+      if (!second.ok()) {
+        if (second.error().code() == ErrorCode::kUnavailable) return ProblemResponse(req, 503);
+        return ProblemResponse(req, 403, "re-authentication failed: second factor");
+      }
+    }
+    return std::nullopt;
+  };
+
+  routes.push_back({
+      .method = Method::kPost, .path = "/v1/mfa/totp",
+      .summary = "Start TOTP enrolment (needs the password): secret, otpauth URI and QR code (SVG)",
+      .tag = "mfa", .access = Access::kUser, .body = &EnrolSchema(),
+      .responses = {200, 400, 401, 403, 409, 415, 422},
+      .handler = [this, step_up](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, EnrolSchema());
+        if (body.error) return std::move(*body.error);
+        if (auto err = step_up(req, *c, body, false)) return std::move(*err);
+        if (c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is already enrolled");
+        std::string secret;
+        Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, c->user, &secret);
+        if (!e.ok()) {
+          OpLog("error", "mfa enrol: " + e.error().ToString());
+          return ProblemResponse(req, 500);
+        }
+        Audit("user:" + c->user.id, "mfa.enrolment_started", "user:" + c->user.id, audit::kSuccess);
+        return JsonResponse(200, JObj({{"secret", J(secret)},
+                                       {"otpauth_uri", J(e->uri)},
+                                       {"qr_svg", J(e->qr_svg)}}));
+      }});
+
+  routes.push_back({
+      .method = Method::kPost, .path = "/v1/mfa/totp/confirm",
+      .summary = "Finish TOTP enrolment with a current code; returns backup codes (shown once)",
+      .tag = "mfa", .access = Access::kUser, .body = &ConfirmSchema(),
+      .responses = {200, 400, 401, 403, 409, 415, 422},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, ConfirmSchema());
+        if (body.error) return std::move(*body.error);
+        Result<std::vector<std::string>> codes = ConfirmTotpEnrolment(*this, c->user, *body.Str("code"));
+        if (!codes.ok()) {
+          if (codes.error().code() == ErrorCode::kFailedPrecondition) {
+            return ProblemResponse(req, 409, "no enrolment in progress");
+          }
+          if (codes.error().code() == ErrorCode::kUnauthenticated ||
+              codes.error().code() == ErrorCode::kInvalidArgument) {
+            return ProblemResponse(req, 403, "the code did not match");
+          }
+          OpLog("error", "mfa confirm: " + codes.error().ToString());
+          return ProblemResponse(req, 503);
+        }
+        return JsonResponse(200, JObj({{"backup_codes", CodesJson(*codes)}}));
+      }});
+
+  routes.push_back({
+      .method = Method::kDelete, .path = "/v1/mfa/totp",
+      .summary = "Remove TOTP (needs the password and a current code or backup code)", .tag = "mfa",
+      .access = Access::kUser, .body = &StepUpSchema(), .responses = {204, 400, 401, 403, 409, 415, 422},
+      .handler = [this, step_up](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, StepUpSchema());
+        if (body.error) return std::move(*body.error);
+        if (!c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is not enrolled");
+        if (auto err = step_up(req, *c, body, true)) return std::move(*err);
+        Result<std::int64_t> n = db->Execute(
+            "UPDATE users SET totp_secret = '', totp_pending = '', updated_at = ? WHERE id = ?",
+            clock->NowUnixSeconds(), c->user.id);
+        if (!n.ok()) return ProblemResponse(req, 503);
+        (void)backup_store->Replace(c->user.id, {});
+        Audit("user:" + c->user.id, "mfa.removed", "user:" + c->user.id, audit::kSuccess);
+        return http::Response(204);
+      }});
+
+  routes.push_back({
+      .method = Method::kPost, .path = "/v1/mfa/backup-codes",
+      .summary = "Replace the backup codes (needs the password and a second factor); shown once",
+      .tag = "mfa", .access = Access::kUser, .body = &StepUpSchema(),
+      .responses = {200, 400, 401, 403, 409, 415, 422},
+      .handler = [this, step_up](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, StepUpSchema());
+        if (body.error) return std::move(*body.error);
+        if (!c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is not enrolled");
+        if (auto err = step_up(req, *c, body, true)) return std::move(*err);
+        Result<std::vector<std::string>> codes = backup_codes->Regenerate(c->user.id);
+        if (!codes.ok()) return ProblemResponse(req, 503);
+        return JsonResponse(200, JObj({{"backup_codes", CodesJson(*codes)}}));
+      }});
+}
+
+}  // namespace bulwark::service

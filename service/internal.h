@@ -1,0 +1,289 @@
+#pragma once
+// Service internals shared by the handler files. Not installed.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "bulwark/audit/audit.h"
+#include "bulwark/auth/events.h"
+#include "bulwark/auth/jwt.h"
+#include "bulwark/auth/otp.h"
+#include "bulwark/core/clock.h"
+#include "bulwark/crypto/aead.h"
+#include "bulwark/crypto/hashing_pool.h"
+#include "bulwark/crypto/mac.h"
+#include "bulwark/crypto/password.h"
+#include "bulwark/db/database.h"
+#include "bulwark/encode/template.h"
+#include "bulwark/http/app.h"
+#include "bulwark/http/csrf.h"
+#include "bulwark/http/router.h"
+#include "bulwark/validate/json.h"
+#include "bulwark/validate/schema.h"
+#include "config.h"
+#include "keys.h"
+#include "service.h"
+
+namespace bulwark::service {
+
+using validate::JsonValue;
+
+inline constexpr std::string_view kSessionCookie = "__Host-session";
+inline constexpr std::int64_t kStepUpWindow = 15 * 60;  // seconds an authentication counts as recent
+
+// ---- JSON output helpers -----------------------------------------------------
+JsonValue J(std::string s);
+JsonValue J(const char* s);
+JsonValue J(std::int64_t i);
+JsonValue JB(bool b);
+JsonValue JObj(std::vector<std::pair<std::string, JsonValue>> members);
+JsonValue JArr(std::vector<JsonValue> items);
+http::Response JsonResponse(int status, const JsonValue& body);
+http::Response ProblemResponse(const http::Request& req, int status, std::string_view detail = {});
+
+// ---- Metrics -------------------------------------------------------------------
+class Metrics {
+ public:
+  void ObserveAccessLine(std::string_view line);
+  void AuthFailure(std::string_view kind);
+  void LoginThrottled() { throttled_.fetch_add(1, std::memory_order_relaxed); }
+  void AuditWriteFailed() { audit_failures_.fetch_add(1, std::memory_order_relaxed); }
+  std::string Render(const crypto::HashingPoolStats& pool) const;
+
+ private:
+  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                        0.1,   0.25,   0.5,   1,    2.5,   5};
+  static constexpr std::size_t kBucketCount = sizeof(kBuckets) / sizeof(kBuckets[0]);
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests_;  // (route, status)
+  std::uint64_t buckets_[kBucketCount + 1] = {};
+  double duration_sum_ = 0;
+  std::uint64_t duration_count_ = 0;
+  std::uint64_t rate_limited_ = 0;
+  std::map<std::string, std::uint64_t> auth_failures_;
+  std::atomic<std::uint64_t> throttled_{0};
+  std::atomic<std::uint64_t> audit_failures_{0};
+};
+
+// ---- Login throttling ------------------------------------------------------------
+// Failed logins are counted per (account, address), per account and per
+// address. Past a free allowance each further failure doubles a delay during
+// which that key is refused without checking the password; every delay is
+// capped and counters decay after an hour of quiet, so an attacker can slow
+// a victim down but never lock them out for good. The per-account cap is
+// short (60 s) because anyone can push it; the per-(account,address) and
+// per-address caps are long (15 min) because only the attacker's own
+// address is hit.
+class LoginThrottle {
+ public:
+  explicit LoginThrottle(const Clock& clock) : clock_(clock) {}
+  // Seconds to wait before another attempt is allowed, 0 if allowed now.
+  std::int64_t RetryAfter(std::string_view account, std::string_view address);
+  // Returns true when the address crossed the credential-stuffing threshold now.
+  bool RecordFailure(std::string_view account, std::string_view address);
+  void RecordSuccess(std::string_view account, std::string_view address);
+
+ private:
+  struct Entry {
+    std::int64_t failures = 0;
+    std::int64_t last_failure = 0;
+    std::int64_t blocked_until = 0;
+  };
+  struct Rule {
+    std::int64_t free;
+    std::int64_t cap;
+  };
+  std::int64_t Blocked(const std::string& key, std::int64_t now);
+  void Fail(const std::string& key, const Rule& rule, std::int64_t now);
+  const Clock& clock_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;
+};
+
+// ---- Who is calling ----------------------------------------------------------------
+struct User {
+  std::string id, email, display_name, role, password_hash, totp_secret, totp_pending;
+  bool locked = false;
+  bool email_verified = false;
+  std::int64_t credentials_changed_at = 0;
+  std::int64_t created_at = 0;
+  bool mfa_enabled() const { return !totp_secret.empty(); }
+};
+
+struct Caller {
+  enum class Via { kSession, kBearer, kApiKey };
+  Via via = Via::kSession;
+  User user;
+  std::string session_hash;    // kSession
+  std::string session_handle;  // kSession
+  std::string api_key_id;      // kApiKey
+  std::vector<std::string> scopes;  // kApiKey
+  std::int64_t auth_time = 0;  // when the credentials were last presented
+};
+
+enum class Access { kPublic, kUser, kAdmin };
+
+using ApiHandler = std::function<http::Response(http::Request&, const Caller*)>;
+
+// One route: registered with the Router and documented in /openapi.json from
+// the same declaration.
+struct ApiRoute {
+  http::Method method;
+  std::string path;
+  std::string summary;
+  std::string tag;
+  Access access = Access::kUser;
+  // The scope an API key needs; empty: API keys are refused on this route.
+  std::string api_key_scope;
+  // JSON body schema (nullptr: no body). `body_optional`: may be absent.
+  const validate::Schema* body = nullptr;
+  bool body_optional = false;
+  std::vector<int> responses;
+  std::vector<std::string> produces{"application/json"};
+  std::vector<std::string> consumes;  // derived from body when empty
+  std::vector<std::pair<std::string, std::string>> query;  // name, description
+  ApiHandler handler;
+};
+
+// A request's identity for the audit trail (thread-local while a handler runs).
+struct RequestScope {
+  std::string request_id;
+  std::string client_address;
+};
+
+class AuditBridge;  // auth::SecurityEventSink -> audit::AuditLog
+
+struct Service::Impl {
+  Config config;
+  std::unique_ptr<ServiceKeys> keys;
+  std::unique_ptr<db::Database> db;
+  const Clock* clock = &SystemClock();
+  std::unique_ptr<crypto::PasswordHasher> hasher;
+  std::unique_ptr<crypto::HashingPool> pool;
+  std::unique_ptr<crypto::PasswordPolicy> policy;
+  std::string dummy_hash;  // verified for unknown accounts: same work either way
+  std::unique_ptr<audit::AuditLog> audit;
+  std::unique_ptr<AuditBridge> events;
+  std::unique_ptr<auth::JwtSigner> signer;
+  std::unique_ptr<auth::JwtVerifier> verifier;
+  std::string jwks;
+  std::unique_ptr<crypto::Aead> data_aead;
+  std::unique_ptr<crypto::Mac> refresh_mac;
+  std::unique_ptr<auth::TotpReplayStore> totp_replay;
+  std::unique_ptr<auth::TotpVerifier> totp;
+  std::unique_ptr<auth::BackupCodeStore> backup_store;
+  std::unique_ptr<auth::BackupCodes> backup_codes;
+  std::shared_ptr<const http::Csrf> csrf;
+  std::unique_ptr<encode::TemplateSet> templates;
+  mutable Metrics metrics;
+  std::unique_ptr<LoginThrottle> throttle;
+  std::vector<ApiRoute> routes;
+  std::string openapi;
+  std::unique_ptr<http::App> app;
+  std::string base_url;
+
+  // Setup.
+  Result<void> Init(bool first_start);
+  void DeclareRoutes();
+  Result<void> BuildApp();
+  std::string BuildOpenApi() const;
+  http::Response Dispatch(const ApiRoute& route, http::Request& req) const;
+
+  // Authentication.
+  Result<Caller> Authenticate(http::Request& req) const;
+  Result<User> LoadUser(std::string_view id) const;
+  Result<std::optional<User>> FindUserByEmail(std::string_view email) const;
+
+  // Password checks through the hashing pool. `user` null: dummy hash.
+  // Errors: kResourceExhausted when the pool is busy.
+  Result<bool> CheckPassword(const User* user, const SecretString& password) const;
+  // The login decision shared by /v1/sessions, /v1/tokens and the web form.
+  struct LoginResult {
+    int status = 200;  // 200 ok, 401, 429, 503
+    std::string detail;
+    std::int64_t retry_after = 0;
+    User user;
+    bool mfa_used = false;
+  };
+  LoginResult Login(const http::Request& req, const std::string& email,
+                    const SecretString& password, const std::string* totp_code,
+                    const std::string* backup_code) const;
+  // Second factor for step-up (delete MFA, new backup codes).
+  Result<void> CheckSecondFactor(const User& user, const std::string* totp_code,
+                                 const std::string* backup_code) const;
+
+  // Sessions.
+  struct NewSession {
+    SecretString id;
+    std::string handle;
+  };
+  Result<NewSession> StartSession(const User& user, std::int64_t auth_level,
+                                  std::string_view label) const;
+  Result<std::size_t> RevokeSessions(std::string_view user_id, std::string_view keep_hash) const;
+  std::string SessionCookie(const http::Request& req, const SecretString& id) const;
+  std::string ExpiredSessionCookie(const http::Request& req) const;
+
+  // Tokens.
+  struct TokenPair {
+    std::string access_token;
+    SecretString refresh_token;
+    std::string family_id;
+  };
+  Result<TokenPair> IssueTokens(const User& user, bool mfa) const;
+  Result<std::string> SignAccessToken(const User& user, bool mfa) const;
+  Result<std::size_t> RevokeFamilies(std::string_view user_id, std::string_view reason) const;
+
+  // Audit.
+  void Audit(std::string actor, std::string action, std::string target, std::string_view outcome,
+             std::vector<std::pair<std::string, std::string>> details = {}) const;
+  void Event(auth::SecurityEventType type, std::string subject, std::string reference = {},
+             std::string reason = {}) const;
+
+  // Handlers (api_*.cc, web.cc).
+  void AddAccountRoutes();
+  void AddTokenRoutes();
+  void AddMfaRoutes();
+  void AddKeyAndAdminRoutes();
+  void AddWebRoutes();
+};
+
+// The current request's scope (set by Dispatch for the handler's duration).
+const RequestScope& CurrentScope();
+class ScopeGuard {
+ public:
+  explicit ScopeGuard(RequestScope scope);
+  ~ScopeGuard();
+  ScopeGuard(const ScopeGuard&) = delete;
+  ScopeGuard& operator=(const ScopeGuard&) = delete;
+};
+
+// Hex SHA-256 of a token (how session ids, refresh tokens and API key secrets
+// are stored).
+std::string HashToken(std::string_view token);
+std::string RandomId();  // 128-bit base64url
+Result<User> UserFromRow(const db::Row& row);
+// The validated body of `req` against `schema`, or an error response.
+struct Body {
+  std::optional<JsonValue> value;
+  std::optional<http::Response> error;
+  const JsonValue* Find(std::string_view key) const { return value ? value->Find(key) : nullptr; }
+  std::optional<std::string> Str(std::string_view key) const {
+    const JsonValue* v = Find(key);
+    if (v == nullptr || !v->is_string()) return std::nullopt;
+    return v->AsString();
+  }
+};
+Body ParseBody(const http::Request& req, const validate::Schema& schema, bool optional = false);
+std::string UserJson(const User& user);
+JsonValue UserObject(const User& user);
+
+}  // namespace bulwark::service
