@@ -6,8 +6,13 @@ include(GNUInstallDirs)
 
 find_program(BULWARK_CCACHE ccache)
 if(BULWARK_CCACHE)
-  set(CMAKE_C_COMPILER_LAUNCHER ${BULWARK_CCACHE})
-  set(CMAKE_CXX_COMPILER_LAUNCHER ${BULWARK_CCACHE})
+  # BASEDIR makes paths relative to the checkout, so a fresh clone elsewhere
+  # (CI) hits the cache filled by another; NOHASHDIR ignores the build dir
+  # recorded in debug info.
+  set(launcher ${CMAKE_COMMAND} -E env CCACHE_BASEDIR=${CMAKE_SOURCE_DIR} CCACHE_NOHASHDIR=1
+      ${BULWARK_CCACHE})
+  set(CMAKE_C_COMPILER_LAUNCHER ${launcher})
+  set(CMAKE_CXX_COMPILER_LAUNCHER ${launcher})
 endif()
 
 set(BULWARK_ROOT ${CMAKE_CURRENT_LIST_DIR}/..)
