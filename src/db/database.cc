@@ -1,5 +1,7 @@
 #include "bulwark/db/database.h"
 
+#include <time.h>
+
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -59,22 +61,29 @@ Result<void> Executor::ExecuteScript(const sql::Script& script) {
 Result<Row> Executor::SingleRow(Rows rows) {
   if (rows.empty()) return Error(ErrorCode::kNotFound, "no row");
   if (rows.size() > 1) return Error(ErrorCode::kFailedPrecondition, "more than one row");
-  return std::move(rows).TakeRows().front();
+  std::vector<Row> all = std::move(rows).TakeRows();
+  return std::move(all.front());
 }
 
 // ---- Pool
 
 namespace internal {
 
+std::chrono::steady_clock::time_point CoarseNow() noexcept {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return std::chrono::steady_clock::time_point(std::chrono::seconds(ts.tv_sec) +
+                                               std::chrono::nanoseconds(ts.tv_nsec));
+}
+
 Result<Pool::Lease> Pool::Acquire() {
-  const auto deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+  std::optional<std::chrono::steady_clock::time_point> deadline;
   std::unique_lock lock(mutex_);
   while (true) {
     if (!idle_.empty()) {
       Idle idle = std::move(idle_.back());
       idle_.pop_back();
-      const bool stale =
-          std::chrono::steady_clock::now() - idle.since >= options_.health_check_after_idle;
+      const bool stale = CoarseNow() - idle.since >= options_.health_check_after_idle;
       if (!stale) return Lease(shared_from_this(), std::move(idle.connection));
       lock.unlock();
       Result<void> check = idle.connection->Check();
@@ -101,7 +110,8 @@ Result<Pool::Lease> Pool::Acquire() {
       ++created_;
       return Lease(shared_from_this(), std::move(made).value());
     }
-    if (available_.wait_until(lock, deadline) == std::cv_status::timeout &&
+    if (!deadline) deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
+    if (available_.wait_until(lock, *deadline) == std::cv_status::timeout &&
         idle_.empty() && open_ >= options_.max_connections) {
       return Error(ErrorCode::kResourceExhausted,
                    "database pool: no connection free within the acquire timeout");
@@ -117,7 +127,7 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
     --open_;
     ++discarded_;
   } else {
-    idle_.push_back({std::move(connection), std::chrono::steady_clock::now()});
+    idle_.push_back({std::move(connection), CoarseNow()});
   }
   available_.notify_one();
 }

@@ -26,7 +26,12 @@ Bytes IndexInput(const EncryptedColumn& column, ByteView plaintext) {
 
 std::string Quote(std::string_view identifier) {
   // Identifiers are checked ([A-Za-z_][A-Za-z0-9_]*), so quoting is plain.
-  return "\"" + std::string(identifier) + "\"";
+  std::string out;
+  out.reserve(identifier.size() + 2);
+  out.push_back('"');
+  out.append(identifier);
+  out.push_back('"');
+  return out;
 }
 
 }  // namespace

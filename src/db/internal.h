@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -34,6 +35,10 @@ class Connection {
   // inside a transaction).
   virtual bool Broken() const = 0;
 };
+
+// A cheap monotonic clock (CLOCK_MONOTONIC_COARSE, a few ms resolution) for
+// pool bookkeeping on the hot path.
+std::chrono::steady_clock::time_point CoarseNow() noexcept;
 
 using ConnectionFactory = std::function<Result<std::unique_ptr<Connection>>()>;
 
@@ -80,13 +85,21 @@ class Pool : public std::enable_shared_from_this<Pool> {
   std::uint64_t discarded_ = 0;
 };
 
-// A small LRU map from statement key to a backend handle.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+// A small LRU map from statement key to a backend handle. Lookups take a
+// string_view and do not allocate.
 template <class V>
 class LruCache {
  public:
   explicit LruCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  V* Find(const std::string& key) {
+  V* Find(std::string_view key) {
     auto it = index_.find(key);
     if (it == index_.end()) return nullptr;
     order_.splice(order_.begin(), order_, it->second);
@@ -105,7 +118,7 @@ class LruCache {
     index_[order_.front().first] = order_.begin();
     return evicted;
   }
-  void Erase(const std::string& key) {
+  void Erase(std::string_view key) {
     auto it = index_.find(key);
     if (it == index_.end()) return;
     order_.erase(it->second);
@@ -123,7 +136,9 @@ class LruCache {
  private:
   std::size_t capacity_;
   std::list<std::pair<std::string, V>> order_;
-  std::unordered_map<std::string, typename std::list<std::pair<std::string, V>>::iterator> index_;
+  std::unordered_map<std::string, typename std::list<std::pair<std::string, V>>::iterator,
+                     StringHash, std::equal_to<>>
+      index_;
 };
 
 // Backend constructors (sqlite.cc, postgres.cc).

@@ -169,6 +169,17 @@ Result<Value> DecodeCell(const char* text, std::size_t len, Oid type) {
   }
 }
 
+// One byte per parameter type bulwark sends (see Run).
+char TypeCode(Oid type) {
+  switch (type) {
+    case kBoolOid: return 'b';
+    case kByteaOid: return 'y';
+    case kInt8Oid: return 'i';
+    case kFloat8Oid: return 'f';
+    default: return 'u';  // 0: inferred by the server
+  }
+}
+
 struct Prepared {
   std::string name;
   std::shared_ptr<const std::vector<std::string>> columns;  // filled on first result
@@ -217,7 +228,8 @@ class PgConnection final : public Connection {
           break;
         case Value::Kind::kText:
           types[i] = 0;  // unknown: the server infers the type from context
-          values[i] = v.text().c_str();
+          texts[i].assign(v.text());  // libpq needs NUL-terminated text
+          values[i] = texts[i].c_str();
           break;
         case Value::Kind::kBlob:
           types[i] = kByteaOid;
@@ -230,29 +242,37 @@ class PgConnection final : public Connection {
           break;
       }
     }
-    Result<std::string> translated = Translate(st.text, n);
-    if (!translated.ok()) return std::move(translated).error();
-
+    struct WipeTexts {
+      std::vector<std::string>& texts;
+      ~WipeTexts() {
+        for (std::string& t : texts) SecureWipe(t.data(), t.size());
+      }
+    } wipe{texts};
     if (!st.cacheable) {
+      Result<std::string> translated = Translate(st.text, n);
+      if (!translated.ok()) return std::move(translated).error();
       PgResult res(PQexecParams(conn_, translated->c_str(), static_cast<int>(n), types.data(),
                                 values.data(), lengths.data(), formats.data(), 0));
       return Collect(res.get(), nullptr);
     }
 
-    std::string key(st.text);
-    key.push_back('\0');
-    for (Oid t : types) key += std::to_string(t) + ",";
+    // Key: text, NUL, one byte per parameter type (no allocation once warm).
+    key_.assign(st.text);
+    key_.push_back('\0');
+    for (Oid t : types) key_.push_back(TypeCode(t));
     for (int attempt = 0; attempt < 2; ++attempt) {
-      Prepared* prepared = cache_.Find(key);
+      Prepared* prepared = cache_.Find(key_);
       if (prepared == nullptr) {
+        Result<std::string> translated = Translate(st.text, n);
+        if (!translated.ok()) return std::move(translated).error();
         Prepared p;
         p.name = "bw_" + std::to_string(++counter_);
         PgResult res(PQprepare(conn_, p.name.c_str(), translated->c_str(), static_cast<int>(n),
                                types.data()));
         if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) return PgError(res.get(), conn_, "prepare");
-        auto evicted = cache_.Insert(key, std::move(p));
+        auto evicted = cache_.Insert(key_, std::move(p));
         if (evicted) Deallocate(evicted->second.name);
-        prepared = cache_.Find(key);
+        prepared = cache_.Find(key_);
       }
       PgResult res(PQexecPrepared(conn_, prepared->name.c_str(), static_cast<int>(n), values.data(),
                                   lengths.data(), formats.data(), 0));
@@ -261,7 +281,7 @@ class PgConnection final : public Connection {
           PQtransactionStatus(conn_) == PQTRANS_IDLE) {
         // "cached plan must not change result type" after a schema change: re-prepare once.
         Deallocate(prepared->name);
-        cache_.Erase(key);
+        cache_.Erase(key_);
         continue;
       }
       return Collect(res.get(), prepared);
@@ -378,6 +398,7 @@ class PgConnection final : public Connection {
   std::size_t max_rows_;
   std::uint64_t counter_ = 0;
   std::string last_command_;
+  std::string key_;
 };
 
 bool IsLoopbackHost(std::string_view host) {

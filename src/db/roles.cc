@@ -43,7 +43,14 @@ bool VerifierIsSafe(std::string_view v) {
   return true;
 }
 
-std::string Quote(std::string_view name) { return "\"" + std::string(name) + "\""; }
+std::string Quote(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out.push_back('"');
+  out.append(name);
+  out.push_back('"');
+  return out;
+}
 
 }  // namespace
 

@@ -134,7 +134,9 @@ class SqliteConnection final : public Connection {
       if (rc != SQLITE_OK) return SqliteError(rc, db_, "bind parameter " + std::to_string(index));
     }
 
-    deadline_ = std::chrono::steady_clock::now() + options_.statement_timeout;
+    // The deadline starts at the first progress callback (after 1000 VM
+    // steps), so short statements never read the clock.
+    deadline_set_ = false;
     std::vector<Row> rows;
     const int ncols = sqlite3_column_count(stmt);
     while (true) {
@@ -183,7 +185,12 @@ class SqliteConnection final : public Connection {
  private:
   static int Progress(void* self) {
     auto* conn = static_cast<SqliteConnection*>(self);
-    return std::chrono::steady_clock::now() > conn->deadline_ ? 1 : 0;
+    const auto now = std::chrono::steady_clock::now();
+    if (!conn->deadline_set_) {
+      conn->deadline_ = now + conn->options_.statement_timeout;
+      conn->deadline_set_ = true;
+    }
+    return now > conn->deadline_ ? 1 : 0;
   }
 
   Result<void> Simple(std::string_view sql) {
@@ -195,10 +202,10 @@ class SqliteConnection final : public Connection {
   }
 
   Result<CachedStatement*> Prepare(const Statement& st) {
-    const std::string key(st.cacheable ? st.text : std::string_view());
     if (st.cacheable) {
-      if (CachedStatement* hit = cache_.Find(key)) return hit;
+      if (CachedStatement* hit = cache_.Find(st.text)) return hit;
     }
+    const std::string key(st.cacheable ? st.text : std::string_view());
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;
     if (st.text.size() > 100'000'000) {
@@ -244,6 +251,7 @@ class SqliteConnection final : public Connection {
   LruCache<CachedStatement> cache_;
   CachedStatement one_off_;
   std::chrono::steady_clock::time_point deadline_{};
+  bool deadline_set_ = false;
 };
 
 Result<void> CheckPrivateDirectory(const std::filesystem::path& dir, bool create) {

@@ -1,5 +1,6 @@
 #include "bulwark/db/value.h"
 
+#include <cstring>
 #include <string>
 #include <utility>
 
@@ -21,6 +22,8 @@ Value Value::SensitiveBlob(Bytes v) {
 Value::Value(const Value& other)
     : kind_(other.kind_),
       sensitive_(other.sensitive_),
+      borrowed_(other.borrowed_),
+      view_(other.view_),
       integer_(other.integer_),
       real_(other.real_),
       text_(other.text_),
@@ -31,6 +34,8 @@ Value& Value::operator=(const Value& other) {
     Wipe();
     kind_ = other.kind_;
     sensitive_ = other.sensitive_;
+    borrowed_ = other.borrowed_;
+    view_ = other.view_;
     integer_ = other.integer_;
     real_ = other.real_;
     text_ = other.text_;
@@ -42,6 +47,8 @@ Value& Value::operator=(const Value& other) {
 Value::Value(Value&& other) noexcept
     : kind_(other.kind_),
       sensitive_(other.sensitive_),
+      borrowed_(other.borrowed_),
+      view_(other.view_),
       integer_(other.integer_),
       real_(other.real_),
       text_(std::move(other.text_)),
@@ -55,6 +62,8 @@ Value& Value::operator=(Value&& other) noexcept {
     Wipe();
     kind_ = other.kind_;
     sensitive_ = other.sensitive_;
+    borrowed_ = other.borrowed_;
+    view_ = other.view_;
     integer_ = other.integer_;
     real_ = other.real_;
     text_ = std::move(other.text_);
@@ -93,6 +102,17 @@ Result<void> CheckText(std::string_view text) {
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
+    // Fast path: 8 ASCII bytes without NUL at a time.
+    if (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const std::uint64_t high = w & 0x8080808080808080ull;
+      const std::uint64_t zero = (w - 0x0101010101010101ull) & ~w & 0x8080808080808080ull;
+      if ((high | zero) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     const unsigned char c = p[i];
     if (c == 0) return Error(ErrorCode::kInvalidArgument, "text contains a NUL byte (bind it as a blob)");
     if (c < 0x80) {
@@ -142,16 +162,13 @@ Result<Value> UnsignedValue(std::uint64_t v) {
   return Value::Integer(static_cast<std::int64_t>(v));
 }
 
-Result<Value> TextValue(std::string_view text, bool sensitive) {
+Result<Value> TextValue(std::string_view text) {
   Result<void> ok = CheckText(text);
   if (!ok.ok()) return std::move(ok).error();
-  return sensitive ? Value::SensitiveText(std::string(text)) : Value::Text(std::string(text));
+  return Value::BorrowedText(text);
 }
 
-Value BlobValue(ByteView bytes, bool sensitive) {
-  Bytes b(bytes.begin(), bytes.end());
-  return sensitive ? Value::SensitiveBlob(std::move(b)) : Value::Blob(std::move(b));
-}
+Value BlobValue(ByteView bytes) { return Value::BorrowedBlob(bytes); }
 
 Error TypeMismatch(std::size_t index, std::string_view column, std::string_view expected,
                    Value::Kind got) {

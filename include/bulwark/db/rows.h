@@ -87,10 +87,10 @@ Result<T> FromValue(const Value& v, std::size_t index, std::string_view column) 
       return static_cast<T>(v.real());
     } else if constexpr (std::is_same_v<T, std::string>) {
       if (v.kind() != Value::Kind::kText) return TypeMismatch(index, column, "text", v.kind());
-      return v.text();
+      return std::string(v.text());
     } else if constexpr (std::is_same_v<T, Bytes>) {
       if (v.kind() != Value::Kind::kBlob) return TypeMismatch(index, column, "blob", v.kind());
-      return v.blob();
+      return Bytes(v.blob().begin(), v.blob().end());
     } else if constexpr (std::is_same_v<T, Timestamp>) {
       if (v.kind() != Value::Kind::kInteger) {
         return TypeMismatch(index, column, "integer (timestamp)", v.kind());

@@ -50,6 +50,21 @@ class Value {
   // Text or blob that is wiped when the Value is destroyed.
   static Value SensitiveText(std::string v);
   static Value SensitiveBlob(Bytes v);
+  // Text or blob that refers to the caller's memory, for parameters: valid
+  // only while the argument lives (the statement call). No copy is made, so
+  // a secret bound this way leaves no copy behind.
+  static Value BorrowedText(std::string_view v) {
+    Value out(Kind::kText, 0, 0, {}, {});
+    out.borrowed_ = true;
+    out.view_ = {reinterpret_cast<const std::uint8_t*>(v.data()), v.size()};
+    return out;
+  }
+  static Value BorrowedBlob(ByteView v) {
+    Value out(Kind::kBlob, 0, 0, {}, {});
+    out.borrowed_ = true;
+    out.view_ = v;
+    return out;
+  }
 
   Value(const Value& other);
   Value& operator=(const Value& other);
@@ -63,8 +78,10 @@ class Value {
   std::int64_t integer() const noexcept { return integer_; }
   double real() const noexcept { return real_; }
   bool boolean() const noexcept { return integer_ != 0; }
-  const std::string& text() const noexcept { return text_; }
-  const Bytes& blob() const noexcept { return blob_; }
+  std::string_view text() const noexcept {
+    return borrowed_ ? AsChars(view_) : std::string_view(text_);
+  }
+  ByteView blob() const noexcept { return borrowed_ ? view_ : ByteView(blob_); }
 
  private:
   Value(Kind kind, std::int64_t i, double d, std::string s, Bytes b)
@@ -73,6 +90,8 @@ class Value {
 
   Kind kind_ = Kind::kNull;
   bool sensitive_ = false;
+  bool borrowed_ = false;
+  ByteView view_;
   std::int64_t integer_ = 0;
   double real_ = 0;
   std::string text_;
@@ -147,8 +166,9 @@ template <class T>
 inline constexpr bool kAlwaysFalse = false;
 
 Result<Value> UnsignedValue(std::uint64_t v);
-Result<Value> TextValue(std::string_view text, bool sensitive);
-Value BlobValue(ByteView bytes, bool sensitive);
+// Parameter values refer to the caller's arguments (see Value::Borrowed*).
+Result<Value> TextValue(std::string_view text);
+Value BlobValue(ByteView bytes);
 
 template <class Raw>
 Result<Value> ToValue(const Raw& v) {
@@ -185,18 +205,18 @@ Result<Value> ToValue(const Raw& v) {
     const auto& value = v.secret().Reveal(InsecureSecretAccess());
     using Stored = std::remove_cvref_t<decltype(value)>;
     if constexpr (std::is_same_v<Stored, std::string>) {
-      return TextValue(value, /*sensitive=*/true);
+      return TextValue(value);
     } else {
-      return BlobValue(v.secret().RevealBytes(InsecureSecretAccess()), /*sensitive=*/true);
+      return BlobValue(v.secret().RevealBytes(InsecureSecretAccess()));
     }
   } else if constexpr (std::is_same_v<T, Bytes> || IsByteArray<T>::value ||
                        std::is_convertible_v<const T&, ByteView>) {
-    return BlobValue(ByteView(v), /*sensitive=*/false);
+    return BlobValue(ByteView(v));
   } else if constexpr (std::is_convertible_v<const T&, std::string_view>) {
     if constexpr (std::is_pointer_v<T>) {
       if (v == nullptr) return Value();
     }
-    return TextValue(std::string_view(v), /*sensitive=*/false);
+    return TextValue(std::string_view(v));
   } else {
     static_assert(kAlwaysFalse<T>, "this type does not bind as a SQL parameter");
   }

@@ -1,0 +1,1 @@
+SELECT $1, :name, @name, $tag$ body $tag$, ?1, {x}

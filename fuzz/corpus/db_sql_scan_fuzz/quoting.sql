@@ -1,0 +1,2 @@
+SELECT $$ ? $$, E'\' ?', "q?" -- ?
+/* ? */ FROM t ORDER BY {} {} LIMIT ?;
