@@ -52,7 +52,10 @@ class CLowerer final : public Lowerer {
               // std::string s(x) / Foo f(a, b): a constructor call.
               ir::Id id = NewExpr(ir::ExprKind::kNew, value);
               E(id).s = type;
-              for (TSNode a : Named(value)) E(id).kids.push_back(Expr(a));
+              for (TSNode a : Named(value)) {
+                ir::Id k = Expr(a);  // may grow m_.exprs: take E(id) after
+                E(id).kids.push_back(k);
+              }
               v = id;
             } else if (Type(value) == "initializer_list") {
               v = ListOf(value);
@@ -243,7 +246,10 @@ class CLowerer final : public Lowerer {
       E(id).s = SimpleType(Text(Field(n, "type")));
       TSNode args = Field(n, "arguments");
       if (!Null(args)) {
-        for (TSNode a : Named(args)) E(id).kids.push_back(Expr(a));
+        for (TSNode a : Named(args)) {
+          ir::Id k = Expr(a);  // may grow m_.exprs: take E(id) after
+          E(id).kids.push_back(k);
+        }
       }
       return id;
     }

@@ -340,7 +340,8 @@ class PythonLowerer final : public Lowerer {
           EmitPre(Assign(Target(Field(c, "left")), elem, c));
         }
       }
-      E(id).kids.push_back(Expr(body));
+      ir::Id b = Expr(body);  // may grow m_.exprs: take E(id) after
+      E(id).kids.push_back(b);
       ir::Id wrap = NewExpr(ir::ExprKind::kUnknown, n);
       E(wrap).kids.push_back(id);
       return wrap;
