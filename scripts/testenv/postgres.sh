@@ -23,7 +23,7 @@ testenv_postgres_start() {
   fi
 
   local password
-  password=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24)
+  password=$(od -An -N 24 -tx1 /dev/urandom | tr -d ' \n')
   "${as_pg[@]}" sh -c "umask 077 && printf '%s\n' '$password' > '$dir/pwfile'"
   if ! "${as_pg[@]}" "$bin/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" \
       --auth-local=scram-sha-256 --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 \
