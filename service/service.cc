@@ -213,6 +213,10 @@ Result<void> Service::Impl::BuildApp() {
     std::fwrite(out.data(), 1, out.size(), stdout);
   };
   o.proxy.trusted_proxies = config.trusted_proxies;
+  // With "no-referrer" Chromium sends `Origin: null` on same-origin form
+  // posts, which the CSRF check (rightly) refuses; "same-origin" keeps the
+  // Origin header for our own forms and still sends nothing cross-origin.
+  o.security_headers.referrer_policy = "same-origin";
   o.rate_limit.policy = {.limit = config.rate_limit_per_minute,
                          .period = std::chrono::seconds(60),
                          .burst = config.rate_limit_burst};
@@ -641,6 +645,8 @@ std::size_t Service::route_count() const { return impl_->routes.size(); }
 Result<void> Service::Serve() {
   const Config& c = impl_->config;
   BULWARK_ASSIGN_OR_RETURN(ListenAddress addr, ParseListen(c.listen));
+  // One access-log line per request, also when stdout is a file or a pipe.
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   http::ServerOptions so;
   so.address = addr.host;
   so.port = addr.port;
