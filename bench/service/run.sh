@@ -27,7 +27,7 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_port() { for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "bench: port $1 not up" >&2; exit 1; }
+wait_port() { for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$1/" && return 0; sleep 0.1; done; echo "bench: port $1 not up" >&2; cat "$scratch"/*.err "$scratch"/nginx/error.log 2>/dev/null >&2; exit 1; }
 
 # --- bulwark serve (SQLite), access log to a file
 port=$(free_port)
