@@ -186,6 +186,10 @@ struct Service::Impl {
   std::unique_ptr<encode::TemplateSet> templates;
   mutable Metrics metrics;
   std::unique_ptr<LoginThrottle> throttle;
+  // Throttled attempts are audited at most once per second (with a count), so
+  // a flood cannot turn into one synchronous audit write per request.
+  mutable std::atomic<std::int64_t> throttle_audit_second{0};
+  mutable std::atomic<std::int64_t> throttle_suppressed{0};
   std::vector<ApiRoute> routes;
   std::string openapi;
   std::unique_ptr<http::App> app;

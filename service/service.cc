@@ -457,7 +457,15 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
   std::int64_t wait = throttle->RetryAfter(email, address);
   if (wait > 0) {
     const_cast<Metrics&>(metrics).LoginThrottled();
-    Audit("", "login.throttled", "", audit::kDenied, {{"retry_after", std::to_string(wait)}});
+    const std::int64_t second = clock->NowUnixSeconds();
+    std::int64_t last = throttle_audit_second.load();
+    if (last != second && throttle_audit_second.compare_exchange_strong(last, second)) {
+      std::int64_t suppressed = throttle_suppressed.exchange(0);
+      Audit("", "login.throttled", "", audit::kDenied,
+            {{"retry_after", std::to_string(wait)}, {"also_throttled_since_last", std::to_string(suppressed)}});
+    } else {
+      throttle_suppressed.fetch_add(1);
+    }
     out.status = 429;
     out.retry_after = wait;
     out.detail = "too many failed attempts; try again later";

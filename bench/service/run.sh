@@ -31,7 +31,7 @@ wait_port() { for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:$1/
 
 # --- bulwark serve (SQLite), access log to a file
 port=$(free_port)
-BULWARK_RATE_LIMIT_PER_MINUTE=100000000 BULWARK_RATE_LIMIT_BURST=1000000 BULWARK_THREADS=$threads \
+BULWARK_RATE_LIMIT_PER_MINUTE=10000000 BULWARK_RATE_LIMIT_BURST=1000000 BULWARK_THREADS=$threads \
   "$bin" serve --listen "127.0.0.1:$port" --data-dir "$scratch/data" >"$scratch/access.log" 2>"$scratch/server.err" &
 pids+=($!)
 wait_port "$port"
