@@ -704,6 +704,33 @@ TEST_P(ServiceE2E, WebUiServesPagesWithNonceAndCsrf) {
   EXPECT_EQ(bad.Header("content-type").rfind("text/html", 0), 0u);
 }
 
+TEST_P(ServiceE2E, RefusesUnsafeSettings) {
+  std::map<std::string, std::string> env = env_;
+  env["BULWARK_DATA_DIR"] = scratch_ + "/other";
+  RunResult public_plain = RunBulwark({"serve", "--listen", "0.0.0.0:0"}, env, "", scratch_);
+  EXPECT_EQ(public_plain.exit_code, 2);
+  EXPECT_NE(public_plain.output.find("plain HTTP on a non-loopback address"), std::string::npos) << public_plain.output;
+  RunResult half_tls = RunBulwark({"serve", "--listen", "127.0.0.1:0", "--tls-cert", "/nonexistent.pem"}, env, "", scratch_);
+  EXPECT_EQ(half_tls.exit_code, 2);
+  EXPECT_NE(half_tls.output.find("TLS needs both"), std::string::npos) << half_tls.output;
+  RunResult pw_flag = RunBulwark({"serve", "--database", "postgres://u:secretpw@db.example/x"}, env, "", scratch_);
+  EXPECT_EQ(pw_flag.exit_code, 2);
+  EXPECT_EQ(pw_flag.output.find("secretpw"), std::string::npos);
+  std::string open_dir = scratch_ + "/open";
+  ASSERT_EQ(::mkdir(open_dir.c_str(), 0755), 0);
+  ::chmod(open_dir.c_str(), 0755);
+  env["BULWARK_DATA_DIR"] = open_dir;
+  RunResult open = RunBulwark({"serve", "--listen", "127.0.0.1:0"}, env, "", scratch_);
+  EXPECT_EQ(open.exit_code, 2);
+  EXPECT_NE(open.output.find("accessible to group or others"), std::string::npos) << open.output;
+  std::string config = scratch_ + "/bad.toml";
+  { std::ofstream(config) << "listen = \"127.0.0.1:0\"\nallow_everything = true\n"; }
+  ::chmod(config.c_str(), 0600);
+  RunResult unknown_key = RunBulwark({"serve", "--config", config}, env, "", scratch_);
+  EXPECT_EQ(unknown_key.exit_code, 2);
+  EXPECT_NE(unknown_key.output.find("unknown setting"), std::string::npos) << unknown_key.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
