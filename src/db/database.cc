@@ -28,6 +28,15 @@ std::string_view SslModeName(SslMode mode) noexcept {
 
 Result<void> Executor::ExecuteScript(const sql::Script& script) {
   const std::string_view text = script.text();
+  if (backend() == Backend::kSqlite) {
+    Statement st;
+    st.text = text;
+    st.cacheable = false;
+    st.script = true;
+    Result<Rows> rows = Run(st);
+    if (!rows.ok()) return std::move(rows).error();
+    return Ok();
+  }
   std::vector<std::pair<std::size_t, std::size_t>> pieces;
   std::size_t start = 0;
   const sql::ScanResult r = sql::ScanSql(text, false, [&](sql::ScanEvent e, std::size_t at) {

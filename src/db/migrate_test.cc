@@ -102,6 +102,33 @@ TEST_P(MigrateTest, ConcurrentMigratorsApplyEachVersionOnce) {
   EXPECT_EQ(db_->QueryRow("SELECT COUNT(*) FROM bulwark_schema_migrations")->Get<int>(0).value(), 2);
 }
 
+TEST_P(MigrateTest, ScriptsKeepFunctionAndTriggerBodiesIntact) {
+  constexpr Migration kSqlite[] = {
+      {1, "audit_trigger",
+       "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
+       "CREATE TABLE t_log (id BIGINT NOT NULL, note TEXT NOT NULL);"
+       "CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN"
+       "  INSERT INTO t_log(id, note) VALUES (NEW.id, 'a;b');"
+       "  INSERT INTO t_log(id, note) VALUES (NEW.id, 'second');"
+       "END;"},
+  };
+  constexpr Migration kPostgres[] = {
+      {1, "audit_trigger",
+       "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT NOT NULL);"
+       "CREATE TABLE t_log (id BIGINT NOT NULL, note TEXT NOT NULL);"
+       "CREATE FUNCTION t_ins() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN"
+       "  INSERT INTO t_log(id, note) VALUES (NEW.id, 'a;b');"
+       "  INSERT INTO t_log(id, note) VALUES (NEW.id, 'second'); RETURN NEW;"
+       " END $body$;"
+       "CREATE TRIGGER t_ins AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION t_ins();"},
+  };
+  ASSERT_OK(Migrate(*db_, backend() == Backend::kSqlite ? std::span<const Migration>(kSqlite)
+                                                        : std::span<const Migration>(kPostgres)));
+  ASSERT_OK(db_->Execute("INSERT INTO t(id, n) VALUES (?, ?)", 1, 2));
+  EXPECT_EQ(db_->QueryRow("SELECT COUNT(*) FROM t_log WHERE note = ?", "a;b")->Get<int>(0).value(), 1);
+  EXPECT_EQ(db_->QueryRow("SELECT COUNT(*) FROM t_log")->Get<int>(0).value(), 2);
+}
+
 TEST_P(MigrateTest, LoadsOperatorFiles) {
   const auto dir = testing::MakeTempDir();
   std::ofstream(dir / "1_create_users.sql") << kV1[0].script.text();

@@ -94,6 +94,7 @@ class SqliteConnection final : public Connection {
   }
 
   Result<Rows> Run(Statement& st) override {
+    if (st.script) return RunScript(st.text);
     Result<CachedStatement*> cached = Prepare(st);
     if (!cached.ok()) return std::move(cached).error();
     CachedStatement& c = **cached;
@@ -183,6 +184,38 @@ class SqliteConnection final : public Connection {
   bool Broken() const override { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
+  // Each statement of a parameterless script, split by SQLite's parser.
+  Result<Rows> RunScript(std::string_view text) {
+    const sql::ScanResult scan = sql::ScanSql(text, false);
+    if (scan.error != sql::ScanError::kNone || scan.placeholders != 0 || scan.slots != 0) {
+      return Error(ErrorCode::kInvalidArgument, "sqlite: script does not scan or has placeholders");
+    }
+    const char* p = text.data();
+    const char* end = text.data() + text.size();
+    std::size_t number = 0;
+    while (p < end) {
+      sqlite3_stmt* stmt = nullptr;
+      const char* tail = nullptr;
+      const int rc = sqlite3_prepare_v3(db_, p, static_cast<int>(end - p), 0, &stmt, &tail);
+      if (rc != SQLITE_OK) {
+        return SqliteError(rc, db_, "script statement " + std::to_string(number + 1) + ": prepare");
+      }
+      p = tail;
+      if (stmt == nullptr) break;  // only whitespace or comments left
+      ++number;
+      deadline_set_ = false;
+      int step;
+      while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
+      }
+      sqlite3_finalize(stmt);
+      if (step != SQLITE_DONE) {
+        return SqliteError(sqlite3_extended_errcode(db_), db_,
+                           "script statement " + std::to_string(number));
+      }
+    }
+    return Rows();
+  }
+
   static int Progress(void* self) {
     auto* conn = static_cast<SqliteConnection*>(self);
     const auto now = std::chrono::steady_clock::now();

@@ -65,6 +65,9 @@ struct Statement {
   std::vector<Value> params;
   // False for one-off statements (scripts): not kept in the statement cache.
   bool cacheable = true;
+  // A whole parameterless script (SQLite runs it statement by statement with
+  // its own parser, so trigger bodies with ';' inside stay intact).
+  bool script = false;
 };
 
 namespace internal {
@@ -185,7 +188,10 @@ class Executor {
   }
 
   // Runs each statement of a script in order (no parameters). Not atomic by
-  // itself: run it inside a Transaction for all-or-nothing.
+  // itself: run it inside a Transaction for all-or-nothing. On PostgreSQL the
+  // script is split on ';' outside quotes, dollar-quoted bodies and comments
+  // (write function bodies as $$...$$, not BEGIN ATOMIC); SQLite splits it
+  // with its own parser (CREATE TRIGGER ... BEGIN ...; END works).
   Result<void> ExecuteScript(const sql::Script& script);
 
   // Runs a prepared Statement (for helpers that build statements).
