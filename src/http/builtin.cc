@@ -1,13 +1,18 @@
 #include "bulwark/http/builtin.h"
 
 #include <arpa/inet.h>
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <mutex>
+#include <thread>
 
 #include "bulwark/crypto/random.h"
 #include "bulwark/http/router.h"
@@ -332,8 +337,14 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   }
   Headers& h = response.headers();
   if (csp.enabled) {
+    // Assembled in a per-thread buffer: Set() copies it into the field.
+    thread_local std::string policy;
+    policy.clear();
+    policy += csp_prefix_;
+    policy += request.context().csp_nonce;
+    policy += csp_suffix_;
     h.Set(csp.report_only ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
-          PolicyFor(request.context().csp_nonce));
+          policy);
   }
   if (options_.hsts.enabled && request.context().secure) h.Set("Strict-Transport-Security", hsts_value_);
   h.Set("X-Content-Type-Options", "nosniff");
@@ -397,16 +408,124 @@ Response Errors::Handle(Request& request, const Next& next) const {
 
 // ---------------------------------------------------------------- AccessLog
 
+namespace {
+
+// The default access-log sink: lines go to stdout through one buffer that
+// is written out when it holds kFlushBytes, by a background thread every
+// kFlushInterval, and on destruction (normal exit). A write(2) per line was
+// the largest per-request cost of SecureDefaults(). A crash loses at most the
+// lines of the last kFlushInterval, and about kFlushBytes at most.
+class BufferedStdout {
+ public:
+  static constexpr std::size_t kFlushBytes = 32 * 1024;
+  static constexpr std::size_t kMaxBytes = 256 * 1024;
+  static constexpr std::chrono::milliseconds kFlushInterval{200};
+
+  BufferedStdout() {
+    buffer_.reserve(kFlushBytes + 4096);
+    flusher_ = std::thread([this] { FlushLoop(); });
+  }
+  ~BufferedStdout() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    flusher_.join();
+    Flush();
+  }
+  BufferedStdout(const BufferedStdout&) = delete;
+  BufferedStdout& operator=(const BufferedStdout&) = delete;
+
+  void Write(std::string_view line) {
+    bool full = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      buffer_.append(line);
+      buffer_ += '\n';
+      full = buffer_.size() >= kFlushBytes;
+    }
+    // The writer that fills the buffer writes it out itself: memory stays
+    // bounded and a slow stdout slows the servers down (back-pressure)
+    // rather than growing the buffer.
+    if (full) Flush();
+  }
+
+  // Writes out everything buffered so far, in order.
+  void Flush() {
+    std::lock_guard<std::mutex> write_lock(write_mu_);  // keeps flushes in order
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (buffer_.empty()) return;
+      spare_.swap(buffer_);
+    }
+    std::string_view rest = spare_;
+    while (!rest.empty()) {
+      ssize_t n = ::write(STDOUT_FILENO, rest.data(), rest.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;  // stdout is gone: drop the lines, as fwrite did
+      rest.remove_prefix(static_cast<std::size_t>(n));
+    }
+    spare_.clear();
+    if (spare_.capacity() > kMaxBytes) spare_.shrink_to_fit();
+  }
+
+ private:
+  void FlushLoop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, kFlushInterval, [this] { return stop_; });
+      if (stop_) break;
+      if (buffer_.empty()) continue;
+      lock.unlock();
+      Flush();
+      lock.lock();
+    }
+  }
+
+  std::mutex write_mu_;  // taken before mu_
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::string buffer_;  // guarded by mu_
+  std::string spare_;   // guarded by write_mu_
+  bool stop_ = false;   // guarded by mu_
+  std::thread flusher_;
+};
+
+std::mutex shared_stdout_mu;
+std::weak_ptr<BufferedStdout> shared_stdout;  // guarded by shared_stdout_mu
+
+// exit() with an App still alive (no destructors for it) still writes the
+// buffered lines.
+void FlushSharedStdoutAtExit() {
+  std::shared_ptr<BufferedStdout> out;
+  {
+    std::lock_guard<std::mutex> lock(shared_stdout_mu);
+    out = shared_stdout.lock();
+  }
+  if (out) out->Flush();
+}
+
+std::shared_ptr<BufferedStdout> SharedStdout() {
+  // One buffer for every AccessLog in the process, so lines never
+  // interleave mid-line; sinks hold a reference, so it outlives them all.
+  static const bool registered = std::atexit(FlushSharedStdoutAtExit) == 0;
+  (void)registered;
+  std::lock_guard<std::mutex> lock(shared_stdout_mu);
+  std::shared_ptr<BufferedStdout> out = shared_stdout.lock();
+  if (!out) {
+    out = std::make_shared<BufferedStdout>();
+    shared_stdout = out;
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const AccessLog>> AccessLog::Create(AccessLogOptions options) {
   if (!options.sink) {
-    std::shared_ptr<spdlog::logger> logger = spdlog::get("bulwark-access");
-    if (!logger) {
-      logger = std::make_shared<spdlog::logger>(
-          "bulwark-access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
-      logger->set_pattern("%v");
-      spdlog::register_logger(logger);
-    }
-    options.sink = [logger](std::string_view line) { logger->info("{}", line); };
+    std::shared_ptr<BufferedStdout> out = SharedStdout();
+    options.sink = [out](std::string_view line) { out->Write(line); };
   }
   return std::shared_ptr<const AccessLog>(new AccessLog(std::move(options)));
 }
@@ -450,28 +569,41 @@ Response AccessLog::Handle(Request& request, const Next& next) const {
                     std::chrono::steady_clock::now() - start)
                     .count();
   const RequestContext& ctx = request.context();
-  std::string line;
-  line.reserve(320);
-  auto field = [&line](std::string_view name, std::string_view value) {
+  // A per-thread line buffer keeps its capacity: no allocation per request.
+  // The sink gets a view and must not keep it (AccessLogOptions::sink).
+  thread_local std::string line;
+  line.clear();
+  auto field = [](std::string_view name, std::string_view value) {
     line += ",\"";
     line += name;
     line += "\":\"";
     internal::AppendJsonEscaped(line, value);
     line += '"';
   };
+  auto number = [](std::string_view name, long long value) {
+    char num[24];
+    auto [end, ec] = std::to_chars(num, num + sizeof(num), value);
+    line += ",\"";
+    line += name;
+    line += "\":";
+    line.append(num, static_cast<std::size_t>(end - num));
+  };
   auto now = std::chrono::system_clock::now();
-  line += "{\"ts_ms\":";
-  line += std::to_string(
+  char ts[24];
+  auto [ts_end, ts_ec] = std::to_chars(
+      ts, ts + sizeof(ts),
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+  line += "{\"ts_ms\":";
+  line.append(ts, static_cast<std::size_t>(ts_end - ts));
   field("request_id", ctx.request_id);
   field("method", MethodName(method));
   field("path", request.path().substr(0, 1024));
   std::string_view query = request.query();
   if (!query.empty()) field("query", RedactQuery(query.substr(0, 2048)));
   if (ctx.route != nullptr) field("route", ctx.route->pattern);
-  line += ",\"status\":" + std::to_string(response.status());
-  line += ",\"bytes\":" + std::to_string(response.body().size());
-  line += ",\"duration_us\":" + std::to_string(micros);
+  number("status", response.status());
+  number("bytes", static_cast<long long>(response.body().size()));
+  number("duration_us", static_cast<long long>(micros));
   field("client_ip", ctx.client_ip);
   if (auto ua = request.Header("user-agent")) field("user_agent", ua->substr(0, 256));
   line += '}';
@@ -532,10 +664,8 @@ Response RequestChecks::Handle(Request& request, const Next& next) const {
   if (route == nullptr) return next(request);  // 404/405/OPTIONS: answered without a body
   const RouteOptions& ro = route->options;
   std::size_t max_body = ro.max_body_bytes > 0 ? ro.max_body_bytes : options_.default_max_body_bytes;
-  bool has_body = request.body_size() > 0 || request.headers().Has("content-length") ||
-                  request.headers().Has("transfer-encoding");
   if (request.body_size() > max_body) return Response::Problem(413, id);
-  if (has_body && request.body_size() > 0) {
+  if (request.body_size() > 0) {
     auto ct = request.Header("content-type");
     std::string type = ct ? internal::MediaType(*ct) : std::string();
     bool ok = false;

@@ -75,10 +75,16 @@ std::string_view HttpDate() {
 }
 
 bool IsHopByHopOrFraming(std::string_view name) {
-  return EqualsIgnoreCase(name, "content-length") || EqualsIgnoreCase(name, "transfer-encoding") ||
-         EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive") ||
-         EqualsIgnoreCase(name, "date") || EqualsIgnoreCase(name, "upgrade") ||
-         EqualsIgnoreCase(name, "server");
+  // Dispatch on length first: every response header passes through here.
+  switch (name.size()) {
+    case 4: return EqualsIgnoreCase(name, "date");
+    case 6: return EqualsIgnoreCase(name, "server");
+    case 7: return EqualsIgnoreCase(name, "upgrade");
+    case 10: return EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive");
+    case 14: return EqualsIgnoreCase(name, "content-length");
+    case 17: return EqualsIgnoreCase(name, "transfer-encoding");
+    default: return false;
+  }
 }
 
 bool ResponseHeadersValid(const Response& response) {
@@ -345,7 +351,9 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   std::string out;
   out.reserve(256 + response.body().size());
   out += "HTTP/1.1 ";
-  out += std::to_string(status);
+  char num[24];
+  auto [status_end, status_ec] = std::to_chars(num, num + sizeof(num), status);
+  out.append(num, static_cast<std::size_t>(status_end - num));
   out += ' ';
   out += StatusReason(status);
   out += "\r\n";
@@ -362,7 +370,8 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   bool no_body = StatusHasNoBody(status);
   if (!no_body) {
     out += "Content-Length: ";
-    out += std::to_string(response.body().size());
+    auto [length_end, length_ec] = std::to_chars(num, num + sizeof(num), response.body().size());
+    out.append(num, static_cast<std::size_t>(length_end - num));
     out += "\r\n";
   }
   if (!keep_alive) out += "Connection: close\r\n";

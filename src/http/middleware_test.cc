@@ -6,10 +6,12 @@
 #include <stdexcept>
 
 #include "bulwark/core/clock.h"
+#include "bulwark/core/encoding.h"
 #include "bulwark/http/app.h"
 #include "bulwark/http/cookies.h"
 #include "bulwark/http/secure_defaults.h"
 #include "bulwark/validate/json.h"
+#include "util.h"
 
 namespace bulwark::http {
 namespace {
@@ -382,6 +384,37 @@ TEST(ProxyHeaders, OnlyTrustedHopsCount) {
   EXPECT_EQ(client_of("10.0.0.2", {{"Forwarded", "for=\"[2001:db8::1]:443\";proto=https"}}), "2001:db8::1");
   EXPECT_FALSE(ProxyHeaders::Create({.trusted_proxies = {"10.0.0.0/33"}}).ok());
   EXPECT_EQ(IpPrefix("2001:db8:1:2:3:4:5:6", 32, 56), "2001:db8:1::/56");
+}
+
+TEST(RandomToken, Is16RandomBytesInCanonicalBase64Url) {
+  // The inline encoder must give exactly what Base64UrlEncode gives.
+  std::set<std::string> seen;
+  for (int i = 0; i < 200; ++i) {
+    std::string token = internal::RandomToken128();
+    ASSERT_EQ(token.size(), 22u);
+    Result<Bytes> raw = Base64UrlDecode(token);
+    ASSERT_TRUE(raw.ok()) << token;
+    ASSERT_EQ(raw->size(), 16u);
+    EXPECT_EQ(Base64UrlEncode(*raw), token);
+    seen.insert(token);
+  }
+  EXPECT_EQ(seen.size(), 200u);
+}
+
+TEST(RateLimitKey, MasksAddressesLikeIpPrefix) {
+  auto rl = RateLimit::Create({});
+  ASSERT_TRUE(rl.ok());
+  auto key_for = [&](const std::string& ip) {
+    Request req = *Request::Create(Method::kGet, "/");
+    req.context().client_ip = ip;
+    return (*rl)->KeyFor(req);
+  };
+  EXPECT_EQ(key_for("192.0.2.7"), "ip=192.0.2.7/32");
+  EXPECT_EQ(key_for("::ffff:192.0.2.7"), "ip=192.0.2.7/32");
+  EXPECT_EQ(key_for("2001:db8:1:2:3:4:5:6"), "ip=2001:db8:1:2::/64");
+  EXPECT_EQ(key_for(""), "ip=unknown");
+  EXPECT_EQ(key_for("not-an-ip"), "ip=unknown");
+  EXPECT_EQ(key_for(std::string(60, '1')), "ip=unknown");
 }
 
 }  // namespace

@@ -1,6 +1,10 @@
 #include "bulwark/http/rate_limit.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -59,7 +63,7 @@ class MemoryStore final : public RateLimitStore {
     std::size_t h = std::hash<std::string_view>{}(key);
     Shard& shard = shards_[h % shards_.size()];
     std::lock_guard<std::mutex> lock(shard.mu);
-    auto it = shard.tat.find(std::string(key));
+    auto it = shard.tat.find(key);  // no std::string per lookup
     if (it == shard.tat.end()) {
       if (shard.tat.size() >= per_shard_max_) {
         // Drop buckets that are full again (their TAT is in the past).
@@ -74,9 +78,14 @@ class MemoryStore final : public RateLimitStore {
   }
 
  private:
+  // Transparent hash/equality: lookups by string_view, no allocation.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+  };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, std::int64_t> tat;
+    std::unordered_map<std::string, std::int64_t, KeyHash, std::equal_to<>> tat;
   };
   const Clock* clock_;
   std::vector<Shard> shards_;
@@ -108,32 +117,92 @@ Result<std::shared_ptr<const RateLimit>> RateLimit::Create(RateLimitOptions opti
   return std::shared_ptr<const RateLimit>(std::move(m));
 }
 
-std::string RateLimit::KeyFor(const Request& request) const {
-  std::string key;
+namespace {
+
+// Appends `ip` masked to its prefix as "addr/prefix" (what IpPrefix returns)
+// or "unknown", without heap allocation: this runs on every request.
+void AppendIpPrefix(std::string& out, std::string_view ip, int prefix4, int prefix6) {
+  char text[INET6_ADDRSTRLEN] = {};
+  unsigned char bytes[16] = {};
+  int family = 0;
+  if (!ip.empty() && ip.size() < sizeof(text)) {
+    std::memcpy(text, ip.data(), ip.size());
+    if (inet_pton(AF_INET, text, bytes) == 1) {
+      family = 4;
+    } else if (inet_pton(AF_INET6, text, bytes) == 1) {
+      family = 6;
+      static constexpr unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+      if (std::memcmp(bytes, kMapped, 12) == 0) {  // IPv4-mapped: the IPv4 address
+        std::memmove(bytes, bytes + 12, 4);
+        family = 4;
+      }
+    }
+  }
+  if (family == 0) {
+    out += "unknown";
+    return;
+  }
+  int prefix = family == 4 ? prefix4 : prefix6;
+  std::size_t n = family == 4 ? 4 : 16;
+  for (std::size_t i = 0; i < n; ++i) {
+    int bits = prefix - static_cast<int>(i) * 8;
+    if (bits >= 8) continue;
+    bytes[i] = static_cast<unsigned char>(bits <= 0 ? 0 : bytes[i] & (0xFF << (8 - bits)));
+  }
+  char num[8];
+  if (family == 4) {
+    // Dotted quad by hand: glibc's inet_ntop formats IPv4 with sprintf.
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (i > 0) out += '.';
+      auto [end, ec] = std::to_chars(num, num + sizeof(num), unsigned{bytes[i]});
+      out.append(num, static_cast<std::size_t>(end - num));
+    }
+  } else {
+    char buf[INET6_ADDRSTRLEN] = {};
+    inet_ntop(AF_INET6, bytes, buf, sizeof(buf));
+    out += buf;
+  }
+  out += '/';
+  auto [end, ec] = std::to_chars(num, num + sizeof(num), prefix);
+  out.append(num, static_cast<std::size_t>(end - num));
+}
+
+}  // namespace
+
+void RateLimit::AppendKey(const Request& request, std::string& key) const {
   const RequestContext& ctx = request.context();
+  std::size_t start = key.size();
   if (options_.by_client_address) {
-    std::optional<std::string> prefix = IpPrefix(ctx.client_ip, options_.ipv4_prefix, options_.ipv6_prefix);
     key += "ip=";
-    key += prefix ? *prefix : std::string("unknown");
+    AppendIpPrefix(key, ctx.client_ip, options_.ipv4_prefix, options_.ipv6_prefix);
   }
   if (options_.by_user) {
     std::optional<std::string> user = options_.user_key(request);
-    key += key.empty() ? "" : "|";
+    if (key.size() > start) key += '|';
     key += "user=";
-    key += user ? *user : std::string("-");
+    key += user ? std::string_view(*user) : std::string_view("-");
   }
   if (options_.by_route) {
-    key += key.empty() ? "" : "|";
+    if (key.size() > start) key += '|';
     key += "route=";
     key += MethodName(request.method());
     key += ' ';
     key += ctx.route != nullptr ? std::string_view(ctx.route->pattern) : std::string_view("-");
   }
+}
+
+std::string RateLimit::KeyFor(const Request& request) const {
+  std::string key;
+  AppendKey(request, key);
   return key;
 }
 
 Response RateLimit::Handle(Request& request, const Next& next) const {
-  Result<RateDecision> decision = options_.store->Acquire(KeyFor(request), options_.policy);
+  // A per-thread key buffer: no allocation per request once warm.
+  thread_local std::string key;
+  key.clear();
+  AppendKey(request, key);
+  Result<RateDecision> decision = options_.store->Acquire(key, options_.policy);
   if (!decision.ok()) {
     internal::LogError("rate limit store unavailable", request.context().request_id,
                        decision.error().ToString());
@@ -143,14 +212,30 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
     return r;
   }
   const RateDecision& d = *decision;
-  auto seconds = [](std::chrono::milliseconds ms) { return std::to_string((ms.count() + 999) / 1000); };
-  std::string state = "limit=" + std::to_string(options_.policy.burst == 0 ? options_.policy.limit
-                                                                            : options_.policy.burst) +
-                      ", remaining=" + std::to_string(d.remaining) + ", reset=" + seconds(d.reset);
+  auto append_seconds = [](std::string& out, std::chrono::milliseconds ms) {
+    char num[24];
+    auto [end, ec] = std::to_chars(num, num + sizeof(num), (ms.count() + 999) / 1000);
+    out.append(num, static_cast<std::size_t>(end - num));
+  };
+  auto append_number = [](std::string& out, std::uint32_t v) {
+    char num[16];
+    auto [end, ec] = std::to_chars(num, num + sizeof(num), v);
+    out.append(num, static_cast<std::size_t>(end - num));
+  };
+  std::string state;
+  state.reserve(64);
+  state += "limit=";
+  append_number(state, options_.policy.burst == 0 ? options_.policy.limit : options_.policy.burst);
+  state += ", remaining=";
+  append_number(state, d.remaining);
+  state += ", reset=";
+  append_seconds(state, d.reset);
   Response response;
   if (!d.allowed) {
     response = Response::Problem(429, request.context().request_id);
-    response.SetHeader("Retry-After", seconds(d.retry_after));
+    std::string retry;
+    append_seconds(retry, d.retry_after);
+    response.SetHeader("Retry-After", retry);
   } else {
     response = next(request);
   }

@@ -147,8 +147,10 @@ class Errors final : public Middleware {
 // Set-Cookie are never logged; every value is JSON-escaped, so control
 // characters and quotes cannot forge log lines.
 struct AccessLogOptions {
-  // Receives each line (without newline). Default: spdlog logger "access"
-  // writing to stdout. Must be thread-safe.
+  // Receives each line (without newline); the view is valid only during the
+  // call. Must be thread-safe. Default: stdout through a process-wide buffer
+  // written out at 32 KiB, every 200 ms by a background thread, and at exit,
+  // so a crash loses at most the last 200 ms of lines.
   std::function<void(std::string_view line)> sink;
   // Query parameters whose values are replaced by "[redacted]" (case-insensitive).
   std::vector<std::string> redact_query_params{

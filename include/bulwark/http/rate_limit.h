@@ -95,6 +95,8 @@ class RateLimit final : public Middleware {
 
  private:
   explicit RateLimit(RateLimitOptions o) : options_(std::move(o)) {}
+  // Appends the bucket key to `key` (KeyFor without an allocation).
+  void AppendKey(const Request& request, std::string& key) const;
   RateLimitOptions options_;
   std::string policy_header_;
 };
