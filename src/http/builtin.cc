@@ -336,25 +336,51 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
     response = next(request);
   }
   Headers& h = response.headers();
+  // Assembled in a per-thread buffer: the field copies it.
+  thread_local std::string policy;
+  policy.clear();
+  std::array<std::pair<std::string_view, std::string_view>, 8> set;
+  std::size_t n = 0;
   if (csp.enabled) {
-    // Assembled in a per-thread buffer: Set() copies it into the field.
-    thread_local std::string policy;
-    policy.clear();
     policy += csp_prefix_;
     policy += request.context().csp_nonce;
     policy += csp_suffix_;
-    h.Set(csp.report_only ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
-          policy);
+    set[n++] = {csp.report_only ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
+                policy};
   }
-  if (options_.hsts.enabled && request.context().secure) h.Set("Strict-Transport-Security", hsts_value_);
-  h.Set("X-Content-Type-Options", "nosniff");
-  h.Set("X-Frame-Options", options_.frame_options);
-  h.Set("Referrer-Policy", options_.referrer_policy);
-  h.Set("Permissions-Policy", options_.permissions_policy);
-  h.Set("Cross-Origin-Opener-Policy", options_.cross_origin_opener_policy);
-  h.Set("Cross-Origin-Resource-Policy", options_.cross_origin_resource_policy);
-  h.Remove("Server");
-  h.Remove("X-Powered-By");
+  if (options_.hsts.enabled && request.context().secure) {
+    set[n++] = {"Strict-Transport-Security", hsts_value_};
+  }
+  set[n++] = {"X-Content-Type-Options", "nosniff"};
+  set[n++] = {"X-Frame-Options", options_.frame_options};
+  set[n++] = {"Referrer-Policy", options_.referrer_policy};
+  set[n++] = {"Permissions-Policy", options_.permissions_policy};
+  set[n++] = {"Cross-Origin-Opener-Policy", options_.cross_origin_opener_policy};
+  set[n++] = {"Cross-Origin-Resource-Policy", options_.cross_origin_resource_policy};
+  // Same result as Set() for each, then removing Server and X-Powered-By;
+  // but when the handler set none of these (the usual case) one scan of
+  // the fields replaces ten.
+  static constexpr std::array<std::string_view, 2> kNever = {"Server", "X-Powered-By"};
+  bool clash = false;
+  for (const auto& f : h.fields()) {
+    for (std::size_t i = 0; i < n && !clash; ++i) {
+      clash = f.name.size() == set[i].first.size() && EqualsIgnoreCase(f.name, set[i].first);
+    }
+    for (std::string_view never : kNever) {
+      clash = clash || (f.name.size() == never.size() && EqualsIgnoreCase(f.name, never));
+    }
+    if (clash) break;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (clash) {
+      h.Set(set[i].first, set[i].second);
+    } else {
+      h.Add(set[i].first, set[i].second);
+    }
+  }
+  if (clash) {
+    for (std::string_view never : kNever) h.Remove(never);
+  }
   if (options_.no_store_by_default) {
     if (request.context().principal != nullptr || !h.Has("cache-control")) {
       h.Set("Cache-Control", "no-store");

@@ -87,10 +87,14 @@ bool IsHopByHopOrFraming(std::string_view name) {
   }
 }
 
-bool ResponseHeadersValid(const Response& response) {
+// Also adds up the bytes the fields take on the wire, so Serialize() can
+// reserve once.
+bool ResponseHeadersValid(const Response& response, std::size_t& field_bytes) {
   if (response.status() < 200 || response.status() > 599) return false;
+  field_bytes = 0;
   for (const auto& f : response.headers().fields()) {
     if (!IsToken(f.name) || !IsValidFieldValue(f.value)) return false;
+    field_bytes += f.name.size() + f.value.size() + 4;
   }
   return true;
 }
@@ -337,7 +341,8 @@ Http1Connection::Outcome Http1Connection::ParseBody() {
 
 std::string Http1Connection::Serialize(const Response& response, Method method,
                                        bool request_keep_alive, bool& keep_alive) {
-  if (!ResponseHeadersValid(response)) {
+  std::size_t field_bytes = 0;
+  if (!ResponseHeadersValid(response, field_bytes)) {
     // A handler put something unsendable into a header (CR/LF from input,
     // a bad name) or a bad status. Never send it; answer 500 generically.
     std::string id;
@@ -349,7 +354,8 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   keep_alive = request_keep_alive && !response.close();
   int status = response.status();
   std::string out;
-  out.reserve(256 + response.body().size());
+  // Status line, Date, Content-Length, Connection and the blank line fit in 160 bytes.
+  out.reserve(160 + field_bytes + response.body().size());
   out += "HTTP/1.1 ";
   char num[24];
   auto [status_end, status_ec] = std::to_chars(num, num + sizeof(num), status);

@@ -38,6 +38,14 @@ Router TestRoutes() {
   }, RouteOptions{.produces = {"text/html"}});
   r.Get("/boom", [](Request&) -> Response { throw std::runtime_error("db password=hunter2"); });
   r.Get("/fail", [](Request&) { return Response::Text(500, "stack trace: secret internals"); });
+  r.Get("/leaky", [](Request&) {
+    Response res = Response::Json(200, "{}");
+    res.AddHeader("Server", "Apache/2.4.1");
+    res.AddHeader("X-Powered-By", "PHP/5.3");
+    res.AddHeader("x-frame-options", "ALLOWALL");
+    res.AddHeader("X-Frame-Options", "SAMEORIGIN");
+    return res;
+  });
   r.Get("/cached", [](Request&) {
     Response res = Response::Json(200, "{}");
     res.SetHeader("Cache-Control", "public, max-age=60");
@@ -97,6 +105,17 @@ TEST(SecureDefaults, HeadersOnEveryResponse) {
   EXPECT_TRUE(h.Get("ratelimit-policy"));
   Response tls = f.Do(Method::kGet, "/api/items/7", {}, {}, "203.0.113.7", true);
   EXPECT_EQ(tls.headers().Get("strict-transport-security"), "max-age=31536000; includeSubDomains");
+}
+
+TEST(SecureDefaults, ReplacesHandlerSecurityHeadersAndDropsServer) {
+  Fixture f;
+  Response res = f.Do(Method::kGet, "/leaky");
+  EXPECT_EQ(res.headers().Count("Server"), 0u);
+  EXPECT_EQ(res.headers().Count("X-Powered-By"), 0u);
+  EXPECT_EQ(res.headers().Count("X-Frame-Options"), 1u);
+  EXPECT_EQ(res.headers().Get("X-Frame-Options"), "DENY");
+  EXPECT_EQ(res.headers().Count("Content-Security-Policy"), 1u);
+  EXPECT_EQ(res.headers().Get("X-Content-Type-Options"), "nosniff");
 }
 
 TEST(SecureDefaults, FreshCspNonceUsableByHandlers) {

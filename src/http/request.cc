@@ -181,9 +181,16 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
+namespace {
+// Header lookups compare lengths inline first: most fields differ in length.
+inline bool SameName(const std::string& field, std::string_view name) noexcept {
+  return field.size() == name.size() && EqualsIgnoreCase(field, name);
+}
+}  // namespace
+
 std::optional<std::string_view> Headers::Get(std::string_view name) const noexcept {
   for (const auto& f : fields_) {
-    if (EqualsIgnoreCase(f.name, name)) return std::string_view(f.value);
+    if (SameName(f.name, name)) return std::string_view(f.value);
   }
   return std::nullopt;
 }
@@ -191,7 +198,7 @@ std::optional<std::string_view> Headers::Get(std::string_view name) const noexce
 std::vector<std::string_view> Headers::All(std::string_view name) const {
   std::vector<std::string_view> out;
   for (const auto& f : fields_) {
-    if (EqualsIgnoreCase(f.name, name)) out.emplace_back(f.value);
+    if (SameName(f.name, name)) out.emplace_back(f.value);
   }
   return out;
 }
@@ -199,7 +206,7 @@ std::vector<std::string_view> Headers::All(std::string_view name) const {
 std::size_t Headers::Count(std::string_view name) const noexcept {
   std::size_t n = 0;
   for (const auto& f : fields_) {
-    if (EqualsIgnoreCase(f.name, name)) ++n;
+    if (SameName(f.name, name)) ++n;
   }
   return n;
 }
@@ -219,7 +226,7 @@ void Headers::Add(std::string_view name, std::string_view value) {
 }
 
 void Headers::Remove(std::string_view name) noexcept {
-  std::erase_if(fields_, [&](const Field& f) { return EqualsIgnoreCase(f.name, name); });
+  std::erase_if(fields_, [&](const Field& f) { return SameName(f.name, name); });
 }
 
 bool IsValidOriginForm(std::string_view target) noexcept {
