@@ -21,6 +21,7 @@ TEST(EncodingTest, Rfc4648Base64) {
     EXPECT_EQ(HexEncode(AsBytes(plain[i])), hex[i]);
     EXPECT_EQ(Str(*Base64Decode(b64[i])), plain[i]);
     EXPECT_EQ(Str(*Base64UrlDecode(b64url[i])), plain[i]);
+    EXPECT_EQ(Str(*Base64UrlDecodePublic(b64url[i])), plain[i]);
     EXPECT_EQ(Str(*HexDecode(hex[i])), plain[i]);
   }
 }
@@ -43,6 +44,43 @@ TEST(EncodingTest, RejectsNonCanonicalBase64Url) {
   EXPECT_FALSE(Base64UrlDecode("Zm\n9v").ok());
   EXPECT_FALSE(Base64UrlDecode("Zm9v.").ok());  // outside the alphabet
   EXPECT_FALSE(Base64UrlDecode(std::string("Zm\0v", 4)).ok());
+}
+
+// The variable-time decoder must agree with the constant-time one on every
+// accept/reject decision, not only on valid input.
+TEST(EncodingTest, PublicDecoderMatchesStrictDecoder) {
+  const char* inputs[] = {"Zg==", "Zh", "Z", "Zm9v ", " Zm9v", "Zm\n9v", "Zm9v.", "+/+/", "-_-_",
+                          "Zm9vYg", "Zm9vYh", "Zm9vYmE", "Zm9vYmF", "Zm9vYmFy", "AAA", "AAB", "AB",
+                          "A=", "QUJD\xff", "\x80" "AAA", "AAAA====", "____", "_w", "_x"};
+  for (const char* in : inputs) {
+    Result<Bytes> strict = Base64UrlDecode(in);
+    Result<Bytes> fast = Base64UrlDecodePublic(in);
+    ASSERT_EQ(strict.ok(), fast.ok()) << in;
+    if (strict.ok()) {
+      EXPECT_EQ(*strict, *fast) << in;
+    }
+  }
+  EXPECT_FALSE(Base64UrlDecodePublic(std::string("Zm\0v", 4)).ok());
+  Bytes all(256);
+  for (int i = 0; i < 256; ++i) all[static_cast<size_t>(i)] = static_cast<uint8_t>(i);
+  for (size_t len = 0; len <= all.size(); ++len) {
+    Bytes slice(all.begin(), all.begin() + static_cast<long>(len));
+    EXPECT_EQ(*Base64UrlDecodePublic(Base64UrlEncode(slice)), slice);
+  }
+}
+
+// libsodium 1.0.18 decodes bytes >= 0x80 as if they were '_' or '/'.
+TEST(EncodingTest, RejectsHighBytesInEveryPosition) {
+  for (int ch = 0x80; ch <= 0xff; ++ch) {
+    for (std::size_t pos = 0; pos < 4; ++pos) {
+      std::string url = "AAAA", std = "AAAA", hex = "0000";
+      url[pos] = std[pos] = hex[pos] = static_cast<char>(ch);
+      EXPECT_FALSE(Base64UrlDecode(url).ok()) << ch << " at " << pos;
+      EXPECT_FALSE(Base64UrlDecodePublic(url).ok()) << ch << " at " << pos;
+      EXPECT_FALSE(Base64Decode(std).ok()) << ch << " at " << pos;
+      EXPECT_FALSE(HexDecode(hex).ok()) << ch << " at " << pos;
+    }
+  }
 }
 
 TEST(EncodingTest, RejectsNonCanonicalBase64) {
