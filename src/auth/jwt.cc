@@ -273,7 +273,7 @@ Result<VerifiedJwt> JwtVerifier::Verify(Untrusted<std::string_view> untrusted) c
   if (signature_b64.empty()) return Unauthenticated("token is unsigned");
 
   const JsonLimits json_limits{limits.max_json_bytes, limits.max_json_depth, limits.max_members};
-  Result<Bytes> header_raw = Base64UrlDecode(header_b64);
+  Result<Bytes> header_raw = Base64UrlDecodePublic(header_b64);
   if (!header_raw.ok()) return Malformed("token header is not canonical base64url");
   Result<JsonObject> header = internal::ParseJsonObject(AsChars(*header_raw), json_limits);
   if (!header.ok()) return Malformed("token header is not a valid JSON object");
@@ -311,7 +311,7 @@ Result<VerifiedJwt> JwtVerifier::Verify(Untrusted<std::string_view> untrusted) c
   }
 
   // Key selection: the algorithm comes from the key; the header must agree.
-  Result<Bytes> signature = Base64UrlDecode(signature_b64);
+  Result<Bytes> signature = Base64UrlDecodePublic(signature_b64);
   if (!signature.ok()) return Malformed("token signature is not canonical base64url");
   const ByteView signing_input = AsBytes(token.substr(0, dot2));
   const JwsKey* used = nullptr;
@@ -332,7 +332,7 @@ Result<VerifiedJwt> JwtVerifier::Verify(Untrusted<std::string_view> untrusted) c
   if (used == nullptr) return Unauthenticated("token signature is invalid");
 
   // Claims, only after the signature holds.
-  Result<Bytes> payload_raw = Base64UrlDecode(payload_b64);
+  Result<Bytes> payload_raw = Base64UrlDecodePublic(payload_b64);
   if (!payload_raw.ok()) return Malformed("token payload is not canonical base64url");
   Result<JsonObject> payload = internal::ParseJsonObject(AsChars(*payload_raw), json_limits);
   if (!payload.ok()) return Malformed("token payload is not a valid JSON object");

@@ -24,6 +24,13 @@ inline constexpr std::size_t kMaxDecodeInput = std::size_t{64} << 20;
 std::string Base64UrlEncode(ByteView data);
 Result<Bytes> Base64UrlDecode(std::string_view text);
 
+// The same strict base64url decoder for data that is not secret: the header,
+// payload and signature of a token, public keys. It is several times faster
+// than Base64UrlDecode because it uses a lookup table, which makes its timing
+// depend on the input; never use it for keys, passwords or other secrets.
+// Accepts and rejects exactly what Base64UrlDecode does (fuzzed against it).
+Result<Bytes> Base64UrlDecodePublic(std::string_view text);
+
 std::string Base64Encode(ByteView data);
 Result<Bytes> Base64Decode(std::string_view text);
 
