@@ -2,10 +2,12 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <sodium.h>
 
 #include <limits>
 
 #include "bulwark/core/secret.h"
+#include "sodium_init.h"
 
 namespace bulwark::crypto {
 namespace {
@@ -23,15 +25,31 @@ const EVP_MD* Digest(HmacAlgorithm algorithm) noexcept {
 
 // Writes the MAC into `out` (HmacSize bytes). False on any failure.
 bool Compute(HmacAlgorithm algorithm, ByteView key, ByteView data, std::uint8_t* out) noexcept {
+  if (key.size() < kMinKeySize) return false;
+  // Neither library accepts a null pointer for empty data.
+  static const std::uint8_t kEmpty = 0;
+  const std::uint8_t* input = data.empty() ? &kEmpty : data.data();
+  internal::EnsureSodium();
+  // SHA-512 through libsodium: OpenSSL 3's one-shot HMAC() fetches the
+  // algorithm from its provider (locks, allocations) on every call, which
+  // costs more than libsodium's whole SHA-512 HMAC for token-sized inputs
+  // (HS512 verify 3.39 -> 2.93 us). For SHA-256 OpenSSL's SHA extensions win
+  // despite the fetch (libsodium made HS256 1.34 -> 1.64 us), and SHA-1
+  // (TOTP) exists only there.
+  if (algorithm == HmacAlgorithm::kSha512) {
+    crypto_auth_hmacsha512_state st;
+    const bool ok = crypto_auth_hmacsha512_init(&st, key.data(), key.size()) == 0 &&
+                    crypto_auth_hmacsha512_update(&st, input, data.size()) == 0 &&
+                    crypto_auth_hmacsha512_final(&st, out) == 0;
+    sodium_memzero(&st, sizeof st);
+    return ok;
+  }
   const EVP_MD* md = Digest(algorithm);
   if (md == nullptr || key.size() < kMinKeySize ||
       key.size() > static_cast<std::size_t>(std::numeric_limits<int>::max())) {
     return false;
   }
   unsigned int written = 0;
-  // OpenSSL wants a non-null pointer even for empty data.
-  static const std::uint8_t kEmpty = 0;
-  const std::uint8_t* input = data.empty() ? &kEmpty : data.data();
   if (HMAC(md, key.data(), static_cast<int>(key.size()), input, data.size(), out, &written) ==
       nullptr) {
     return false;
