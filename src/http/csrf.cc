@@ -87,7 +87,9 @@ bool Csrf::VerifyToken(std::string_view token, std::string_view session_value) c
 }
 
 std::string Csrf::Check(const Request& request, const std::optional<std::string>& session) const {
+  bool browser_same_origin = false;
   if (auto site = request.Header("sec-fetch-site")) {
+    browser_same_origin = EqualsIgnoreCase(*site, "same-origin");
     if (EqualsIgnoreCase(*site, "cross-site")) return "Sec-Fetch-Site: cross-site";
     if (EqualsIgnoreCase(*site, "same-site") && !options_.allow_same_site) {
       return "Sec-Fetch-Site: same-site";
@@ -105,8 +107,15 @@ std::string Csrf::Check(const Request& request, const std::optional<std::string>
   };
   if (request.headers().Count("origin") > 1) return "several Origin headers";
   if (auto origin = request.Header("origin")) {
-    if (*origin == "null") return "Origin: null";
-    if (!allowed(internal::ToLowerAscii(*origin))) return "Origin not allowed";
+    // Under `Referrer-Policy: no-referrer` (SecureDefaults) browsers send
+    // `Origin: null` even for same-origin form posts. Sec-Fetch-Site is set
+    // by the browser alone and is "cross-site" for opaque initiators such as
+    // sandboxed frames, so "null" is accepted only when it says same-origin.
+    if (*origin == "null") {
+      if (!browser_same_origin) return "Origin: null";
+    } else if (!allowed(internal::ToLowerAscii(*origin))) {
+      return "Origin not allowed";
+    }
   } else if (auto referer = request.Header("referer")) {
     if (!allowed(OriginOf(*referer))) return "Referer origin not allowed";
   }

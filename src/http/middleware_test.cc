@@ -320,6 +320,16 @@ TEST(Csrf, LayersAndSessionBoundMaskedTokens) {
   EXPECT_EQ(form({{"Cookie", session}, {"Sec-Fetch-Site", "cross-site"}}, "csrf_token=" + t1).status(), 403);
   EXPECT_EQ(form({{"Cookie", session}, {"Origin", "https://evil.example"}}, "csrf_token=" + t1).status(), 403);
   EXPECT_EQ(form({{"Cookie", session}, {"Origin", "null"}}, "csrf_token=" + t1).status(), 403);
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "null"}, {"Sec-Fetch-Site", "same-site"}},
+                 "csrf_token=" + t1).status(), 403);
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "null"}, {"Sec-Fetch-Site", "none"}},
+                 "csrf_token=" + t1).status(), 403);
+  // What a browser sends for a same-origin form post under no-referrer; the
+  // token is still required.
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}},
+                 "csrf_token=" + t1).status(), 200);
+  EXPECT_EQ(form({{"Cookie", session}, {"Origin", "null"}, {"Sec-Fetch-Site", "same-origin"}}, "a=b").status(),
+            403);
   EXPECT_EQ(form({{"Cookie", session}, {"Origin", "http://app.example"}, {"Sec-Fetch-Site", "same-origin"}},
                  "csrf_token=" + t1).status(), 200);
   EXPECT_EQ(form({{"Referer", "https://evil.example/x"}}, "a=b").status(), 403);
