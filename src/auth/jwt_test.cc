@@ -361,6 +361,15 @@ TEST_F(JwtClaimsChecks, StrictEncodingAndJson) {
     EXPECT_EQ(verifier_.Verify(U(p[0] + "." + p[1] + "." + sig)).error().message(),
               "token signature is not canonical base64url");
   }
+  // A byte >= 0x80 in place of a '_' or '/': libsodium 1.0.18 decodes it as
+  // that character, so without the check the altered token would verify.
+  for (std::size_t part = 0; part < 3; ++part) {
+    for (std::size_t i = 0; i < p[part].size(); i += 7) {
+      std::vector<std::string> q = p;
+      q[part][i] = static_cast<char>(0xdf);
+      EXPECT_FALSE(verifier_.Verify(U(q[0] + "." + q[1] + "." + q[2])).ok()) << part << ":" << i;
+    }
+  }
   // Structure.
   EXPECT_EQ(Message(p[0] + "." + p[1]), "token is not a compact JWS (three parts)");
   EXPECT_EQ(Message(good + ".x.y"), "token is not a compact JWS (three parts)");
