@@ -364,7 +364,7 @@ TEST_F(JwtClaimsChecks, StrictEncodingAndJson) {
   // A byte >= 0x80 in place of a '_' or '/': libsodium 1.0.18 decodes it as
   // that character, so without the check the altered token would verify.
   for (std::size_t part = 0; part < 3; ++part) {
-    for (std::size_t i = 0; i < p[part].size(); i += 7) {
+    for (std::size_t i = 0; i < p[part].size(); ++i) {
       std::vector<std::string> q = p;
       q[part][i] = static_cast<char>(0xdf);
       EXPECT_FALSE(verifier_.Verify(U(q[0] + "." + q[1] + "." + q[2])).ok()) << part << ":" << i;
