@@ -40,9 +40,25 @@ CREATE TABLE bulwark_audit_head (
 );
 INSERT INTO bulwark_audit_head (id, seq, mac) VALUES (1, 0, '');
 )sql";
-// SQLite has no append-only triggers here: the script runner splits at ';',
-// and a trigger body needs one. Whoever can write the SQLite file can drop a
-// trigger anyway; the MAC chain and anchors are what detect tampering.
+// Step two, SQLite: the same append-only guard PostgreSQL has from step one.
+// (Whoever can write the SQLite file can drop a trigger; it stops mistakes
+// and SQL injection elsewhere in the program, and the MAC chain and anchors
+// are what detect the rest.)
+constexpr db::sql::Script kSqliteGuards = R"sql(
+CREATE TRIGGER bulwark_audit_log_no_update BEFORE UPDATE ON bulwark_audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+CREATE TRIGGER bulwark_audit_log_no_delete BEFORE DELETE ON bulwark_audit_log
+BEGIN
+  SELECT RAISE(ABORT, 'audit log is append-only');
+END;
+)sql";
+// PostgreSQL's guard is part of step one; the step must still exist there so
+// version numbers mean the same on both backends.
+constexpr db::sql::Script kPostgresGuards = R"sql(
+SELECT 1;
+)sql";
 
 constexpr db::sql::Script kPostgresSchema = R"sql(
 CREATE TABLE bulwark_audit_log (
@@ -166,6 +182,12 @@ std::string_view SchemaName() noexcept { return "bulwark_audit"; }
 
 db::sql::Script Schema(db::Backend backend) noexcept {
   return backend == db::Backend::kPostgres ? kPostgresSchema : kSqliteSchema;
+}
+
+std::string_view GuardsName() noexcept { return "bulwark_audit_append_only"; }
+
+db::sql::Script AppendOnlyGuards(db::Backend backend) noexcept {
+  return backend == db::Backend::kPostgres ? kPostgresGuards : kSqliteGuards;
 }
 
 std::string SanitizeField(std::string_view value, std::size_t max_bytes) {

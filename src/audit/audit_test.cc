@@ -47,7 +47,8 @@ class AuditTest : public ::testing::TestWithParam<db::Backend> {
       ASSERT_TRUE(opened.ok()) << opened.error().ToString();
       db_.emplace(std::move(opened).value());
     }
-    const db::Migration migrations[] = {{1, SchemaName(), Schema(db_->backend())}};
+    const db::Migration migrations[] = {{1, SchemaName(), Schema(db_->backend())},
+                                        {2, GuardsName(), AppendOnlyGuards(db_->backend())}};
     Result<db::MigrationReport> migrated = db::Migrate(*db_, migrations);
     ASSERT_TRUE(migrated.ok()) << migrated.error().ToString();
     keyset_.emplace(*crypto::Keyset::Generate(crypto::KeyType::kHmacSha256));
@@ -72,11 +73,14 @@ class AuditTest : public ::testing::TestWithParam<db::Backend> {
       clock_.Advance(std::chrono::seconds(1));
     }
   }
-  // Tampering as an attacker with database access would (around PostgreSQL's
-  // append-only trigger).
+  // Tampering as an attacker with database access would (around the
+  // append-only triggers).
   void Tamper(std::initializer_list<std::string_view> statements) {
     if (db_->backend() == db::Backend::kPostgres) {
       ASSERT_TRUE(db_->Execute("ALTER TABLE bulwark_audit_log DISABLE TRIGGER USER").ok());
+    } else {
+      ASSERT_TRUE(db_->Execute("DROP TRIGGER bulwark_audit_log_no_update").ok());
+      ASSERT_TRUE(db_->Execute("DROP TRIGGER bulwark_audit_log_no_delete").ok());
     }
     for (std::string_view sql : statements) {
       Result<std::int64_t> r = db_->Execute(db::sql::UnsafeDynamic(std::string(sql)));
@@ -109,12 +113,17 @@ TEST_P(AuditTest, EmptyLogVerifies) {
   EXPECT_EQ(r->records, 0);
 }
 
-TEST_P(AuditTest, PostgresTriggersRefuseUpdateAndDelete) {
-  if (db_->backend() != db::Backend::kPostgres) GTEST_SKIP() << "triggers are PostgreSQL-only";
+TEST_P(AuditTest, TriggersRefuseUpdateAndDelete) {
   auto log = NewLog();
   AppendN(*log, 2);
   EXPECT_FALSE(db_->Execute("UPDATE bulwark_audit_log SET outcome = 'success' WHERE seq = 2").ok());
   EXPECT_FALSE(db_->Execute("DELETE FROM bulwark_audit_log WHERE seq = 1").ok());
+  EXPECT_FALSE(db_->Execute("DELETE FROM bulwark_audit_log").ok());
+  Result<db::Row> count = db_->QueryRow("SELECT COUNT(*) FROM bulwark_audit_log");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(count->Get<std::int64_t>(0).value(), 2);
+  // Appending (which updates the head row) still works.
+  AppendN(*log, 1);
   EXPECT_TRUE(VerifyChain(*db_, *mac_)->ok);
 }
 

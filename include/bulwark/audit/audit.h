@@ -89,6 +89,11 @@ struct AuditFilter {
 // program's migration list at a version of its choosing.
 std::string_view SchemaName() noexcept;  // "bulwark_audit"
 db::sql::Script Schema(db::Backend backend) noexcept;
+// Second step, right after Schema: triggers that make the log table refuse
+// UPDATE and DELETE on SQLite (PostgreSQL has them from the first step; the
+// step is a no-op there).
+std::string_view GuardsName() noexcept;  // "bulwark_audit_append_only"
+db::sql::Script AppendOnlyGuards(db::Backend backend) noexcept;
 
 // Cleans one field the way Append stores it (public for tests and for log
 // lines that must be injection-safe too).
