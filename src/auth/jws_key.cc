@@ -75,6 +75,14 @@ crypto::HmacAlgorithm HmacFor(JwsAlgorithm a) {
                                    : crypto::HmacAlgorithm::kSha512;
 }
 
+// HS keys get their OpenSSL context set up once, not per token.
+Result<void> PrepareHmac(JwsKey& key, JwsAlgorithm algorithm) {
+  BULWARK_ASSIGN_OR_RETURN(crypto::HmacKey prepared,
+                           crypto::HmacKey::Create(HmacFor(algorithm), key.secret));
+  key.hmac.emplace(std::move(prepared));
+  return Ok();
+}
+
 PkeyPtr LoadPkcs8(ByteView der) {
   const unsigned char* p = der.data();
   std::unique_ptr<PKCS8_PRIV_KEY_INFO, P8Free> info(
@@ -237,6 +245,7 @@ Result<JwsKey> KeyFromKeyset(const crypto::Keyset& keyset, std::uint32_t id) {
     case JwsAlgorithm::kHS256:
     case JwsAlgorithm::kHS512:
       key.secret = material->Clone(InsecureSecretAccess());
+      BULWARK_RETURN_IF_ERROR(PrepareHmac(key, key.algorithm));
       break;
     case JwsAlgorithm::kES256:
     case JwsAlgorithm::kRS256:
@@ -309,6 +318,7 @@ Result<JwsKey> KeyFromJwk(const JsonObject& jwk, const JwksOptions& options) {
     }
     key.secret = SecretBytes::Adopt(std::move(k));
     key.algorithm = *alg;
+    BULWARK_RETURN_IF_ERROR(PrepareHmac(key, *alg));
   } else {
     return Refused("JWK kty is not supported");
   }
@@ -360,7 +370,8 @@ Result<Bytes> SignJws(const JwsKey& key, ByteView input) {
     }
     case JwsAlgorithm::kHS256:
     case JwsAlgorithm::kHS512:
-      return crypto::Hmac(HmacFor(key.algorithm), key.secret, input);
+      if (!key.hmac) return Error(ErrorCode::kInternal, "HMAC key not prepared");
+      return key.hmac->Compute(input);
     case JwsAlgorithm::kES256: {
       BULWARK_ASSIGN_OR_RETURN(Bytes der, DigestSign(key.pkey.get(), false, input));
       const unsigned char* p = der.data();
@@ -392,7 +403,7 @@ bool VerifyJws(const JwsKey& key, ByteView input, ByteView signature) noexcept {
                                          key.ed25519_public.data()) == 0;
     case JwsAlgorithm::kHS256:
     case JwsAlgorithm::kHS512:
-      return crypto::HmacVerify(HmacFor(key.algorithm), key.secret, input, signature);
+      return key.hmac && key.hmac->Verify(input, signature);
     case JwsAlgorithm::kES256: {
       // JOSE form only (RFC 7518 3.4): exactly r||s, each in [1, n-1]. This
       // refuses r = s = 0 (CVE-2022-21449) before OpenSSL sees it.

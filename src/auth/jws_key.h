@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 #include "bulwark/core/bytes.h"
 #include "bulwark/core/result.h"
 #include "bulwark/core/secret.h"
+#include "bulwark/crypto/hmac.h"
 #include "bulwark/crypto/keyset.h"
 #include "json.h"
 
@@ -31,6 +33,7 @@ struct JwsKey {
   // HS*: secret is the HMAC key. ES/RS/PS: pkey holds the key.
   Bytes ed25519_public;
   SecretBytes secret;
+  std::optional<crypto::HmacKey> hmac;  // HS*: `secret`, prepared for repeated use
   PkeyPtr pkey;
 };
 

@@ -60,6 +60,51 @@ TEST(HmacTest, VerifyIsExact) {
   EXPECT_FALSE(HmacVerify(HmacAlgorithm::kSha256, Key(Bytes(32, 8)), AsBytes("message"), tag));
 }
 
+// RFC 4231 test case 6 (a key longer than the block, hashed first) and the
+// case-1 vectors again, through the prepared key, for every algorithm; the
+// one-shot functions must agree with it on every input.
+TEST(HmacKeyTest, PublishedVectorsAndAgreement) {
+  const Bytes long_key(131, 0xaa);
+  const std::string_view case6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+  Result<HmacKey> k256 = HmacKey::Create(HmacAlgorithm::kSha256, Key(long_key));
+  Result<HmacKey> k512 = HmacKey::Create(HmacAlgorithm::kSha512, Key(long_key));
+  ASSERT_TRUE(k256.ok() && k512.ok());
+  EXPECT_EQ(HexEncode(*k256->Compute(AsBytes(case6))),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(HexEncode(*k512->Compute(AsBytes(case6))),
+            "80b24263c7c1a3ebb71493c1dd7be8b49b46d1f41b4aeec1121b013783f8f352"
+            "6b56d037e05f2598bd0fd2215d6a1e5295e64f73f63f0aec8b915a985d786598");
+  Result<HmacKey> k1 = HmacKey::Create(HmacAlgorithm::kSha1, Key(Bytes(20, 0x0b)));
+  ASSERT_TRUE(k1.ok());
+  EXPECT_EQ(HexEncode(*k1->Compute(AsBytes("Hi There"))), "b617318655057264e28bc0b6fb378c8ef146be00");
+  // Repeated use gives the same answer (each call works on a copy).
+  EXPECT_EQ(*k256->Compute(AsBytes(case6)), *k256->Compute(AsBytes(case6)));
+  for (HmacAlgorithm alg : {HmacAlgorithm::kSha1, HmacAlgorithm::kSha256, HmacAlgorithm::kSha512}) {
+    SecretBytes key = Key(Bytes(40, 0x3c));
+    HmacKey prepared = *HmacKey::Create(alg, key);
+    for (std::string_view msg : {std::string_view(), std::string_view("a"), case6}) {
+      Bytes tag = *Hmac(alg, key, AsBytes(msg));
+      EXPECT_EQ(*prepared.Compute(AsBytes(msg)), tag);
+      EXPECT_TRUE(prepared.Verify(AsBytes(msg), tag));
+      Bytes flipped = tag;
+      flipped.back() ^= 1;
+      EXPECT_FALSE(prepared.Verify(AsBytes(msg), flipped));
+      EXPECT_FALSE(prepared.Verify(AsBytes(msg), ByteView(tag).first(tag.size() - 1)));
+    }
+  }
+}
+
+TEST(HmacKeyTest, ShortKeyRefusedAndMovedFromIsInert) {
+  EXPECT_EQ(HmacKey::Create(HmacAlgorithm::kSha256, Key(Bytes(15, 1))).error().code(),
+            ErrorCode::kInvalidArgument);
+  HmacKey a = *HmacKey::Create(HmacAlgorithm::kSha256, Key(Bytes(32, 1)));
+  Bytes tag = *a.Compute(AsBytes("x"));
+  HmacKey b = std::move(a);
+  EXPECT_TRUE(b.Verify(AsBytes("x"), tag));
+  EXPECT_FALSE(a.Verify(AsBytes("x"), tag));  // NOLINT(bugprone-use-after-move): defined as inert
+  EXPECT_FALSE(a.Compute(AsBytes("x")).ok());
+}
+
 TEST(HmacTest, ShortKeysAreRefused) {
   SecretBytes short_key = Key(Bytes(15, 1));
   Result<Bytes> r = Hmac(HmacAlgorithm::kSha256, short_key, AsBytes("x"));

@@ -8,6 +8,7 @@
 // Thread-safety: thread-safe.
 
 #include <cstddef>
+#include <cstdint>
 
 #include "bulwark/core/bytes.h"
 #include "bulwark/core/result.h"
@@ -28,5 +29,38 @@ Result<Bytes> Hmac(HmacAlgorithm algorithm, const SecretBytes& key, ByteView dat
 // a short key or any error is a mismatch.
 [[nodiscard]] bool HmacVerify(HmacAlgorithm algorithm, const SecretBytes& key, ByteView data,
                               ByteView tag) noexcept;
+
+// HmacKey: one key prepared for many MACs, as a JWT verifier uses it for
+// every token. The key is loaded into an OpenSSL context once (its padded
+// blocks already hashed); each call works on a copy of that context, which
+// skips the per-call algorithm lookup and key setup of Hmac()/HmacVerify().
+//
+// Thread-safety: Compute and Verify are const and may run concurrently.
+// Ownership: move-only; the prepared context is freed (and cleansed by
+// OpenSSL) with the object.
+class HmacKey {
+ public:
+  // Errors: kInvalidArgument when the key is shorter than 16 bytes;
+  // kInternal when OpenSSL cannot set up the context.
+  static Result<HmacKey> Create(HmacAlgorithm algorithm, const SecretBytes& key);
+
+  HmacKey(HmacKey&& other) noexcept;
+  HmacKey& operator=(HmacKey&& other) noexcept;
+  HmacKey(const HmacKey&) = delete;
+  HmacKey& operator=(const HmacKey&) = delete;
+  ~HmacKey();
+
+  HmacAlgorithm algorithm() const noexcept { return algorithm_; }
+  Result<Bytes> Compute(ByteView data) const;
+  // Constant-time; a wrong-size tag or any error is a mismatch.
+  [[nodiscard]] bool Verify(ByteView data, ByteView tag) const noexcept;
+
+ private:
+  HmacKey(HmacAlgorithm algorithm, void* ctx) noexcept : algorithm_(algorithm), ctx_(ctx) {}
+  bool ComputeInto(ByteView data, std::uint8_t* out) const noexcept;
+
+  HmacAlgorithm algorithm_;
+  void* ctx_;  // EVP_MAC_CTX*, kept out of this header so users need no OpenSSL includes
+};
 
 }  // namespace bulwark::crypto
