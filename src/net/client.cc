@@ -9,10 +9,15 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstring>
 #include <mutex>
+#include <optional>
+#include <system_error>
+#include <thread>
 #include <utility>
 
+#include "bulwark/core/check.h"
 #include "bulwark/core/encoding.h"
 
 namespace bulwark::net {
@@ -238,10 +243,66 @@ class GetAddrInfoResolver final : public Resolver {
     return out;
   }
 };
+class TimeoutResolver final : public Resolver {
+ public:
+  TimeoutResolver(std::shared_ptr<const Resolver> inner, std::chrono::milliseconds timeout,
+                  std::size_t max_in_flight)
+      : inner_(std::move(inner)), timeout_(timeout), max_in_flight_(max_in_flight) {}
+
+  Result<std::vector<IpAddress>> Resolve(const std::string& host) const override {
+    // The lookup's thread may outlive this call (and this object), so what it
+    // touches is shared: the job, the inner resolver and the counter.
+    struct Job {
+      std::mutex mutex;
+      std::condition_variable done_cv;
+      std::optional<Result<std::vector<IpAddress>>> result;
+    };
+    if (in_flight_->fetch_add(1) >= max_in_flight_) {
+      in_flight_->fetch_sub(1);
+      return Error(ErrorCode::kUnavailable, "too many host name lookups in progress");
+    }
+    auto job = std::make_shared<Job>();
+    try {
+      std::thread([job, inner = inner_, counter = in_flight_, host] {
+        Result<std::vector<IpAddress>> r = inner->Resolve(host);
+        {
+          std::lock_guard<std::mutex> lock(job->mutex);
+          job->result.emplace(std::move(r));
+        }
+        job->done_cv.notify_all();
+        counter->fetch_sub(1);
+      }).detach();
+    } catch (const std::system_error&) {
+      in_flight_->fetch_sub(1);
+      return Error(ErrorCode::kUnavailable, "host name resolution failed");
+    }
+    std::unique_lock<std::mutex> lock(job->mutex);
+    if (!job->done_cv.wait_for(lock, timeout_, [&] { return job->result.has_value(); })) {
+      return Error(ErrorCode::kUnavailable, "host name resolution timed out");
+    }
+    return std::move(*job->result);
+  }
+
+ private:
+  std::shared_ptr<const Resolver> inner_;
+  std::chrono::milliseconds timeout_;
+  std::size_t max_in_flight_;
+  std::shared_ptr<std::atomic<std::size_t>> in_flight_ =
+      std::make_shared<std::atomic<std::size_t>>(0);
+};
+
 }  // namespace
 
+std::shared_ptr<const Resolver> WithTimeout(std::shared_ptr<const Resolver> inner,
+                                            std::chrono::milliseconds timeout,
+                                            std::size_t max_in_flight) {
+  BULWARK_CHECK(inner != nullptr && timeout.count() > 0 && max_in_flight >= 1);
+  return std::make_shared<const TimeoutResolver>(std::move(inner), timeout, max_in_flight);
+}
+
 std::shared_ptr<const Resolver> SystemResolver() {
-  static const auto resolver = std::make_shared<const GetAddrInfoResolver>();
+  static const auto resolver =
+      WithTimeout(std::make_shared<const GetAddrInfoResolver>(), std::chrono::seconds(5));
   return resolver;
 }
 

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <string>
 
 #include "src/net/testing/test_server.h"
@@ -428,6 +430,64 @@ TEST(ClientTest, UnknownNamesAreNotFound) {
   auto r = client.Send({.url = "https://nonexistent.test/"});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code(), ErrorCode::kNotFound);
+}
+
+// A DNS server that never answers until the test says so.
+class BlockedDns final : public Resolver {
+ public:
+  Result<std::vector<IpAddress>> Resolve(const std::string&) const override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [&] { return released_; });
+    ++finished_;
+    cv_.notify_all();
+    return std::vector<IpAddress>{Ip("8.8.8.8")};
+  }
+  void ReleaseAndWait(int lookups) const {
+    std::unique_lock<std::mutex> lock(mutex_);
+    released_ = true;
+    cv_.notify_all();
+    cv_.wait(lock, [&] { return finished_ == lookups; });
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  mutable bool released_ = false;
+  mutable int finished_ = 0;
+};
+
+TEST(ResolverTest, LookupsThatHangTimeOutAndAreBounded) {
+  auto dns = std::make_shared<BlockedDns>();
+  std::shared_ptr<const Resolver> bounded = WithTimeout(dns, 20ms, 2);
+  for (int i = 0; i < 2; ++i) {
+    auto r = bounded->Resolve("slow.example");
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code(), ErrorCode::kUnavailable);
+    EXPECT_NE(r.error().message().find("timed out"), std::string::npos);
+  }
+  // Both lookups are still stuck: a third is refused without another thread.
+  auto third = bounded->Resolve("slow.example");
+  ASSERT_FALSE(third.ok());
+  EXPECT_NE(third.error().message().find("too many"), std::string::npos);
+  dns->ReleaseAndWait(2);
+  // Through a client: the request fails cleanly instead of hanging.
+  auto dns2 = std::make_shared<BlockedDns>();
+  Client client =
+      *Client::Create(*DestinationPolicy::Create({}), {}, WithTimeout(dns2, 20ms, 4));
+  auto sent = client.Send({.url = "https://slow.example/"});
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.error().code(), ErrorCode::kUnavailable);
+  dns2->ReleaseAndWait(1);
+}
+
+TEST(ResolverTest, AnswersAndErrorsPassThrough) {
+  std::shared_ptr<const Resolver> bounded = WithTimeout(TestDns(), 5s);
+  auto multi = bounded->Resolve("multi.test");
+  ASSERT_TRUE(multi.ok());
+  EXPECT_EQ(multi->size(), 2u);
+  auto missing = bounded->Resolve("nonexistent.test");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);
 }
 
 }  // namespace

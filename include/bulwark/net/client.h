@@ -58,9 +58,19 @@ class Resolver {
   virtual Result<std::vector<IpAddress>> Resolve(const std::string& host) const = 0;
 };
 
-// getaddrinfo(3). Note: it has no per-call timeout beyond the system
-// resolver's own (resolv.conf `timeout`/`attempts`).
+// getaddrinfo(3), bounded by WithTimeout(5 s, 64 lookups in flight): a
+// slow or unreachable DNS server cannot hold a caller (a webhook worker) for
+// resolv.conf's timeout x attempts.
 std::shared_ptr<const Resolver> SystemResolver();
+
+// Wraps `inner` so that Resolve returns kUnavailable after `timeout` even if
+// `inner` is still blocked. The lookup runs on its own detached thread and
+// finishes (or not) without the caller; at most `max_in_flight` such threads
+// exist at once (beyond that: kUnavailable at once), so a DNS outage cannot
+// pile up threads. REQUIRES: timeout > 0, max_in_flight >= 1.
+std::shared_ptr<const Resolver> WithTimeout(std::shared_ptr<const Resolver> inner,
+                                            std::chrono::milliseconds timeout,
+                                            std::size_t max_in_flight = 64);
 
 // A resolver with a fixed table, for tests and for pinning known services.
 class StaticResolver final : public Resolver {
