@@ -503,6 +503,7 @@ struct Engine::Impl {
           std::string t = TypeOf(fr, e.s);
           if (!t.empty()) out.push_back(t);
         }
+        if (depth == 0 && fr.lang == Language::kJava) AddUnqualified(fr, id, out);
         return;
       }
       case ExprKind::kCall:
@@ -525,6 +526,28 @@ struct Engine::Impl {
         out.push_back("?");
         return;
     }
+  }
+
+  // Java code often names a class by its package: java.nio.file.Paths.get.
+  // Models name classes simply, so also offer the name from the first
+  // capitalized segment on, when the root is a package, not a variable.
+  void AddUnqualified(Frame& fr, ir::Id id, std::vector<std::string>& out) {
+    ir::Id root = id;
+    while (root != ir::kNone && X(fr, root).kind == ExprKind::kAttr) root = X(fr, root).kids[0];
+    if (root == ir::kNone) return;
+    const ir::Expr& r = X(fr, root);
+    if (r.kind != ExprKind::kName || r.s.empty() || !(r.s[0] >= 'a' && r.s[0] <= 'z')) return;
+    if (fr.st.env.count(r.s) || fr.st.env.count("this." + r.s) || !TypeOf(fr, r.s).empty()) return;
+    const std::string& full = out.front();
+    std::size_t start = 0;
+    while (start < full.size()) {
+      if (full[start] >= 'A' && full[start] <= 'Z') break;
+      std::size_t dot = full.find('.', start);
+      if (dot == std::string::npos) return;
+      start = dot + 1;
+    }
+    if (start == 0 || start >= full.size()) return;
+    out.push_back(full.substr(start));
   }
 
   static std::string LastOf(const std::string& name) {
