@@ -1,0 +1,164 @@
+import base64
+import html
+import os
+import shlex
+import sqlite3
+import subprocess
+import urllib.parse
+
+from flask import Flask, request, make_response, redirect
+
+import helpers_mod
+from helpers_mod import passthrough, constant_out
+
+app = Flask(__name__)
+
+
+def build_query(value):
+    parts = ["SELECT * FROM users WHERE name = '", value, "'"]
+    return "".join(parts)
+
+
+def fixed(value):
+    value = "bob"
+    return value
+
+
+@app.route("/q")
+def query():
+    conn = sqlite3.connect("app.db")
+    cur = conn.cursor()
+    name = request.args.get("name", "")
+    # ruleid: sql-injection
+    cur.execute(build_query(name))
+    # ok: sql-injection
+    cur.execute(build_query(fixed(name)))
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = ?", (name,))
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '%s'" % name)
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '{}'".format(name))
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '{n}'".format(n=name.strip().lower()))
+
+    decoded = base64.b64decode(name).decode("utf-8")
+    # ruleid: sql-injection
+    cur.execute(f"SELECT * FROM users WHERE name = '{decoded}'")
+
+    unq = urllib.parse.unquote(name)
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + unq + "'")
+
+    words = name.split(",")
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + words[0] + "'")
+
+    d = {"safe": "constant", "bad": name}
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + d["safe"] + "'")
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + d["bad"] + "'")
+
+    items = ["a", name, "b"]
+    items.pop(1)
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + items[1] + "'")
+
+    if 3 * 7 > 100:
+        target = name
+    else:
+        target = "static"
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + target + "'")
+
+    pick = name if 2 + 2 == 5 else "static"
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + pick + "'")
+
+    num = int(name)
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE id = %d" % num)
+
+    via_mod = helpers_mod.passthrough(name)
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + via_mod + "'")
+    via_imp = passthrough(name)
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + via_imp + "'")
+    const_imp = constant_out(name)
+    # ok: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + const_imp + "'")
+
+    escaped = html.escape(name)
+    # ruleid: sql-injection
+    cur.execute("SELECT * FROM users WHERE name = '" + escaped + "'")
+    return "ok"
+
+
+@app.route("/cmd", methods=["POST"])
+def command():
+    host = request.form["host"]
+    # ruleid: command-injection
+    os.system("ping -c 1 " + host)
+    # ok: command-injection
+    os.system("ping -c 1 " + shlex.quote(host))
+    # ok: command-injection
+    subprocess.run(["ping", "-c", "1", host])
+    # ruleid: command-injection
+    subprocess.run("ping -c 1 %s" % host, shell=True)
+    # ok: command-injection
+    subprocess.run("ping -c 1 %s" % shlex.quote(host), shell=True)
+    args = "nslookup {}".format(host)
+    # ruleid: command-injection
+    subprocess.Popen(args, shell=True)
+    return "done"
+
+
+@app.route("/page")
+def page():
+    who = request.cookies.get("who", "")
+    # ruleid: xss
+    return "<h1>Hello " + who + "</h1>"
+
+
+@app.route("/page2")
+def page2():
+    who = request.headers.get("X-Who", "")
+    # ok: xss
+    return "<h1>Hello " + html.escape(who) + "</h1>"
+
+
+@app.route("/page3")
+def page3():
+    who = request.values.get("who")
+    # ruleid: xss
+    resp = make_response("<p>%s</p>" % who)
+    # ruleid: xss
+    resp2 = make_response("<p>" + who + "</p>")
+    return resp2
+
+
+@app.route("/file")
+def read_file():
+    name = request.args.get("f")
+    # ruleid: path-traversal
+    with open(os.path.join("/srv/data", name)) as fh:
+        data = fh.read()
+    # ok: path-traversal
+    with open(os.path.join("/srv/data", os.path.basename(name))) as fh:
+        data += fh.read()
+    return data
+
+
+@app.route("/go")
+def go():
+    nxt = request.args.get("next", "/")
+    # ruleid: open-redirect
+    return redirect(nxt)
+
+
+@app.route("/go2")
+def go2():
+    # ok: open-redirect
+    return redirect("/home")
