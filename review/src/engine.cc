@@ -508,6 +508,13 @@ struct Engine::Impl {
       }
       case ExprKind::kCall:
         if (!e.kids.empty()) Names(fr, e.kids[0], out, depth + 1);
+        // Fluent APIs return their receiver (res.status(200).send): the
+        // chain also reads as a call on the receiver itself.
+        if (!e.kids.empty() && e.kids[0] != ir::kNone && out.size() < 16 &&
+            (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript) &&
+            X(fr, e.kids[0]).kind == ExprKind::kAttr) {
+          Names(fr, X(fr, e.kids[0]).kids[0], out, depth + 1);
+        }
         return;
       case ExprKind::kNew:
         out.push_back(e.s);

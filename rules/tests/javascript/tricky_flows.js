@@ -1,0 +1,94 @@
+const express = require("express");
+const { exec, execFile } = require("child_process");
+const fs = require("fs");
+const path = require("path");
+const mysql = require("mysql");
+const escapeHtml = require("escape-html");
+const util = require("./util_helpers");
+
+const app = express();
+const db = mysql.createConnection({ host: "localhost" });
+
+function wrap(v) {
+  return `'${v}'`;
+}
+
+function constantOut(v) {
+  v = "fixed";
+  return v;
+}
+
+app.get("/user", (req, res) => {
+  const id = req.query.id;
+  // ruleid: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + wrap(id));
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + wrap(constantOut(id)));
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = ?", [id]);
+  // ruleid: sql-injection
+  db.query(`SELECT * FROM users WHERE id = ${id}`, (err, rows) => res.json(rows));
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + parseInt(id, 10));
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + mysql.escape(id));
+  const parts = ["SELECT * FROM users WHERE id = ", id];
+  // ruleid: sql-injection
+  db.query(parts.join(""));
+  const q = { safe: "1", bad: id };
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + q.safe);
+  // ruleid: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + q["bad"]);
+  // ruleid: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + util.passthrough(id));
+});
+
+app.post("/run", (req, res) => {
+  const host = req.body.host;
+  // ruleid: command-injection
+  exec("ping -c 1 " + host, (err, out) => res.send("done"));
+  // ok: command-injection
+  execFile("ping", ["-c", "1", host], (err, out) => res.send("done"));
+  const decoded = Buffer.from(host, "base64").toString("utf8");
+  // ruleid: command-injection
+  exec(`nslookup ${decoded.trim()}`);
+  let cmd = host;
+  cmd = "uptime";
+  // ok: command-injection
+  exec(cmd);
+  const which = 1 + 1 === 3 ? host : "ls";
+  // ok: command-injection
+  exec(which);
+});
+
+app.get("/hello", (req, res) => {
+  const name = req.query.name;
+  // ruleid: xss
+  res.status(200).send("<h1>Hello " + name + "</h1>");
+  // ok: xss
+  res.status(200).send("<h1>Hello " + escapeHtml(name) + "</h1>");
+  // ok: xss
+  res.json({ name: name });
+  // ruleid: xss
+  res.write(decodeURIComponent(name));
+  // ok: xss
+  res.send("static");
+});
+
+app.get("/file", (req, res) => {
+  const f = req.params.file;
+  // ruleid: path-traversal
+  fs.readFile(path.join(__dirname, "files", f), (err, data) => res.end(data));
+  // ok: path-traversal
+  fs.readFile(path.join(__dirname, "files", path.basename(f)), (err, data) => res.end(data));
+  // ruleid: path-traversal
+  res.sendFile(path.resolve("/srv", f));
+});
+
+app.get("/out", (req, res) => {
+  // ruleid: open-redirect
+  res.redirect(req.query.url);
+  // ok: open-redirect
+  res.redirect("/home");
+});

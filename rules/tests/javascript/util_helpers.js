@@ -1,0 +1,5 @@
+function passthrough(value) {
+  return String(value).trim();
+}
+
+module.exports = { passthrough };
