@@ -282,8 +282,102 @@ struct Engine::Impl {
   std::vector<RawFinding> findings;
   std::set<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>> seen;
   int call_depth = 0;
+  // Per module: names assigned exactly once in the whole module, at top
+  // level, to a literal (C #define and file-scope constants, Java fields
+  // initialized once, Python/JS module constants). Functions read them when
+  // no local binding exists, so configuration flags decide branches.
+  std::unordered_map<std::uint32_t, std::unordered_map<std::string, Value>> module_consts;
 
   Impl(const RuleSetData& r, const Program& p) : rules(r), program(p) {}
+
+  static std::string ConstKey(const ir::Module& m, ir::Id target) {
+    if (target == ir::kNone) return {};
+    const ir::Expr& t = m.exprs[target];
+    if (t.kind == ExprKind::kName) return t.s;
+    if (t.kind == ExprKind::kAttr && !t.kids.empty() && t.kids[0] != ir::kNone &&
+        m.exprs[t.kids[0]].kind == ExprKind::kThis) {
+      return t.s;
+    }
+    return {};
+  }
+
+  const std::unordered_map<std::string, Value>& ModuleConsts(std::uint32_t module) {
+    auto it = module_consts.find(module);
+    if (it != module_consts.end()) return it->second;
+    auto& out = module_consts[module];
+    const ir::Module& m = *program.modules[module];
+    const ir::Function* body = nullptr;
+    for (const ir::Function& f : m.functions) {
+      if (f.is_module_body) body = &f;
+    }
+    if (!body || body->body == ir::kNone) return out;
+    std::vector<std::pair<std::string, Value>> candidates;
+    for (ir::Id sid : m.stmts[body->body].body) {
+      const ir::Stmt& st = m.stmts[sid];
+      if (st.kind != StmtKind::kAssign || !st.op.empty() || st.b == ir::kNone) continue;
+      std::string key = ConstKey(m, st.a);
+      if (key.empty()) continue;
+      const ir::Expr& v = m.exprs[st.b];
+      Value val;
+      if (v.kind == ExprKind::kConst && v.const_kind != ConstKind::kNull) {
+        val.ck = v.const_kind;
+        val.s = v.s;
+        val.i = v.i;
+      } else if (v.kind == ExprKind::kUnary && v.s == "-" && !v.kids.empty() && v.kids[0] != ir::kNone &&
+                 m.exprs[v.kids[0]].kind == ExprKind::kConst && m.exprs[v.kids[0]].const_kind == ConstKind::kInt &&
+                 m.exprs[v.kids[0]].i != INT64_MIN) {
+        val = IntConst(-m.exprs[v.kids[0]].i);
+      } else {
+        continue;
+      }
+      candidates.emplace_back(std::move(key), std::move(val));
+    }
+    if (candidates.empty()) return out;
+    std::unordered_map<std::string, int> writes;
+    for (const auto& [key, val] : candidates) writes[key] = 0;
+    auto count = [&](ir::Id target, auto& self) -> void {
+      if (target == ir::kNone) return;
+      const ir::Expr& t = m.exprs[target];
+      if (t.kind == ExprKind::kList) {
+        for (ir::Id k : t.kids) self(k, self);
+        return;
+      }
+      auto w = writes.find(ConstKey(m, target));
+      if (w != writes.end()) ++w->second;
+    };
+    for (const ir::Stmt& st : m.stmts) {
+      if (st.kind == StmtKind::kAssign) count(st.a, count);
+    }
+    for (auto& [key, val] : candidates) {
+      if (writes[key] == 1) out.emplace(key, std::move(val));
+    }
+    return out;
+  }
+
+  std::optional<Value> ModuleConst(Frame& fr, const std::string& name) {
+    if (fr.f->is_module_body) return std::nullopt;  // top-level code runs in order
+    const auto& consts = ModuleConsts(fr.module);
+    auto it = consts.find(name);
+    if (it == consts.end()) return std::nullopt;
+    return it->second;
+  }
+
+  // The variable an out-parameter writes into: `buf`, `data + len`,
+  // `(char *)(data + len)` all write into the buffer `data` points at.
+  std::optional<std::string> TargetPathOf(Frame& fr, ir::Id id) {
+    for (int guard = 0; guard < 8 && id != ir::kNone; ++guard) {
+      if (auto p = PathOf(fr, id)) return p;
+      const ir::Expr& e = X(fr, id);
+      if (e.kind == ExprKind::kBinary && (e.s == "+" || e.s == "-") && !e.kids.empty()) {
+        id = e.kids[0];
+      } else if (e.kind == ExprKind::kUnknown && e.kids.size() == 1) {
+        id = e.kids[0];
+      } else {
+        return std::nullopt;
+      }
+    }
+    return std::nullopt;
+  }
 
   const ir::Expr& X(const Frame& fr, ir::Id id) const { return fr.m->exprs[id]; }
 
@@ -936,6 +1030,7 @@ struct Engine::Impl {
         if (auto v = ReadPath(fr, e.s)) return *v;
         if (auto v = ReadPath(fr, "this." + e.s)) return *v;  // Java/C++ implicit this
         if (auto s = AccessSource(fr, id)) return *s;
+        if (auto c = ModuleConst(fr, e.s)) return *c;
         return {};
       }
       case ExprKind::kThis: {
@@ -948,6 +1043,13 @@ struct Engine::Impl {
         // (evaluated, so sources on a prefix like req.query are seen).
         if (auto p = PathOf(fr, id)) {
           if (auto v = ReadPath(fr, *p, /*ancestors=*/false)) return *v;
+        }
+        if (e.kids[0] != ir::kNone) {
+          const ir::Expr& base = X(fr, e.kids[0]);
+          if (base.kind == ExprKind::kThis || (base.kind == ExprKind::kName && !fr.f->cls.empty() &&
+                                               base.s == fr.f->cls && !fr.st.env.count(base.s))) {
+            if (auto c = ModuleConst(fr, e.s)) return *c;
+          }
         }
         Value obj = Eval(fr, e.kids[0]);
         if (e.s == "length" && obj.ck == ConstKind::kString) return IntConst(static_cast<std::int64_t>(obj.s.size()));
@@ -1196,7 +1298,7 @@ struct Engine::Impl {
             // out-parameter source: fgets(buf, ...) taints buf
             if (static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
               ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];
-              if (auto p = PathOf(fr, target)) {
+              if (auto p = TargetPathOf(fr, target)) {
                 WritePath(fr, *p, SourceValue(fr, m->kind, call.line, call.col, shown));
               }
             }
@@ -1222,8 +1324,10 @@ struct Engine::Impl {
           if (m->to == -2 && recv_path) {
             JoinPath(fr, *recv_path, from);
           } else if (m->to >= 0 && static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
-            if (auto p = PathOf(fr, call.kids[static_cast<std::size_t>(m->to) + first_arg])) {
-              if (from.o.empty()) WritePath(fr, *p, Value{});
+            ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];
+            if (auto p = TargetPathOf(fr, target)) {
+              // Only a write to the whole variable replaces it; `buf + n` keeps the rest.
+              if (from.o.empty() && PathOf(fr, target)) WritePath(fr, *p, Value{});
               else JoinPath(fr, *p, from);
             }
           }

@@ -148,8 +148,31 @@ class CLowerer final : public Lowerer {
       }
     } else if (t == "throw_statement") {
       for (TSNode c : Named(n)) ExprStmt(c, out);
+    } else if (t == "preproc_def") {
+      // #define NAME 42 / #define NAME "text": a constant the engine can fold
+      // in conditions (dead branches guarded by configuration macros).
+      TSNode name = Field(n, "name");
+      TSNode value = Field(n, "value");
+      if (Null(name) || Null(value)) return;
+      std::string_view v = Text(value);
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t' || v.front() == '(')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t' || v.back() == '\n' || v.back() == '\r' ||
+                            v.back() == ')')) {
+        v.remove_suffix(1);
+      }
+      ir::Id value_id = ir::kNone;
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"' &&
+          v.substr(1, v.size() - 2).find_first_of("\"\\") == std::string_view::npos) {
+        value_id = Str(std::string(v.substr(1, v.size() - 2)), value);
+      } else if (!v.empty()) {
+        std::int64_t iv = 0;
+        bool ok = false;
+        ParseInt(v, iv, ok);
+        if (ok) value_id = Int(iv, value);
+      }
+      if (value_id != ir::kNone) out.push_back(Assign(Name(std::string(Text(name)), name), value_id, n));
     } else if (t == "break_statement" || t == "continue_statement" || t == "goto_statement" ||
-               t == "comment" || t == "preproc_include" || t == "preproc_def" ||
+               t == "comment" || t == "preproc_include" ||
                t == "preproc_function_def" || t == "preproc_call" || t == "using_declaration" ||
                t == "alias_declaration" || t == "type_definition" || t == "enum_specifier" ||
                t == "static_assert_declaration" || t == "namespace_alias_definition" ||
@@ -298,7 +321,15 @@ class CLowerer final : public Lowerer {
       return NewExpr(ir::ExprKind::kUnknown, n);
     }
     if (t == "compound_literal_expression") return Expr(Field(n, "value"));
-    if (t == "update_expression") return Unknown(n);
+    if (t == "update_expression") {
+      // x++ / --x: an assignment placed before the statement, then x.
+      auto kids = Named(n);
+      if (kids.empty()) return Unknown(n);
+      ir::Id s = Assign(Expr(kids[0]), Int(1, n), n);
+      S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
+      EmitPre(s);
+      return Expr(kids[0]);
+    }
     if (t == "parenthesized_expression" || t == "comma_expression" || t == "co_await_expression") {
       return Unknown(n);
     }
@@ -360,6 +391,8 @@ class CLowerer final : public Lowerer {
     for (TSNode p : Named(params)) {
       std::string_view pt = Type(p);
       if (pt != "parameter_declaration" && pt != "optional_parameter_declaration") continue;
+      // f(void) takes no parameters.
+      if (Null(Field(p, "declarator")) && Text(p) == "void") continue;
       ir::Param param;
       param.name = DeclName(Field(p, "declarator"));
       TSNode type = Field(p, "type");

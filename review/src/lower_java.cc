@@ -285,7 +285,15 @@ class JavaLowerer final : public Lowerer {
       E(id).i = static_cast<std::int64_t>(index);
       return id;
     }
-    if (t == "update_expression") return Unknown(n);
+    if (t == "update_expression") {
+      // x++ / --x: an assignment placed before the statement, then x.
+      auto kids = Named(n);
+      if (kids.empty()) return Unknown(n);
+      ir::Id s = Assign(Expr(kids[0]), Int(1, n), n);
+      S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
+      EmitPre(s);
+      return Expr(kids[0]);
+    }
     if (t == "instanceof_expression") return NewExpr(ir::ExprKind::kUnknown, n);
     if (t == "class_literal" || t == "method_reference" || t == "type_identifier" ||
         t == "scoped_type_identifier" || t == "generic_type") {

@@ -1,0 +1,122 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ALWAYS_ON 1
+static const int kEnabled = 1;
+static const int kDisabled = 0;
+static int global_flag = 5;
+
+static int returns_true(void) { return 1; }
+
+static void sink_cmd(char *cmd) {
+  /* ruleid: command-injection */
+  system(cmd);
+}
+
+void from_env_appended(void) {
+  char buffer[100] = "ls ";
+  char *data = buffer;
+  size_t len = strlen(data);
+  char *env = getenv("ADD");
+  if (env != NULL) {
+    strncat(data + len, env, 100 - len - 1);
+  }
+  /* ruleid: command-injection */
+  system(data);
+}
+
+void from_stdin_offset(void) {
+  char buffer[100] = "ls ";
+  char *data = buffer;
+  size_t len = strlen(data);
+  if (fgets(data + len, (int)(100 - len), stdin) == NULL) {
+    data[len] = '\0';
+  }
+  /* ruleid: command-injection */
+  popen(data, "r");
+}
+
+void from_socket(int sock) {
+  char buffer[100] = "";
+  char *data = buffer;
+  size_t len = strlen(data);
+  ssize_t got = recv(sock, (char *)(data + len), sizeof(char) * (100 - len - 1), 0);
+  if (got > 0) data[len + (size_t)got] = '\0';
+  /* ruleid: format-string, non-literal-format */
+  printf(data);
+}
+
+void dead_branch_const(void) {
+  char buffer[100] = "ls ";
+  char *data = buffer;
+  if (kDisabled) {
+    char *env = getenv("ADD");
+    if (env) strcat(data, env);
+  } else {
+    strcat(data, "*.txt");
+  }
+  /* ok: command-injection */
+  system(data);
+}
+
+void dead_branch_macro(void) {
+  char buffer[100] = "ls ";
+  char *data = buffer;
+  if (ALWAYS_ON) {
+    strcat(data, "*.txt");
+  } else {
+    char *env = getenv("ADD");
+    if (env) strcat(data, env);
+  }
+  /* ok: command-injection */
+  system(data);
+}
+
+void dead_branch_func(void) {
+  char *data = "ls";
+  if (!returns_true()) {
+    data = getenv("ADD");
+  }
+  /* ok: command-injection */
+  system(data);
+}
+
+void live_branch_const(void) {
+  char buffer[100] = "ls ";
+  char *data = buffer;
+  if (kEnabled) {
+    char *env = getenv("ADD");
+    /* ruleid: banned-c-function */
+    if (env) strcat(data, env);
+  }
+  /* ruleid: command-injection */
+  system(data);
+}
+
+void through_helper(void) {
+  char *data = getenv("ADD");
+  sink_cmd(data);
+  /* ok: command-injection */
+  sink_cmd("ls");
+}
+
+void via_global_flag(void) {
+  char *data = "ls";
+  if (global_flag == 5) {
+    data = getenv("ADD");
+  }
+  /* ruleid: command-injection */
+  system(data);
+}
+
+void format_ok(void) {
+  char buffer[100];
+  if (fgets(buffer, 100, stdin) == NULL) return;
+  /* ok: format-string */
+  fprintf(stdout, "%s\n", buffer);
+  /* ruleid: format-string, non-literal-format */
+  fprintf(stdout, buffer);
+}
