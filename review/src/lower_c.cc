@@ -73,7 +73,9 @@ class CLowerer final : public Lowerer {
           out.push_back(Assign(Name(name, c), NewExpr(ir::ExprKind::kList, c), n, type));
           if (depth_ <= 3) m_.field_types[name] = type;
         } else if (ct == "function_declarator") {
-          // a prototype: nothing to do
+          // A prototype, or inside a function body the "most vexing parse" of
+          // `std::string s(buf);`: a variable constructed from other variables.
+          if (fn_body_depth_ > 0) VexingDeclaration(c, type, n, out);
         }
       }
     } else if (t == "expression_statement") {
@@ -425,7 +427,31 @@ class CLowerer final : public Lowerer {
     Params(Field(decl, "parameters"), f);
     std::size_t index = AddFunction(std::move(f));
     TSNode body = Field(n, "body");
+    ++fn_body_depth_;
     m_.functions[index].body = Null(body) ? Block(n, {}) : LowerBlock(body);
+    --fn_body_depth_;
+  }
+
+  // `T name(a, b);` in a body, parsed as a function declarator whose
+  // "parameter types" are really argument names.
+  void VexingDeclaration(TSNode c, const std::string& type, TSNode stmt, std::vector<ir::Id>& out) {
+    std::string name = DeclName(Field(c, "declarator"));
+    TSNode params = Field(c, "parameters");
+    if (name.empty() || Null(params)) return;
+    std::vector<TSNode> args;
+    for (TSNode p : Named(params)) {
+      if (Type(p) != "parameter_declaration" || !Null(Field(p, "declarator"))) return;
+      TSNode pt = Field(p, "type");
+      if (Null(pt) || Type(pt) != "type_identifier") return;
+      args.push_back(pt);
+    }
+    ir::Id id = NewExpr(ir::ExprKind::kNew, params);
+    E(id).s = type;
+    for (TSNode a : args) {
+      ir::Id k = Name(std::string(Text(a)), a);
+      E(id).kids.push_back(k);
+    }
+    out.push_back(Assign(Name(name, c), id, stmt, type));
   }
 
   void ExprStmt(TSNode n, std::vector<ir::Id>& out) {
@@ -493,6 +519,7 @@ class CLowerer final : public Lowerer {
   }
 
   std::string cls_;
+  int fn_body_depth_ = 0;
 };
 
 }  // namespace

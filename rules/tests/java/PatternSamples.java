@@ -83,3 +83,12 @@ public class PatternSamples {
     conn.setHostnameVerifier(new StrictHostnameVerifier());
   }
 }
+
+class AndroidDebug {
+  void setup(boolean fromBuildConfig) {
+    // ruleid: debug-enabled
+    android.webkit.WebView.setWebContentsDebuggingEnabled(true);
+    // ok: debug-enabled
+    android.webkit.WebView.setWebContentsDebuggingEnabled(fromBuildConfig);
+  }
+}
