@@ -106,6 +106,19 @@ class Table {
     }
     return Ok();
   }
+  Result<void> Ports(std::string_view key, std::vector<std::uint16_t>& out) {
+    const toml::node* n = Take(key);
+    if (n == nullptr) return Ok();
+    if (!n->is_array()) return Bad(Name(key), "expected an array of port numbers");
+    out.clear();
+    for (const toml::node& item : *n->as_array()) {
+      if (!item.is_integer()) return Bad(Name(key), "expected an array of port numbers");
+      std::int64_t v = item.as_integer()->get();
+      if (v < 1 || v > 65535) return Bad(Name(key), "port out of range 1..65535");
+      out.push_back(static_cast<std::uint16_t>(v));
+    }
+    return Ok();
+  }
   Result<Table> Sub(std::string_view key) {
     const toml::node* n = Take(key);
     if (n == nullptr) return Table(nullptr, Name(key) + ".");
@@ -209,6 +222,25 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   BULWARK_ASSIGN_OR_RETURN(Table cors, t.Sub("cors"));
   BULWARK_RETURN_IF_ERROR(cors.Strings("origins", c.cors_origins));
   BULWARK_RETURN_IF_ERROR(cors.Finish());
+
+  BULWARK_ASSIGN_OR_RETURN(Table hooks, t.Sub("webhooks"));
+  BULWARK_RETURN_IF_ERROR(hooks.Int("workers", c.webhook_workers, 1, 32));
+  BULWARK_RETURN_IF_ERROR(hooks.Int("max_attempts", c.webhook_max_attempts, 1, 20));
+  BULWARK_RETURN_IF_ERROR(hooks.Seconds("retry_base_seconds", c.webhook_retry_base, 1, 3600));
+  BULWARK_RETURN_IF_ERROR(hooks.Seconds("timeout_seconds", c.webhook_timeout, 1, 60));
+  BULWARK_RETURN_IF_ERROR(hooks.Int("max_per_account", c.webhook_max_per_account, 1, 100));
+  BULWARK_RETURN_IF_ERROR(hooks.Ports("allowed_ports", c.webhook_allowed_ports));
+  BULWARK_RETURN_IF_ERROR(
+      hooks.Bool("unsafe_allow_http_for_testing", c.webhook_unsafe_allow_http_for_testing));
+  BULWARK_RETURN_IF_ERROR(hooks.Bool("unsafe_allow_loopback_for_testing",
+                                     c.webhook_unsafe_allow_loopback_for_testing));
+  BULWARK_RETURN_IF_ERROR(hooks.Finish());
+
+  BULWARK_ASSIGN_OR_RETURN(Table files, t.Sub("files"));
+  BULWARK_RETURN_IF_ERROR(files.Int("max_bytes", c.files_max_bytes, 1024, std::int64_t{64} << 20));
+  BULWARK_RETURN_IF_ERROR(files.Int("quota_bytes", c.files_quota_bytes, 1024, std::int64_t{1} << 40));
+  BULWARK_RETURN_IF_ERROR(files.Int("max_per_account", c.files_max_per_account, 1, 1'000'000));
+  BULWARK_RETURN_IF_ERROR(files.Finish());
   return t.Finish();
 }
 
@@ -252,6 +284,47 @@ Result<void> ApplyEnv(Config& c) {
   if (auto v = Env("BULWARK_HASH_WORKERS")) {
     BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_HASH_WORKERS", *v, 1, 64));
     c.hash_workers = static_cast<std::size_t>(n);
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_WORKERS")) {
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_WEBHOOK_WORKERS", *v, 1, 32));
+    c.webhook_workers = static_cast<std::size_t>(n);
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_MAX_ATTEMPTS")) {
+    BULWARK_ASSIGN_OR_RETURN(c.webhook_max_attempts,
+                             ParseInt("BULWARK_WEBHOOK_MAX_ATTEMPTS", *v, 1, 20));
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_RETRY_BASE_SECONDS")) {
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t n,
+                             ParseInt("BULWARK_WEBHOOK_RETRY_BASE_SECONDS", *v, 1, 3600));
+    c.webhook_retry_base = std::chrono::seconds(n);
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_TIMEOUT_SECONDS")) {
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_WEBHOOK_TIMEOUT_SECONDS", *v, 1, 60));
+    c.webhook_timeout = std::chrono::seconds(n);
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_ALLOWED_PORTS")) {
+    c.webhook_allowed_ports.clear();
+    for (const std::string& item : SplitComma(*v)) {
+      BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_WEBHOOK_ALLOWED_PORTS", item, 1, 65535));
+      c.webhook_allowed_ports.push_back(static_cast<std::uint16_t>(n));
+    }
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING")) {
+    BULWARK_ASSIGN_OR_RETURN(c.webhook_unsafe_allow_http_for_testing,
+                             ParseBool("BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", *v));
+  }
+  if (auto v = Env("BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING")) {
+    BULWARK_ASSIGN_OR_RETURN(c.webhook_unsafe_allow_loopback_for_testing,
+                             ParseBool("BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", *v));
+  }
+  if (auto v = Env("BULWARK_FILES_MAX_BYTES")) {
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t n,
+                             ParseInt("BULWARK_FILES_MAX_BYTES", *v, 1024, std::int64_t{64} << 20));
+    c.files_max_bytes = static_cast<std::size_t>(n);
+  }
+  if (auto v = Env("BULWARK_FILES_QUOTA_BYTES")) {
+    BULWARK_ASSIGN_OR_RETURN(c.files_quota_bytes,
+                             ParseInt("BULWARK_FILES_QUOTA_BYTES", *v, 1024, std::int64_t{1} << 40));
   }
   return Ok();
 }

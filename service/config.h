@@ -55,6 +55,25 @@ struct Config {
   std::vector<std::string> cors_origins;
   std::string log_level = "info";
 
+  // Outbound webhooks ([webhooks]). The destination policy is https only,
+  // port 443, public addresses only; the two unsafe_* switches exist for
+  // tests against a local receiver and must stay off in production.
+  std::size_t webhook_workers = 2;          // concurrent deliveries
+  std::int64_t webhook_max_attempts = 6;    // then the delivery is "failed"
+  std::chrono::seconds webhook_retry_base{30};  // backoff: base * 2^(attempt-1), capped
+  std::chrono::seconds webhook_timeout{10};     // whole request, connect included
+  std::int64_t webhook_max_per_account = 10;
+  std::vector<std::uint16_t> webhook_allowed_ports;  // empty: 443 (and 80 with http)
+  bool webhook_unsafe_allow_http_for_testing = false;
+  bool webhook_unsafe_allow_loopback_for_testing = false;
+
+  // File storage ([files]): blobs in <data_dir>/files, metadata in the database.
+  // One upload; the HTTP server reads a whole body before routing, so this is
+  // also the most any request body may make the server buffer.
+  std::size_t files_max_bytes = std::size_t{1} << 20;
+  std::int64_t files_quota_bytes = std::int64_t{100} << 20;  // per account
+  std::int64_t files_max_per_account = 1000;
+
   // Where each value came from is not tracked; these say whether a TLS pair
   // or a config file was given at all.
   std::string config_file;

@@ -73,6 +73,54 @@ CREATE TABLE totp_replay (
 );
 )sql";
 
+// Outbound webhooks and their persisted delivery queue, and file metadata
+// (the blobs live in <data_dir>/files under random names).
+//
+// A delivery is due when status = 'pending' and next_attempt_at <= now. A
+// worker claims one by raising next_attempt_at by a lease and incrementing
+// attempts in one compare-and-set UPDATE, so a crashed worker's delivery
+// comes due again when the lease ends and two workers (or two instances)
+// never send the same attempt.
+constexpr db::sql::Script kWebhooksAndFilesSchema = R"sql(
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  url TEXT NOT NULL,
+  events TEXT NOT NULL,
+  secret_sealed TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX webhooks_user ON webhooks (user_id);
+CREATE TABLE webhook_deliveries (
+  id TEXT PRIMARY KEY,
+  webhook_id TEXT NOT NULL REFERENCES webhooks(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  status TEXT NOT NULL,
+  attempts BIGINT NOT NULL DEFAULT 0,
+  next_attempt_at BIGINT NOT NULL,
+  last_http_status BIGINT NOT NULL DEFAULT 0,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  completed_at BIGINT NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+CREATE INDEX webhook_deliveries_hook ON webhook_deliveries (webhook_id, created_at);
+CREATE TABLE files (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  storage_name TEXT NOT NULL UNIQUE,
+  filename TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX files_user ON files (user_id);
+)sql";
+
 }  // namespace
 
 Result<db::Database> OpenDatabase(const Config& config, std::size_t max_connections) {
@@ -114,6 +162,7 @@ std::vector<db::Migration> ServiceMigrations(db::Backend backend) {
   return {
       {1, "service_core", kCoreSchema},
       {2, "audit_log", audit::Schema(backend)},
+      {3, "webhooks_and_files", kWebhooksAndFilesSchema},
   };
 }
 
