@@ -17,8 +17,9 @@ using validate::Field;
 using validate::Rule;
 
 const std::vector<std::string>& KnownScopes() {
-  static const std::vector<std::string> scopes{"me:read",    "me:write",   "sessions:read",
-                                               "admin:read", "admin:write"};
+  static const std::vector<std::string> scopes{
+      "me:read",    "me:write",    "sessions:read", "webhooks:read", "webhooks:write",
+      "files:read", "files:write", "admin:read",    "admin:write"};
   return scopes;
 }
 

@@ -24,9 +24,12 @@
 #include "bulwark/crypto/password.h"
 #include "bulwark/db/database.h"
 #include "bulwark/encode/template.h"
+#include "bulwark/files/download.h"
+#include "bulwark/files/root.h"
 #include "bulwark/http/app.h"
 #include "bulwark/http/csrf.h"
 #include "bulwark/http/router.h"
+#include "bulwark/net/client.h"
 #include "bulwark/validate/json.h"
 #include "bulwark/validate/schema.h"
 #include "config.h"
@@ -151,6 +154,8 @@ struct ApiRoute {
   std::vector<std::string> produces{"application/json"};
   std::vector<std::string> consumes;  // derived from body when empty
   std::vector<std::pair<std::string, std::string>> query;  // name, description
+  // Body limit for this route; 0: 64 KiB.
+  std::size_t max_body_bytes = 0;
   ApiHandler handler;
 };
 
@@ -161,6 +166,7 @@ struct RequestScope {
 };
 
 class AuditBridge;  // auth::SecurityEventSink -> audit::AuditLog
+class WebhookWorker;  // webhooks.h
 
 struct Service::Impl {
   Config config;
@@ -194,6 +200,13 @@ struct Service::Impl {
   std::string openapi;
   std::unique_ptr<http::App> app;
   std::string base_url;
+  // Webhooks: the outbound client carries the destination policy used at
+  // registration and (again, with the connected address) at delivery.
+  std::unique_ptr<net::Client> webhook_client;
+  std::unique_ptr<WebhookWorker> webhook_worker;
+  // Files: blobs under <data_dir>/files.
+  std::unique_ptr<files::Root> files_root;
+  std::unique_ptr<files::DownloadPolicy> downloads;
 
   // Setup.
   Result<void> Init(bool first_start);
@@ -251,12 +264,18 @@ struct Service::Impl {
              std::vector<std::pair<std::string, std::string>> details = {}) const;
   void Event(auth::SecurityEventType type, std::string subject, std::string reference = {},
              std::string reason = {}) const;
+  // Queues a delivery to each of the user's webhooks subscribed to `event`
+  // (called by Audit for the events in WebhookEventNames()).
+  void EnqueueWebhookEvent(std::string_view user_id, std::string_view event,
+                           std::string_view target, std::string_view outcome) const;
 
   // Handlers (api_*.cc, web.cc).
   void AddAccountRoutes();
   void AddTokenRoutes();
   void AddMfaRoutes();
   void AddKeyAndAdminRoutes();
+  void AddWebhookRoutes();
+  void AddFileRoutes();
   void AddWebRoutes();
 };
 
@@ -288,6 +307,10 @@ struct Body {
 };
 Body ParseBody(const http::Request& req, const validate::Schema& schema, bool optional = false);
 std::string UserJson(const User& user);
+// The events webhooks may subscribe to: events the service emits for an account.
+const std::vector<std::string>& WebhookEventNames();
+// Ids made by RandomId(): 22 base64url characters. Anything else is no id.
+bool LooksLikeId(std::string_view id);
 JsonValue UserObject(const User& user);
 
 }  // namespace bulwark::service

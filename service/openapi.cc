@@ -76,7 +76,10 @@ std::string Service::Impl::BuildOpenApi() const {
     } else if (!r.consumes.empty()) {
       std::vector<std::pair<std::string, JsonValue>> content;
       for (const std::string& type : r.consumes) {
-        content.emplace_back(type, JObj({{"schema", JObj({{"type", J("object")}})}}));
+        JsonValue schema = type == "application/octet-stream"
+                               ? JObj({{"type", J("string")}, {"format", J("binary")}})
+                               : JObj({{"type", J("object")}});
+        content.emplace_back(type, JObj({{"schema", std::move(schema)}}));
       }
       op.emplace_back("requestBody", JObj({{"required", JB(true)}, {"content", JObj(std::move(content))}}));
     }
@@ -115,8 +118,9 @@ std::string Service::Impl::BuildOpenApi() const {
       {"openapi", J("3.1.0")},
       {"info", JObj({{"title", J("bulwark account service")},
                      {"version", J("0.1.0")},
-                     {"description", J("Registration, sign-in, MFA, sessions, tokens, API keys and "
-                                       "audit. Errors are application/problem+json with a request_id.")}})},
+                     {"description", J("Registration, sign-in, MFA, sessions, tokens, API keys, "
+                                       "webhooks, file storage and audit. Errors are "
+                                       "application/problem+json with a request_id.")}})},
       {"servers", JArr({JObj({{"url", J(base_url)}})})},
       {"paths", JObj(std::move(path_items))},
       {"components",

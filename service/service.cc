@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "sql_stores.h"
 #include "store.h"
+#include "webhooks.h"
 
 namespace bulwark::service {
 
@@ -80,6 +81,15 @@ void Service::Impl::Audit(std::string actor, std::string action, std::string tar
   if (!r.ok()) {
     metrics.AuditWriteFailed();
     OpLog("error", "audit append failed: " + r.error().ToString());
+  }
+  // Account events also go to the account's webhooks (queued here, sent by
+  // the worker).
+  if (entry.actor.starts_with("user:")) {
+    const std::vector<std::string>& names = WebhookEventNames();
+    if (std::find(names.begin(), names.end(), entry.action) != names.end()) {
+      EnqueueWebhookEvent(std::string_view(entry.actor).substr(5), entry.action, entry.target,
+                          entry.outcome);
+    }
   }
 }
 
@@ -149,6 +159,42 @@ Result<void> Service::Impl::Init(bool first_start) {
   backup_codes = std::make_unique<auth::BackupCodes>(std::move(bc));
   throttle = std::make_unique<LoginThrottle>(*clock);
 
+  // Webhooks: https to public addresses on port 443 unless the operator
+  // says otherwise; the unsafe switches are for tests with a local receiver.
+  net::DestinationPolicyOptions hook_policy;
+  hook_policy.allow_http = config.webhook_unsafe_allow_http_for_testing;
+  hook_policy.allowed_ports = config.webhook_allowed_ports;
+  if (config.webhook_unsafe_allow_loopback_for_testing) {
+    hook_policy.allow_ip_literal_hosts = true;
+    hook_policy.unsafe_allowed_networks = {"127.0.0.0/8", "::1/128"};
+  }
+  if (config.webhook_unsafe_allow_http_for_testing ||
+      config.webhook_unsafe_allow_loopback_for_testing) {
+    OpLog("warn", "UNSAFE: webhooks may be sent over plain http and/or to loopback addresses "
+                  "([webhooks] unsafe_*_for_testing); never use this in production");
+  }
+  BULWARK_ASSIGN_OR_RETURN(net::DestinationPolicy dp,
+                           net::DestinationPolicy::Create(std::move(hook_policy)));
+  net::ClientOptions co;
+  co.connect_timeout = std::min<std::chrono::milliseconds>(config.webhook_timeout,
+                                                           std::chrono::milliseconds(5000));
+  co.total_timeout = config.webhook_timeout;
+  co.max_response_body_bytes = 64 * 1024;  // read and dropped
+  co.max_request_body_bytes = 64 * 1024;
+  co.max_redirects = 0;
+  co.user_agent = "bulwark-webhooks/0.1";
+  BULWARK_ASSIGN_OR_RETURN(net::Client client, net::Client::Create(std::move(dp), std::move(co)));
+  webhook_client = std::make_unique<net::Client>(std::move(client));
+  webhook_worker = std::make_unique<WebhookWorker>(*this);
+
+  // Files: a private directory in the data directory.
+  std::string files_dir = config.data_dir + "/files";
+  BULWARK_RETURN_IF_ERROR(PrepareDataDir(files_dir, true));
+  BULWARK_ASSIGN_OR_RETURN(files::Root root, files::Root::Open(files_dir));
+  files_root = std::make_unique<files::Root>(std::move(root));
+  BULWARK_ASSIGN_OR_RETURN(files::DownloadPolicy dl, files::DownloadPolicy::Create());
+  downloads = std::make_unique<files::DownloadPolicy>(std::move(dl));
+
   DeclareRoutes();
   openapi = BuildOpenApi();
   return BuildApp();
@@ -200,6 +246,8 @@ void Service::Impl::DeclareRoutes() {
   AddTokenRoutes();
   AddMfaRoutes();
   AddKeyAndAdminRoutes();
+  AddWebhookRoutes();
+  AddFileRoutes();
   AddWebRoutes();
 }
 
@@ -244,7 +292,7 @@ Result<void> Service::Impl::BuildApp() {
     ro.produces = route.produces;
     ro.consumes = route.consumes;
     if (ro.consumes.empty() && route.body != nullptr) ro.consumes = {"application/json"};
-    ro.max_body_bytes = 64 * 1024;
+    ro.max_body_bytes = route.max_body_bytes > 0 ? route.max_body_bytes : 64 * 1024;
     const ApiRoute* r = &route;
     router.Add(route.method, route.path,
                [this, r](http::Request& req) { return Dispatch(*r, req); }, std::move(ro));
@@ -660,7 +708,8 @@ Result<void> Service::Serve() {
   so.port = addr.port;
   so.threads = c.threads;
   so.handle_signals = true;
-  so.limits.max_body_bytes = 64 * 1024;
+  // Routes lower it: 64 KiB everywhere but the file upload.
+  so.limits.max_body_bytes = std::max<std::size_t>(64 * 1024, c.files_max_bytes);
   if (!c.tls_cert.empty()) {
     auto tls = std::make_shared<http::TlsOptions>();
     Result<SecretBytes> cert = secrets::ReadSecretFile(c.tls_cert);
@@ -692,7 +741,9 @@ Result<void> Service::Serve() {
               static_cast<unsigned>(server->port()), RedactedDatabase(c).c_str(),
               c.data_dir.c_str());
   std::fflush(stdout);
+  impl_->webhook_worker->Start(c.webhook_workers);
   server->Run();
+  impl_->webhook_worker->Stop();
   std::printf("bulwark: stopped\n");
   std::fflush(stdout);
   return Ok();
