@@ -12,11 +12,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -28,6 +30,7 @@
 #include "bulwark/auth/otp.h"
 #include "bulwark/core/encoding.h"
 #include "bulwark/core/secret.h"
+#include "bulwark/crypto/hmac.h"
 #include "bulwark/crypto/random.h"
 #include "bulwark/db/database.h"
 #include "bulwark/validate/json.h"
@@ -193,6 +196,8 @@ class ServiceE2E : public ::testing::TestWithParam<std::string> {
     env_["BULWARK_RATE_LIMIT_PER_MINUTE"] = "100000";
     env_["BULWARK_RATE_LIMIT_BURST"] = "10000";
     env_["BULWARK_THREADS"] = "2";
+    env_["BULWARK_FILES_MAX_BYTES"] = "262144";
+    env_["BULWARK_FILES_QUOTA_BYTES"] = "600000";
     if (GetParam() == "postgres") {
       const char* url = std::getenv("BULWARK_TEST_PG_URL");
       if (url == nullptr || *url == '\0') {
@@ -317,6 +322,20 @@ class ServiceE2E : public ::testing::TestWithParam<std::string> {
     return s;
   }
 
+  // Stops the server, changes its environment and starts it again (the data
+  // directory and database stay).
+  void Restart(const std::map<std::string, std::string>& changes) {
+    StopServer();
+    for (const auto& [k, v] : changes) {
+      if (v.empty()) {
+        env_.erase(k);
+      } else {
+        env_[k] = v;
+      }
+    }
+    StartServer();
+  }
+
   std::string scratch_, data_dir_, out_path_, err_path_, pg_admin_url_, db_name_;
   std::map<std::string, std::string> env_;
   pid_t pid_ = -1;
@@ -404,7 +423,8 @@ TEST_P(ServiceE2E, HostileInputIsRefusedOnEveryBodyRoute) {
       {"POST", "/v1/accounts"},      {"POST", "/v1/sessions"},         {"POST", "/v1/tokens"},
       {"POST", "/v1/tokens/refresh"}, {"POST", "/v1/tokens/revoke"},   {"PATCH", "/v1/me"},
       {"POST", "/v1/me/password"},   {"POST", "/v1/mfa/totp"},         {"POST", "/v1/mfa/totp/confirm"},
-      {"DELETE", "/v1/mfa/totp"},    {"POST", "/v1/mfa/backup-codes"}, {"POST", "/v1/api-keys"}};
+      {"DELETE", "/v1/mfa/totp"},    {"POST", "/v1/mfa/backup-codes"}, {"POST", "/v1/api-keys"},
+      {"POST", "/v1/webhooks"}};
   for (const auto& [method, path] : routes) {
     std::vector<std::pair<std::string, std::string>> h{kJson, Bearer(t.access)};
     HttpResponse malformed = Send(port_, method, path, h, "{\"email\":", true);
@@ -729,6 +749,526 @@ TEST_P(ServiceE2E, RefusesUnsafeSettings) {
   RunResult unknown_key = RunBulwark({"serve", "--config", config}, env, "", scratch_);
   EXPECT_EQ(unknown_key.exit_code, 2);
   EXPECT_NE(unknown_key.output.find("unknown setting"), std::string::npos) << unknown_key.output;
+  // The webhook and file settings are checked the same way.
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"[webhooks]\nallowed_ports = [0]\n", "webhooks.allowed_ports"},
+           {"[webhooks]\nunsafe_allow_http_for_testing = \"yes\"\n", "webhooks.unsafe_allow_http_for_testing"},
+           {"[webhooks]\nallow_private = true\n", "unknown setting"},
+           {"[files]\nmax_bytes = 999999999999\n", "files.max_bytes"}}) {
+    { std::ofstream(config) << "listen = \"127.0.0.1:0\"\n" << text; }
+    RunResult r = RunBulwark({"serve", "--config", config}, env, "", scratch_);
+    EXPECT_EQ(r.exit_code, 2) << text;
+    EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+  }
+}
+
+// A loopback HTTP receiver for webhook deliveries: answers each request with
+// the next scripted status (then 200) and remembers what it got.
+class Receiver {
+ public:
+  struct Hit {
+    std::map<std::string, std::string> headers;  // lower-case names
+    std::string body;
+  };
+
+  explicit Receiver(std::vector<int> statuses) : statuses_(std::move(statuses)) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    ::setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 16) != 0) return;
+    socklen_t len = sizeof addr;
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~Receiver() {
+    stop_ = true;
+    ::shutdown(fd_, SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+  }
+  std::uint16_t port() const { return port_; }
+  std::vector<Hit> Hits() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hits_;
+  }
+  bool WaitFor(std::size_t n, int seconds) {
+    for (int i = 0; i < seconds * 20; ++i) {
+      if (Hits().size() >= n) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+ private:
+  void Loop() {
+    while (!stop_) {
+      int c = ::accept(fd_, nullptr, nullptr);
+      if (c < 0) {
+        if (stop_) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        continue;
+      }
+      timeval tv{5, 0};
+      ::setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      std::string raw;
+      char buf[4096];
+      std::size_t head_end = std::string::npos;
+      while (head_end == std::string::npos) {
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        raw.append(buf, static_cast<std::size_t>(n));
+        head_end = raw.find("\r\n\r\n");
+      }
+      if (head_end == std::string::npos) {
+        ::close(c);
+        continue;
+      }
+      Hit hit;
+      std::string head = raw.substr(0, head_end);
+      std::size_t pos = head.find("\r\n");
+      while (pos != std::string::npos) {
+        std::size_t next = head.find("\r\n", pos + 2);
+        std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+        std::size_t colon = line.find(':');
+        if (colon != std::string::npos) {
+          std::string name = line.substr(0, colon);
+          for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+          std::string value = line.substr(colon + 1);
+          while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+          hit.headers[name] = value;
+        }
+        pos = next;
+      }
+      std::size_t length = static_cast<std::size_t>(std::atoll(hit.headers["content-length"].c_str()));
+      if (hit.headers["expect"] == "100-continue") {
+        std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
+        (void)::send(c, cont.data(), cont.size(), MSG_NOSIGNAL);
+      }
+      hit.body = raw.substr(head_end + 4);
+      while (hit.body.size() < length) {
+        ssize_t n = ::recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        hit.body.append(buf, static_cast<std::size_t>(n));
+      }
+      int status = 200;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (next_ < statuses_.size()) status = statuses_[next_++];
+        hits_.push_back(hit);
+      }
+      std::string body = "receiver-private-body";
+      std::string resp = "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: text/plain\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+      (void)::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
+      ::close(c);
+    }
+  }
+
+  std::vector<int> statuses_;
+  std::size_t next_ = 0;
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<Hit> hits_;
+  std::thread thread_;
+};
+
+// Checks `Bulwark-Signature: t=<unix>,v1=<hex>` against HMAC-SHA256(secret, "t.body").
+bool SignatureValid(const Receiver::Hit& hit, const std::string& secret, std::string* why) {
+  auto it = hit.headers.find("bulwark-signature");
+  if (it == hit.headers.end()) {
+    *why = "no signature header";
+    return false;
+  }
+  const std::string& sig = it->second;
+  std::size_t comma = sig.find(",v1=");
+  if (sig.rfind("t=", 0) != 0 || comma == std::string::npos) {
+    *why = "malformed signature header: " + sig;
+    return false;
+  }
+  std::string t = sig.substr(2, comma - 2);
+  std::string v1 = sig.substr(comma + 4);
+  std::int64_t ts = std::atoll(t.c_str());
+  std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  if (ts < now - 300 || ts > now + 5) {
+    *why = "timestamp outside the tolerance: " + t;
+    return false;
+  }
+  auto key = bulwark::SecretBytes::CopyFrom(bulwark::AsBytes(secret));
+  auto tag = bulwark::crypto::Hmac(bulwark::crypto::HmacAlgorithm::kSha256, key,
+                                   bulwark::AsBytes(t + "." + hit.body));
+  if (!tag.ok() || bulwark::HexEncode(*tag) != v1) {
+    *why = "signature mismatch";
+    return false;
+  }
+  return true;
+}
+
+std::string PctEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+const std::string kPng = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16) + std::string(200, '\x01');
+
+TEST_P(ServiceE2E, WebhookRegistrationRefusesPrivateDestinations) {
+  Register("hook@example.com", "harbor willow quill 27", "Hook");
+  Tokens t = Login("hook@example.com", "harbor willow quill 27");
+  for (const std::string url :
+       {"http://example.com/hook", "https://127.0.0.1/hook", "https://10.0.0.5/hook",
+        "https://169.254.169.254/latest/meta-data/", "https://[::1]/hook", "https://2130706433/hook",
+        "https://[fd00:ec2::254]/hook", "https://localhost/hook", "https://user:pw@example.com/hook",
+        "file:///etc/passwd", "gopher://example.com/", "https://example.com:8443/hook", "not a url"}) {
+    HttpResponse r = Post("/v1/webhooks", "{\"url\":" + JsonStr(url) + ",\"events\":[\"file.uploaded\"]}",
+                          {Bearer(t.access)});
+    EXPECT_EQ(r.status, 422) << url << " " << r.body;
+    EXPECT_EQ(r.Header("content-type"), "application/problem+json") << url;
+    EXPECT_EQ(r.body.find("user:pw"), std::string::npos) << "the URL is not echoed";
+  }
+  // Events come from the allowlist; types are checked.
+  EXPECT_EQ(Post("/v1/webhooks", R"({"url":"https://hooks.example.com/x","events":["admin.everything"]})", {Bearer(t.access)}).status, 422);
+  EXPECT_EQ(Post("/v1/webhooks", R"({"url":"https://hooks.example.com/x","events":[]})", {Bearer(t.access)}).status, 422);
+  EXPECT_EQ(Post("/v1/webhooks", R"({"url":42,"events":["file.uploaded"]})", {Bearer(t.access)}).status, 422);
+  EXPECT_EQ(Post("/v1/webhooks", R"({"url":"https://hooks.example.com/x"})", {Bearer(t.access)}).status, 422);
+  EXPECT_EQ(Post("/v1/webhooks", R"({"url":"https://hooks.example.com/x","events":["file.uploaded"]})").status, 401);
+  HttpResponse list = Get("/v1/webhooks", {Bearer(t.access)});
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.Json().Find("webhooks")->AsArray().size(), 0u);
+  // Ids that are not ids.
+  EXPECT_EQ(Send(port_, "DELETE", "/v1/webhooks/nope", {Bearer(t.access)}).status, 404);
+  HttpResponse bad = Get("/v1/webhooks/..%2F..%2Fetc/deliveries", {Bearer(t.access)});
+  EXPECT_EQ(bad.status, 404);
+  EXPECT_EQ(bad.Header("content-type"), "application/problem+json");
+}
+
+TEST_P(ServiceE2E, WebhookDeliveriesAreSignedRetriedAndOwnerOnly) {
+  Receiver receiver({500});  // the first delivery fails, the retry succeeds
+  ASSERT_NE(receiver.port(), 0);
+  Restart({{"BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_ALLOWED_PORTS", std::to_string(receiver.port())},
+           {"BULWARK_WEBHOOK_RETRY_BASE_SECONDS", "1"}});
+  EXPECT_NE(ReadFile(err_path_).find("UNSAFE"), std::string::npos) << "the unsafe setting is logged";
+  Register("ann@example.com", "copper meadow signal 31", "Ann");
+  Register("bob@example.com", "velvet canyon anchor 64", "Bob");
+  Tokens ann = Login("ann@example.com", "copper meadow signal 31");
+  Tokens bob = Login("bob@example.com", "velvet canyon anchor 64");
+  std::string url = "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hooks/./bulwark";
+  HttpResponse created = Post("/v1/webhooks", "{\"url\":" + JsonStr(url) +
+                                                  ",\"events\":[\"webhook.created\",\"file.uploaded\",\"file.uploaded\"]}",
+                              {Bearer(ann.access)});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.Str("id");
+  std::string secret = created.Str("secret");
+  EXPECT_EQ(secret.rfind("whsec_", 0), 0u);
+  EXPECT_EQ(created.Str("url"), "http://127.0.0.1:" + std::to_string(receiver.port()) + "/hooks/bulwark")
+      << "the canonical form is stored";
+  EXPECT_EQ(created.Json().Find("events")->AsArray().size(), 2u);
+  HttpResponse listed = Get("/v1/webhooks", {Bearer(ann.access)});
+  EXPECT_NE(listed.body.find(id), std::string::npos);
+  EXPECT_EQ(listed.body.find(secret), std::string::npos) << "the secret is shown once";
+
+  // webhook.created: 500 first, then the retry; then file.uploaded.
+  ASSERT_TRUE(receiver.WaitFor(2, 20)) << "no retry after a failed delivery";
+  HttpResponse up = Send(port_, "POST", "/v1/files?filename=a.png",
+                         {{"Content-Type", "application/octet-stream"}, Bearer(ann.access)}, kPng, true);
+  ASSERT_EQ(up.status, 201) << up.body;
+  ASSERT_TRUE(receiver.WaitFor(3, 20));
+  std::vector<Receiver::Hit> hits = receiver.Hits();
+  for (const Receiver::Hit& hit : hits) {
+    std::string why;
+    EXPECT_TRUE(SignatureValid(hit, secret, &why)) << why;
+    EXPECT_EQ(hit.headers.at("content-type"), "application/json");
+    JsonValue body = bulwark::validate::ParseJson(hit.body).value().UnvalidatedValue();
+    ASSERT_NE(body.Find("event"), nullptr) << hit.body;
+    EXPECT_EQ(body.Find("event")->AsString(), hit.headers.at("bulwark-event"));
+    EXPECT_EQ(body.Find("id")->AsString(), hit.headers.at("bulwark-delivery"));
+  }
+  EXPECT_EQ(hits[0].headers.at("bulwark-event"), "webhook.created");
+  EXPECT_EQ(hits[0].headers.at("bulwark-delivery"), hits[1].headers.at("bulwark-delivery")) << "a retry, same delivery";
+  EXPECT_EQ(hits[0].body, hits[1].body);
+  EXPECT_EQ(hits[2].headers.at("bulwark-event"), "file.uploaded");
+  EXPECT_NE(hits[2].body.find(up.Str("id")), std::string::npos);
+  // A tampered body does not verify.
+  Receiver::Hit forged = hits[2];
+  forged.body.replace(forged.body.find("file.uploaded"), 13, "file.deleted!");
+  std::string why;
+  EXPECT_FALSE(SignatureValid(forged, secret, &why));
+
+  // Delivery results: the owner sees them, nobody else does.
+  JsonValue deliveries;
+  for (int i = 0; i < 100; ++i) {
+    HttpResponse d = Get("/v1/webhooks/" + id + "/deliveries", {Bearer(ann.access)});
+    ASSERT_EQ(d.status, 200) << d.body;
+    EXPECT_EQ(d.body.find("receiver-private-body"), std::string::npos) << "response bodies are never kept";
+    deliveries = d.Json();
+    const auto& items = deliveries.Find("deliveries")->AsArray();
+    bool done = items.size() == 2;
+    for (const JsonValue& item : items) done = done && item.Find("status")->AsString() == "succeeded";
+    if (done) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const auto& items = deliveries.Find("deliveries")->AsArray();
+  ASSERT_EQ(items.size(), 2u);
+  for (const JsonValue& item : items) {
+    EXPECT_EQ(item.Find("status")->AsString(), "succeeded");
+    EXPECT_EQ(item.Find("last_http_status")->AsInt(), 200);
+    EXPECT_GT(item.Find("completed_at")->AsInt(), 0);
+    EXPECT_EQ(item.Find("attempts")->AsInt(), item.Find("event")->AsString() == "webhook.created" ? 2 : 1);
+  }
+  EXPECT_EQ(Get("/v1/webhooks/" + id + "/deliveries", {Bearer(bob.access)}).status, 404);
+  EXPECT_EQ(Send(port_, "DELETE", "/v1/webhooks/" + id, {Bearer(bob.access)}).status, 404);
+  EXPECT_EQ(Get("/v1/webhooks", {Bearer(bob.access)}).body.find(id), std::string::npos);
+  // Bob's uploads do not reach Ann's webhook.
+  ASSERT_EQ(Send(port_, "POST", "/v1/files?filename=b.png",
+                 {{"Content-Type", "application/octet-stream"}, Bearer(bob.access)}, kPng, true).status, 201);
+
+  EXPECT_EQ(Send(port_, "DELETE", "/v1/webhooks/" + id, {Bearer(ann.access)}).status, 204);
+  EXPECT_EQ(Get("/v1/webhooks/" + id + "/deliveries", {Bearer(ann.access)}).status, 404);
+  EXPECT_EQ(receiver.Hits().size(), 3u);
+
+  // The per-account limit (10).
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_EQ(Post("/v1/webhooks", "{\"url\":" + JsonStr(url) + ",\"events\":[\"file.deleted\"]}", {Bearer(ann.access)}).status, 201);
+  }
+  HttpResponse over = Post("/v1/webhooks", "{\"url\":" + JsonStr(url) + ",\"events\":[\"file.deleted\"]}", {Bearer(ann.access)});
+  EXPECT_EQ(over.status, 409) << over.body;
+  EXPECT_EQ(over.Header("content-type"), "application/problem+json");
+
+  StopServer();
+  std::string logs = ReadFile(out_path_) + ReadFile(err_path_);
+  auto db = OpenServiceDb();
+  ASSERT_NE(db, nullptr);
+  auto rows = db->Query("SELECT action, target, details FROM bulwark_audit_log");
+  ASSERT_TRUE(rows.ok());
+  std::string all;
+  for (const auto& row : *rows) {
+    for (std::size_t i = 0; i < row.size(); ++i) all += row.Get<std::string>(i).value_or("") + "\n";
+  }
+  EXPECT_NE(all.find("webhook.created"), std::string::npos);
+  EXPECT_NE(all.find("webhook.deleted"), std::string::npos);
+  EXPECT_EQ(all.find(secret), std::string::npos) << "secret in the audit table";
+  EXPECT_EQ(all.find("/hooks/bulwark"), std::string::npos) << "webhook URLs stay out of the audit trail";
+  EXPECT_EQ(logs.find(secret), std::string::npos) << "secret in the logs";
+  auto stored = db->Query("SELECT secret_sealed FROM webhooks");
+  ASSERT_TRUE(stored.ok());
+  for (const auto& row : *stored) EXPECT_EQ(row.Get<std::string>(0).value_or("").find("whsec_"), std::string::npos);
+  db.reset();
+  StartServer();
+}
+
+TEST_P(ServiceE2E, WebhookQueueSurvivesARestart) {
+  Receiver receiver({503});
+  ASSERT_NE(receiver.port(), 0);
+  Restart({{"BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_ALLOWED_PORTS", std::to_string(receiver.port())},
+           {"BULWARK_WEBHOOK_RETRY_BASE_SECONDS", "2"}});
+  Register("dee@example.com", "marble falcon orchid 46", "Dee");
+  Tokens t = Login("dee@example.com", "marble falcon orchid 46");
+  HttpResponse created = Post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + std::to_string(receiver.port()) +
+                                                  "/h\",\"events\":[\"file.uploaded\"]}", {Bearer(t.access)});
+  ASSERT_EQ(created.status, 201) << created.body;
+  ASSERT_EQ(Send(port_, "POST", "/v1/files?filename=d.png",
+                 {{"Content-Type", "application/octet-stream"}, Bearer(t.access)}, kPng, true).status, 201);
+  ASSERT_TRUE(receiver.WaitFor(1, 20));
+  // The first attempt failed (503); the retry is due in 2 s. Restart now:
+  // the queue is in the database, so the new process makes the retry.
+  StopServer();
+  StartServer();
+  ASSERT_TRUE(receiver.WaitFor(2, 20)) << "the queued retry was lost in the restart";
+  std::vector<Receiver::Hit> hits = receiver.Hits();
+  EXPECT_EQ(hits[0].headers.at("bulwark-delivery"), hits[1].headers.at("bulwark-delivery"));
+  std::string why;
+  EXPECT_TRUE(SignatureValid(hits[1], created.Str("secret"), &why)) << why;
+}
+
+TEST_P(ServiceE2E, WebhookDestinationIsCheckedAgainAtDelivery) {
+  Receiver receiver({});
+  ASSERT_NE(receiver.port(), 0);
+  std::map<std::string, std::string> unsafe{{"BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", "true"},
+                                            {"BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", "true"},
+                                            {"BULWARK_WEBHOOK_ALLOWED_PORTS", std::to_string(receiver.port())}};
+  Restart(unsafe);
+  Register("cy@example.com", "lemon garnet thistle 58", "Cy");
+  Tokens t = Login("cy@example.com", "lemon garnet thistle 58");
+  HttpResponse created = Post("/v1/webhooks", "{\"url\":\"http://127.0.0.1:" + std::to_string(receiver.port()) +
+                                                  "/h\",\"events\":[\"file.uploaded\"]}", {Bearer(t.access)});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string id = created.Str("id");
+  // The operator turns the unsafe settings off: the stored hook now points
+  // somewhere the policy refuses, and delivery checks the policy again.
+  std::map<std::string, std::string> safe;
+  for (const auto& [k, v] : unsafe) safe[k] = "";
+  Restart(safe);
+  t = Login("cy@example.com", "lemon garnet thistle 58");
+  ASSERT_EQ(Send(port_, "POST", "/v1/files?filename=c.png",
+                 {{"Content-Type", "application/octet-stream"}, Bearer(t.access)}, kPng, true).status, 201);
+  JsonValue item;
+  for (int i = 0; i < 100; ++i) {
+    JsonValue d = Get("/v1/webhooks/" + id + "/deliveries", {Bearer(t.access)}).Json();
+    ASSERT_NE(d.Find("deliveries"), nullptr);
+    if (!d.Find("deliveries")->AsArray().empty() &&
+        d.Find("deliveries")->AsArray()[0].Find("status")->AsString() != "pending") {
+      item = d.Find("deliveries")->AsArray()[0];
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_NE(item.Find("status"), nullptr) << "the delivery never finished";
+  EXPECT_EQ(item.Find("status")->AsString(), "failed");
+  EXPECT_EQ(item.Find("last_error")->AsString(), "destination_refused");
+  EXPECT_EQ(item.Find("attempts")->AsInt(), 1) << "a refused destination is not retried";
+  EXPECT_EQ(receiver.Hits().size(), 0u) << "nothing may reach a refused destination";
+  StopServer();
+  auto db = OpenServiceDb();
+  ASSERT_NE(db, nullptr);
+  auto rows = db->Query("SELECT COUNT(*) FROM bulwark_audit_log WHERE action = 'webhook.delivery_failed'");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Get<std::int64_t>(0).value_or(0), 1);
+  db.reset();
+  StartServer();
+}
+
+TEST_P(ServiceE2E, FilesUploadDownloadDeleteOwnerOnly) {
+  Register("fay@example.com", "saddle prism harvest 73", "Fay");
+  Register("gus@example.com", "ember lagoon trellis 19", "Gus");
+  Tokens fay = Login("fay@example.com", "saddle prism harvest 73");
+  Tokens gus = Login("gus@example.com", "ember lagoon trellis 19");
+  auto upload = [&](const std::string& token, const std::string& name, const std::string& body,
+                    const std::string& type = "application/octet-stream") {
+    std::string path = "/v1/files" + (name.empty() ? std::string() : "?filename=" + PctEncode(name));
+    return Send(port_, "POST", path, {{"Content-Type", type}, Bearer(token)}, body, true);
+  };
+
+  HttpResponse png = upload(fay.access, "../../etc/vacation \"photo\".png", kPng);
+  ASSERT_EQ(png.status, 201) << png.body;
+  std::string png_id = png.Str("id");
+  EXPECT_EQ(png.Str("filename"), "vacation _photo_.png") << "path parts and quotes removed";
+  EXPECT_EQ(png.Str("content_type"), "image/png");
+  HttpResponse txt = upload(fay.access, "notes.txt", "plain words, nothing more\n");
+  ASSERT_EQ(txt.status, 201) << txt.body;
+
+  // Download: the bytes, an allowlisted type, an attachment, nosniff.
+  HttpResponse got = Get("/v1/files/" + png_id, {Bearer(fay.access)});
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.body, kPng);
+  EXPECT_EQ(got.Header("content-type"), "image/png");
+  EXPECT_EQ(got.Header("content-disposition").rfind("attachment; filename=\"vacation _photo_.png\"", 0), 0u)
+      << got.Header("content-disposition");
+  EXPECT_EQ(got.Header("x-content-type-options"), "nosniff");
+  HttpResponse got_txt = Get("/v1/files/" + txt.Str("id"), {Bearer(fay.access)});
+  EXPECT_EQ(got_txt.Header("content-type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(got_txt.Header("content-disposition").rfind("attachment;", 0), 0u);
+  HttpResponse list = Get("/v1/files", {Bearer(fay.access)});
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.Json().Find("files")->AsArray().size(), 2u);
+
+  // Refused by content, whatever the name says.
+  for (const auto& [name, body] : std::vector<std::pair<std::string, std::string>>{
+           {"page.html", "<html><body><script>alert(1)</script></body></html>"},
+           {"pic.png", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>"},
+           {"image.svg", "<?xml version=\"1.0\"?><svg/>"},
+           {"blob.bin", std::string("\x00\x01\x02\x03garbage\xff\xfe", 13)},
+           {"run.exe", std::string("MZ\x90\x00\x03\x00\x00\x00", 8) + std::string(64, '\0')}}) {
+    HttpResponse r = upload(fay.access, name, body);
+    EXPECT_EQ(r.status, 415) << name << " " << r.body;
+    EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  }
+  // Size, missing or bad input.
+  HttpResponse big = upload(fay.access, "big.png", kPng + std::string(300 * 1024, 'x'));
+  EXPECT_EQ(big.status, 413) << big.body;
+  EXPECT_EQ(upload(fay.access, "", kPng).status, 422);
+  EXPECT_EQ(upload(fay.access, std::string(300, 'a') + ".png", kPng).status, 422);
+  EXPECT_EQ(upload(fay.access, "empty.png", "").status, 422);
+  EXPECT_EQ(upload(fay.access, "x.png", kPng, "text/html").status, 415);
+  EXPECT_EQ(upload(fay.access, "x.png", "{\"file\":1}", "application/json").status, 415);
+  EXPECT_EQ(upload("", "x.png", kPng).status, 401);
+  EXPECT_EQ(Get("/v1/files/not-an-id", {Bearer(fay.access)}).status, 404);
+  EXPECT_EQ(Get("/v1/files/..%2F..%2Fetc%2Fpasswd", {Bearer(fay.access)}).status, 404);
+
+  // Another user: 404 for everything of Fay's.
+  EXPECT_EQ(Get("/v1/files/" + png_id, {Bearer(gus.access)}).status, 404);
+  EXPECT_EQ(Send(port_, "DELETE", "/v1/files/" + png_id, {Bearer(gus.access)}).status, 404);
+  EXPECT_EQ(Get("/v1/files", {Bearer(gus.access)}).Json().Find("files")->AsArray().size(), 0u);
+
+  // On disk: a private directory, random names, 0600.
+  struct stat st {};
+  ASSERT_EQ(::stat((data_dir_ + "/files").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  std::string listing;
+  {
+    FILE* p = ::popen(("ls -A '" + data_dir_ + "/files'").c_str(), "r");
+    char buf[512];
+    while (p != nullptr && std::fgets(buf, sizeof buf, p) != nullptr) listing += buf;
+    if (p != nullptr) ::pclose(p);
+  }
+  EXPECT_EQ(listing.find("vacation"), std::string::npos);
+  EXPECT_EQ(listing.find("notes"), std::string::npos);
+  std::string first = listing.substr(0, listing.find('\n'));
+  ASSERT_EQ(::stat((data_dir_ + "/files/" + first).c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  auto lines = [](const std::string& text) {
+    std::set<std::string> out;
+    std::stringstream in(text);
+    for (std::string line; std::getline(in, line);) out.insert(line);
+    return out;
+  };
+
+  // Quota (600000 bytes in this test): 200 KiB files until it is full.
+  std::string chunky = kPng + std::string(200 * 1024, '\x02');
+  EXPECT_EQ(upload(fay.access, "q1.png", chunky).status, 201);
+  EXPECT_EQ(upload(fay.access, "q2.png", chunky).status, 201);
+  HttpResponse full = upload(fay.access, "q3.png", chunky);
+  EXPECT_EQ(full.status, 413) << full.body;
+  EXPECT_NE(full.Str("detail").find("quota"), std::string::npos);
+
+  // Delete.
+  EXPECT_EQ(Send(port_, "DELETE", "/v1/files/" + png_id, {Bearer(fay.access)}).status, 204);
+  EXPECT_EQ(Get("/v1/files/" + png_id, {Bearer(fay.access)}).status, 404);
+  EXPECT_EQ(Send(port_, "DELETE", "/v1/files/" + png_id, {Bearer(fay.access)}).status, 404);
+  std::string after;
+  {
+    FILE* p = ::popen(("ls -A '" + data_dir_ + "/files'").c_str(), "r");
+    char buf[512];
+    while (p != nullptr && std::fgets(buf, sizeof buf, p) != nullptr) after += buf;
+    if (p != nullptr) ::pclose(p);
+  }
+  std::set<std::string> before_names = lines(listing), after_names = lines(after);
+  EXPECT_EQ(before_names.size(), 2u);
+  EXPECT_EQ(after_names.size(), 3u) << "q1 and q2 added, the deleted blob removed";
+  std::size_t kept = 0;
+  for (const std::string& name : before_names) kept += after_names.count(name);
+  EXPECT_EQ(kept, 1u) << "the blob is removed";
+
+  StopServer();
+  auto db = OpenServiceDb();
+  ASSERT_NE(db, nullptr);
+  auto rows = db->Query("SELECT action FROM bulwark_audit_log");
+  ASSERT_TRUE(rows.ok());
+  std::multiset<std::string> actions;
+  for (const auto& row : *rows) actions.insert(row.Get<std::string>(0).value_or(""));
+  EXPECT_EQ(actions.count("file.uploaded"), 4u);
+  EXPECT_EQ(actions.count("file.deleted"), 1u);
+  EXPECT_EQ(actions.count("file.rejected"), 5u);
+  db.reset();
+  StartServer();
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
