@@ -320,6 +320,13 @@ void Service::Impl::AddWebhookRoutes() {
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, WebhookSchema());
         if (body.error) return std::move(*body.error);
+        // Before any DNS work.
+        Result<db::Row> count =
+            db->QueryRow("SELECT COUNT(*) FROM webhooks WHERE user_id = ?", c->user.id);
+        if (!count.ok()) return ProblemResponse(req, 503);
+        if (count->Get<std::int64_t>(0).value_or(0) >= config.webhook_max_per_account) {
+          return ProblemResponse(req, 409, "webhook limit reached for this account");
+        }
         Result<Valid<std::string>> url =
             webhook_client->policy().ValidateUrl(Untrusted<std::string>(*body.Str("url")));
         if (!url.ok()) {
@@ -354,12 +361,6 @@ void Service::Impl::AddWebhookRoutes() {
           if (!event_list.empty()) event_list += ' ';
           event_list += e.AsString();
           event_items.push_back(J(e.AsString()));
-        }
-        Result<db::Row> count =
-            db->QueryRow("SELECT COUNT(*) FROM webhooks WHERE user_id = ?", c->user.id);
-        if (!count.ok()) return ProblemResponse(req, 503);
-        if (count->Get<std::int64_t>(0).value_or(0) >= config.webhook_max_per_account) {
-          return ProblemResponse(req, 409, "webhook limit reached for this account");
         }
         const std::int64_t now = clock->NowUnixSeconds();
         std::string id = RandomId();
