@@ -1,7 +1,11 @@
 #include <tree_sitter/api.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "lower.h"
 
@@ -20,18 +24,47 @@ std::string_view Lowerer::Text(TSNode n) const {
 }
 
 TSNode Lowerer::Field(TSNode n, const char* name) {
-  return ts_node_child_by_field_name(n, name, static_cast<std::uint32_t>(std::char_traits<char>::length(name)));
+  // Field names resolve to ids by a linear string search over the grammar's
+  // field table; lowering asks for the same few literals millions of times,
+  // so the id is cached per (grammar, literal).
+  struct Key {
+    const TSLanguage* language;
+    const char* name;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      return std::hash<const void*>()(k.language) * 31u ^ std::hash<const void*>()(k.name);
+    }
+  };
+  thread_local std::unordered_map<Key, TSFieldId, KeyHash> ids;
+  const TSLanguage* language = ts_tree_language(n.tree);
+  Key key{language, name};
+  auto it = ids.find(key);
+  if (it == ids.end()) {
+    TSFieldId id = ts_language_field_id_for_name(language, name,
+                                                 static_cast<std::uint32_t>(std::char_traits<char>::length(name)));
+    it = ids.emplace(key, id).first;
+  }
+  if (it->second == 0) return TSNode{};
+  return ts_node_child_by_field_id(n, it->second);
 }
 
 std::vector<TSNode> Lowerer::Named(TSNode n) {
+  // A cursor walks the children in one pass; ts_node_named_child(i) would
+  // rescan from the first child each time (quadratic on long bodies).
   std::vector<TSNode> out;
-  std::uint32_t count = ts_node_named_child_count(n);
-  out.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    TSNode c = ts_node_named_child(n, i);
-    if (std::string_view(ts_node_type(c)) == "comment") continue;
-    out.push_back(c);
+  out.reserve(ts_node_named_child_count(n));
+  TSTreeCursor cursor = ts_tree_cursor_new(n);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do {
+      TSNode c = ts_tree_cursor_current_node(&cursor);
+      if (!ts_node_is_named(c)) continue;
+      if (std::string_view(ts_node_type(c)) == "comment") continue;
+      out.push_back(c);
+    } while (ts_tree_cursor_goto_next_sibling(&cursor));
   }
+  ts_tree_cursor_delete(&cursor);
   return out;
 }
 
@@ -316,11 +349,156 @@ void LowerTree(Language language, std::string_view source, TSNode root, ir::Modu
   lowerer->Run(root);
 }
 
+namespace {
+
+// A per-thread bump allocator for one parse. tree-sitter allocates (and
+// frees) every subtree, stack node and cursor frame through its allocator
+// hooks; during a parse those go here, frees are no-ops, and the whole tree
+// is dropped at once when the file is lowered, instead of a free per node
+// (malloc/free and ts_subtree_release were a fifth of the scan time).
+// Outside a parse (or on another thread) the hooks fall through to libc, and
+// pointers that did not come from the arena are always freed by libc.
+class ParseArena {
+ public:
+  ParseArena() = default;
+  ~ParseArena() {
+    for (Chunk& c : chunks_) std::free(c.base);
+  }
+  ParseArena(const ParseArena&) = delete;
+  ParseArena& operator=(const ParseArena&) = delete;
+
+  void* Alloc(std::size_t n) {
+    n = (n + kAlign - 1) & ~(kAlign - 1);
+    std::size_t need = n + kHeader;
+    if (current_ >= chunks_.size() || chunks_[current_].size - chunks_[current_].used < need) {
+      if (!NextChunk(need)) return nullptr;
+    }
+    Chunk& c = chunks_[current_];
+    char* p = c.base + c.used;
+    std::memcpy(p, &n, sizeof n);
+    c.used += need;
+    last_ = p + kHeader;
+    return last_;
+  }
+  void* Realloc(void* ptr, std::size_t n) {
+    if (ptr == nullptr) return Alloc(n);
+    std::size_t old = 0;
+    std::memcpy(&old, static_cast<char*>(ptr) - kHeader, sizeof old);
+    if (n <= old) return ptr;
+    // Growing the most recent block: extend it in place when there is room.
+    if (ptr == last_) {
+      Chunk& c = chunks_[current_];
+      std::size_t grown = (n + kAlign - 1) & ~(kAlign - 1);
+      if (c.size - c.used >= grown - old) {
+        c.used += grown - old;
+        std::memcpy(static_cast<char*>(ptr) - kHeader, &grown, sizeof grown);
+        return ptr;
+      }
+    }
+    void* fresh = Alloc(n);
+    if (fresh != nullptr) std::memcpy(fresh, ptr, old);
+    return fresh;
+  }
+  bool Owns(const void* ptr) const {
+    auto p = static_cast<const char*>(ptr);
+    for (std::size_t k = 0; k <= current_ && k < chunks_.size(); ++k) {
+      if (p >= chunks_[k].base && p < chunks_[k].base + chunks_[k].size) return true;
+    }
+    return false;
+  }
+  // Forgets every allocation; keeps up to kKeep bytes of chunks for the next file.
+  void Reset() {
+    std::size_t kept = 0;
+    std::vector<Chunk> keep;
+    for (Chunk& c : chunks_) {
+      if (kept + c.size <= kKeep) {
+        kept += c.size;
+        c.used = 0;
+        keep.push_back(c);
+      } else {
+        std::free(c.base);
+      }
+    }
+    chunks_ = std::move(keep);
+    current_ = 0;
+    last_ = nullptr;
+  }
+
+ private:
+  struct Chunk {
+    char* base = nullptr;
+    std::size_t size = 0;
+    std::size_t used = 0;
+  };
+  static constexpr std::size_t kAlign = 16;
+  static constexpr std::size_t kHeader = 16;  // the block size, keeping kAlign
+  static constexpr std::size_t kChunk = std::size_t{1} << 20;
+  static constexpr std::size_t kKeep = std::size_t{16} << 20;
+
+  bool NextChunk(std::size_t need) {
+    while (current_ + 1 < chunks_.size()) {
+      ++current_;
+      if (chunks_[current_].size - chunks_[current_].used >= need) return true;
+    }
+    std::size_t size = chunks_.empty() ? kChunk : chunks_.back().size * 2;
+    if (size < need) size = need;
+    char* base = static_cast<char*>(std::malloc(size));
+    if (base == nullptr) return false;
+    chunks_.push_back({base, size, 0});
+    current_ = chunks_.size() - 1;
+    return true;
+  }
+
+  std::vector<Chunk> chunks_;
+  std::size_t current_ = 0;
+  void* last_ = nullptr;
+};
+
+thread_local ParseArena* tl_arena = nullptr;
+
+void* ArenaMalloc(std::size_t n) { return tl_arena ? tl_arena->Alloc(n) : std::malloc(n); }
+void* ArenaCalloc(std::size_t count, std::size_t size) {
+  if (!tl_arena) return std::calloc(count, size);
+  if (size != 0 && count > SIZE_MAX / size) return nullptr;
+  void* p = tl_arena->Alloc(count * size);
+  if (p != nullptr) std::memset(p, 0, count * size);
+  return p;
+}
+void* ArenaRealloc(void* p, std::size_t n) {
+  if (tl_arena && (p == nullptr || tl_arena->Owns(p))) return tl_arena->Realloc(p, n);
+  return std::realloc(p, n);
+}
+void ArenaFree(void* p) {
+  if (p == nullptr || (tl_arena && tl_arena->Owns(p))) return;
+  std::free(p);
+}
+
+// Installs the hooks once; makes this thread's arena current for a scope.
+class ArenaScope {
+ public:
+  ArenaScope() {
+    static std::once_flag once;
+    std::call_once(once, [] { ts_set_allocator(ArenaMalloc, ArenaCalloc, ArenaRealloc, ArenaFree); });
+    thread_local ParseArena arena;
+    tl_arena = &arena;
+  }
+  ~ArenaScope() {
+    ParseArena* a = tl_arena;
+    tl_arena = nullptr;
+    a->Reset();
+  }
+  ArenaScope(const ArenaScope&) = delete;
+  ArenaScope& operator=(const ArenaScope&) = delete;
+};
+
+}  // namespace
+
 bool ParseAndLower(Language language, std::string_view source, ir::Module& module) {
   module.language = language;
   std::uint32_t lines = 0;
   for (char c : source) lines += c == '\n' ? 1u : 0u;
   module.lines = lines + (source.empty() || source.back() == '\n' ? 0u : 1u);
+  ArenaScope arena;  // the parser, the tree and cursors live until the end of this function
   TSParser* parser = ts_parser_new();
   ts_parser_set_language(parser, GrammarFor(language));
   // A bound on pathological inputs; real files parse in milliseconds.
@@ -334,7 +512,7 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
   if (ts_node_has_error(root)) CountErrors(root, module, error_bytes);
   bool ok = !(source.size() > 0 && error_bytes * 2 > source.size());
   if (ok) LowerTree(language, source, root, module);
-  ts_tree_delete(tree);
+  // No ts_tree_delete: the arena drops the whole tree at once.
   return ok;
 }
 
