@@ -1,0 +1,85 @@
+import hashlib
+import pickle
+import random
+import secrets
+import subprocess
+
+import yaml
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.html import escape
+
+from .models import Article
+
+
+def search(request):
+    term = request.GET.get("q", "")
+    with connection.cursor() as cursor:
+        # ruleid: sql-injection
+        cursor.execute("SELECT id FROM article WHERE title LIKE '%%" + term + "%%'")
+        # ok: sql-injection
+        cursor.execute("SELECT id FROM article WHERE title LIKE %s", ["%" + term + "%"])
+    # ruleid: sql-injection
+    rows = Article.objects.raw("SELECT * FROM article WHERE slug = '%s'" % term)
+    # ok: sql-injection
+    safe_rows = Article.objects.raw("SELECT * FROM article WHERE slug = %s", [term])
+    # ruleid: xss
+    return HttpResponse("<p>Results for " + term + "</p>")
+
+
+def search_escaped(request):
+    term = request.GET["q"]
+    # ok: xss
+    return HttpResponse("<p>Results for " + escape(term) + "</p>")
+
+
+def go(request):
+    target = request.POST.get("next")
+    if target is None:
+        target = "/"
+    # ruleid: open-redirect
+    return HttpResponseRedirect(target)
+
+
+def go_home(request):
+    target = request.POST.get("next")
+    target = "/home"
+    # ok: open-redirect
+    return redirect(target)
+
+
+def restore(request):
+    blob = request.body
+    # ruleid: unsafe-deserialization
+    obj = pickle.loads(blob)
+    # ruleid: unsafe-deserialization
+    conf = yaml.load(blob, Loader=yaml.Loader)
+    # ok: unsafe-deserialization
+    conf2 = yaml.load(blob, Loader=yaml.SafeLoader)
+    # ok: unsafe-deserialization
+    conf3 = yaml.safe_load(blob)
+    return HttpResponse(str(len(str(obj))) + str(len(str(conf))) + str(conf2) + str(conf3), content_type="text/plain")
+
+
+def run(request):
+    name = request.COOKIES.get("tool", "ls")
+    # ruleid: command-injection
+    out = subprocess.check_output("which " + name, shell=True)
+    # ok: command-injection
+    out2 = subprocess.check_output(["which", name])
+    return HttpResponse(len(out) + len(out2))
+
+
+def tokens():
+    # ruleid: insecure-random
+    weak = random.randint(0, 10**6)
+    # ok: insecure-random
+    strong = secrets.randbelow(10**6)
+    # ruleid: weak-hash
+    digest = hashlib.md5(b"x").hexdigest()
+    # ok: weak-hash
+    etag = hashlib.md5(b"x", usedforsecurity=False).hexdigest()
+    # ok: weak-hash
+    good = hashlib.sha256(b"x").hexdigest()
+    return weak, strong, digest, etag, good
