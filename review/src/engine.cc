@@ -1082,6 +1082,7 @@ struct Engine::Impl {
         Value b = Eval(fr, e.kids[1]);
         if (auto f = FoldBinary(e.s, a, b)) return *f;
         if (IsComparison(e.s)) return {};
+        if (fr.lang == Language::kCpp && (e.s == "<<" || e.s == ">>")) StreamOperator(fr, e, a, b);
         Value r;
         FlattenInto(a, r.o);
         FlattenInto(b, r.o);
@@ -1144,6 +1145,38 @@ struct Engine::Impl {
       }
     }
     return {};
+  }
+
+  // C++ streams: `os << x` puts x into the stream os; `in >> x` fills x from
+  // the stream (std::cin is standard input). Only for variables whose
+  // declared type is a stream, so integer shifts are left alone.
+  void StreamOperator(Frame& fr, const ir::Expr& e, const Value& left, const Value& right) {
+    ir::Id root = e.kids[0];
+    while (root != ir::kNone && X(fr, root).kind == ExprKind::kBinary && X(fr, root).s == e.s) {
+      root = X(fr, root).kids[0];
+    }
+    if (root == ir::kNone) return;
+    const ir::Expr& r = X(fr, root);
+    std::string name = r.kind == ExprKind::kName ? NormalizeName(r.s) : std::string();
+    bool is_cin = name == "cin" || name == "wcin";
+    std::string type = r.kind == ExprKind::kName ? TypeOf(fr, r.s) : std::string();
+    if (!is_cin && type.find("stream") == std::string::npos) return;
+    if (e.s == "<<") {
+      if (auto p = PathOf(fr, root); p && !right.o.empty()) JoinPath(fr, *p, right);
+      return;
+    }
+    auto target = PathOf(fr, e.kids[1]);
+    if (!target) return;
+    if (is_cin) {
+      auto it = std::find(rules.source_kinds.begin(), rules.source_kinds.end(), "stdin");
+      if (it == rules.source_kinds.end()) return;
+      WritePath(fr, *target,
+                SourceValue(fr, static_cast<int>(it - rules.source_kinds.begin()), e.line, e.col, "std::cin"));
+    } else {
+      Value v = Flat(left);
+      v.ck = ConstKind::kUnset;
+      WritePath(fr, *target, std::move(v));
+    }
   }
 
   // Builtin constant folding of string methods on constant receivers.

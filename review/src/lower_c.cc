@@ -438,19 +438,27 @@ class CLowerer final : public Lowerer {
     std::string name = DeclName(Field(c, "declarator"));
     TSNode params = Field(c, "parameters");
     if (name.empty() || Null(params)) return;
-    std::vector<TSNode> args;
+    std::vector<ir::Id> args;
     for (TSNode p : Named(params)) {
-      if (Type(p) != "parameter_declaration" || !Null(Field(p, "declarator"))) return;
+      if (Type(p) != "parameter_declaration") return;
       TSNode pt = Field(p, "type");
       if (Null(pt) || Type(pt) != "type_identifier") return;
-      args.push_back(pt);
+      ir::Id arg = Name(std::string(Text(pt)), pt);
+      TSNode d = Field(p, "declarator");
+      if (!Null(d)) {
+        // `T v(argv[1]);` reads as a parameter of type argv, array of 1.
+        TSNode size = Field(d, "size");
+        if (Type(d) != "abstract_array_declarator" || Null(size) || !Null(Field(d, "declarator"))) return;
+        ir::Id index = Expr(size);
+        ir::Id e = NewExpr(ir::ExprKind::kIndex, p);
+        E(e).kids = {arg, index};
+        arg = e;
+      }
+      args.push_back(arg);
     }
     ir::Id id = NewExpr(ir::ExprKind::kNew, params);
     E(id).s = type;
-    for (TSNode a : args) {
-      ir::Id k = Name(std::string(Text(a)), a);
-      E(id).kids.push_back(k);
-    }
+    E(id).kids = std::move(args);
     out.push_back(Assign(Name(name, c), id, stmt, type));
   }
 
