@@ -14,6 +14,17 @@ public class PatternSamples {
   // ok: hardcoded-secret
   private static final String PASSWORD_PARAM = "password";
 
+  private static final String LEGACY_DIGEST = "SHA1";
+  private static final String DIGEST = "SHA-256";
+
+  byte[] configured(byte[] data) throws Exception {
+    // ruleid: weak-hash
+    MessageDigest legacy = MessageDigest.getInstance(LEGACY_DIGEST);
+    // ok: weak-hash
+    MessageDigest current = MessageDigest.getInstance(DIGEST);
+    return current.digest(legacy.digest(data));
+  }
+
   byte[] hash(byte[] data) throws Exception {
     // ruleid: weak-hash
     MessageDigest md = MessageDigest.getInstance("MD5");
@@ -29,6 +40,13 @@ public class PatternSamples {
     Cipher ecb = Cipher.getInstance("AES/ECB/PKCS5Padding");
     // ok: weak-cipher
     Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+    // RSA has no block chaining: "ECB" in its transformation is only a name.
+    // ok: weak-cipher
+    Cipher rsa = Cipher.getInstance("RSA/ECB/OAEPWithSHA-256AndMGF1Padding");
+    // ruleid: weak-cipher
+    Cipher aesDefault = Cipher.getInstance("AES");
+    // ruleid: weak-cipher
+    Cipher tdes = javax.crypto.Cipher.getInstance("DESede/CBC/PKCS5Padding", "SunJCE");
   }
 
   int random() {
