@@ -92,3 +92,12 @@ app.get("/out", (req, res) => {
   // ok: open-redirect
   res.redirect("/home");
 });
+
+app.get("/encoded", (req, res) => {
+  const term = encodeURIComponent(req.query.term);
+  // ok: xss
+  res.send("<a href='/s?q=" + term + "'>again</a>");
+  // encodeURIComponent keeps the single quote: still SQL injection.
+  // ruleid: sql-injection
+  db.query("SELECT * FROM t WHERE name = '" + term + "'");
+});
