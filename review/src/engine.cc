@@ -866,6 +866,11 @@ struct Engine::Impl {
       } else if (obj.kind == ExprKind::kNew) {
         how = kTyped;
         type = obj.s;
+      } else if (obj.kind == ExprKind::kCall && !obj.kids.empty() && obj.kids[0] != ir::kNone &&
+                 X(fr, obj.kids[0]).kind == ExprKind::kName && !X(fr, obj.kids[0]).s.empty() &&
+                 X(fr, obj.kids[0]).s[0] >= 'A' && X(fr, obj.kids[0]).s[0] <= 'Z') {
+        how = kTyped;  // Python/JS-style construction: Runner().run(x)
+        type = X(fr, obj.kids[0]).s;
       }
     } else {
       return out;
@@ -1634,9 +1639,17 @@ struct Engine::Impl {
           }
         }
         // Remember a constructed object's type: x = new T() / x = T(...)
-        if (s.type.empty() && s.b != ir::kNone && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName &&
-            X(fr, s.b).kind == ExprKind::kNew) {
-          fr.types[X(fr, s.a).s] = X(fr, s.b).s;
+        if (s.type.empty() && s.b != ir::kNone && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
+          const ir::Expr& b = X(fr, s.b);
+          if (b.kind == ExprKind::kNew) {
+            fr.types[X(fr, s.a).s] = b.s;
+          } else if (fr.lang == Language::kPython && b.kind == ExprKind::kCall && !b.kids.empty() &&
+                     b.kids[0] != ir::kNone && X(fr, b.kids[0]).kind == ExprKind::kName &&
+                     !X(fr, b.kids[0]).s.empty() && X(fr, b.kids[0]).s[0] >= 'A' && X(fr, b.kids[0]).s[0] <= 'Z' &&
+                     program.by_name.count(X(fr, b.kids[0]).s) == 0) {
+            // A class (by convention capitalized, and not a function of the project).
+            fr.types[X(fr, s.a).s] = X(fr, b.kids[0]).s;
+          }
         }
         AssignTo(fr, s.a, v, s);
         fr.assign_var.clear();
