@@ -40,6 +40,12 @@ public class TrickyFlows extends HttpServlet {
     // ruleid: sql-injection
     st.executeQuery("SELECT * FROM t WHERE a='" + rep + "'");
 
+    // ok: sql-injection
+    st.executeQuery("SELECT * FROM t WHERE a='" + StringEscapeUtils.escapeSql(param) + "'");
+    // An SQL escape does not make HTML safe.
+    // ruleid: xss
+    response.getWriter().print(StringEscapeUtils.escapeSql(param));
+
     String overwritten = param;
     overwritten = "constant";
     // ok: sql-injection
