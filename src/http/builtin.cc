@@ -372,7 +372,12 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
     if (clash) break;
   }
   for (std::size_t i = 0; i < n; ++i) {
-    if (clash) {
+    // A policy the handler set (a download's `default-src 'none'; sandbox`)
+    // stays, and the default joins it: browsers enforce every CSP field, so
+    // two policies are at least as strict as either, and the handler cannot
+    // loosen the default this way.
+    const bool csp_field = csp.enabled && i == 0;
+    if (clash && !csp_field) {
       h.Set(set[i].first, set[i].second);
     } else {
       h.Add(set[i].first, set[i].second);

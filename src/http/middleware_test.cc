@@ -46,6 +46,12 @@ Router TestRoutes() {
     res.AddHeader("X-Frame-Options", "SAMEORIGIN");
     return res;
   });
+  r.Get("/sandboxed", [](Request&) {
+    Response res = Response::Json(200, "{}");
+    res.AddHeader("Content-Security-Policy", "default-src 'none'; sandbox");
+    res.AddHeader("X-Frame-Options", "SAMEORIGIN");
+    return res;
+  });
   r.Get("/cached", [](Request&) {
     Response res = Response::Json(200, "{}");
     res.SetHeader("Cache-Control", "public, max-age=60");
@@ -116,6 +122,19 @@ TEST(SecureDefaults, ReplacesHandlerSecurityHeadersAndDropsServer) {
   EXPECT_EQ(res.headers().Get("X-Frame-Options"), "DENY");
   EXPECT_EQ(res.headers().Count("Content-Security-Policy"), 1u);
   EXPECT_EQ(res.headers().Get("X-Content-Type-Options"), "nosniff");
+}
+
+// A handler's own CSP is kept next to the default (both are enforced), while
+// the other security headers are still replaced.
+TEST(SecureDefaults, HandlerCspIsKeptAndTheDefaultAdded) {
+  Fixture f;
+  Response res = f.Do(Method::kGet, "/sandboxed");
+  std::vector<std::string_view> policies = res.headers().All("Content-Security-Policy");
+  ASSERT_EQ(policies.size(), 2u);
+  EXPECT_EQ(policies[0], "default-src 'none'; sandbox");
+  EXPECT_NE(policies[1].find("object-src 'none'"), std::string::npos);
+  EXPECT_EQ(res.headers().Get("X-Frame-Options"), "DENY");
+  EXPECT_EQ(res.headers().Count("X-Frame-Options"), 1u);
 }
 
 TEST(SecureDefaults, FreshCspNonceUsableByHandlers) {
