@@ -163,6 +163,7 @@ std::vector<db::Migration> ServiceMigrations(db::Backend backend) {
       {1, "service_core", kCoreSchema},
       {2, "audit_log", audit::Schema(backend)},
       {3, "webhooks_and_files", kWebhooksAndFilesSchema},
+      {4, audit::GuardsName(), audit::AppendOnlyGuards(backend)},
   };
 }
 

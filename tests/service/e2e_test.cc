@@ -658,8 +658,14 @@ TEST_P(ServiceE2E, WholeFlowWithBoundariesAndAudit) {
     EXPECT_EQ(all.find(secret_value), std::string::npos) << "secret in the audit table";
     EXPECT_EQ(logs.find(secret_value), std::string::npos) << "secret in the logs";
   }
+  // The append-only guard refuses the edit through SQL...
+  EXPECT_FALSE(db->Execute("UPDATE bulwark_audit_log SET actor = 'user:someone-else' WHERE seq = 3").ok());
+  EXPECT_FALSE(db->Execute("DELETE FROM bulwark_audit_log WHERE seq = 3").ok());
+  // ...so the attacker removes it first, as the database owner could.
   if (GetParam() == "postgres") {
     ASSERT_TRUE(db->Execute("ALTER TABLE bulwark_audit_log DISABLE TRIGGER ALL").ok());
+  } else {
+    ASSERT_TRUE(db->Execute("DROP TRIGGER bulwark_audit_log_no_update").ok());
   }
   ASSERT_TRUE(db->Execute("UPDATE bulwark_audit_log SET actor = 'user:someone-else' WHERE seq = 3").ok());
   db.reset();
