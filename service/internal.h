@@ -217,6 +217,8 @@ struct Service::Impl {
 
   // Authentication.
   Result<Caller> Authenticate(http::Request& req) const;
+  // GET /metrics: a direct loopback peer, or an admin (API key: admin:read).
+  bool MetricsAllowed(http::Request& req) const;
   Result<User> LoadUser(std::string_view id) const;
   Result<std::optional<User>> FindUserByEmail(std::string_view email) const;
 

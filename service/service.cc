@@ -13,6 +13,7 @@
 #include "bulwark/http/cookies.h"
 #include "bulwark/http/secure_defaults.h"
 #include "bulwark/http/server.h"
+#include "bulwark/net/address.h"
 #include "bulwark/secrets/secrets.h"
 #include "internal.h"
 #include "sql_stores.h"
@@ -217,10 +218,16 @@ void Service::Impl::DeclareRoutes() {
                       }
                       return JsonResponse(200, JObj({{"status", J("ready")}}));
                     }});
-  routes.push_back({.method = Method::kGet, .path = "/metrics", .summary = "Prometheus metrics (text format 0.0.4)",
-                    .tag = "operations", .access = Access::kPublic, .responses = {200},
+  routes.push_back({.method = Method::kGet, .path = "/metrics",
+                    .summary = "Prometheus metrics (text format 0.0.4): for direct loopback "
+                               "scrapers, otherwise for admins (API key scope admin:read)",
+                    .tag = "operations", .access = Access::kPublic, .responses = {200, 404},
                     .produces = {"text/plain"},
-                    .handler = [this](http::Request&, const Caller*) {
+                    .handler = [this](http::Request& req, const Caller*) {
+                      // Counts of sign-in failures and throttling tell an attacker how
+                      // their campaign is doing; others get the same 404 as any
+                      // unknown path.
+                      if (!MetricsAllowed(req)) return ProblemResponse(req, 404);
                       http::Response r(200);
                       r.SetBody(metrics.Render(pool->stats()), "text/plain; version=0.0.4");
                       return r;
@@ -299,6 +306,21 @@ Result<void> Service::Impl::BuildApp() {
   }
   app = std::make_unique<http::App>(std::move(router), std::move(chain));
   return Ok();
+}
+
+bool Service::Impl::MetricsAllowed(http::Request& req) const {
+  // A scraper on this host talking to us directly (no proxy in between: a
+  // local reverse proxy would make every client look like loopback).
+  const http::Headers& h = req.headers();
+  Result<net::IpAddress> peer = net::IpAddress::Parse(req.context().peer_ip);
+  if (peer.ok() && net::Classify(*peer) == net::AddressClass::kLoopback && !h.Has("forwarded") &&
+      !h.Has("x-forwarded-for") && !h.Has("x-real-ip")) {
+    return true;
+  }
+  Result<Caller> caller = Authenticate(req);
+  if (!caller.ok() || caller->user.role != "admin") return false;
+  if (caller->via != Caller::Via::kApiKey) return true;
+  return std::find(caller->scopes.begin(), caller->scopes.end(), "admin:read") != caller->scopes.end();
 }
 
 http::Response Service::Impl::Dispatch(const ApiRoute& route, http::Request& req) const {

@@ -591,6 +591,11 @@ TEST_P(ServiceE2E, WholeFlowWithBoundariesAndAudit) {
   EXPECT_EQ(Get("/v1/admin/audit", {Bearer(tb.access)}).status, 403);
   EXPECT_EQ(Post("/v1/admin/users/x/lock", "", {Bearer(tb.access)}).status, 403);
   EXPECT_EQ(Get("/v1/admin/users").status, 401);
+  // Metrics: a direct loopback scraper yes; through a proxy only for admins.
+  const std::pair<std::string, std::string> proxied{"X-Forwarded-For", "203.0.113.9"};
+  EXPECT_EQ(Get("/metrics", {proxied}).status, 404);
+  EXPECT_EQ(Get("/metrics", {proxied, Bearer(tb.access)}).status, 404);
+  EXPECT_EQ(Get("/metrics", {{"Forwarded", "for=203.0.113.9"}}).status, 404);
 
   // First admin from the CLI.
   RunResult created = RunBulwark({"admin", "create", "--email", "root@example.com"}, env_,
@@ -602,6 +607,9 @@ TEST_P(ServiceE2E, WholeFlowWithBoundariesAndAudit) {
   JsonValue users_json = users.Json();
   EXPECT_EQ(users_json.Find("users")->AsArray().size(), 2u);
   EXPECT_EQ(Get("/v1/admin/users?limit=0", {Bearer(admin.access)}).status, 400);
+  HttpResponse admin_metrics = Get("/metrics", {proxied, Bearer(admin.access)});
+  EXPECT_EQ(admin_metrics.status, 200);
+  EXPECT_NE(admin_metrics.body.find("bulwark_http_requests_total"), std::string::npos);
   std::string bob_id = Get("/v1/me", {Bearer(tb.access)}).Str("id");
   HttpResponse locked = Post("/v1/admin/users/" + bob_id + "/lock", "", {Bearer(admin.access)});
   EXPECT_EQ(locked.status, 200) << locked.body;
