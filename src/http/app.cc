@@ -35,6 +35,11 @@ Response App::Dispatch(Request& request) const {
   }
 }
 
+std::size_t App::BodyLimitFor(Method method, std::string_view path) const {
+  Router::Match m = router_.Find(method, path);
+  return m.kind == Router::Match::Kind::kFound ? m.route->options.max_body_bytes : 0;
+}
+
 Response App::Handle(Request& request) const {
   try {
     Router::Match m = router_.Find(request.method(), request.path());

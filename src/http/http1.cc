@@ -205,7 +205,8 @@ struct Http1Connection::BodyParser {
   bhttp::request_parser<bhttp::string_body> parser;
 };
 
-Http1Connection::Http1Connection(const ServerLimits& limits) : limits_(limits) {}
+Http1Connection::Http1Connection(const ServerLimits& limits, const App* app)
+    : limits_(limits), app_(app) {}
 Http1Connection::~Http1Connection() = default;
 
 Http1Connection::Phase Http1Connection::phase() const noexcept {
@@ -279,6 +280,12 @@ Http1Connection::Outcome Http1Connection::ParseHead() {
   if (pipelined_ > limits_.max_pipelined_requests) keep_alive_ = false;
 
   bool has_body = info.chunked || (info.content_length && *info.content_length > 0);
+  std::size_t body_limit = limits_.max_body_bytes;
+  if (has_body && app_ != nullptr) {
+    const std::size_t route_limit = app_->BodyLimitFor(info.request->method(), info.request->path());
+    if (route_limit > 0 && route_limit < body_limit) body_limit = route_limit;
+    if (info.content_length && *info.content_length > body_limit) return Reject(413);
+  }
   if (!has_body) {
     phase_ = Phase::kIdle;
     Outcome out;
@@ -292,7 +299,7 @@ Http1Connection::Outcome Http1Connection::ParseHead() {
   auto& parser = body_->parser;
   parser.eager(true);
   parser.header_limit(256);
-  parser.body_limit(limits_.max_body_bytes);
+  parser.body_limit(body_limit);
   std::string synthetic = "POST / HTTP/1.1\r\nHost: x\r\n";
   if (info.chunked) {
     synthetic += "Transfer-Encoding: chunked\r\n\r\n";

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "bulwark/http/app.h"
 #include "bulwark/http/request.h"
 #include "bulwark/http/response.h"
 #include "bulwark/http/server.h"
@@ -21,7 +22,8 @@ namespace bulwark::http::internal {
 
 class Http1Connection {
  public:
-  explicit Http1Connection(const ServerLimits& limits);
+  // `app`, when given, lowers the body limit to the matched route's own.
+  explicit Http1Connection(const ServerLimits& limits, const App* app = nullptr);
   ~Http1Connection();
   Http1Connection(const Http1Connection&) = delete;
   Http1Connection& operator=(const Http1Connection&) = delete;
@@ -65,6 +67,7 @@ class Http1Connection {
   Outcome Reject(int status);
 
   const ServerLimits limits_;
+  const App* app_ = nullptr;
   std::string buffer_;
   Phase phase_ = Phase::kIdle;
   bool keep_alive_ = true;

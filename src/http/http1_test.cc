@@ -15,6 +15,8 @@ App& TestApp() {
     r.Get("/hello", [](Request&) { return Response::Json(200, R"({"hello":"world"})"); });
     r.Post("/echo", [](Request& req) { return Response::Text(200, std::string(req.Body().UnvalidatedValue())); },
            RouteOptions{.consumes = {"text/plain"}});
+    r.Post("/small", [](Request& req) { return Response::Text(200, std::to_string(req.body_size())); },
+           RouteOptions{.consumes = {"text/plain"}, .max_body_bytes = 16});
     r.Get("/inject", [](Request& req) {
       Response res = Response::Text(200, "x");
       auto v = req.QueryParam("v");
@@ -42,6 +44,26 @@ TEST(Http1, SimpleGetKeepsAlive) {
   EXPECT_NE(r.output.find("Content-Length: 17\r\n"), std::string::npos);
   EXPECT_EQ(r.output.find("Server:"), std::string::npos);
   EXPECT_NE(r.output.find("{\"hello\":\"world\"}"), std::string::npos);
+}
+
+// A route's own body limit applies when the head arrives: the server does
+// not read (or wait for) a body the route would refuse anyway.
+TEST(Http1, RouteBodyLimitAppliesBeforeTheBodyIsRead) {
+  auto ok = Send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\n" +
+                 std::string(16, 'x'));
+  EXPECT_EQ(FirstStatus(ok.output), 200);
+  // Declared too large: 413 at once, although no body byte was sent.
+  auto declared = Send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 17\r\n\r\n");
+  EXPECT_EQ(FirstStatus(declared.output), 413);
+  EXPECT_TRUE(declared.closed);
+  // Chunked: cut off once the body passes the route's limit.
+  auto chunked = Send("POST /small HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\n"
+                      "Transfer-Encoding: chunked\r\n\r\n20\r\n" + std::string(32, 'x') + "\r\n0\r\n\r\n");
+  EXPECT_EQ(FirstStatus(chunked.output), 413);
+  // Other routes keep the server-wide limit.
+  auto other = Send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n" +
+                    std::string(100, 'y'));
+  EXPECT_EQ(FirstStatus(other.output), 200);
 }
 
 TEST(Http1, PipelinedRequestsAnsweredInOrder) {

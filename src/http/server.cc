@@ -120,7 +120,7 @@ asio::awaitable<void> RunSession(Server::Impl& impl, Worker& worker, Stream stre
     if (ec) co_return;
   }
 
-  internal::Http1Connection conn(limits);
+  internal::Http1Connection conn(limits, impl.app);
   std::unique_ptr<char[]> buffer(new char[16384]);
   std::size_t served = 0;
   Clock::time_point phase_deadline{};

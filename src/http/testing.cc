@@ -8,7 +8,7 @@ namespace bulwark::http {
 RawExchangeResult RawExchangeForTest(const App& app, std::string_view input,
                                      const RawExchangeOptions& options) {
   RawExchangeResult result;
-  internal::Http1Connection conn(options.limits);
+  internal::Http1Connection conn(options.limits, &app);
   internal::PeerInfo peer{options.peer_ip, 40000, options.tls};
   std::size_t offset = 0;
   std::size_t served = 0;

@@ -34,6 +34,12 @@ class App {
 
   Response Handle(Request& request) const;
 
+  // The route's own body limit (RouteOptions::max_body_bytes) for a request
+  // to `path`, or 0 when no route matches or it sets none. The server applies
+  // it as soon as the head is read, so a small-body route cannot be made to
+  // buffer up to the server-wide limit (raised for one upload route).
+  std::size_t BodyLimitFor(Method method, std::string_view path) const;
+
   const Router& router() const noexcept { return router_; }
   const Chain& chain() const noexcept { return chain_; }
 
