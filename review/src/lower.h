@@ -59,6 +59,9 @@ class Lowerer {
   // Statements produced while lowering an expression (an assignment inside a
   // condition, say) are placed before the statement being lowered.
   void EmitPre(ir::Id stmt) { pre_.push_back(stmt); }
+  // `x++` / `--x` (node `n`, operand `operand`): an assignment placed before
+  // the statement, then x, so a counter is never taken for a constant.
+  ir::Id UpdateExpr(TSNode n, TSNode operand);
   // Begins a function; returns its index. Lower its body with `LowerBlock`
   // between Begin/EndFunction so nested lambdas are numbered correctly.
   std::size_t AddFunction(ir::Function f);

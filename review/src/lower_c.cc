@@ -324,13 +324,8 @@ class CLowerer final : public Lowerer {
     }
     if (t == "compound_literal_expression") return Expr(Field(n, "value"));
     if (t == "update_expression") {
-      // x++ / --x: an assignment placed before the statement, then x.
       auto kids = Named(n);
-      if (kids.empty()) return Unknown(n);
-      ir::Id s = Assign(Expr(kids[0]), Int(1, n), n);
-      S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
-      EmitPre(s);
-      return Expr(kids[0]);
+      return UpdateExpr(n, kids.empty() ? TSNode{} : kids[0]);
     }
     if (t == "parenthesized_expression" || t == "comma_expression" || t == "co_await_expression") {
       return Unknown(n);

@@ -152,6 +152,14 @@ ir::Id Lowerer::Unknown(TSNode n) {
   return id;
 }
 
+ir::Id Lowerer::UpdateExpr(TSNode n, TSNode operand) {
+  if (Null(operand)) return Unknown(n);
+  ir::Id s = Assign(Expr(operand), Int(1, n), n);
+  S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
+  EmitPre(s);
+  return Expr(operand);
+}
+
 ir::Id Lowerer::Expr(TSNode n) {
   if (Null(n)) return ir::kNone;
   if (depth_ >= kMaxDepth) return NewExpr(ir::ExprKind::kUnknown, n);

@@ -286,13 +286,8 @@ class JavaLowerer final : public Lowerer {
       return id;
     }
     if (t == "update_expression") {
-      // x++ / --x: an assignment placed before the statement, then x.
       auto kids = Named(n);
-      if (kids.empty()) return Unknown(n);
-      ir::Id s = Assign(Expr(kids[0]), Int(1, n), n);
-      S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
-      EmitPre(s);
-      return Expr(kids[0]);
+      return UpdateExpr(n, kids.empty() ? TSNode{} : kids[0]);
     }
     if (t == "instanceof_expression") return NewExpr(ir::ExprKind::kUnknown, n);
     if (t == "class_literal" || t == "method_reference" || t == "type_identifier" ||

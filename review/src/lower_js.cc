@@ -333,15 +333,7 @@ class JsLowerer final : public Lowerer {
       return NewExpr(ir::ExprKind::kUnknown, n);
     }
     if (t == "jsx_expression") return Unknown(n);
-    if (t == "update_expression") {
-      // x++ / --x: an assignment placed before the statement, then x.
-      TSNode arg = Field(n, "argument");
-      if (Null(arg)) return Unknown(n);
-      ir::Id s = Assign(Expr(arg), Int(1, n), n);
-      S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
-      EmitPre(s);
-      return Expr(arg);
-    }
+    if (t == "update_expression") return UpdateExpr(n, Field(n, "argument"));
     return Unknown(n);
   }
 
