@@ -67,6 +67,26 @@ struct HttpResponse {
 };
 
 // One request per connection (Connection: close), raw HTTP/1.1.
+// Calls f(lower-case name, value without leading spaces) for each field line
+// of an HTTP head (the first line, request or status, is skipped).
+template <class F>
+void ForEachHeaderLine(const std::string& head, F f) {
+  std::size_t pos = head.find("\r\n");
+  while (pos != std::string::npos) {
+    std::size_t next = head.find("\r\n", pos + 2);
+    std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
+    std::size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::string name = line.substr(0, colon);
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      f(std::move(name), std::move(value));
+    }
+    pos = next;
+  }
+}
+
 HttpResponse Send(std::uint16_t port, const std::string& method, const std::string& path,
                   const std::vector<std::pair<std::string, std::string>>& headers = {},
                   const std::string& body = "", bool with_body = false) {
@@ -102,21 +122,9 @@ HttpResponse Send(std::uint16_t port, const std::string& method, const std::stri
   std::size_t head_end = raw.find("\r\n\r\n");
   if (head_end == std::string::npos || raw.size() < 12) return out;
   out.status = std::atoi(raw.substr(9, 3).c_str());
-  std::string head = raw.substr(0, head_end);
-  std::size_t pos = head.find("\r\n");
-  while (pos != std::string::npos) {
-    std::size_t next = head.find("\r\n", pos + 2);
-    std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-    std::size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::string name = line.substr(0, colon);
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      std::string value = line.substr(colon + 1);
-      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-      out.headers.emplace(name, value);
-    }
-    pos = next;
-  }
+  ForEachHeaderLine(raw.substr(0, head_end), [&](std::string name, std::string value) {
+    out.headers.emplace(std::move(name), std::move(value));
+  });
   out.body = raw.substr(head_end + 4);
   return out;
 }
@@ -843,21 +851,9 @@ class Receiver {
         continue;
       }
       Hit hit;
-      std::string head = raw.substr(0, head_end);
-      std::size_t pos = head.find("\r\n");
-      while (pos != std::string::npos) {
-        std::size_t next = head.find("\r\n", pos + 2);
-        std::string line = head.substr(pos + 2, next == std::string::npos ? std::string::npos : next - pos - 2);
-        std::size_t colon = line.find(':');
-        if (colon != std::string::npos) {
-          std::string name = line.substr(0, colon);
-          for (char& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-          std::string value = line.substr(colon + 1);
-          while (!value.empty() && value.front() == ' ') value.erase(0, 1);
-          hit.headers[name] = value;
-        }
-        pos = next;
-      }
+      ForEachHeaderLine(raw.substr(0, head_end), [&](std::string name, std::string value) {
+        hit.headers[std::move(name)] = std::move(value);
+      });
       std::size_t length = static_cast<std::size_t>(std::atoll(hit.headers["content-length"].c_str()));
       if (hit.headers["expect"] == "100-continue") {
         std::string cont = "HTTP/1.1 100 Continue\r\n\r\n";
