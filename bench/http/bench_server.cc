@@ -8,11 +8,12 @@
 // is measured but it does not turn the run into a 429 benchmark.
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <fstream>
 #include <sstream>
 #include <string>
 
-#include "bulwark/http/secure_defaults.h"
+#include "bench_app.h"
 #include "bulwark/http/server.h"
 
 namespace {
@@ -33,21 +34,9 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string mode = argv[1];
-  Router router;
-  router.Get("/api/hello", [](Request&) {
-    return Response::Json(200, R"({"message":"hello","ok":true})");
-  });
-  Chain chain;
-  if (mode == "secure") {
-    SecureDefaultsOptions o;
-    o.rate_limit.policy.limit = 1'000'000'000;
-    auto secure = SecureDefaults(std::move(o));
-    if (!secure.ok()) return 1;
-    chain = std::move(secure).value();
-  } else if (mode != "bare") {
-    return 2;
-  }
-  App app(std::move(router), std::move(chain));
+  std::unique_ptr<App> made = bench::MakeBenchApp(mode);
+  if (!made) return 2;
+  App& app = *made;
   ServerOptions options;
   options.address = "127.0.0.1";
   options.port = static_cast<std::uint16_t>(std::atoi(argv[2]));

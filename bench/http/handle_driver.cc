@@ -12,9 +12,10 @@
 // is high enough never to answer 429.
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <string>
 
-#include "bulwark/http/secure_defaults.h"
+#include "bench_app.h"
 #include "bulwark/http/testing.h"
 
 int main(int argc, char** argv) {
@@ -26,21 +27,9 @@ int main(int argc, char** argv) {
   std::string mode = argv[1];
   std::string path = argv[2];
   long n = std::atol(argv[3]);
-  Router router;
-  router.Get("/api/hello", [](Request&) {
-    return Response::Json(200, R"({"message":"hello","ok":true})");
-  });
-  Chain chain;
-  if (mode == "secure") {
-    SecureDefaultsOptions o;
-    o.rate_limit.policy.limit = 1'000'000'000;
-    auto secure = SecureDefaults(std::move(o));
-    if (!secure.ok()) return 1;
-    chain = std::move(secure).value();
-  } else if (mode != "bare") {
-    return 2;
-  }
-  App app(std::move(router), std::move(chain));
+  std::unique_ptr<App> made = bench::MakeBenchApp(mode);
+  if (!made) return 2;
+  App& app = *made;
   std::size_t bytes = 0;
   if (path == "handle") {
     for (long i = 0; i < n; ++i) {
