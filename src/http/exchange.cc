@@ -1,5 +1,6 @@
 #include "exchange.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "bulwark/crypto/random.h"
@@ -20,9 +21,9 @@ std::string NormalizeIp(std::string ip) {
   return ip;
 }
 
-std::string ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
-                         Request request, bool request_keep_alive, bool allow_keep_alive,
-                         const std::atomic<bool>* stopping, bool& keep_alive) {
+Served ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
+                    Request request, bool request_keep_alive, bool allow_keep_alive,
+                    const std::atomic<bool>* stopping, bool& keep_alive) {
   RequestContext& ctx = request.context();
   ctx.peer_ip = peer.ip;
   ctx.peer_port = peer.port;
@@ -42,9 +43,15 @@ std::string ServeRequest(const App& app, const ServerLimits& limits, const PeerI
     response.SetHeader("Cache-Control", "no-store");
     response.set_close(true);
   }
-  if (stopping != nullptr && stopping->load(std::memory_order_relaxed)) allow_keep_alive = false;
-  return Http1Connection::Serialize(response, method, request_keep_alive && allow_keep_alive,
-                                    keep_alive);
+  Served served;
+  if (stopping != nullptr && stopping->load(std::memory_order_relaxed)) {
+    allow_keep_alive = false;
+  } else {
+    served.delay = std::min(response.delay(), limits.max_response_delay);
+  }
+  served.bytes = Http1Connection::Serialize(response, method, request_keep_alive && allow_keep_alive,
+                                            keep_alive);
+  return served;
 }
 
 std::string RejectRequest(int status) {

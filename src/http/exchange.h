@@ -3,6 +3,7 @@
 // socket server and the in-memory path so both behave identically.
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -23,9 +24,15 @@ struct PeerInfo {
 // request cap); `stopping` (may be null) is read after the handler, so a
 // request in flight when shutdown begins is answered with Connection: close.
 // Sets `keep_alive`.
-std::string ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
-                         Request request, bool request_keep_alive, bool allow_keep_alive,
-                         const std::atomic<bool>* stopping, bool& keep_alive);
+struct Served {
+  std::string bytes;
+  // How long to hold the bytes before writing them: the response's delay,
+  // capped by ServerLimits::max_response_delay; 0 when stopping.
+  std::chrono::milliseconds delay{0};
+};
+Served ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
+                    Request request, bool request_keep_alive, bool allow_keep_alive,
+                    const std::atomic<bool>* stopping, bool& keep_alive);
 
 // The bytes of a rejection (the request never reached the App).
 std::string RejectRequest(int status);

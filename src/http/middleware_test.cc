@@ -382,6 +382,8 @@ TEST(RateLimit, BurstThen429WithHeaders) {
   EXPECT_EQ(limited.headers().Get("retry-after"), "5");
   EXPECT_EQ(limited.headers().Get("content-type"), "application/problem+json");
   EXPECT_TRUE(limited.headers().Get("content-security-policy"));
+  // Held before sending (tarpit): reject_delay, at most the Retry-After.
+  EXPECT_EQ(limited.delay(), std::chrono::milliseconds(1000));
   // Another client is unaffected; the same /64 is the same client.
   EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {}, {}, "198.51.100.1").status(), 200);
   for (int i = 0; i < 3; ++i) {
@@ -391,6 +393,31 @@ TEST(RateLimit, BurstThen429WithHeaders) {
   EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {}, {}, "2001:db8:1:3::1").status(), 200);
   clock.Advance(std::chrono::seconds(5));
   EXPECT_EQ(f.Do(Method::kGet, "/api/items/1").status(), 200);
+}
+
+TEST(RateLimit, RejectDelayIsBoundedByRetryAfterAndCanBeOff) {
+  ManualClock clock(1'700'000'000);
+  auto make = [&](std::chrono::milliseconds reject_delay) {
+    SecureDefaultsOptions o;
+    o.rate_limit.policy = RatePolicy{.limit = 1, .period = std::chrono::seconds(1), .burst = 1};
+    o.rate_limit.store = MakeMemoryRateLimitStore({.clock = &clock});
+    o.rate_limit.reject_delay = reject_delay;
+    return o;
+  };
+  Fixture held(make(std::chrono::milliseconds(5000)));
+  EXPECT_EQ(held.Do(Method::kGet, "/api/items/1").status(), 200);
+  Response limited = held.Do(Method::kGet, "/api/items/1");
+  ASSERT_EQ(limited.status(), 429);
+  EXPECT_EQ(limited.headers().Get("retry-after"), "1");
+  EXPECT_EQ(limited.delay(), std::chrono::milliseconds(1000));  // not more than Retry-After
+  Fixture off(make(std::chrono::milliseconds(0)));
+  EXPECT_EQ(off.Do(Method::kGet, "/api/items/1").status(), 200);
+  Response now = off.Do(Method::kGet, "/api/items/1");
+  ASSERT_EQ(now.status(), 429);
+  EXPECT_EQ(now.delay(), std::chrono::milliseconds(0));
+  // Allowed answers are never held.
+  clock.Advance(std::chrono::seconds(2));
+  EXPECT_EQ(off.Do(Method::kGet, "/api/items/1").delay(), std::chrono::milliseconds(0));
 }
 
 class DownStore final : public RateLimitStore {

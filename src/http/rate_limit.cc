@@ -236,6 +236,7 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
     std::string retry;
     append_seconds(retry, d.retry_after);
     response.SetHeader("Retry-After", retry);
+    response.set_delay(std::min(options_.reject_delay, d.retry_after));
   } else {
     response = next(request);
   }

@@ -171,17 +171,28 @@ asio::awaitable<void> RunSession(Server::Impl& impl, Worker& worker, Stream stre
       continue;
     }
 
-    std::string bytes;
+    internal::Served answer;
     bool keep_alive = false;
     if (out.kind == internal::Http1Connection::Outcome::Kind::kReject) {
-      bytes = internal::RejectRequest(out.status);
+      answer.bytes = internal::RejectRequest(out.status);
     } else {
       ++served;
       bool allow = !worker.stopping && served < limits.max_requests_per_connection;
-      bytes = internal::ServeRequest(*impl.app, limits, peer, std::move(*out.request),
-                                     conn.last_request_keep_alive(), allow,
-                                     &impl.stop_requested, keep_alive);
+      answer = internal::ServeRequest(*impl.app, limits, peer, std::move(*out.request),
+                                      conn.last_request_keep_alive(), allow,
+                                      &impl.stop_requested, keep_alive);
     }
+    if (answer.delay.count() > 0 && !worker.stopping) {
+      // Tarpit (Response::set_delay): wait on a timer, not on the thread.
+      // Shutdown closes the socket (SessionHandle::close), and the write
+      // below then fails at once; the wait itself is capped by
+      // max_response_delay, well inside the drain limit.
+      asio::steady_timer hold(worker.ioc, answer.delay);
+      auto [tec] = co_await hold.async_wait(kAwait);
+      (void)tec;
+      if (worker.stopping) keep_alive = false;
+    }
+    const std::string& bytes = answer.bytes;
     SetDeadline(stream, Clock::now() + limits.write_timeout);
     auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(bytes), kAwait);
     if (wec) co_return;

@@ -26,12 +26,16 @@ RawExchangeResult RawExchangeForTest(const App& app, std::string_view input,
     bool keep_alive = false;
     if (out.kind == internal::Http1Connection::Outcome::Kind::kReject) {
       result.output += internal::RejectRequest(out.status);
+      result.delays.emplace_back(0);
     } else {
       ++served;
       bool allow = served < options.limits.max_requests_per_connection;
-      result.output += internal::ServeRequest(app, options.limits, peer, std::move(*out.request),
-                                              conn.last_request_keep_alive(), allow,
-                                              nullptr, keep_alive);
+      internal::Served answer = internal::ServeRequest(app, options.limits, peer,
+                                                       std::move(*out.request),
+                                                       conn.last_request_keep_alive(), allow,
+                                                       nullptr, keep_alive);
+      result.output += answer.bytes;
+      result.delays.push_back(answer.delay);
     }
     ++result.responses;
     if (!keep_alive) {

@@ -82,6 +82,11 @@ struct RateLimitOptions {
   std::function<std::optional<std::string>(const Request&)> user_key;
   // Let requests through when the store is down. Named so it is greppable.
   bool unsafe_fail_open = false;
+  // A 429 is held this long (at most its Retry-After) before it is sent
+  // (Response::set_delay): a client hammering one connection past its limit
+  // gets about one answer per delay instead of thousands of cheap 429s a
+  // second. 0 answers at once.
+  std::chrono::milliseconds reject_delay{1'000};
 };
 
 class RateLimit final : public Middleware {

@@ -8,6 +8,7 @@
 //
 // Thread-safety: a value type. Ownership: owns its strings.
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -54,11 +55,24 @@ class Response {
   void set_close(bool close) noexcept { close_ = close; }
   bool close() const noexcept { return close_; }
 
+  // Hold this response for `delay` before sending it: a tarpit for refused
+  // attempts (login throttling, rate limiting). A client that keeps a
+  // connection busy with refused requests then gets one answer per delay
+  // instead of as many as the server can produce, so a flood costs the
+  // server little CPU. The wait is a timer on the connection, never a
+  // blocked thread; the server caps it at ServerLimits::max_response_delay
+  // and skips it while shutting down. Default 0 (send at once).
+  void set_delay(std::chrono::milliseconds delay) noexcept {
+    delay_ = delay.count() > 0 ? delay : std::chrono::milliseconds(0);
+  }
+  std::chrono::milliseconds delay() const noexcept { return delay_; }
+
  private:
   int status_ = 200;
   Headers headers_;
   std::string body_;
   bool close_ = false;
+  std::chrono::milliseconds delay_{0};
 };
 
 // Is `status` a problem worth a problem+json body (>= 400)?

@@ -57,6 +57,10 @@ struct ServerLimits {
   // replaced by 503 and the connection closed (the work is logged as late).
   std::chrono::milliseconds handler_timeout{30'000};
   std::chrono::milliseconds shutdown_timeout{10'000};  // drain limit on Stop()
+  // Upper bound for Response::set_delay (tarpitting refused attempts). A
+  // delayed response keeps its connection (counted against max_connections)
+  // open for at most this long; 0 turns delays off.
+  std::chrono::milliseconds max_response_delay{2'000};
 };
 
 struct TlsOptions {

@@ -7,6 +7,7 @@
 // Thread-safety: thread-safe (no shared state beyond the App).
 
 #include <cstddef>
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,9 @@ struct RawExchangeResult {
   std::string output;          // every byte the server wrote
   std::size_t responses = 0;   // complete responses written (100 Continue excluded)
   bool closed = false;         // the server closed the connection
+  // Per response (rejections included): the hold the socket server would
+  // apply before writing it (Response::set_delay, capped). Nothing waits here.
+  std::vector<std::chrono::milliseconds> delays;
 };
 
 struct RawExchangeOptions {
