@@ -69,10 +69,20 @@ http::Response PasswordProblem(const http::Request& req, std::string_view pointe
 
 }  // namespace
 
-// Shared by the JSON API and the web form.
+// Shared by the JSON API and the web form: Retry-After, and for refusals
+// that did no password work (throttled, pool busy) a held answer, so a
+// flood of guesses on one connection gets about one answer a second
+// instead of thousands of cheap 429s competing with real traffic for CPU.
+void MarkLoginRefusal(http::Response& resp, const Service::Impl::LoginResult& r) {
+  if (r.retry_after > 0) resp.SetHeader("Retry-After", std::to_string(r.retry_after));
+  if (r.status == 429 || r.status == 503) {
+    resp.set_delay(std::chrono::seconds(1));
+  }
+}
+
 http::Response LoginFailure(const http::Request& req, const Service::Impl::LoginResult& r) {
   http::Response resp = ProblemResponse(req, r.status, r.detail);
-  if (r.retry_after > 0) resp.SetHeader("Retry-After", std::to_string(r.retry_after));
+  MarkLoginRefusal(resp, r);
   return resp;
 }
 

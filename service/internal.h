@@ -315,4 +315,9 @@ const std::vector<std::string>& WebhookEventNames();
 bool LooksLikeId(std::string_view id);
 JsonValue UserObject(const User& user);
 
+// The answer to a refused login (JSON API) and the headers/hold every
+// refused login gets (JSON API and web form); see api_accounts.cc.
+http::Response LoginFailure(const http::Request& req, const Service::Impl::LoginResult& r);
+void MarkLoginRefusal(http::Response& resp, const Service::Impl::LoginResult& r);
+
 }  // namespace bulwark::service

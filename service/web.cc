@@ -190,7 +190,7 @@ void Service::Impl::AddWebRoutes() {
           data.Set("title", "Sign in").Set("error", msg).Set("email", email);
           http::Response resp = render(req, r.status == 503 ? 503 : (r.status == 429 ? 429 : 401), "login",
                                        std::move(data));
-          if (r.retry_after > 0) resp.SetHeader("Retry-After", std::to_string(r.retry_after));
+          MarkLoginRefusal(resp, r);
           return resp;
         }
         if (std::optional<std::string> old = http::FindCookie(req, kSessionCookie)) {
