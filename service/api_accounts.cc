@@ -10,7 +10,6 @@
 
 namespace bulwark::service {
 
-void OpLog(std::string_view level, std::string_view message);
 
 namespace {
 

@@ -9,7 +9,6 @@
 
 namespace bulwark::service {
 
-void OpLog(std::string_view level, std::string_view message);
 
 namespace {
 

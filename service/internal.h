@@ -27,6 +27,7 @@
 #include "bulwark/files/download.h"
 #include "bulwark/files/root.h"
 #include "bulwark/http/app.h"
+#include "bulwark/http/backoff.h"
 #include "bulwark/http/csrf.h"
 #include "bulwark/http/router.h"
 #include "bulwark/net/client.h"
@@ -79,37 +80,29 @@ class Metrics {
 
 // ---- Login throttling ------------------------------------------------------------
 // Failed logins are counted per (account, address), per account and per
-// address. Past a free allowance each further failure doubles a delay during
-// which that key is refused without checking the password; every delay is
-// capped and counters decay after an hour of quiet, so an attacker can slow
-// a victim down but never lock them out for good. The per-account cap is
-// short (60 s) because anyone can push it; the per-(account,address) and
-// per-address caps are long (15 min) because only the attacker's own
-// address is hit.
+// address in an http::BackoffStore: past a free allowance each further
+// failure doubles a wait during which that key is refused without checking
+// the password; every wait is capped and counts are forgotten after an hour
+// of quiet, so an attacker can slow a victim down but never lock them out
+// for good. The per-account cap is short (60 s) because anyone can push it;
+// the per-(account,address) and per-address caps are long (15 min) because
+// only the attacker's own address is hit. With --redis the store is shared
+// by every instance (N instances must not mean N times the guesses).
+// Accounts are keyed by a SHA-256 of the email, so the store holds no
+// addresses of users.
 class LoginThrottle {
  public:
-  explicit LoginThrottle(const Clock& clock) : clock_(clock) {}
+  explicit LoginThrottle(std::shared_ptr<http::BackoffStore> store) : store_(std::move(store)) {}
   // Seconds to wait before another attempt is allowed, 0 if allowed now.
-  std::int64_t RetryAfter(std::string_view account, std::string_view address);
-  // Returns true when the address crossed the credential-stuffing threshold now.
+  // Errors: kUnavailable (store down: callers refuse the attempt).
+  Result<std::int64_t> RetryAfter(std::string_view account, std::string_view address);
+  // Returns true when the address crossed the credential-stuffing threshold
+  // now. A store error is logged (the attempt has failed anyway).
   bool RecordFailure(std::string_view account, std::string_view address);
   void RecordSuccess(std::string_view account, std::string_view address);
 
  private:
-  struct Entry {
-    std::int64_t failures = 0;
-    std::int64_t last_failure = 0;
-    std::int64_t blocked_until = 0;
-  };
-  struct Rule {
-    std::int64_t free;
-    std::int64_t cap;
-  };
-  std::int64_t Blocked(const std::string& key, std::int64_t now);
-  void Fail(const std::string& key, const Rule& rule, std::int64_t now);
-  const Clock& clock_;
-  std::mutex mu_;
-  std::unordered_map<std::string, Entry> entries_;
+  std::shared_ptr<http::BackoffStore> store_;
 };
 
 // ---- Who is calling ----------------------------------------------------------------
@@ -314,6 +307,9 @@ const std::vector<std::string>& WebhookEventNames();
 // Ids made by RandomId(): 22 base64url characters. Anything else is no id.
 bool LooksLikeId(std::string_view id);
 JsonValue UserObject(const User& user);
+
+// The operator log (stderr, JSON lines); never request data or secrets.
+void OpLog(std::string_view level, std::string_view message);
 
 // The answer to a refused login (JSON API) and the headers/hold every
 // refused login gets (JSON API and web form); see api_accounts.cc.

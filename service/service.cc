@@ -158,7 +158,14 @@ Result<void> Service::Impl::Init(bool first_start) {
   BULWARK_ASSIGN_OR_RETURN(auth::BackupCodes bc,
                            auth::BackupCodes::Create(keys->mfa, *backup_store, {}, *events, *clock));
   backup_codes = std::make_unique<auth::BackupCodes>(std::move(bc));
-  throttle = std::make_unique<LoginThrottle>(*clock);
+  std::shared_ptr<http::BackoffStore> backoff;
+  if (config.redis.empty()) {
+    backoff = http::MakeMemoryBackoffStore({.clock = clock});
+  } else {
+    BULWARK_ASSIGN_OR_RETURN(backoff, http::MakeRedisBackoffStore({.url = config.redis,
+                                                                   .key_prefix = "bulwark:login:"}));
+  }
+  throttle = std::make_unique<LoginThrottle>(std::move(backoff));
 
   // Webhooks: https to public addresses on port 443 unless the operator
   // says otherwise; the unsafe switches are for tests with a local receiver.
@@ -524,7 +531,16 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
                                                 const std::string* backup_code) const {
   LoginResult out;
   const std::string& address = req.context().client_ip;
-  std::int64_t wait = throttle->RetryAfter(email, address);
+  Result<std::int64_t> throttled = throttle->RetryAfter(email, address);
+  if (!throttled.ok()) {
+    // Fail closed: without the throttle's answer, guesses would be unlimited.
+    OpLog("error", "login: throttle store unavailable: " + throttled.error().ToString());
+    out.status = 503;
+    out.retry_after = 1;
+    out.detail = "busy; try again shortly";
+    return out;
+  }
+  const std::int64_t wait = *throttled;
   if (wait > 0) {
     const_cast<Metrics&>(metrics).LoginThrottled();
     const std::int64_t second = clock->NowUnixSeconds();

@@ -234,63 +234,52 @@ std::string Metrics::Render(const crypto::HashingPoolStats& pool) const {
 // ---- Login throttle ------------------------------------------------------------------
 
 namespace {
-constexpr std::int64_t kDecaySeconds = 3600;
-constexpr std::size_t kMaxThrottleEntries = 200'000;
+
+constexpr http::BackoffRule kPairRule{.free_failures = 5, .max_wait = std::chrono::seconds(900),
+                                      .forget_after = std::chrono::seconds(3600)};
+constexpr http::BackoffRule kAccountRule{.free_failures = 20, .max_wait = std::chrono::seconds(60),
+                                         .forget_after = std::chrono::seconds(3600)};
+constexpr http::BackoffRule kAddressRule{.free_failures = 50, .max_wait = std::chrono::seconds(900),
+                                         .forget_after = std::chrono::seconds(3600)};
+constexpr std::uint32_t kStuffingThreshold = kAddressRule.free_failures + 1;
+
+struct ThrottleKeys {
+  std::string pair, account, address;
+};
+
+ThrottleKeys KeysFor(std::string_view account, std::string_view address) {
+  const std::string acct = HashToken(account);
+  ThrottleKeys k;
+  k.pair = "p|" + acct + "|" + std::string(address);
+  k.account = "a|" + acct;
+  k.address = "i|" + std::string(address);
+  return k;
+}
+
 }  // namespace
 
-std::int64_t LoginThrottle::Blocked(const std::string& key, std::int64_t now) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return 0;
-  if (now - it->second.last_failure > kDecaySeconds) {
-    entries_.erase(it);
-    return 0;
-  }
-  return it->second.blocked_until > now ? it->second.blocked_until - now : 0;
-}
-
-void LoginThrottle::Fail(const std::string& key, const Rule& rule, std::int64_t now) {
-  if (entries_.size() >= kMaxThrottleEntries) {
-    // Drop quiet entries first; if all are active, start over (bounded memory
-    // beats perfect memory; the per-address rule re-learns in seconds).
-    for (auto it = entries_.begin(); it != entries_.end();) {
-      it = (now - it->second.last_failure > 60) ? entries_.erase(it) : std::next(it);
-    }
-    if (entries_.size() >= kMaxThrottleEntries) entries_.clear();
-  }
-  Entry& e = entries_[key];
-  if (now - e.last_failure > kDecaySeconds) e = Entry{};
-  ++e.failures;
-  e.last_failure = now;
-  if (e.failures > rule.free) {
-    std::int64_t over = std::min<std::int64_t>(e.failures - rule.free, 20);
-    std::int64_t delay = std::min<std::int64_t>(std::int64_t{1} << (over - 1), rule.cap);
-    e.blocked_until = now + delay;
-  }
-}
-
-std::int64_t LoginThrottle::RetryAfter(std::string_view account, std::string_view address) {
-  std::int64_t now = clock_.NowUnixSeconds();
-  std::lock_guard lock(mu_);
-  std::string pair = "p|" + std::string(account) + "|" + std::string(address);
-  std::int64_t wait = Blocked(pair, now);
-  wait = std::max(wait, Blocked("a|" + std::string(account), now));
-  wait = std::max(wait, Blocked("i|" + std::string(address), now));
-  return wait;
+Result<std::int64_t> LoginThrottle::RetryAfter(std::string_view account, std::string_view address) {
+  const ThrottleKeys k = KeysFor(account, address);
+  const std::string_view keys[] = {k.pair, k.account, k.address};
+  BULWARK_ASSIGN_OR_RETURN(std::chrono::seconds wait, store_->Wait(keys));
+  return static_cast<std::int64_t>(wait.count());
 }
 
 bool LoginThrottle::RecordFailure(std::string_view account, std::string_view address) {
-  std::int64_t now = clock_.NowUnixSeconds();
-  std::lock_guard lock(mu_);
-  Fail("p|" + std::string(account) + "|" + std::string(address), Rule{5, 900}, now);
-  Fail("a|" + std::string(account), Rule{20, 60}, now);
-  std::string ip = "i|" + std::string(address);
-  Fail(ip, Rule{50, 900}, now);
-  return entries_[ip].failures == 51;
+  const ThrottleKeys k = KeysFor(account, address);
+  const http::BackoffFailure failures[] = {
+      {k.pair, kPairRule}, {k.account, kAccountRule}, {k.address, kAddressRule}};
+  Result<std::vector<std::uint32_t>> counts = store_->RecordFailure(failures);
+  if (!counts.ok()) {
+    OpLog("error", "login throttle: cannot record a failure: " + counts.error().ToString());
+    return false;
+  }
+  return (*counts)[2] == kStuffingThreshold;
 }
 
 void LoginThrottle::RecordSuccess(std::string_view account, std::string_view address) {
-  std::lock_guard lock(mu_);
-  entries_.erase("p|" + std::string(account) + "|" + std::string(address));
+  Result<void> r = store_->Forget(KeysFor(account, address).pair);
+  if (!r.ok()) OpLog("error", "login throttle: cannot clear after a success: " + r.error().ToString());
 }
 
 }  // namespace bulwark::service

@@ -8,7 +8,6 @@
 
 namespace bulwark::service {
 
-void OpLog(std::string_view level, std::string_view message);
 Result<SecretBytes> OpenTotpSecret(const Service::Impl& s, const std::string& user_id,
                                    const std::string& sealed);
 Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const User& user,

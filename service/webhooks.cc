@@ -14,7 +14,6 @@
 
 namespace bulwark::service {
 
-void OpLog(std::string_view level, std::string_view message);
 
 const std::vector<std::string>& WebhookEventNames() {
   static const std::vector<std::string> names{

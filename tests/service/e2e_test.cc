@@ -721,6 +721,33 @@ TEST_P(ServiceE2E, LoginThrottleBacksOffButDoesNotLockOut) {
   EXPECT_EQ(Post("/v1/tokens", R"({"email":"carol@example.com","password":"quartz lighthouse ember 5"})").status, 200);
 }
 
+// With --redis the throttle lives in Redis: a second instance (here: the
+// same service restarted, its memory gone) still refuses the account.
+TEST_P(ServiceE2E, LoginThrottleIsSharedThroughRedis) {
+  const char* redis = std::getenv("BULWARK_TEST_REDIS_URL");
+  if (redis == nullptr || *redis == '\0') {
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") FAIL() << "CI=true but BULWARK_TEST_REDIS_URL is unset";
+    GTEST_SKIP() << "BULWARK_TEST_REDIS_URL is unset (scripts/testenv/redis.sh sets it)";
+  }
+  Restart({{"BULWARK_REDIS", redis}});
+  const std::string email = "erin-" + bulwark::HexEncode(bulwark::crypto::RandomBytes(6)) + "@example.com";
+  Register(email, "copper meadow lantern 4", "Erin");
+  const std::string wrong = "{\"email\":" + JsonStr(email) + ",\"password\":\"not the password\"}";
+  // Five free failures, then waits of 1 s and 2 s; the failure after those
+  // sets a 4 s wait, longer than a restart takes.
+  for (int i = 0; i < 5; ++i) ASSERT_EQ(Post("/v1/tokens", wrong).status, 401) << i;
+  for (int wait : {1, 2, 4}) {
+    ASSERT_EQ(Post("/v1/tokens", wrong).status, 401);
+    if (wait < 4) std::this_thread::sleep_for(std::chrono::milliseconds(wait * 1000 + 100));
+  }
+  Restart({});
+  HttpResponse r = Post("/v1/tokens", "{\"email\":" + JsonStr(email) + ",\"password\":\"copper meadow lantern 4\"}");
+  EXPECT_EQ(r.status, 429) << r.body;
+  EXPECT_FALSE(r.Header("retry-after").empty());
+  Restart({{"BULWARK_REDIS", ""}});
+}
+
 TEST_P(ServiceE2E, WebUiServesPagesWithNonceAndCsrf) {
   HttpResponse page = Get("/login", {{"Accept", "text/html"}});
   ASSERT_EQ(page.status, 200);
