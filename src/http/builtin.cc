@@ -339,7 +339,7 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   // Assembled in a per-thread buffer: the field copies it.
   thread_local std::string policy;
   policy.clear();
-  std::array<std::pair<std::string_view, std::string_view>, 8> set;
+  std::array<std::pair<std::string_view, std::string_view>, 9> set;
   std::size_t n = 0;
   if (csp.enabled) {
     policy += csp_prefix_;
@@ -352,6 +352,9 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
     set[n++] = {"Strict-Transport-Security", hsts_value_};
   }
   set[n++] = {"X-Content-Type-Options", "nosniff"};
+  // "0" turns off the legacy XSS auditor of old browsers, which could be
+  // abused to blank or probe pages; the CSP is the XSS defence.
+  set[n++] = {"X-XSS-Protection", "0"};
   set[n++] = {"X-Frame-Options", options_.frame_options};
   set[n++] = {"Referrer-Policy", options_.referrer_policy};
   set[n++] = {"Permissions-Policy", options_.permissions_policy};

@@ -98,6 +98,7 @@ TEST(SecureDefaults, HeadersOnEveryResponse) {
   EXPECT_NE(csp.find("frame-ancestors 'none'"), std::string::npos);
   EXPECT_NE(csp.find("'strict-dynamic'"), std::string::npos);
   EXPECT_EQ(h.Get("x-content-type-options"), "nosniff");
+  EXPECT_EQ(h.Get("x-xss-protection"), "0");
   EXPECT_EQ(h.Get("x-frame-options"), "DENY");
   EXPECT_EQ(h.Get("referrer-policy"), "no-referrer");
   EXPECT_TRUE(h.Get("permissions-policy"));
