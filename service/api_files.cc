@@ -124,13 +124,43 @@ void Service::Impl::AddFileRoutes() {
         std::string content_type(files::FileTypeMediaType(stored->type));
         std::string sha = HexEncode(ByteView(stored->sha256.data(), stored->sha256.size()));
         const auto size = static_cast<std::int64_t>(stored->size);
-        Result<std::int64_t> n = db->Execute(
+        // The check above is a cheap early refusal; this one decides. Locking
+        // the owner's row first serializes one account's uploads (a row lock
+        // on PostgreSQL, the write lock on SQLite), so concurrent uploads
+        // cannot each see the old usage and overshoot the quota together.
+        auto discard = [&] { (void)files_root->Remove(Untrusted<std::string>(stored->name)); };
+        Result<db::Transaction> tx = db->Begin();
+        if (!tx.ok()) {
+          discard();
+          return ProblemResponse(req, 503);
+        }
+        Result<std::int64_t> locked = tx->Execute("UPDATE users SET id = id WHERE id = ?", c->user.id);
+        Result<db::Row> now_used = locked.ok()
+            ? tx->QueryRow("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM files WHERE user_id = ?", c->user.id)
+            : Result<db::Row>(locked.error());
+        if (!now_used.ok()) {
+          discard();
+          OpLog("error", "files: quota check failed: " + now_used.error().ToString());
+          return ProblemResponse(req, 503);
+        }
+        if (now_used->Get<std::int64_t>(0).value_or(0) >= config.files_max_per_account) {
+          (void)tx->Rollback();
+          discard();
+          return ProblemResponse(req, 409, "file limit reached for this account");
+        }
+        if (now_used->Get<std::int64_t>(1).value_or(0) + size > config.files_quota_bytes) {
+          (void)tx->Rollback();
+          discard();
+          return ProblemResponse(req, 413, "storage quota exceeded");
+        }
+        Result<std::int64_t> n = tx->Execute(
             "INSERT INTO files (id, user_id, storage_name, filename, content_type, size, sha256, "
             "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             id, c->user.id, stored->name, filename, content_type, size, sha, now);
-        if (!n.ok()) {
-          (void)files_root->Remove(Untrusted<std::string>(stored->name));
-          OpLog("error", "files: metadata insert failed: " + n.error().ToString());
+        Result<void> committed = n.ok() ? tx->Commit() : Result<void>(n.error());
+        if (!committed.ok()) {
+          discard();
+          OpLog("error", "files: metadata insert failed: " + committed.error().ToString());
           return ProblemResponse(req, 503);
         }
         Audit("user:" + c->user.id, "file.uploaded", "file:" + id, audit::kSuccess,

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -1185,6 +1186,46 @@ TEST_P(ServiceE2E, WebhookDestinationIsCheckedAgainAtDelivery) {
   EXPECT_EQ((*rows)[0].Get<std::int64_t>(0).value_or(0), 1);
   db.reset();
   StartServer();
+}
+
+// Concurrent uploads are admitted one at a time per account: together they
+// never exceed the quota (600000 bytes here), and refused uploads leave no
+// blob behind.
+TEST_P(ServiceE2E, ConcurrentUploadsNeverExceedTheQuota) {
+  Restart({{"BULWARK_THREADS", "8"}});  // eight handlers at once, not two
+  Register("hal@example.com", "granite orchard whistle 62", "Hal");
+  Tokens hal = Login("hal@example.com", "granite orchard whistle 62");
+  const std::string chunky = kPng + std::string(200 * 1024, '\x03');  // two fit, three do not
+  std::vector<int> statuses(8, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = Send(port_, "POST", "/v1/files?filename=c" + std::to_string(i) + ".png",
+                         {{"Content-Type", "application/octet-stream"}, Bearer(hal.access)}, chunky, true)
+                        .status;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int created = 0;
+  for (int st : statuses) {
+    if (st == 201) {
+      ++created;
+    } else {
+      EXPECT_EQ(st, 413);
+    }
+  }
+  EXPECT_EQ(created, 2);
+  HttpResponse list = Get("/v1/files", {Bearer(hal.access)});
+  ASSERT_EQ(list.status, 200);
+  std::int64_t total = 0;
+  const JsonValue listed = list.Json();
+  ASSERT_NE(listed.Find("files"), nullptr);
+  for (const JsonValue& f : listed.Find("files")->AsArray()) total += f.Find("size")->AsInt();
+  EXPECT_LE(total, 600000);
+  std::size_t blobs = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(data_dir_ + "/files")) ++blobs;
+  EXPECT_EQ(blobs, static_cast<std::size_t>(created));
+  Restart({{"BULWARK_THREADS", "2"}});
 }
 
 TEST_P(ServiceE2E, FilesUploadDownloadDeleteOwnerOnly) {
