@@ -206,6 +206,73 @@ std::optional<Value> FoldBinary(std::string_view op, const Value& a, const Value
   return std::nullopt;
 }
 
+// Whether every string a regex matches consists of letters, digits and '_'
+// only (nothing any sink kind could be injected with). A small recognizer,
+// never a regex engine: literals, \d \w, classes of ranges and such
+// characters, quantifiers, groups and anchors; anything else is "no".
+// `whole`: the caller matches the whole string (fullmatch, Java matches), so
+// alternation cannot escape the anchors; otherwise the pattern must be
+// anchored at the end (\Z, or $ where it means the end, `dollar_is_end`).
+bool WordCharsOnly(std::string_view p, bool whole, bool dollar_is_end) {
+  auto word = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  };
+  if (!whole) {
+    bool end = p.ends_with("\\Z") || p.ends_with("\\z") || (dollar_is_end && p.ends_with("$") && !p.ends_with("\\$"));
+    if (!end || p.find('|') != std::string_view::npos) return false;
+  }
+  std::size_t i = 0;
+  while (i < p.size()) {
+    char c = p[i];
+    if (word(c)) {
+      ++i;
+    } else if (c == '^' || c == '$' || c == '*' || c == '+' || c == '?' || c == ')' || c == '|') {
+      ++i;
+    } else if (c == '(') {
+      i += p.substr(i).starts_with("(?:") ? 3 : 1;
+    } else if (c == '{') {
+      std::size_t close = p.find('}', i);
+      if (close == std::string_view::npos) return false;
+      for (std::size_t k = i + 1; k < close; ++k) {
+        if (!((p[k] >= '0' && p[k] <= '9') || p[k] == ',')) return false;
+      }
+      i = close + 1;
+    } else if (c == '\\') {
+      if (i + 1 >= p.size()) return false;
+      char e = p[i + 1];
+      if (e != 'd' && e != 'w' && e != 'A' && e != 'Z' && e != 'z') return false;
+      i += 2;
+    } else if (c == '[') {
+      std::size_t k = i + 1;
+      if (k < p.size() && p[k] == '^') return false;  // a negated class lets anything else through
+      bool any = false;
+      while (k < p.size() && p[k] != ']') {
+        if (word(p[k])) {
+          if (k + 2 < p.size() && p[k + 1] == '-' && word(p[k + 2])) {
+            char lo = p[k], hi = p[k + 2];
+            bool same = (lo >= 'a' && hi <= 'z' && lo <= hi) || (lo >= 'A' && hi <= 'Z' && lo <= hi) ||
+                        (lo >= '0' && hi <= '9' && lo <= hi);
+            if (!same) return false;  // [0-z] spans punctuation
+            k += 3;
+          } else {
+            ++k;
+          }
+        } else if (p[k] == '\\' && k + 1 < p.size() && (p[k + 1] == 'd' || p[k + 1] == 'w')) {
+          k += 2;
+        } else {
+          return false;
+        }
+        any = true;
+      }
+      if (k >= p.size() || !any) return false;
+      i = k + 1;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
 std::string ToLower(std::string s) {
   for (char& c : s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -255,6 +322,7 @@ struct Pending {  // a missing-call pattern waiting for its required call
 struct State {
   std::map<std::string, Value> env;
   bool dead = false;
+  std::uint32_t safe_output = 0;  // sink kinds the function's declared output type rules out
 };
 
 struct Frame {
@@ -288,7 +356,82 @@ struct Engine::Impl {
   // no local binding exists, so configuration flags decide branches.
   std::unordered_map<std::uint32_t, std::unordered_map<std::string, Value>> module_consts;
 
+  // Fields (`this.f`) that a class's methods assign a source to, so the
+  // class's other methods see them (set in one handler, used in another).
+  // Computed by a separate engine, the field engine, that analyzes the
+  // class's methods which assign fields, without this lookup: the result
+  // depends on the program only, not on what this engine happened to analyze
+  // first. Methods that assigned the field themselves read their own value.
+  std::unique_ptr<Impl> field_engine;
+  std::set<std::pair<std::uint32_t, std::string>> fields_done;  // classes the field engine has run over
+  bool field_pass = false;  // this is a field engine: record field writes, no lookups
+  std::map<std::tuple<std::uint32_t, std::string, std::string>, Value> field_writes;  // (module, class, "this.f")
+
   Impl(const RuleSetData& r, const Program& p) : rules(r), program(p) {}
+
+  // Whether function `f` of `m` assigns a field of its object (syntactically).
+  static bool AssignsField(const ir::Module& m, const ir::Function& f) {
+    bool implicit = m.language == Language::kJava || m.language == Language::kCpp;
+    std::vector<ir::Id> todo{f.body};
+    while (!todo.empty()) {
+      ir::Id sid = todo.back();
+      todo.pop_back();
+      if (sid == ir::kNone) continue;
+      const ir::Stmt& st = m.stmts[sid];
+      if (st.kind == StmtKind::kAssign && st.a != ir::kNone) {
+        ir::Id t = st.a;
+        while (t != ir::kNone && (m.exprs[t].kind == ExprKind::kAttr || m.exprs[t].kind == ExprKind::kIndex) &&
+               !m.exprs[t].kids.empty()) {
+          t = m.exprs[t].kids[0];
+        }
+        if (t != ir::kNone && m.exprs[t].kind == ExprKind::kThis) return true;
+        if (implicit && t != ir::kNone && m.exprs[t].kind == ExprKind::kName && m.field_types.count(m.exprs[t].s)) {
+          return true;
+        }
+      }
+      todo.insert(todo.end(), st.body.begin(), st.body.end());
+      todo.insert(todo.end(), st.orelse.begin(), st.orelse.end());
+    }
+    return false;
+  }
+
+  // The source taint the class's methods store in field `path` ("this.f" or
+  // below), for a read in `fr` that found no value of its own.
+  std::optional<Value> ClassField(Frame& fr, const std::string& path, std::uint32_t line, std::uint32_t col) {
+    if (field_pass || fr.f->cls.empty() || !path.starts_with("this.")) return std::nullopt;
+    if (!field_engine) {
+      field_engine = std::make_unique<Impl>(rules, program);
+      field_engine->field_pass = true;
+    }
+    if (fields_done.insert({fr.module, fr.f->cls}).second) {
+      const ir::Module& m = *program.modules[fr.module];
+      for (std::uint32_t f = 0; f < m.functions.size(); ++f) {
+        const ir::Function& fn = m.functions[f];
+        if (fn.cls == fr.f->cls && !fn.is_lambda && AssignsField(m, fn)) field_engine->GetSummary({fr.module, f});
+      }
+    }
+    std::string field = path.substr(0, path.find('.', 5));
+    auto w = field_engine->field_writes.find({fr.module, fr.f->cls, field});
+    if (w == field_engine->field_writes.end()) return std::nullopt;
+    return AddStep(w->second, fr, line, col, "read of field " + field + " (assigned in another method)");
+  }
+
+  // In a field engine: records a source stored in a field of the class.
+  void RecordField(Frame& fr, const std::string& path, const Value& v) {
+    if (!field_pass || fr.f->cls.empty()) return;
+    Value kept;
+    for (const Origin& o : Flat(v).o) {
+      if (o.key >= 0) AddOrigin(kept.o, o);
+    }
+    if (kept.o.empty()) return;
+    std::string field = path.substr(0, path.find('.', 5));
+    auto [it, fresh] = field_writes.try_emplace({fr.module, fr.f->cls, field}, kept);
+    if (!fresh) {
+      for (const Origin& o : kept.o) AddOrigin(it->second.o, o);
+    }
+  }
+
+  static bool ImplicitThis(const Frame& fr) { return fr.lang == Language::kJava || fr.lang == Language::kCpp; }
 
   static std::string ConstKey(const ir::Module& m, ir::Id target) {
     if (target == ir::kNone) return {};
@@ -435,6 +578,7 @@ struct Engine::Impl {
     std::vector<Origin> flat;
     FlattenInto(v, flat);
     const std::uint32_t bit = 1u << static_cast<unsigned>(kind);
+    if (fr.st.safe_output & bit) return;
     for (const Origin& o : flat) {
       if (o.safe & bit) continue;
       const Step* sink = NewStep(o.step, fr, line, col, "sink: " + what);
@@ -446,14 +590,16 @@ struct Engine::Impl {
           Emit(r, fr.module, line, col, fr.stmt_line, fr.stmt_end, sink);
         }
       } else if (fr.summary) {
-        SinkHit h{-o.key - 1, kind, o.safe, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end};
-        bool dup = false;
-        for (const SinkHit& e : fr.summary->hits) {
-          dup |= e.param == h.param && e.kind == h.kind && e.line == h.line && e.col == h.col && e.module == h.module;
-        }
-        if (!dup && fr.summary->hits.size() < 64) fr.summary->hits.push_back(h);
+        AddHit(*fr.summary, SinkHit{-o.key - 1, kind, o.safe, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end});
       }
     }
+  }
+
+  static void AddHit(Summary& summary, const SinkHit& h) {
+    for (const SinkHit& e : summary.hits) {
+      if (e.param == h.param && e.kind == h.kind && e.line == h.line && e.col == h.col && e.module == h.module) return;
+    }
+    if (summary.hits.size() < 64) summary.hits.push_back(h);
   }
 
   // ------------------------------------------------------------------ paths
@@ -940,6 +1086,7 @@ struct Engine::Impl {
       std::vector<Origin> flat;
       FlattenInto(args[static_cast<std::size_t>(h.param)], flat);
       const std::uint32_t bit = 1u << static_cast<unsigned>(h.kind);
+      if (fr.st.safe_output & bit) continue;  // the caller declared a non-HTML response
       for (const Origin& o : flat) {
         if ((o.safe | h.safe) & bit) continue;
         const Step* at_call = NewStep(o.step, fr, call.line, call.col, "passed to " + fname + "()");
@@ -1034,6 +1181,9 @@ struct Engine::Impl {
       case ExprKind::kName: {
         if (auto v = ReadPath(fr, e.s)) return *v;
         if (auto v = ReadPath(fr, "this." + e.s)) return *v;  // Java/C++ implicit this
+        if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
+          if (auto v = ClassField(fr, "this." + e.s, e.line, e.col)) return *v;
+        }
         if (auto s = AccessSource(fr, id)) return *s;
         if (auto c = ModuleConst(fr, e.s)) return *c;
         return {};
@@ -1048,6 +1198,9 @@ struct Engine::Impl {
         // (evaluated, so sources on a prefix like req.query are seen).
         if (auto p = PathOf(fr, id)) {
           if (auto v = ReadPath(fr, *p, /*ancestors=*/false)) return *v;
+          if (!ReadPath(fr, *p)) {
+            if (auto v = ClassField(fr, *p, e.line, e.col)) return *v;
+          }
         }
         if (e.kids[0] != ir::kNone) {
           const ir::Expr& base = X(fr, e.kids[0]);
@@ -1280,6 +1433,7 @@ struct Engine::Impl {
     std::vector<Value> args;
     args.reserve(e.kids.size());
     for (std::size_t k = 1; k < e.kids.size(); ++k) args.push_back(Eval(fr, e.kids[k]));
+    RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
     std::vector<std::string> names;
     Names(fr, callee, names);
     std::string last = callee != ir::kNone && X(fr, callee).kind == ExprKind::kAttr ? X(fr, callee).s
@@ -1291,6 +1445,65 @@ struct Engine::Impl {
     CheckCallPatterns(fr, e, 1, args, last, names);
     SatisfyPending(fr, e, args);
     return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id);
+  }
+
+  // Function literals passed to a call (forEach/map/filter/then callbacks,
+  // Python map(lambda ...)) run with the call's input as their arguments: the
+  // receiver's elements or value (xs.forEach, promise.then), or for a free
+  // function the other arguments (map(f, xs)). A method's arguments are not
+  // its callback's input: fs.readFile(path, cb) hands cb the file's content,
+  // not the path. Each is analyzed
+  // inline, like a loop body: its parameters carry the receiver's and the
+  // other arguments' taint, and it sees the enclosing variables (and their
+  // declared types) it captures. Only when some input is tainted; otherwise
+  // the function's own analysis (parameters as unknowns) says everything.
+  void RunCallbacks(Frame& fr, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
+                    const Value* recv) {
+    std::vector<std::size_t> fns;
+    Value input;
+    if (recv) FlattenInto(*recv, input.o);
+    for (std::size_t k = 0; k < args.size(); ++k) {
+      ir::Id a = call.kids[k + first_arg];
+      if (a != ir::kNone && X(fr, a).kind == ExprKind::kFunc) fns.push_back(k);
+      else if (!recv) FlattenInto(args[k], input.o);  // map(f, xs); but not readFile(path, cb)
+    }
+    if (fns.empty() || input.o.empty() || call_depth > 40) return;
+    for (std::size_t k : fns) {
+      const ir::Expr& fn = X(fr, call.kids[k + first_arg]);
+      if (fn.i < 0 || static_cast<std::size_t>(fn.i) >= fr.m->functions.size()) continue;
+      const ir::Function& lambda = fr.m->functions[static_cast<std::size_t>(fn.i)];
+      if (lambda.body == ir::kNone) continue;
+      ir::Function shape = lambda;  // `this` is the enclosing class's
+      if (shape.cls.empty()) shape.cls = fr.f->cls;
+      shape.decorators.clear();
+      Frame inner;
+      inner.module = fr.module;
+      inner.m = fr.m;
+      inner.f = &shape;
+      inner.lang = fr.lang;
+      inner.models = fr.models;
+      inner.st = fr.st;
+      inner.st.dead = false;
+      inner.types = fr.types;
+      Summary local;
+      inner.summary = &local;
+      inner.budget = fr.budget;
+      inner.stmt_line = fr.stmt_line;
+      inner.stmt_end = fr.stmt_end;
+      for (const ir::Param& p : lambda.params) {
+        if (p.name.empty()) continue;
+        inner.st.env[p.name] = AddStep(input, fr, call.line, call.col, "passed to callback parameter " + p.name);
+        if (!p.type.empty()) inner.types[p.name] = p.type;
+      }
+      ++call_depth;
+      Exec(inner, lambda.body);
+      --call_depth;
+      fr.budget = inner.budget;
+      // Flows from the enclosing function's parameters are its own.
+      if (fr.summary) {
+        for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
+      }
+    }
   }
 
   Value ApplyModels(Frame& fr, const ir::Expr& call, std::size_t first_arg, std::vector<Value>& args,
@@ -1305,6 +1518,12 @@ struct Engine::Impl {
     bool clean = false;
     std::uint32_t sanitized = 0;
     for (const CallModel* m : ms) {
+      if (m->role == CallModel::kOutputType) {
+        if (!AllHold(fr, m->when, call, first_arg, args)) continue;  // not a Content-Type call
+        bool safe = AllHold(fr, m->type, call, first_arg, args);
+        fr.st.safe_output = safe ? (fr.st.safe_output | m->kinds) : (fr.st.safe_output & ~m->kinds);
+        continue;
+      }
       if (!m->when.empty() && !AllHold(fr, m->when, call, first_arg, args)) continue;
       if (!m->unless.empty() && AnyHolds(fr, m->unless, call, first_arg, args)) continue;
       switch (m->role) {
@@ -1373,6 +1592,7 @@ struct Engine::Impl {
         }
         case CallModel::kClean: clean = true; break;
         case CallModel::kCollection: collection = m; break;
+        case CallModel::kOutputType: break;
       }
     }
     // Project functions: their summaries decide the result.
@@ -1571,6 +1791,14 @@ struct Engine::Impl {
     if (auto p = PathOf(fr, target)) {
       Value nv = v;
       if (!v.o.empty()) nv = AddStep(v, fr, s.line, s.col, "assigned to " + *p);
+      if (field_pass) {
+        if (p->starts_with("this.")) {
+          RecordField(fr, *p, nv);
+        } else if (t.kind == ExprKind::kName && s.type.empty() && ImplicitThis(fr) && !fr.st.env.count(t.s) &&
+                   fr.m->field_types.count(t.s)) {
+          RecordField(fr, "this." + t.s, nv);  // Java/C++ field assigned by its bare name
+        }
+      }
       WritePath(fr, *p, std::move(nv));
       if (!s.type.empty() && t.kind == ExprKind::kName) fr.types[t.s] = s.type;
     } else if (t.kind == ExprKind::kIndex || t.kind == ExprKind::kAttr) {
@@ -1685,12 +1913,14 @@ struct Engine::Impl {
           return;
         }
         State before = fr.st;
+        Refine(fr, s.a, true);
         for (ir::Id c : s.body) {
           if (fr.st.dead) break;
           Exec(fr, c);
         }
         State then_state = std::move(fr.st);
         fr.st = std::move(before);
+        Refine(fr, s.a, false);
         for (ir::Id c : s.orelse) {
           if (fr.st.dead) break;
           Exec(fr, c);
@@ -1716,10 +1946,151 @@ struct Engine::Impl {
     }
   }
 
+  // What a branch condition proves about variables, when the branch runs
+  // (`positive`) or when it does not: in `if x == "a"` the then-branch knows
+  // x is "a"; `x in ("a", "b")`, `"a".equals(x)`, `List.of("a", "b")
+  // .contains(x)` and `["a", "b"].includes(x)` make x one of the program's
+  // own constants; a full regex match whose characters can only be letters,
+  // digits or '_' leaves nothing to inject into any sink. Each fact replaces
+  // the variable's value inside the branch only; the join after the branch
+  // brings the other path's taint back.
+  void Facts(Frame& fr, ir::Id id, bool positive, std::map<std::string, Value>& out, int depth = 0) {
+    if (id == ir::kNone || depth > 8) return;
+    const ir::Expr& e = X(fr, id);
+    auto constant = [&](ir::Id k) -> std::optional<Value> {
+      if (k == ir::kNone) return std::nullopt;
+      const ir::Expr& x = X(fr, k);
+      if (x.kind == ExprKind::kConst && x.const_kind != ConstKind::kNull) {
+        Value v;
+        v.ck = x.const_kind;
+        v.s = x.s;
+        v.i = x.i;
+        return v;
+      }
+      return std::nullopt;
+    };
+    auto all_constants = [&](const std::vector<ir::Id>& kids, std::size_t from) {
+      if (kids.size() <= from) return false;
+      for (std::size_t k = from; k < kids.size(); ++k) {
+        if (!constant(kids[k])) return false;
+      }
+      return true;
+    };
+    auto one_of = [&](const std::vector<ir::Id>& kids, std::size_t from) {
+      std::optional<Value> first = constant(kids[from]);
+      for (std::size_t k = from + 1; k < kids.size(); ++k) {
+        if (!first || !constant(kids[k])->SameConst(*first)) return Value{};
+      }
+      return *first;
+    };
+    auto fact = [&](ir::Id target, Value v) {
+      if (auto p = PathOf(fr, target)) out[*p] = std::move(v);
+    };
+    switch (e.kind) {
+      case ExprKind::kUnary:
+        if ((e.s == "!" || e.s == "not") && !e.kids.empty()) Facts(fr, e.kids[0], !positive, out, depth + 1);
+        return;
+      case ExprKind::kBinary: {
+        if (e.kids.size() != 2) return;
+        const bool conj = e.s == "&&" || e.s == "and";
+        const bool disj = e.s == "||" || e.s == "or";
+        if (conj || disj) {
+          std::map<std::string, Value> a, b;
+          Facts(fr, e.kids[0], positive, a, depth + 1);
+          Facts(fr, e.kids[1], positive, b, depth + 1);
+          if (conj == positive) {  // both hold
+            for (auto& [k, v] : b) a[k] = std::move(v);
+            for (auto& [k, v] : a) out[k] = std::move(v);
+          } else {  // one of them holds: only what both prove
+            for (auto& [k, v] : a) {
+              auto it = b.find(k);
+              if (it != b.end()) out[k] = Join(v, it->second);
+            }
+          }
+          return;
+        }
+        const bool eq = e.s == "==" || e.s == "===";
+        const bool ne = e.s == "!=" || e.s == "!==";
+        if ((eq && positive) || (ne && !positive)) {
+          if (auto c = constant(e.kids[1])) fact(e.kids[0], *c);
+          else if (auto c0 = constant(e.kids[0])) fact(e.kids[1], *c0);
+          return;
+        }
+        if ((e.s == "in" && positive) || (e.s == "not in" && !positive)) {
+          const ir::Expr& set = X(fr, e.kids[1]);
+          if (e.kids[1] != ir::kNone && set.kind == ExprKind::kList && all_constants(set.kids, 0)) {
+            fact(e.kids[0], one_of(set.kids, 0));
+          }
+        }
+        return;
+      }
+      case ExprKind::kCall: {
+        if (!positive || e.kids.empty() || e.kids[0] == ir::kNone) return;
+        const ir::Expr& callee = X(fr, e.kids[0]);
+        const std::size_t nargs = e.kids.size() - 1;
+        if (callee.kind == ExprKind::kAttr && !callee.kids.empty() && callee.kids[0] != ir::kNone) {
+          const ir::Id recv = callee.kids[0];
+          const ir::Expr& r = X(fr, recv);
+          const std::string& m = callee.s;
+          if ((m == "equals" || m == "contentEquals") && nargs == 1) {  // Java
+            if (auto c = constant(e.kids[1])) fact(recv, *c);
+            else if (auto c0 = constant(recv)) fact(e.kids[1], *c0);
+            return;
+          }
+          if (m == "equalsIgnoreCase" && nargs == 1) {  // a case variant of a constant
+            if (constant(e.kids[1])) fact(recv, Value{});
+            else if (constant(recv)) fact(e.kids[1], Value{});
+            return;
+          }
+          if ((m == "contains" || m == "includes") && nargs == 1) {
+            // ["a", "b"].includes(x); Arrays.asList/List.of/Set.of("a", "b").contains(x)
+            bool literal = r.kind == ExprKind::kList && all_constants(r.kids, 0);
+            if (!literal && r.kind == ExprKind::kCall && !r.kids.empty() && r.kids[0] != ir::kNone &&
+                X(fr, r.kids[0]).kind == ExprKind::kAttr && fr.lang == Language::kJava) {
+              const ir::Expr& mk = X(fr, r.kids[0]);
+              literal = (mk.s == "asList" || mk.s == "of") && all_constants(r.kids, 1);
+            }
+            if (literal) fact(e.kids[1], Value{});
+            return;
+          }
+          if (m == "matches" && nargs == 1 && fr.lang == Language::kJava) {  // s.matches(regex): whole string
+            auto c = constant(e.kids[1]);
+            if (c && c->ck == ConstKind::kString && WordCharsOnly(c->s, true, true)) fact(recv, Value{});
+            return;
+          }
+        }
+        // Regex functions: re.fullmatch(p, s) / re.match(p, s) (Python),
+        // Pattern.matches(p, s) (Java).
+        std::vector<std::string> names;
+        Names(fr, e.kids[0], names);
+        for (const std::string& n : names) {
+          const bool full = n == "re.fullmatch" || n == "Pattern.matches" || n == "java.util.regex.Pattern.matches";
+          const bool from_start = n == "re.match";
+          if ((!full && !from_start) || nargs < 2) continue;
+          auto c = constant(e.kids[1]);
+          if (c && c->ck == ConstKind::kString && WordCharsOnly(c->s, full, /*dollar_is_end=*/false)) {
+            fact(e.kids[2], Value{});
+          }
+          return;
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  void Refine(Frame& fr, ir::Id cond, bool positive) {
+    std::map<std::string, Value> facts;
+    Facts(fr, cond, positive, facts);
+    for (auto& [path, v] : facts) WritePath(fr, path, std::move(v));
+  }
+
   State Merge(State a, State b) {
     if (a.dead) return b;
     if (b.dead) return a;
     State r;
+    r.safe_output = a.safe_output & b.safe_output;
     auto ia = a.env.begin();
     auto ib = b.env.begin();
     while (ia != a.env.end() || ib != b.env.end()) {

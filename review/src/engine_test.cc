@@ -44,6 +44,37 @@ TEST(EngineTest, DeadBranchIsPruned) {
               ElementsAre("command-injection:7"));
 }
 
+TEST(EngineTest, FieldFlowsDoNotDependOnAnalysisOrder) {
+  // The reading method comes first in the file and in a second file's calls:
+  // the class's field pass, not analysis order, decides.
+  const char* cls =
+      "import os\nfrom flask import request\n"
+      "class Job:\n"
+      "    def run(self):\n        os.system(self.cmd)\n"
+      "    def local(self):\n        self.cmd = 'ls'\n        os.system(self.cmd)\n"
+      "    def load(self):\n        self.cmd = request.args['c']\n";
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  EXPECT_THAT(ReviewSourcesForTest(*rules, {{"job.py", cls}}), ElementsAre("command-injection:5"));
+  EXPECT_THAT(ReviewSourcesForTest(*rules, {{"use.py", "from job import Job\ndef f():\n    Job().run()\n"},
+                                            {"job.py", cls}}),
+              ElementsAre("command-injection:5"));
+}
+
+TEST(EngineTest, RegexAllowlistsAreCheckedCharacterByCharacter) {
+  auto run = [](const std::string& pattern) {
+    return ReviewSourceForTest("r.py", "import os, re\nfrom flask import request\ndef v():\n"
+                                       "    x = request.args['x']\n"
+                                       "    if re.fullmatch(r'" + pattern + "', x):\n        os.system(x)\n");
+  };
+  EXPECT_THAT(run("[a-z0-9_]+"), IsEmpty());
+  EXPECT_THAT(run("(?:[A-Z]{2}|\\d{3,5})"), IsEmpty());
+  EXPECT_THAT(run("\\w+"), IsEmpty());
+  for (const char* unsafe : {"[a-z.]+", "[^;]+", "[0-z]+", ".*", "[a-z]+ -", "\\S+", "[a-z]+[", "a{1,x}"}) {
+    EXPECT_THAT(run(unsafe), ElementsAre("command-injection:6")) << unsafe;
+  }
+}
+
 TEST(EngineTest, HostileInputsDoNotCrash) {
   std::string deep(5000, '(');
   EXPECT_THAT(ReviewSourceForTest("deep.py", "x = " + deep), IsEmpty());

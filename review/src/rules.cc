@@ -231,7 +231,7 @@ class Loader {
 
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
-    CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections"},
+    CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -335,6 +335,23 @@ class Loader {
         }
         if (e["when"]) m->when = Conds(e["when"]);
         if (e["unless"]) m->unless = Conds(e["unless"]);
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("output-types")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "an output-types entry must be a mapping");
+        CheckKeys(e, {"call", "kinds", "when", "type"}, "output-types");
+        if (!e["call"] || !e["kinds"] || !e["type"]) Fail(e, "an output-types entry needs 'call', 'type' and 'kinds'");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kOutputType;
+        m->origin = origin(e);
+        for (const std::string& k : Strings(e["kinds"], "kinds")) {
+          YAML::Node kn(k);
+          m->kinds |= 1u << static_cast<unsigned>(SinkKind(kn));
+        }
+        if (e["when"]) m->when = Conds(e["when"]);
+        m->type = Conds(e["type"]);
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }

@@ -68,15 +68,21 @@ struct Rule {
 enum class CollectionOp : std::uint8_t { kNone, kGet, kSet, kAdd, kRemove, kNewList, kNewMap };
 
 struct CallModel {
-  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection };
+  // kOutputType: a call (selected by `when`) that declares what the
+  // function's output is, a response's Content-Type. When `type` holds (a
+  // constant, non-rendering media type), later sinks of `kinds` in the
+  // function are not sinks (text/plain output cannot run script); when it
+  // does not, they are again.
+  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
-  std::uint32_t kinds = 0;     // sanitizer: sink kinds made safe (all bits = everything)
+  std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything)
   std::vector<int> args;       // sink: sensitive args (-1 = all, -2 = receiver); propagator: from
   std::vector<std::string> options;  // sink: sensitive options (keywords / object keys)
   int to = -3;                 // propagator target: -2 receiver, >=0 argument; source out-arg
   std::vector<Cond> when;      // all must hold
   std::vector<Cond> unless;    // none may hold
+  std::vector<Cond> type;      // output type: the declared type is safe for `kinds`
   CollectionOp op = CollectionOp::kNone;
   std::string origin;
 };

@@ -94,6 +94,24 @@ TEST(RulesTest, MissingFixForALanguageIsAnError) {
   EXPECT_THAT(rules.error().message(), HasSubstr("no example for java"));
 }
 
+TEST(RulesTest, OutputTypesAreValidated) {
+  std::string ok = std::string(kModels) + R"(  output-types:
+    - call: ["*.set_type"]
+      type: {arg: 0, matches: "^text/plain$"}
+      kinds: [command]
+)";
+  auto good = RuleSet::FromYaml({{"m.yaml", ok}, {"r.yaml", Rule("")}});
+  ASSERT_TRUE(good.ok()) << good.error().message();
+  std::string no_type = std::string(kModels) + R"(  output-types:
+    - call: ["*.set_type"]
+      kinds: [command]
+)";
+  auto bad = RuleSet::FromYaml({{"m.yaml", no_type}, {"r.yaml", Rule("")}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error().message(), HasSubstr("m.yaml:8:"));
+  EXPECT_THAT(bad.error().message(), HasSubstr("needs 'call', 'type' and 'kinds'"));
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});
