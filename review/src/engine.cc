@@ -212,13 +212,15 @@ std::optional<Value> FoldBinary(std::string_view op, const Value& a, const Value
 // characters, quantifiers, groups and anchors; anything else is "no".
 // `whole`: the caller matches the whole string (fullmatch, Java matches), so
 // alternation cannot escape the anchors; otherwise the pattern must be
-// anchored at the end (\Z, or $ where it means the end, `dollar_is_end`).
+// anchored at the end: by \Z (Python), or by $ when `dollar_is_end` (JS
+// without the m flag).
 bool WordCharsOnly(std::string_view p, bool whole, bool dollar_is_end) {
   auto word = [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
   };
   if (!whole) {
-    bool end = p.ends_with("\\Z") || p.ends_with("\\z") || (dollar_is_end && p.ends_with("$") && !p.ends_with("\\$"));
+    // Python: \Z (its $ also matches before a final newline); JS: $ (\Z is a plain Z there).
+    bool end = dollar_is_end ? (p.ends_with("$") && !p.ends_with("\\$")) : (p.ends_with("\\Z") || p.ends_with("\\z"));
     if (!end || p.find('|') != std::string_view::npos) return false;
   }
   std::size_t i = 0;
@@ -348,7 +350,7 @@ struct Engine::Impl {
   std::deque<Step> steps;
   std::unordered_map<std::uint64_t, Summary> summaries;
   std::vector<RawFinding> findings;
-  std::set<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>> seen;
+  std::map<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>, std::size_t> seen;  // -> findings index
   int call_depth = 0;
   // Per module: names assigned exactly once in the whole module, at top
   // level, to a literal (C #define and file-scope constants, Java fields
@@ -551,7 +553,6 @@ struct Engine::Impl {
   // ---------------------------------------------------------------- findings
   void Emit(int rule, std::uint32_t module, std::uint32_t line, std::uint32_t col, std::uint32_t stmt_line,
             std::uint32_t stmt_end, const Step* chain) {
-    if (!seen.insert({rule, module, line, col}).second) return;
     RawFinding f;
     f.rule = rule;
     f.module = module;
@@ -565,7 +566,9 @@ struct Engine::Impl {
       f.trace.push_back(TraceStep{{}, (*it)->line, (*it)->col, (*it)->note});
       f.trace_modules.push_back((*it)->module);
     }
-    findings.push_back(std::move(f));
+    auto [at, fresh] = seen.try_emplace({rule, module, line, col}, findings.size());
+    if (fresh) findings.push_back(std::move(f));
+    else if (PreferredTrace(f, findings[at->second])) findings[at->second] = std::move(f);
   }
 
   void EmitPattern(Frame& fr, int rule, std::uint32_t line, std::uint32_t col) {
@@ -1593,6 +1596,7 @@ struct Engine::Impl {
         case CallModel::kClean: clean = true; break;
         case CallModel::kCollection: collection = m; break;
         case CallModel::kOutputType: break;
+        case CallModel::kExit: fr.st.dead = true; break;  // the statement ends, then the path
       }
     }
     // Project functions: their summaries decide the result.
@@ -1883,12 +1887,18 @@ struct Engine::Impl {
         fr.assign_var.clear();
         return;
       }
+      case StmtKind::kThrow:
+        fr.st.dead = true;
+        return;
       case StmtKind::kReturn: {
         fr.stmt_line = s.line;
         fr.stmt_end = s.end_line;
         Value v = Eval(fr, s.a);
+        // A handler returning a dict / object literal answers with JSON
+        // (Flask, FastAPI, NestJS serialize it): not a response body sink.
+        const bool object_literal = s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kDict;
         for (const ReturnSink& rs : fr.models->return_sinks) {
-          if (DecoratedWith(fr, rs.decorators)) {
+          if (!object_literal && DecoratedWith(fr, rs.decorators)) {
             ReportSink(fr, v, rs.kind, s.line, s.col, "response body of " + fr.f->name + "()");
           }
         }
@@ -2012,8 +2022,13 @@ struct Engine::Impl {
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
         if ((eq && positive) || (ne && !positive)) {
-          if (auto c = constant(e.kids[1])) fact(e.kids[0], *c);
-          else if (auto c0 = constant(e.kids[0])) fact(e.kids[1], *c0);
+          // JS loose equality converts: x == 1 also holds for " 1\n".
+          const bool loose = (e.s == "==" || e.s == "!=") &&
+                             (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript ||
+                              fr.lang == Language::kTsx);
+          auto usable = [&](const std::optional<Value>& c) { return c && (!loose || c->ck == ConstKind::kString); };
+          if (auto c = constant(e.kids[1]); usable(c)) fact(e.kids[0], *c);
+          else if (auto c0 = constant(e.kids[0]); usable(c0)) fact(e.kids[1], *c0);
           return;
         }
         if ((e.s == "in" && positive) || (e.s == "not in" && !positive)) {
@@ -2051,6 +2066,17 @@ struct Engine::Impl {
               literal = (mk.s == "asList" || mk.s == "of") && all_constants(r.kids, 1);
             }
             if (literal) fact(e.kids[1], Value{});
+            return;
+          }
+          if (m == "test" && nargs == 1 && r.kind == ExprKind::kUnknown && r.s.starts_with("/")) {
+            // JS /^...$/.test(s): anchored at both ends, without the m flag
+            std::size_t close = r.s.find_last_of('/');
+            std::string_view pattern = std::string_view(r.s).substr(1, close - 1);
+            std::string_view flags = std::string_view(r.s).substr(close + 1);
+            if (close > 1 && flags.find('m') == std::string_view::npos && pattern.starts_with("^") &&
+                WordCharsOnly(pattern, /*whole=*/false, /*dollar_is_end=*/true)) {
+              fact(e.kids[1], Value{});
+            }
             return;
           }
           if (m == "matches" && nargs == 1 && fr.lang == Language::kJava) {  // s.matches(regex): whole string
@@ -2175,6 +2201,18 @@ struct Engine::Impl {
   }
 };
 
+bool PreferredTrace(const RawFinding& a, const RawFinding& b) {
+  if (a.trace.size() != b.trace.size()) return a.trace.size() < b.trace.size();
+  for (std::size_t k = 0; k < a.trace.size(); ++k) {
+    const TraceStep& x = a.trace[k];
+    const TraceStep& y = b.trace[k];
+    auto kx = std::tie(a.trace_modules[k], x.line, x.col, x.note);
+    auto ky = std::tie(b.trace_modules[k], y.line, y.col, y.note);
+    if (kx != ky) return kx < ky;
+  }
+  return false;
+}
+
 Engine::Engine(const RuleSetData& rules, const Program& program) : impl_(std::make_unique<Impl>(rules, program)) {}
 Engine::~Engine() = default;
 
@@ -2187,6 +2225,7 @@ void Engine::AnalyzeModule(std::uint32_t module) {
 std::vector<RawFinding> Engine::TakeFindings() {
   std::vector<RawFinding> out;
   out.swap(impl_->findings);
+  impl_->seen.clear();  // it indexes `findings`
   return out;
 }
 

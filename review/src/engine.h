@@ -42,6 +42,12 @@ struct RawFinding {
   std::vector<std::uint32_t> trace_modules;
 };
 
+// Of two findings at the same rule and place, whether `a`'s trace is the one
+// to report: the shorter, then the first by (file index, line, column, note)
+// step by step. A fixed choice, so which worker found a place first (or in
+// which order) does not change the output.
+bool PreferredTrace(const RawFinding& a, const RawFinding& b);
+
 class Engine {
  public:
   Engine(const RuleSetData& rules, const Program& program);

@@ -34,7 +34,7 @@ enum class ExprKind : std::uint8_t {
   kDict,     // dict/object literal: keys[i] = constant key of kids[i] ("" when not constant)
   kFunc,     // a lambda / nested function: i = index into Module::functions
   kThis,     // this / self
-  kUnknown,  // anything else; taint flows from any kid
+  kUnknown,  // anything else; taint flows from any kid (s: a JS regex literal's text)
 };
 
 enum class ConstKind : std::uint8_t { kUnset, kString, kInt, kBool, kNull };
@@ -57,6 +57,7 @@ enum class StmtKind : std::uint8_t {
   kIf,      // a = condition (kNone: unknown), body, orelse
   kLoop,    // a = condition (kNone: unknown), body
   kBlock,   // body
+  kThrow,   // the path ends here: raise / throw outside a try body
 };
 
 struct Stmt {

@@ -72,6 +72,22 @@ class Lowerer {
   static std::string SimpleType(std::string_view type);
   // Generic statement fallback: lower children that look like statements.
   void LowerChildren(TSNode n, std::vector<ir::Id>& out);
+  // One arm of a switch: its case labels (none for default) and statements.
+  struct SwitchArm {
+    TSNode at;
+    std::vector<ir::Id> labels;
+    bool is_default = false;
+    std::vector<ir::Id> body;
+  };
+  // A switch as an if/else-if chain on `subject <eq> label`, default last. An
+  // arm without statements falls through: its labels join the next arm's
+  // (`case 'C': case 'D': ...`).
+  void SwitchChain(ir::Id subject, const char* eq, std::vector<SwitchArm> arms, std::vector<ir::Id>& out);
+  // After a throw/raise (already lowered as expression statements): the path
+  // ends, unless inside a try body, where a handler may catch it (a try body
+  // is lowered as straight-line code, its handlers as branches after it).
+  void EndPath(TSNode at, std::vector<ir::Id>& out);
+  int try_depth_ = 0;  // lowering a try body
 
   std::string_view src_;
   ir::Module& m_;

@@ -138,7 +138,9 @@ class CLowerer final : public Lowerer {
     } else if (t == "switch_statement") {
       LowerSwitch(n, out);
     } else if (t == "try_statement") {
+      ++try_depth_;
       Stmt(Field(n, "body"), out);
+      --try_depth_;
       for (TSNode c : Named(n)) {
         if (Type(c) == "catch_clause") {
           ir::Id s = NewStmt(ir::StmtKind::kIf, c);
@@ -150,6 +152,7 @@ class CLowerer final : public Lowerer {
       }
     } else if (t == "throw_statement") {
       for (TSNode c : Named(n)) ExprStmt(c, out);
+      EndPath(n, out);
     } else if (t == "preproc_def") {
       // #define NAME 42 / #define NAME "text": a constant the engine can fold
       // in conditions (dead branches guarded by configuration macros).
@@ -487,38 +490,24 @@ class CLowerer final : public Lowerer {
     out.insert(out.end(), pre.begin(), pre.end());
     TSNode body = Field(n, "body");
     if (Null(body)) return;
-    ir::Id first = ir::kNone, last = ir::kNone;
-    std::vector<ir::Id> default_body;
-    bool has_default = false;
+    std::vector<SwitchArm> arms;
     for (TSNode c : Named(body)) {
       if (Type(c) != "case_statement") {
         Stmt(c, out);
         continue;
       }
+      SwitchArm arm;
+      arm.at = c;
       TSNode value = Field(c, "value");
-      std::vector<ir::Id> stmts;
       for (TSNode k : Named(c)) {
         if (!Null(value) && ts_node_eq(k, value)) continue;
-        Stmt(k, stmts);
+        Stmt(k, arm.body);
       }
-      if (Null(value)) {
-        has_default = true;
-        default_body = std::move(stmts);
-        continue;
-      }
-      ir::Id s = NewStmt(ir::StmtKind::kIf, c);
-      S(s).a = Binary("==", subject, Expr(value), c);
-      S(s).body = std::move(stmts);
-      if (first == ir::kNone) first = s;
-      else S(last).orelse = {s};
-      last = s;
+      arm.is_default = Null(value);
+      if (!arm.is_default) arm.labels.push_back(Expr(value));
+      arms.push_back(std::move(arm));
     }
-    if (first == ir::kNone) {
-      out.insert(out.end(), default_body.begin(), default_body.end());
-      return;
-    }
-    if (has_default) S(last).orelse = std::move(default_body);
-    out.push_back(first);
+    SwitchChain(subject, "==", std::move(arms), out);
   }
 
   std::string cls_;

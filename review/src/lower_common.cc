@@ -298,6 +298,44 @@ std::string Lowerer::SimpleType(std::string_view type) {
   return clean;
 }
 
+void Lowerer::SwitchChain(ir::Id subject, const char* eq, std::vector<SwitchArm> arms, std::vector<ir::Id>& out) {
+  ir::Id first = ir::kNone, last = ir::kNone;
+  std::vector<ir::Id> default_body, pending;
+  bool has_default = false;
+  for (SwitchArm& arm : arms) {
+    if (arm.is_default) {
+      has_default = true;
+      default_body = std::move(arm.body);
+      pending.clear();  // labels falling into default behave like default
+      continue;
+    }
+    pending.insert(pending.end(), arm.labels.begin(), arm.labels.end());
+    if (arm.body.empty()) continue;  // falls through to the next arm
+    ir::Id cond = ir::kNone;
+    for (ir::Id l : pending) {
+      ir::Id test = Binary(eq, subject, l, arm.at);
+      cond = cond == ir::kNone ? test : Binary("||", cond, test, arm.at);
+    }
+    pending.clear();
+    ir::Id s = NewStmt(ir::StmtKind::kIf, arm.at);
+    S(s).a = cond;
+    S(s).body = std::move(arm.body);
+    if (first == ir::kNone) first = s;
+    else S(last).orelse = {s};
+    last = s;
+  }
+  if (first == ir::kNone) {
+    out.insert(out.end(), default_body.begin(), default_body.end());
+    return;
+  }
+  if (has_default) S(last).orelse = std::move(default_body);
+  out.push_back(first);
+}
+
+void Lowerer::EndPath(TSNode at, std::vector<ir::Id>& out) {
+  if (try_depth_ == 0) out.push_back(NewStmt(ir::StmtKind::kThrow, at));
+}
+
 void Lowerer::LowerChildren(TSNode n, std::vector<ir::Id>& out) {
   for (TSNode c : Named(n)) Stmt(c, out);
 }

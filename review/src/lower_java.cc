@@ -111,7 +111,9 @@ class JavaLowerer final : public Lowerer {
           }
         }
       }
+      ++try_depth_;
       Stmt(Field(n, "body"), out);
+      --try_depth_;
       for (TSNode c : Named(n)) {
         if (Type(c) == "catch_clause") {
           ir::Id s = NewStmt(ir::StmtKind::kIf, c);
@@ -127,6 +129,7 @@ class JavaLowerer final : public Lowerer {
       LowerSwitch(n, out);
     } else if (t == "throw_statement") {
       for (TSNode c : Named(n)) LowerExprStmt(c, out);
+      EndPath(n, out);
     } else if (t == "explicit_constructor_invocation") {
       ir::Id s = NewStmt(ir::StmtKind::kExpr, n);
       S(s).a = Unknown(n);
@@ -414,48 +417,24 @@ class JavaLowerer final : public Lowerer {
     ir::Id subject = Expr(Field(n, "condition"));
     TSNode body = Field(n, "body");
     if (Null(body)) return;
-    ir::Id first = ir::kNone;
-    ir::Id last = ir::kNone;
-    std::vector<ir::Id> default_body;
-    bool has_default = false;
+    std::vector<SwitchArm> arms;
     for (TSNode group : Named(body)) {
       std::string_view gt = Type(group);
       if (gt != "switch_block_statement_group" && gt != "switch_rule") continue;
-      std::vector<ir::Id> labels;
-      bool is_default = false;
-      std::vector<ir::Id> stmts;
+      SwitchArm arm;
+      arm.at = group;
       for (TSNode c : Named(group)) {
         if (Type(c) == "switch_label") {
           auto vals = Named(c);
-          if (vals.empty()) is_default = true;
-          for (TSNode v : vals) labels.push_back(Expr(v));
+          if (vals.empty()) arm.is_default = true;
+          for (TSNode v : vals) arm.labels.push_back(Expr(v));
         } else {
-          Stmt(c, stmts);
+          Stmt(c, arm.body);
         }
       }
-      if (is_default) {
-        has_default = true;
-        default_body = std::move(stmts);
-        continue;
-      }
-      ir::Id cond = ir::kNone;
-      for (ir::Id l : labels) {
-        ir::Id eq = Binary("==", subject, l, group);
-        cond = cond == ir::kNone ? eq : Binary("||", cond, eq, group);
-      }
-      ir::Id s = NewStmt(ir::StmtKind::kIf, group);
-      S(s).a = cond;
-      S(s).body = std::move(stmts);
-      if (first == ir::kNone) first = s;
-      else S(last).orelse = {s};
-      last = s;
+      arms.push_back(std::move(arm));
     }
-    if (first == ir::kNone) {
-      out.insert(out.end(), default_body.begin(), default_body.end());
-      return;
-    }
-    if (has_default) S(last).orelse = std::move(default_body);
-    out.push_back(first);
+    SwitchChain(subject, "==", std::move(arms), out);
   }
 
   std::string cls_;

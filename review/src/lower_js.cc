@@ -102,7 +102,9 @@ class JsLowerer final : public Lowerer {
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "try_statement") {
+      ++try_depth_;
       Stmt(Field(n, "body"), out);
+      --try_depth_;
       TSNode handler = Field(n, "handler");
       if (!Null(handler)) {
         ir::Id s = NewStmt(ir::StmtKind::kIf, handler);
@@ -146,6 +148,7 @@ class JsLowerer final : public Lowerer {
       LowerImport(n);
     } else if (t == "throw_statement") {
       for (TSNode c : Named(n)) ExprStmt(c, out);
+      EndPath(n, out);
     } else if (t == "break_statement" || t == "continue_statement" || t == "comment" ||
                t == "empty_statement" || t == "debugger_statement" ||
                t == "interface_declaration" || t == "type_alias_declaration" ||
@@ -329,7 +332,12 @@ class JsLowerer final : public Lowerer {
       if ((t == "as_expression" || t == "satisfies_expression") && !kids.empty()) return Expr(kids[0]);
       return Unknown(n);
     }
-    if (t == "regex" || t == "type_arguments" || t == "type_annotation") {
+    if (t == "regex") {  // no data flow; the text (/pattern/flags) for allowlist checks
+      ir::Id id = NewExpr(ir::ExprKind::kUnknown, n);
+      E(id).s = std::string(Text(n));
+      return id;
+    }
+    if (t == "type_arguments" || t == "type_annotation") {
       return NewExpr(ir::ExprKind::kUnknown, n);
     }
     if (t == "jsx_expression") return Unknown(n);
@@ -468,36 +476,22 @@ class JsLowerer final : public Lowerer {
     ir::Id subject = Expr(Field(n, "value"));
     TSNode body = Field(n, "body");
     if (Null(body)) return;
-    ir::Id first = ir::kNone, last = ir::kNone;
-    std::vector<ir::Id> default_body;
-    bool has_default = false;
+    std::vector<SwitchArm> arms;
     for (TSNode c : Named(body)) {
       std::string_view ct = Type(c);
-      std::vector<ir::Id> stmts;
+      if (ct != "switch_case" && ct != "switch_default") continue;
+      SwitchArm arm;
+      arm.at = c;
+      arm.is_default = ct == "switch_default";
       TSNode value = Field(c, "value");
       for (TSNode k : Named(c)) {
         if (!Null(value) && ts_node_eq(k, value)) continue;
-        Stmt(k, stmts);
+        Stmt(k, arm.body);
       }
-      if (ct == "switch_default") {
-        has_default = true;
-        default_body = std::move(stmts);
-        continue;
-      }
-      if (ct != "switch_case") continue;
-      ir::Id s = NewStmt(ir::StmtKind::kIf, c);
-      S(s).a = Binary("===", subject, Expr(value), c);
-      S(s).body = std::move(stmts);
-      if (first == ir::kNone) first = s;
-      else S(last).orelse = {s};
-      last = s;
+      if (!arm.is_default) arm.labels.push_back(Expr(value));
+      arms.push_back(std::move(arm));
     }
-    if (first == ir::kNone) {
-      out.insert(out.end(), default_body.begin(), default_body.end());
-      return;
-    }
-    if (has_default) S(last).orelse = std::move(default_body);
-    out.push_back(first);
+    SwitchChain(subject, "===", std::move(arms), out);
   }
 
   std::size_t LowerFunction(TSNode n, std::string name, const std::string& cls) {

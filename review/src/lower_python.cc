@@ -74,7 +74,9 @@ class PythonLowerer final : public Lowerer {
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "try_statement") {
+      ++try_depth_;
       Stmt(Field(n, "body"), out);
+      --try_depth_;
       for (TSNode c : Named(n)) {
         std::string_view ct = Type(c);
         if (ct == "except_clause" || ct == "except_group_clause" || ct == "else_clause") {
@@ -176,6 +178,7 @@ class PythonLowerer final : public Lowerer {
     } else if (t == "raise_statement" || t == "assert_statement" || t == "delete_statement" ||
                t == "print_statement" || t == "exec_statement") {
       for (TSNode c : Named(n)) LowerExprStmt(c, out);
+      if (t == "raise_statement") EndPath(n, out);
     } else if (t == "pass_statement" || t == "break_statement" || t == "continue_statement" ||
                t == "global_statement" || t == "nonlocal_statement" || t == "comment" ||
                t == "future_import_statement" || t == "type_alias_statement") {

@@ -231,7 +231,8 @@ class Loader {
 
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
-    CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types"},
+    CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types",
+                   "exits"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -335,6 +336,17 @@ class Loader {
         }
         if (e["when"]) m->when = Conds(e["when"]);
         if (e["unless"]) m->unless = Conds(e["unless"]);
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("exits")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "an exits entry must be a mapping");
+        CheckKeys(e, {"call"}, "exits");
+        if (!e["call"]) Fail(e, "an exits entry needs 'call'");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kExit;
+        m->origin = origin(e);
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }

@@ -73,7 +73,8 @@ struct CallModel {
   // constant, non-rendering media type), later sinks of `kinds` in the
   // function are not sinks (text/plain output cannot run script); when it
   // does not, they are again.
-  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType };
+  // kExit: the call does not return (abort(400), sys.exit): the path ends.
+  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
   std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything)

@@ -151,11 +151,17 @@ Result<ScanResult> Scan(const RuleSet& rules, const ScanOptions& options) {
     }
   });
 
-  std::set<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>> seen;
-  std::map<std::uint32_t, std::vector<std::string>> file_lines;
+  // One finding per rule and place; the same trace whichever worker found it.
+  std::map<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>, RawFinding> best;
   for (auto& engine : engines) {
     for (RawFinding& raw : engine->TakeFindings()) {
-      if (!seen.insert({raw.rule, raw.module, raw.line, raw.col}).second) continue;
+      auto [at, fresh] = best.try_emplace({raw.rule, raw.module, raw.line, raw.col}, raw);
+      if (!fresh && PreferredTrace(raw, at->second)) at->second = std::move(raw);
+    }
+  }
+  std::map<std::uint32_t, std::vector<std::string>> file_lines;
+  {
+    for (auto& [key, raw] : best) {
       const Rule& rule = data.rules[static_cast<std::size_t>(raw.rule)];
       const ir::Module& m = *program.modules[raw.module];
       Finding f;

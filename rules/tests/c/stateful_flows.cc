@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -39,4 +40,43 @@ void Mode() {
     // ruleid: command-injection
     std::system(("runner --" + mode).c_str());
   }
+}
+
+void Level() {
+  std::string level = std::getenv("LEVEL");
+  if (level != "1" && level != "2") {
+    std::exit(2);
+  }
+  // ok: command-injection
+  std::system(("runner --level " + level).c_str());
+  std::string zone = std::getenv("ZONE");
+  if (zone != "a") {
+    throw std::runtime_error("bad zone");
+  }
+  // ok: command-injection
+  std::system(("runner --zone " + zone).c_str());
+}
+
+void Pick(int which) {
+  const char* arg = "--none";
+  switch (2) {
+    case 1:
+    case 2:
+      arg = std::getenv("ARG");
+      break;
+    default:
+      break;
+  }
+  // ruleid: command-injection
+  std::system(arg);
+  const char* other = "--none";
+  switch (3) {
+    case 1:
+    case 2:
+      other = std::getenv("ARG");
+      break;
+  }
+  // ok: command-injection
+  std::system(other);
+  (void)which;
 }

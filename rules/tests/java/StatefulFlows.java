@@ -91,6 +91,67 @@ public class StatefulFlows extends HttpServlet {
     response.getWriter().write("{\"echo\":\"" + request.getParameter("q") + "\"}");
   }
 
+  protected void doHead(HttpServletRequest request, HttpServletResponse response) throws IOException, SQLException {
+    Statement st = conn.createStatement();
+    String id = request.getParameter("id");
+    if (!id.matches("\\d{1,9}")) {
+      throw new IllegalArgumentException("bad id");
+    }
+    // ok: sql-injection
+    st.executeQuery("SELECT * FROM orders WHERE id = " + id);
+    String tag = request.getParameter("tag");
+    try {
+      if (!tag.equals("new")) {
+        throw new IllegalStateException("handled below");
+      }
+    } catch (IllegalStateException e) {
+      response.sendError(400);
+    }
+    // ruleid: sql-injection
+    st.executeQuery("SELECT * FROM orders WHERE tag = '" + tag + "'");
+    if (tag.isEmpty()) {
+      System.exit(1);
+    }
+    String mode = request.getParameter("mode");
+    if (!"fast".equals(mode)) {
+      System.exit(2);
+    }
+    // ok: sql-injection
+    st.executeQuery("SELECT * FROM orders WHERE mode = '" + mode + "'");
+  }
+
+  protected void doOptions(HttpServletRequest request, HttpServletResponse response) throws IOException, SQLException {
+    Statement st = conn.createStatement();
+    String param = request.getParameter("q");
+    String picked;
+    char which = "xyz".charAt(1);
+    switch (which) {
+      case 'x':
+        picked = "fixed";
+        break;
+      case 'y':
+      case 'w':
+        picked = param;
+        break;
+      default:
+        picked = "other";
+        break;
+    }
+    // ruleid: sql-injection
+    st.executeQuery("SELECT * FROM t WHERE q = '" + picked + "'");
+    String other;
+    switch (which) {
+      case 'w':
+      case 'x':
+        other = param;
+        break;
+      default:
+        other = "safe";
+    }
+    // ok: sql-injection
+    st.executeQuery("SELECT * FROM t WHERE q = '" + other + "'");
+  }
+
   protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
     List<String> names = Arrays.asList(request.getParameterValues("name"));
     PrintWriter out = response.getWriter();

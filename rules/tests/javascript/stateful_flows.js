@@ -71,3 +71,68 @@ app.get("/tags", (req, res) => {
   });
   res.send("ok");
 });
+
+app.get("/job", (req, res) => {
+  const queue = req.query.queue;
+  if (queue !== "high" && queue !== "low") {
+    throw new Error("bad queue");
+  }
+  // ok: command-injection
+  exec("enqueue --queue " + queue);
+  const n = req.query.n;
+  if (n == 1) {
+    // ruleid: command-injection
+    exec("enqueue --n " + n);
+  }
+  const prio = req.query.prio;
+  try {
+    if (prio !== "1") throw new Error("handled below");
+  } catch (e) {
+    console.error(e);
+  }
+  // ruleid: command-injection
+  exec("enqueue --prio " + prio);
+  res.send("ok");
+});
+
+app.get("/switch", (req, res) => {
+  const mode = "b";
+  let arg;
+  switch (mode) {
+    case "a":
+      arg = "--all";
+      break;
+    case "b":
+    case "c":
+      arg = req.query.arg;
+      break;
+    default:
+      arg = "--none";
+  }
+  // ruleid: command-injection
+  exec("tool " + arg);
+  res.send("ok");
+});
+
+app.get("/branch", (req, res) => {
+  const branch = req.query.branch;
+  if (!/^[A-Za-z0-9_]{1,40}$/.test(branch)) {
+    return res.status(400).send("bad branch");
+  }
+  // ok: command-injection
+  exec("git checkout " + branch);
+  const ref = req.query.ref;
+  if (/^[a-z]+/.test(ref)) {
+    // ruleid: command-injection
+    exec("git show " + ref);
+  }
+  if (/^[a-z]+$/m.test(ref)) {
+    // ruleid: command-injection
+    exec("git show " + ref);
+  }
+  if (/^[\w.-]+$/.test(ref)) {
+    // ruleid: command-injection
+    exec("git show " + ref);
+  }
+  res.send("ok");
+});

@@ -3,7 +3,7 @@ import re
 import sqlite3
 import subprocess
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 app = Flask(__name__)
 
@@ -73,3 +73,32 @@ def batch():
     # ok: command-injection
     list(map(lambda h: subprocess.run("ping -c1 " + h, shell=True), fixed))
     return "ok"
+
+
+@app.route("/archive")
+def archive():
+    name = request.args.get("name", "")
+    if name not in ("daily", "weekly"):
+        abort(400)
+    # ok: command-injection
+    subprocess.run("archive " + name, shell=True)
+    label = request.args.get("label", "")
+    if not re.fullmatch(r"\w+", label):
+        raise ValueError("bad label")
+    # ok: command-injection
+    subprocess.run("archive --label " + label, shell=True)
+    try:
+        if label != "x":
+            raise ValueError("caught below")
+    except ValueError:
+        pass
+    # ruleid: command-injection
+    subprocess.run("archive --label " + name + request.args.get("extra", ""), shell=True)
+    # ok: xss
+    return {"name": name, "label": request.args.get("label")}
+
+
+@app.route("/echo")
+def echo():
+    # ruleid: xss
+    return "<p>" + request.args.get("q", "") + "</p>"
