@@ -253,20 +253,14 @@ void Service::Impl::AddAccountRoutes() {
       .method = Method::kPost, .path = "/v1/me/password",
       .summary = "Change the password (needs the current one); ends the other sessions and all refresh-token families",
       .tag = "me", .access = Access::kUser, .body = &PasswordSchema(),
-      .responses = {200, 400, 401, 403, 415, 422, 503},
+      .responses = {200, 400, 401, 403, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, PasswordSchema());
         if (body.error) return std::move(*body.error);
-        SecretString current = SecretString::CopyFrom(AsBytes(*body.Str("current_password")));
-        SecretString next = SecretString::CopyFrom(AsBytes(*body.Str("new_password")));
-        Result<bool> ok = CheckPassword(&c->user, current);
-        if (!ok.ok()) return ProblemResponse(req, 503);
-        if (!*ok) {
-          throttle->RecordFailure(c->user.email, req.context().client_ip);
-          Audit("user:" + c->user.id, "password.change_failed", "user:" + c->user.id,
-                audit::kFailure, {{"reason", "current password wrong"}});
-          return ProblemResponse(req, 403, "the current password is not correct");
+        if (auto err = StepUp(req, *c, body, "current_password", false, "password.change_failed")) {
+          return std::move(*err);
         }
+        SecretString next = SecretString::CopyFrom(AsBytes(*body.Str("new_password")));
         if (auto problem = policy->Check(next, {c->user.email, c->user.display_name, "bulwark"})) {
           return PasswordProblem(req, "/new_password", *problem);
         }

@@ -80,40 +80,15 @@ Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, co
 
 void Service::Impl::AddMfaRoutes() {
   using http::Method;
-  // Password re-check for the MFA routes; returns an error response or nullopt.
-  auto step_up = [this](const http::Request& req, const Caller& c, const Body& body,
-                        bool need_second_factor) -> std::optional<http::Response> {
-    SecretString password = SecretString::CopyFrom(AsBytes(*body.Str("password")));
-    Result<bool> ok = CheckPassword(&c.user, password);
-    if (!ok.ok()) return ProblemResponse(req, 503);
-    if (!*ok) {
-      throttle->RecordFailure(c.user.email, req.context().client_ip);
-      Audit("user:" + c.user.id, "stepup.failed", "user:" + c.user.id, audit::kFailure,
-            {{"reason", "password"}});
-      return ProblemResponse(req, 403, "re-authentication failed");
-    }
-    if (need_second_factor && c.user.mfa_enabled()) {
-      std::optional<std::string> totp_code = body.Str("totp_code");
-      std::optional<std::string> backup_code = body.Str("backup_code");
-      Result<void> second = CheckSecondFactor(c.user, totp_code ? &*totp_code : nullptr,
-                                              backup_code ? &*backup_code : nullptr);
-      if (!second.ok()) {
-        if (second.error().code() == ErrorCode::kUnavailable) return ProblemResponse(req, 503);
-        return ProblemResponse(req, 403, "re-authentication failed: second factor");
-      }
-    }
-    return std::nullopt;
-  };
-
   routes.push_back({
       .method = Method::kPost, .path = "/v1/mfa/totp",
       .summary = "Start TOTP enrolment (needs the password): secret, otpauth URI and QR code (SVG)",
       .tag = "mfa", .access = Access::kUser, .body = &EnrolSchema(),
-      .responses = {200, 400, 401, 403, 409, 415, 422},
-      .handler = [this, step_up](http::Request& req, const Caller* c) -> http::Response {
+      .responses = {200, 400, 401, 403, 409, 415, 422, 429, 503},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, EnrolSchema());
         if (body.error) return std::move(*body.error);
-        if (auto err = step_up(req, *c, body, false)) return std::move(*err);
+        if (auto err = StepUp(req, *c, body, "password", false, "stepup.failed")) return std::move(*err);
         if (c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is already enrolled");
         std::string secret;
         Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, c->user, &secret);
@@ -153,12 +128,13 @@ void Service::Impl::AddMfaRoutes() {
   routes.push_back({
       .method = Method::kDelete, .path = "/v1/mfa/totp",
       .summary = "Remove TOTP (needs the password and a current code or backup code)", .tag = "mfa",
-      .access = Access::kUser, .body = &StepUpSchema(), .responses = {204, 400, 401, 403, 409, 415, 422},
-      .handler = [this, step_up](http::Request& req, const Caller* c) -> http::Response {
+      .access = Access::kUser, .body = &StepUpSchema(),
+      .responses = {204, 400, 401, 403, 409, 415, 422, 429, 503},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, StepUpSchema());
         if (body.error) return std::move(*body.error);
         if (!c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is not enrolled");
-        if (auto err = step_up(req, *c, body, true)) return std::move(*err);
+        if (auto err = StepUp(req, *c, body, "password", true, "stepup.failed")) return std::move(*err);
         Result<std::int64_t> n = db->Execute(
             "UPDATE users SET totp_secret = '', totp_pending = '', updated_at = ? WHERE id = ?",
             clock->NowUnixSeconds(), c->user.id);
@@ -172,12 +148,12 @@ void Service::Impl::AddMfaRoutes() {
       .method = Method::kPost, .path = "/v1/mfa/backup-codes",
       .summary = "Replace the backup codes (needs the password and a second factor); shown once",
       .tag = "mfa", .access = Access::kUser, .body = &StepUpSchema(),
-      .responses = {200, 400, 401, 403, 409, 415, 422},
-      .handler = [this, step_up](http::Request& req, const Caller* c) -> http::Response {
+      .responses = {200, 400, 401, 403, 409, 415, 422, 429, 503},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, StepUpSchema());
         if (body.error) return std::move(*body.error);
         if (!c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is not enrolled");
-        if (auto err = step_up(req, *c, body, true)) return std::move(*err);
+        if (auto err = StepUp(req, *c, body, "password", true, "stepup.failed")) return std::move(*err);
         Result<std::vector<std::string>> codes = backup_codes->Regenerate(c->user.id);
         if (!codes.ok()) return ProblemResponse(req, 503);
         return JsonResponse(200, JObj({{"backup_codes", CodesJson(*codes)}}));

@@ -115,6 +115,8 @@ struct User {
   bool mfa_enabled() const { return !totp_secret.empty(); }
 };
 
+struct Body;
+
 struct Caller {
   enum class Via { kSession, kBearer, kApiKey };
   Via via = Via::kSession;
@@ -229,6 +231,20 @@ struct Service::Impl {
   LoginResult Login(const http::Request& req, const std::string& email,
                     const SecretString& password, const std::string* totp_code,
                     const std::string* backup_code) const;
+  // Re-authentication of a signed-in caller before a sensitive action: the
+  // password in body[password_field] and, when `second_factor` and TOTP is
+  // enrolled, body's totp_code or backup_code. Under the same backoff as
+  // logins (checked first, failures counted), so a stolen session or token
+  // cannot be used to guess the password or a code. nullopt when it passed;
+  // otherwise the answer to send (403, 429/503 held).
+  std::optional<http::Response> StepUp(const http::Request& req, const Caller& c, const Body& body,
+                                       std::string_view password_field, bool second_factor,
+                                       std::string_view failed_action) const;
+  // The same with the credentials already extracted (web forms).
+  std::optional<http::Response> StepUp(const http::Request& req, const Caller& c,
+                                       const SecretString& password, const std::string* totp_code,
+                                       const std::string* backup_code, bool second_factor,
+                                       std::string_view failed_action) const;
   // Second factor for step-up (delete MFA, new backup codes).
   Result<void> CheckSecondFactor(const User& user, const std::string* totp_code,
                                  const std::string* backup_code) const;

@@ -525,6 +525,68 @@ Result<void> Service::Impl::CheckSecondFactor(const User& user, const std::strin
   return Error(ErrorCode::kUnauthenticated, "second factor required");
 }
 
+std::optional<http::Response> Service::Impl::StepUp(const http::Request& req, const Caller& c,
+                                                   const Body& body, std::string_view password_field,
+                                                   bool second_factor,
+                                                   std::string_view failed_action) const {
+  const SecretString password = SecretString::CopyFrom(AsBytes(body.Str(password_field).value_or("")));
+  const std::optional<std::string> totp_code = body.Str("totp_code");
+  const std::optional<std::string> backup_code = body.Str("backup_code");
+  return StepUp(req, c, password, totp_code ? &*totp_code : nullptr,
+                backup_code ? &*backup_code : nullptr, second_factor, failed_action);
+}
+
+std::optional<http::Response> Service::Impl::StepUp(const http::Request& req, const Caller& c,
+                                                   const SecretString& password,
+                                                   const std::string* totp_code,
+                                                   const std::string* backup_code, bool second_factor,
+                                                   std::string_view failed_action) const {
+  const std::string& address = req.context().client_ip;
+  Result<std::int64_t> wait = throttle->RetryAfter(c.user.email, address);
+  if (!wait.ok() || *wait > 0) {
+    LoginResult r;
+    if (wait.ok()) {
+      const_cast<Metrics&>(metrics).LoginThrottled();
+      r.status = 429;
+      r.retry_after = *wait;
+      r.detail = "too many failed attempts; try again later";
+    } else {
+      OpLog("error", "step-up: throttle store unavailable: " + wait.error().ToString());
+      r.status = 503;
+      r.retry_after = 1;
+      r.detail = "busy; try again shortly";
+    }
+    return LoginFailure(req, r);
+  }
+  auto failed = [&](std::string_view reason) -> http::Response {
+    (void)throttle->RecordFailure(c.user.email, address);
+    const_cast<Metrics&>(metrics).AuthFailure("step_up");
+    Audit("user:" + c.user.id, std::string(failed_action), "user:" + c.user.id, audit::kFailure,
+          {{"reason", std::string(reason)}});
+    return ProblemResponse(req, 403, "re-authentication failed");
+  };
+  Result<bool> ok = CheckPassword(&c.user, password);
+  if (!ok.ok()) {
+    LoginResult r;
+    r.status = 503;
+    r.retry_after = 1;
+    r.detail = "busy; try again shortly";
+    if (ok.error().code() != ErrorCode::kResourceExhausted) {
+      OpLog("error", "step-up: password check failed: " + ok.error().ToString());
+    }
+    return LoginFailure(req, r);
+  }
+  if (!*ok) return failed("password");
+  if (second_factor && c.user.mfa_enabled()) {
+    Result<void> second = CheckSecondFactor(c.user, totp_code, backup_code);
+    if (!second.ok()) {
+      if (second.error().code() == ErrorCode::kUnavailable) return ProblemResponse(req, 503);
+      return failed("second factor");
+    }
+  }
+  return std::nullopt;
+}
+
 Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const std::string& email,
                                                 const SecretString& password,
                                                 const std::string* totp_code,

@@ -246,7 +246,7 @@ void Service::Impl::AddWebRoutes() {
       }});
   routes.push_back({
       .method = Method::kPost, .path = "/account/mfa", .summary = "Start authenticator enrolment (form)",
-      .tag = "web", .access = Access::kPublic, .responses = {200, 303, 403}, .produces = html,
+      .tag = "web", .access = Access::kPublic, .responses = {200, 303, 403, 429, 503}, .produces = html,
       .consumes = form,
       .handler = [this, render](http::Request& req, const Caller*) -> http::Response {
         Result<Caller> c = Authenticate(req);
@@ -254,12 +254,8 @@ void Service::Impl::AddWebRoutes() {
         if (c->user.mfa_enabled()) return Redirect("/account");
         std::map<std::string, std::string> f = ParseForm(req.Body().UnvalidatedValue());
         SecretString password = SecretString::CopyFrom(AsBytes(f["password"].substr(0, 512)));
-        Result<bool> ok = CheckPassword(&c->user, password);
-        if (!ok.ok()) return ProblemResponse(req, 503);
-        if (!*ok) {
-          Audit("user:" + c->user.id, "stepup.failed", "user:" + c->user.id, audit::kFailure,
-                {{"reason", "password"}});
-          return ProblemResponse(req, 403, "re-authentication failed");
+        if (auto err = StepUp(req, *c, password, nullptr, nullptr, false, "stepup.failed")) {
+          return std::move(*err);
         }
         std::string secret;
         Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, c->user, &secret);

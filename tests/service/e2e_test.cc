@@ -722,6 +722,31 @@ TEST_P(ServiceE2E, LoginThrottleBacksOffButDoesNotLockOut) {
   EXPECT_EQ(Post("/v1/tokens", R"({"email":"carol@example.com","password":"quartz lighthouse ember 5"})").status, 200);
 }
 
+// Re-authentication for sensitive actions is under the login backoff: a
+// stolen token cannot be used to guess the password at full speed.
+TEST_P(ServiceE2E, StepUpIsThrottledLikeLogin) {
+  Register("ivy@example.com", "velvet compass harbor 31", "Ivy");
+  Tokens ivy = Login("ivy@example.com", "velvet compass harbor 31");
+  auto change = [&](const std::string& current) {
+    return Post("/v1/me/password",
+                "{\"current_password\":" + JsonStr(current) + ",\"new_password\":\"sable juniper quarry 58\"}",
+                {Bearer(ivy.access)});
+  };
+  // Failures on the MFA step-up route and on the password route add up.
+  for (int i = 0; i < 3; ++i) {
+    HttpResponse enrol = Post("/v1/mfa/totp", "{\"password\":\"wrong guess " + std::to_string(i) + "\"}",
+                              {Bearer(ivy.access)});
+    EXPECT_EQ(enrol.status, 403) << enrol.body;
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(change("a wrong guess " + std::to_string(i)).status, 403) << i;
+  // Six failures: even the right password is refused for a while (429, held).
+  HttpResponse blocked = change("velvet compass harbor 31");
+  EXPECT_EQ(blocked.status, 429) << blocked.body;
+  EXPECT_FALSE(blocked.Header("retry-after").empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  EXPECT_EQ(change("velvet compass harbor 31").status, 200);
+}
+
 // With --redis the throttle lives in Redis: a second instance (here: the
 // same service restarted, its memory gone) still refuses the account.
 TEST_P(ServiceE2E, LoginThrottleIsSharedThroughRedis) {
