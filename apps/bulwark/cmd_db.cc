@@ -229,7 +229,7 @@ void Setup(CLI::App& app) {
   reencrypt->add_option("--batch", o->batch, "Rows per transaction")->capture_default_str();
   reencrypt->callback([o] {
     Target t = ResolveTarget(*o);
-    db::Database database = Open(*o, t);
+    db::Database opened = Open(*o, t);
     SecretBytes master = OrFail(LoadMasterKey(o->master));
     if (o->keyset.empty()) Fail(Error(ErrorCode::kInvalidArgument, "--keyset is required"));
     crypto::Keyset aead_keys = OrFail(LoadKeysetFile(o->keyset, master));
@@ -239,8 +239,8 @@ void Setup(CLI::App& app) {
         OrFail(db::FieldCipher::Create(aead_keys, mac_keys ? &*mac_keys : nullptr));
     db::EncryptedColumn column =
         OrFail(db::EncryptedColumn::FromNames(o->table, o->column, o->key_column, o->index_column));
-    db::ReencryptReport r =
-        OrFail(db::ReencryptColumn(database, cipher, column, {.batch_size = o->batch}));
+    db::Database database = OrFail(db::EncryptColumns(std::move(opened), std::move(cipher), {column}));
+    db::ReencryptReport r = OrFail(db::ReencryptColumn(database, column, {.batch_size = o->batch}));
     std::printf("scanned %llu, re-encrypted %llu, re-indexed %llu, changed concurrently %llu\n",
                 static_cast<unsigned long long>(r.scanned),
                 static_cast<unsigned long long>(r.reencrypted),

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "field_codec.h"
 #include "internal.h"
 
 namespace bulwark::db {
@@ -67,11 +68,16 @@ Result<void> Executor::ExecuteScript(const sql::Script& script) {
   return Ok();
 }
 
-Result<Row> Executor::SingleRow(Rows rows) {
-  if (rows.empty()) return Error(ErrorCode::kNotFound, "no row");
-  if (rows.size() > 1) return Error(ErrorCode::kFailedPrecondition, "more than one row");
-  std::vector<Row> all = std::move(rows).TakeRows();
-  return std::move(all.front());
+Result<Row> Executor::SingleRow(Rows&& rows) {
+  if (rows.empty()) return internal::NoRow();
+  if (rows.size() > 1) return internal::MoreThanOneRow();
+  return std::move(rows).TakeFront();
+}
+
+Result<Row> Executor::RunRow(Statement& statement) {
+  Result<Rows> rows = Run(statement);
+  if (!rows.ok()) return std::move(rows).error();
+  return SingleRow(std::move(*rows));
 }
 
 // ---- Pool
@@ -85,7 +91,11 @@ std::chrono::steady_clock::time_point CoarseNow() noexcept {
                                                std::chrono::nanoseconds(ts.tv_nsec));
 }
 
-Result<Pool::Lease> Pool::Acquire() {
+Result<Pool::Lease> Pool::Acquire(Hold hold) {
+  auto lease = [&](std::unique_ptr<Connection> connection) {
+    return Lease(this, hold == Hold::kKeepPoolAlive ? shared_from_this() : nullptr,
+                 std::move(connection));
+  };
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::unique_lock lock(mutex_);
   while (true) {
@@ -93,11 +103,11 @@ Result<Pool::Lease> Pool::Acquire() {
       Idle idle = std::move(idle_.back());
       idle_.pop_back();
       const bool stale = CoarseNow() - idle.since >= options_.health_check_after_idle;
-      if (!stale) return Lease(shared_from_this(), std::move(idle.connection));
+      if (!stale) return lease(std::move(idle.connection));
       lock.unlock();
       Result<void> check = idle.connection->Check();
       if (check.ok() && !idle.connection->Broken()) {
-        return Lease(shared_from_this(), std::move(idle.connection));
+        return lease(std::move(idle.connection));
       }
       idle.connection.reset();
       lock.lock();
@@ -112,15 +122,18 @@ Result<Pool::Lease> Pool::Acquire() {
       if (!made.ok()) {
         lock.lock();
         --open_;
-        available_.notify_one();
+        if (waiters_ > 0) available_.notify_one();
         return std::move(made).error();
       }
       lock.lock();
       ++created_;
-      return Lease(shared_from_this(), std::move(made).value());
+      return lease(std::move(made).value());
     }
     if (!deadline) deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-    if (available_.wait_until(lock, *deadline) == std::cv_status::timeout &&
+    ++waiters_;
+    const std::cv_status waited = available_.wait_until(lock, *deadline);
+    --waiters_;
+    if (waited == std::cv_status::timeout &&
         idle_.empty() && open_ >= options_.max_connections) {
       return Error(ErrorCode::kResourceExhausted,
                    "database pool: no connection free within the acquire timeout");
@@ -138,13 +151,34 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
   } else {
     idle_.push_back({std::move(connection), CoarseNow()});
   }
-  available_.notify_one();
+  // Waiters register under the mutex, so none is missed.
+  if (waiters_ > 0) available_.notify_one();
 }
 
 PoolStats Pool::Stats() const {
   std::lock_guard lock(mutex_);
   return PoolStats{open_, idle_.size(), created_, discarded_};
 }
+
+Error NoRow() { return Error(ErrorCode::kNotFound, "no row"); }
+Error MoreThanOneRow() { return Error(ErrorCode::kFailedPrecondition, "more than one row"); }
+
+Result<void> Connection::RunRow(Statement& statement, std::optional<Row>& first,
+                                std::size_t& count) {
+  Result<Rows> rows = Run(statement);
+  if (!rows.ok()) return std::move(rows).error();
+  count = rows->size() > 1 ? 2 : rows->size();
+  if (count > 0) first.emplace(std::move(*rows).TakeFront());
+  return Ok();
+}
+
+namespace {
+Result<Row> OneRow(std::optional<Row>& first, std::size_t count) {
+  if (count == 0) return NoRow();
+  if (count > 1) return MoreThanOneRow();
+  return std::move(*first);
+}
+}  // namespace
 
 Error TooManyRows(std::size_t max_rows) {
   return Error(ErrorCode::kResourceExhausted,
@@ -155,8 +189,9 @@ Error TooManyRows(std::size_t max_rows) {
 
 // ---- Database
 
-Database::Database(Backend backend, std::shared_ptr<internal::Pool> pool)
-    : backend_(backend), pool_(std::move(pool)) {}
+Database::Database(Backend backend, std::shared_ptr<internal::Pool> pool,
+                   std::shared_ptr<const internal::FieldCodec> fields)
+    : backend_(backend), pool_(std::move(pool)), fields_(std::move(fields)) {}
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 Database::~Database() = default;
@@ -185,7 +220,7 @@ Result<Database> Database::OpenPostgres(PostgresOptions options) {
 
 Result<void> Database::Ping() {
   BULWARK_CHECK(pool_ != nullptr);
-  Result<internal::Pool::Lease> lease = pool_->Acquire();
+  Result<internal::Pool::Lease> lease = pool_->Acquire(internal::Pool::Hold::kBorrow);
   if (!lease.ok()) return std::move(lease).error();
   return (*lease)->Check();
 }
@@ -197,9 +232,37 @@ PoolStats Database::Stats() const {
 
 Result<Rows> Database::Run(Statement& statement) {
   BULWARK_CHECK(pool_ != nullptr);
-  Result<internal::Pool::Lease> lease = pool_->Acquire();
+  if (fields_ != nullptr || !statement.fields.empty()) {
+    Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
+    if (!sealed.ok()) return std::move(sealed).error();
+  }
+  Result<internal::Pool::Lease> lease = pool_->Acquire(internal::Pool::Hold::kBorrow);
   if (!lease.ok()) return std::move(lease).error();
-  return (*lease)->Run(statement);
+  Result<Rows> rows = (*lease)->Run(statement);
+  if (fields_ != nullptr && rows.ok()) {
+    Result<void> opened = fields_->Open(*rows, statement.origins.get());
+    if (!opened.ok()) return std::move(opened).error();
+  }
+  return rows;
+}
+
+Result<Row> Database::RunRow(Statement& statement) {
+  BULWARK_CHECK(pool_ != nullptr);
+  if (fields_ != nullptr || !statement.fields.empty()) {
+    Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
+    if (!sealed.ok()) return std::move(sealed).error();
+  }
+  Result<internal::Pool::Lease> lease = pool_->Acquire(internal::Pool::Hold::kBorrow);
+  if (!lease.ok()) return std::move(lease).error();
+  std::optional<Row> first;
+  std::size_t count = 0;
+  Result<void> ran = (*lease)->RunRow(statement, first, count);
+  if (!ran.ok()) return std::move(ran).error();
+  if (fields_ != nullptr && count == 1) {
+    Result<void> opened = fields_->Open(*first, statement.origins.get());
+    if (!opened.ok()) return std::move(opened).error();
+  }
+  return internal::OneRow(first, count);
 }
 
 struct Transaction::Lease {
@@ -213,16 +276,21 @@ Result<Transaction> Database::Begin() {
   Result<void> begun = (*lease)->Begin();
   if (!begun.ok()) return std::move(begun).error();
   return Transaction(backend_,
-                     std::make_unique<Transaction::Lease>(Transaction::Lease{std::move(lease).value()}));
+                     std::make_unique<Transaction::Lease>(Transaction::Lease{std::move(lease).value()}),
+                     fields_);
 }
 
 // ---- Transaction
 
-Transaction::Transaction(Backend backend, std::unique_ptr<Lease> lease)
-    : backend_(backend), lease_(std::move(lease)) {}
+Transaction::Transaction(Backend backend, std::unique_ptr<Lease> lease,
+                         std::shared_ptr<const internal::FieldCodec> fields)
+    : backend_(backend), lease_(std::move(lease)), fields_(std::move(fields)) {}
 
 Transaction::Transaction(Transaction&& other) noexcept
-    : backend_(other.backend_), lease_(std::move(other.lease_)), state_(other.state_) {
+    : backend_(other.backend_),
+      lease_(std::move(other.lease_)),
+      fields_(std::move(other.fields_)),
+      state_(other.state_) {
   other.state_ = State::kDone;
 }
 
@@ -241,9 +309,59 @@ Result<Rows> Transaction::Run(Statement& statement) {
     return Error(ErrorCode::kFailedPrecondition,
                  "transaction aborted by an earlier failed statement");
   }
+  if (fields_ != nullptr || !statement.fields.empty()) {
+    Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
+    if (!sealed.ok()) {
+      state_ = State::kFailed;
+      return std::move(sealed).error();
+    }
+  }
   Result<Rows> rows = lease_->lease->Run(statement);
-  if (!rows.ok()) state_ = State::kFailed;
+  if (!rows.ok()) {
+    state_ = State::kFailed;
+    return rows;
+  }
+  if (fields_ != nullptr) {
+    Result<void> opened = fields_->Open(*rows, statement.origins.get());
+    if (!opened.ok()) {
+      state_ = State::kFailed;
+      return std::move(opened).error();
+    }
+  }
   return rows;
+}
+
+Result<Row> Transaction::RunRow(Statement& statement) {
+  if (state_ == State::kDone) {
+    return Error(ErrorCode::kFailedPrecondition, "transaction already finished");
+  }
+  if (state_ == State::kFailed) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "transaction aborted by an earlier failed statement");
+  }
+  if (fields_ != nullptr || !statement.fields.empty()) {
+    Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
+    if (!sealed.ok()) {
+      state_ = State::kFailed;
+      return std::move(sealed).error();
+    }
+  }
+  std::optional<Row> first;
+  std::size_t count = 0;
+  Result<void> ran = lease_->lease->RunRow(statement, first, count);
+  if (!ran.ok()) {
+    state_ = State::kFailed;
+    return std::move(ran).error();
+  }
+  if (fields_ != nullptr && count == 1) {
+    Result<void> opened = fields_->Open(*first, statement.origins.get());
+    if (!opened.ok()) {
+      state_ = State::kFailed;
+      return std::move(opened).error();
+    }
+  }
+  // No row, or several, is an answer, not a failed statement.
+  return internal::OneRow(first, count);
 }
 
 Result<void> Transaction::Commit() {

@@ -1,7 +1,9 @@
 #pragma once
 // Internal: the connection interface both backends implement, and the pool.
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -25,6 +27,10 @@ class Connection {
  public:
   virtual ~Connection() = default;
   virtual Result<Rows> Run(Statement& statement) = 0;
+  // Runs a statement for QueryRow: `first` receives the first row and
+  // `count` the number of rows (stopping at 2). Errors are the statement's
+  // own. The default builds the Rows and takes its first row.
+  virtual Result<void> RunRow(Statement& statement, std::optional<Row>& first, std::size_t& count);
   // BEGIN / COMMIT / ROLLBACK.
   virtual Result<void> Begin() = 0;
   virtual Result<void> Commit() = 0;
@@ -47,25 +53,35 @@ class Pool : public std::enable_shared_from_this<Pool> {
   Pool(ConnectionFactory factory, PoolOptions options)
       : factory_(std::move(factory)), options_(options) {}
 
+  // A connection on loan. A kept lease also keeps the pool alive (a
+  // Transaction may outlive its Database); a borrowed one (one statement
+  // inside Database::Run, while the Database holds the pool) does not, which
+  // saves two atomic reference-count updates per statement.
   class Lease {
    public:
-    Lease(std::shared_ptr<Pool> pool, std::unique_ptr<Connection> connection)
-        : pool_(std::move(pool)), connection_(std::move(connection)) {}
-    Lease(Lease&&) noexcept = default;
-    Lease& operator=(Lease&&) noexcept = default;
+    Lease(Pool* pool, std::shared_ptr<Pool> keep, std::unique_ptr<Connection> connection)
+        : pool_(pool), keep_(std::move(keep)), connection_(std::move(connection)) {}
+    Lease(Lease&& other) noexcept
+        : pool_(std::exchange(other.pool_, nullptr)),
+          keep_(std::move(other.keep_)),
+          connection_(std::move(other.connection_)) {}
+    Lease& operator=(Lease&&) = delete;
     ~Lease() {
-      if (pool_ && connection_) pool_->Release(std::move(connection_));
+      if (pool_ != nullptr && connection_) pool_->Release(std::move(connection_));
     }
     Connection& operator*() const { return *connection_; }
     Connection* operator->() const { return connection_.get(); }
 
    private:
-    std::shared_ptr<Pool> pool_;
+    Pool* pool_;
+    std::shared_ptr<Pool> keep_;
     std::unique_ptr<Connection> connection_;
   };
 
+  enum class Hold : std::uint8_t { kKeepPoolAlive, kBorrow };
   // Errors: kResourceExhausted after acquire_timeout, or the factory's error.
-  Result<Lease> Acquire();
+  // REQUIRES (kBorrow): the caller keeps the pool alive until the lease ends.
+  Result<Lease> Acquire(Hold hold = Hold::kKeepPoolAlive);
   PoolStats Stats() const;
 
  private:
@@ -79,6 +95,7 @@ class Pool : public std::enable_shared_from_this<Pool> {
   PoolOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable available_;
+  std::size_t waiters_ = 0;  // threads in available_.wait_until
   std::vector<Idle> idle_;
   std::size_t open_ = 0;
   std::uint64_t created_ = 0;
@@ -93,16 +110,28 @@ struct StringHash {
 };
 
 // A small LRU map from statement key to a backend handle. Lookups take a
-// string_view and do not allocate.
+// string_view and do not allocate. Keys that are sql::Query literals
+// (Statement::literal) are also found by their address through a small
+// direct-mapped memo, which skips hashing and comparing the text; a literal's
+// address and length identify its text for the life of the program.
 template <class V>
 class LruCache {
  public:
   explicit LruCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  V* Find(std::string_view key) {
+  V* Find(std::string_view key, bool literal = false) {
+    Memo* memo = nullptr;
+    if (literal) {
+      memo = &memo_[MemoSlot(key.data())];
+      if (memo->data == key.data() && memo->size == key.size()) {
+        Touch(memo->entry);
+        return &memo->entry->second;
+      }
+    }
     auto it = index_.find(key);
     if (it == index_.end()) return nullptr;
-    order_.splice(order_.begin(), order_, it->second);
+    Touch(it->second);
+    if (memo != nullptr) *memo = Memo{key.data(), key.size(), it->second};
     return &it->second->second;
   }
   // Inserts; returns the evicted entry, if any, for the caller to release.
@@ -110,6 +139,7 @@ class LruCache {
     std::optional<std::pair<std::string, V>> evicted;
     if (index_.size() >= capacity_) {
       auto last = std::prev(order_.end());
+      Forget(last);
       index_.erase(last->first);
       evicted.emplace(std::move(last->first), std::move(last->second));
       order_.pop_back();
@@ -121,6 +151,7 @@ class LruCache {
   void Erase(std::string_view key) {
     auto it = index_.find(key);
     if (it == index_.end()) return;
+    Forget(it->second);
     order_.erase(it->second);
     index_.erase(it);
   }
@@ -129,16 +160,36 @@ class LruCache {
     for (auto& [k, v] : order_) f(k, v);
   }
   void Clear() {
+    memo_.fill(Memo{});
     index_.clear();
     order_.clear();
   }
 
  private:
+  using List = std::list<std::pair<std::string, V>>;
+  struct Memo {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    typename List::iterator entry{};
+  };
+  static constexpr std::size_t kMemoSlots = 64;
+  static std::size_t MemoSlot(const char* p) noexcept {
+    return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(p) * 0x9E3779B97F4A7C15ull) >>
+                                    58);
+  }
+  void Touch(typename List::iterator it) {
+    if (it != order_.begin()) order_.splice(order_.begin(), order_, it);
+  }
+  void Forget(typename List::iterator it) {
+    for (Memo& m : memo_) {
+      if (m.data != nullptr && m.entry == it) m = Memo{};
+    }
+  }
+
   std::size_t capacity_;
-  std::list<std::pair<std::string, V>> order_;
-  std::unordered_map<std::string, typename std::list<std::pair<std::string, V>>::iterator,
-                     StringHash, std::equal_to<>>
-      index_;
+  List order_;
+  std::unordered_map<std::string, typename List::iterator, StringHash, std::equal_to<>> index_;
+  std::array<Memo, kMemoSlots> memo_{};
 };
 
 // Backend constructors (sqlite.cc, postgres.cc).
@@ -147,5 +198,8 @@ Result<ConnectionFactory> MakePostgresFactory(PostgresOptions options);
 
 // Builds the Rows of a result once every cell is read.
 Error TooManyRows(std::size_t max_rows);
+// QueryRow's errors: kNotFound, kFailedPrecondition.
+Error NoRow();
+Error MoreThanOneRow();
 
 }  // namespace bulwark::db::internal

@@ -9,10 +9,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "field_codec.h"
 #include "internal.h"
 
 namespace bulwark::db::internal {
@@ -183,7 +185,21 @@ char TypeCode(Oid type) {
 struct Prepared {
   std::string name;
   std::shared_ptr<const std::vector<std::string>> columns;  // filled on first result
+  std::shared_ptr<const ResultOrigins> origins;            // filled on first use
 };
+
+// A table's name and its columns' names by attribute number.
+struct TableNames {
+  std::string table;
+  std::unordered_map<int, std::string> columns;
+};
+
+// Names of a table's columns, for result origins (PQftable/PQftablecol give
+// numbers). The table's OID is a bound parameter.
+constexpr sql::Query kTableColumns(
+    "SELECT c.relname, a.attnum, a.attname FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
+    "WHERE c.oid = ? AND a.attnum > 0 AND NOT a.attisdropped");
 
 class PgConnection final : public Connection {
  public:
@@ -253,7 +269,7 @@ class PgConnection final : public Connection {
       if (!translated.ok()) return std::move(translated).error();
       PgResult res(PQexecParams(conn_, translated->c_str(), static_cast<int>(n), types.data(),
                                 values.data(), lengths.data(), formats.data(), 0));
-      return Collect(res.get(), nullptr);
+      return Collect(res.get(), nullptr, st);
     }
 
     // Key: text, NUL, one byte per parameter type (no allocation once warm).
@@ -284,7 +300,7 @@ class PgConnection final : public Connection {
         cache_.Erase(key_);
         continue;
       }
-      return Collect(res.get(), prepared);
+      return Collect(res.get(), prepared, st);
     }
     return Error(ErrorCode::kInternal, "postgres: statement could not be prepared");
   }
@@ -342,7 +358,51 @@ class PgConnection final : public Connection {
     return out;
   }
 
-  Result<Rows> Collect(PGresult* res, Prepared* prepared) {
+  // The origin of each result column (see Statement::want_origins). Table
+  // and column names are looked up once per table OID and kept for the
+  // connection's life.
+  Result<std::shared_ptr<const ResultOrigins>> OriginsOf(PGresult* res) {
+    auto origins = std::make_shared<ResultOrigins>();
+    const int ncols = PQnfields(res);
+    for (int c = 0; c < ncols; ++c) {
+      ColumnOrigin o;
+      const Oid table = PQftable(res, c);
+      const int attnum = PQftablecol(res, c);
+      if (table != InvalidOid && attnum > 0) {
+        Result<const TableNames*> names = NamesOf(table);
+        if (!names.ok()) return std::move(names).error();
+        auto column = (*names)->columns.find(attnum);
+        if (column != (*names)->columns.end()) {
+          o.table = (*names)->table;
+          o.column = column->second;
+        }
+      }
+      origins->columns.push_back(std::move(o));
+    }
+    return std::shared_ptr<const ResultOrigins>(std::move(origins));
+  }
+
+  Result<const TableNames*> NamesOf(Oid table) {
+    auto found = table_names_.find(table);
+    if (found != table_names_.end()) return &found->second;
+    Result<std::string> text = Translate(kTableColumns.text(), kTableColumns.param_count());
+    if (!text.ok()) return std::move(text).error();
+    const std::string oid = std::to_string(table);
+    const char* values[1] = {oid.c_str()};
+    PgResult res(PQexecParams(conn_, text->c_str(), 1, nullptr, values, nullptr, nullptr, 0));
+    if (PQresultStatus(res.get()) != PGRES_TUPLES_OK) {
+      return PgError(res.get(), conn_, "result column origins");
+    }
+    TableNames names;
+    for (int r = 0; r < PQntuples(res.get()); ++r) {
+      names.table = PQgetvalue(res.get(), r, 0);
+      const int attnum = std::atoi(PQgetvalue(res.get(), r, 1));
+      names.columns.emplace(attnum, PQgetvalue(res.get(), r, 2));
+    }
+    return &table_names_.emplace(table, std::move(names)).first->second;
+  }
+
+  Result<Rows> Collect(PGresult* res, Prepared* prepared, Statement& st) {
     const ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_COMMAND_OK) {
       last_command_ = PQcmdStatus(res);
@@ -367,12 +427,23 @@ class PgConnection final : public Connection {
       columns = names;
       if (prepared != nullptr) prepared->columns = columns;
     }
+    if (st.want_origins) {
+      if (prepared != nullptr && prepared->origins &&
+          prepared->origins->columns.size() == static_cast<std::size_t>(ncols)) {
+        st.origins = prepared->origins;
+      } else {
+        Result<std::shared_ptr<const ResultOrigins>> origins = OriginsOf(res);
+        if (!origins.ok()) return std::move(origins).error();
+        st.origins = std::move(origins).value();
+        if (prepared != nullptr) prepared->origins = st.origins;
+      }
+    }
     std::vector<Oid> types(static_cast<std::size_t>(ncols));
     for (int c = 0; c < ncols; ++c) types[static_cast<std::size_t>(c)] = PQftype(res, c);
     std::vector<Row> rows;
     rows.reserve(static_cast<std::size_t>(nrows));
     for (int r = 0; r < nrows; ++r) {
-      std::vector<Value> values;
+      ValueList values;
       values.reserve(static_cast<std::size_t>(ncols));
       for (int c = 0; c < ncols; ++c) {
         if (PQgetisnull(res, r, c)) {
@@ -400,6 +471,7 @@ class PgConnection final : public Connection {
   std::uint64_t counter_ = 0;
   std::string last_command_;
   std::string key_;
+  std::unordered_map<Oid, TableNames> table_names_;
 };
 
 bool IsLoopbackHost(std::string_view host) {

@@ -66,6 +66,10 @@ Result<std::string> FillSlots(std::string_view text, std::span<const std::string
   return out;
 }
 
+Error ParamError(std::size_t position, const Error& error) {
+  return Error(error.code(), "parameter " + std::to_string(position) + ": " + error.message());
+}
+
 Error DynamicQueryError(const sql::UnsafeDynamic& query, std::size_t params, std::size_t slots) {
   if (query.error() != sql::ScanError::kNone) {
     return Error(ErrorCode::kInvalidArgument,

@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "field_codec.h"
 #include "internal.h"
 
 namespace bulwark::db::internal {
@@ -78,8 +80,29 @@ Error SqliteError(int code, sqlite3* db, std::string_view context) {
 struct CachedStatement {
   sqlite3_stmt* stmt = nullptr;
   std::shared_ptr<const std::vector<std::string>> columns;
+  // Filled on first use by a Database with encrypted columns.
+  std::shared_ptr<const ResultOrigins> origins;
   bool read_only = false;
 };
+
+// The table and column each result column comes from, as SQLite's column
+// metadata reports it (through aliases, views and subqueries in FROM; empty
+// for an expression).
+std::shared_ptr<const ResultOrigins> OriginsOf(sqlite3_stmt* stmt) {
+  auto origins = std::make_shared<ResultOrigins>();
+  const int ncols = sqlite3_column_count(stmt);
+  for (int i = 0; i < ncols; ++i) {
+    const char* table = sqlite3_column_table_name(stmt, i);
+    const char* column = sqlite3_column_origin_name(stmt, i);
+    ColumnOrigin o;
+    if (table != nullptr && column != nullptr) {
+      o.table = table;
+      o.column = column;
+    }
+    origins->columns.push_back(std::move(o));
+  }
+  return origins;
+}
 
 class SqliteConnection final : public Connection {
  public:
@@ -95,9 +118,52 @@ class SqliteConnection final : public Connection {
 
   Result<Rows> Run(Statement& st) override {
     if (st.script) return RunScript(st.text);
+    std::vector<Row> rows;
+    const CachedStatement* shape = nullptr;
+    Result<void> done = Execute(st, shape, [&](ValueList&& values) -> Result<bool> {
+      if (rows.size() >= options_.max_rows) return TooManyRows(options_.max_rows);
+      rows.emplace_back(shape->columns, std::move(values));
+      return true;
+    });
+    if (!done.ok()) return std::move(done).error();
+    const std::int64_t affected = shape->read_only ? 0 : sqlite3_changes64(db_);
+    return Rows(shape->columns, std::move(rows), affected);
+  }
+
+  // QueryRow's path: no Rows is built.
+  Result<void> RunRow(Statement& st, std::optional<Row>& first, std::size_t& count) override {
+    if (st.script) return Error(ErrorCode::kInvalidArgument, "sqlite: a script returns no row");
+    const CachedStatement* shape = nullptr;
+    // A second row settles the answer: stop there.
+    return Execute(st, shape, [&](ValueList&& values) -> Result<bool> {
+      if (++count == 1) first.emplace(shape->columns, std::move(values));
+      return count < 2;
+    });
+  }
+
+  Result<void> Begin() override { return Simple("BEGIN IMMEDIATE"); }
+  Result<void> Commit() override { return Simple("COMMIT"); }
+  Result<void> Rollback() override {
+    if (sqlite3_get_autocommit(db_)) return Ok();  // SQLite already rolled back
+    return Simple("ROLLBACK");
+  }
+  Result<void> Check() override { return Simple("SELECT 1"); }
+  bool Broken() const override { return sqlite3_get_autocommit(db_) == 0; }
+
+ private:
+  // Prepares (or finds) the statement, binds, steps and hands each row's
+  // values to `on_row` (which returns whether to go on); `shape` is set to
+  // the cached statement.
+  template <class OnRow>
+  Result<void> Execute(Statement& st, const CachedStatement*& shape, OnRow&& on_row) {
     Result<CachedStatement*> cached = Prepare(st);
     if (!cached.ok()) return std::move(cached).error();
     CachedStatement& c = **cached;
+    shape = &c;
+    if (st.want_origins) {
+      if (c.origins == nullptr) c.origins = OriginsOf(c.stmt);
+      st.origins = c.origins;
+    }
     struct Finalizer {
       CachedStatement* one_off;
       ~Finalizer() {
@@ -138,7 +204,6 @@ class SqliteConnection final : public Connection {
     // The deadline starts at the first progress callback (after 1000 VM
     // steps), so short statements never read the clock.
     deadline_set_ = false;
-    std::vector<Row> rows;
     const int ncols = sqlite3_column_count(stmt);
     while (true) {
       const int rc = sqlite3_step(stmt);
@@ -146,44 +211,37 @@ class SqliteConnection final : public Connection {
       if (rc != SQLITE_ROW) {
         return SqliteError(sqlite3_extended_errcode(db_), db_, "step");
       }
-      if (rows.size() >= options_.max_rows) return TooManyRows(options_.max_rows);
-      std::vector<Value> values;
+      ValueList values;
       values.reserve(static_cast<std::size_t>(ncols));
       for (int col = 0; col < ncols; ++col) {
-        switch (sqlite3_column_type(stmt, col)) {
-          case SQLITE_INTEGER: values.push_back(Value::Integer(sqlite3_column_int64(stmt, col))); break;
-          case SQLITE_FLOAT: values.push_back(Value::Real(sqlite3_column_double(stmt, col))); break;
+        // One column_value call, then the cheap value accessors (each
+        // sqlite3_column_* call re-checks the statement and its mutex).
+        sqlite3_value* cell = sqlite3_column_value(stmt, col);
+        switch (sqlite3_value_type(cell)) {
+          case SQLITE_INTEGER: values.push_back(Value::Integer(sqlite3_value_int64(cell))); break;
+          case SQLITE_FLOAT: values.push_back(Value::Real(sqlite3_value_double(cell))); break;
           case SQLITE_TEXT: {
-            const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
-            const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
+            const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(cell));
+            const auto n = static_cast<std::size_t>(sqlite3_value_bytes(cell));
             values.push_back(Value::Text(p == nullptr ? std::string() : std::string(p, n)));
             break;
           }
           case SQLITE_BLOB: {
-            const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt, col));
-            const auto n = static_cast<std::size_t>(sqlite3_column_bytes(stmt, col));
-            values.push_back(Value::Blob(p == nullptr ? Bytes() : Bytes(p, p + n)));
+            const auto* p = static_cast<const std::uint8_t*>(sqlite3_value_blob(cell));
+            const auto n = static_cast<std::size_t>(sqlite3_value_bytes(cell));
+            values.push_back(Value::Blob(p == nullptr ? ByteView() : ByteView(p, n)));
             break;
           }
           default: values.emplace_back(); break;
         }
       }
-      rows.emplace_back(c.columns, std::move(values));
+      Result<bool> more = on_row(std::move(values));
+      if (!more.ok()) return std::move(more).error();
+      if (!*more) break;
     }
-    const std::int64_t affected = c.read_only ? 0 : sqlite3_changes64(db_);
-    return Rows(c.columns, std::move(rows), affected);
+    return Ok();
   }
 
-  Result<void> Begin() override { return Simple("BEGIN IMMEDIATE"); }
-  Result<void> Commit() override { return Simple("COMMIT"); }
-  Result<void> Rollback() override {
-    if (sqlite3_get_autocommit(db_)) return Ok();  // SQLite already rolled back
-    return Simple("ROLLBACK");
-  }
-  Result<void> Check() override { return Simple("SELECT 1"); }
-  bool Broken() const override { return sqlite3_get_autocommit(db_) == 0; }
-
- private:
   // Each statement of a parameterless script, split by SQLite's parser.
   Result<Rows> RunScript(std::string_view text) {
     const sql::ScanResult scan = sql::ScanSql(text, false);
@@ -236,7 +294,7 @@ class SqliteConnection final : public Connection {
 
   Result<CachedStatement*> Prepare(const Statement& st) {
     if (st.cacheable) {
-      if (CachedStatement* hit = cache_.Find(st.text)) return hit;
+      if (CachedStatement* hit = cache_.Find(st.text, st.literal)) return hit;
     }
     const std::string key(st.cacheable ? st.text : std::string_view());
     sqlite3_stmt* stmt = nullptr;

@@ -13,9 +13,15 @@ Value Value::SensitiveText(std::string v) {
   out.sensitive_ = true;
   return out;
 }
-Value Value::SensitiveBlob(Bytes v) {
-  Value out = Blob(std::move(v));
+Value Value::SensitiveBlob(ByteView v) {
+  Value out(Kind::kBlob);
   out.sensitive_ = true;
+  out.bytes_.assign(AsChars(v));
+  return out;
+}
+Value Value::SensitiveBlob(Bytes v) {
+  Value out = SensitiveBlob(ByteView(v));
+  if (!v.empty()) SecureWipe(v.data(), v.size());
   return out;
 }
 
@@ -26,8 +32,7 @@ Value::Value(const Value& other)
       view_(other.view_),
       integer_(other.integer_),
       real_(other.real_),
-      text_(other.text_),
-      blob_(other.blob_) {}
+      bytes_(other.bytes_) {}
 
 Value& Value::operator=(const Value& other) {
   if (this != &other) {
@@ -38,51 +43,16 @@ Value& Value::operator=(const Value& other) {
     view_ = other.view_;
     integer_ = other.integer_;
     real_ = other.real_;
-    text_ = other.text_;
-    blob_ = other.blob_;
+    bytes_ = other.bytes_;
   }
   return *this;
 }
-
-Value::Value(Value&& other) noexcept
-    : kind_(other.kind_),
-      sensitive_(other.sensitive_),
-      borrowed_(other.borrowed_),
-      view_(other.view_),
-      integer_(other.integer_),
-      real_(other.real_),
-      text_(std::move(other.text_)),
-      blob_(std::move(other.blob_)) {
-  // A moved-from short string keeps its bytes in the inline buffer.
-  other.Wipe();
-}
-
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    Wipe();
-    kind_ = other.kind_;
-    sensitive_ = other.sensitive_;
-    borrowed_ = other.borrowed_;
-    view_ = other.view_;
-    integer_ = other.integer_;
-    real_ = other.real_;
-    text_ = std::move(other.text_);
-    blob_ = std::move(other.blob_);
-    other.Wipe();
-  }
-  return *this;
-}
-
-Value::~Value() { Wipe(); }
 
 void Value::Wipe() noexcept {
   if (!sensitive_) return;
-  text_.resize(text_.capacity());
-  if (!text_.empty()) SecureWipe(text_.data(), text_.size());
-  text_.clear();
-  blob_.resize(blob_.capacity());
-  if (!blob_.empty()) SecureWipe(blob_.data(), blob_.size());
-  blob_.clear();
+  bytes_.resize(bytes_.capacity());
+  if (!bytes_.empty()) SecureWipe(bytes_.data(), bytes_.size());
+  bytes_.clear();
 }
 
 std::string_view KindName(Value::Kind kind) noexcept {

@@ -30,6 +30,10 @@
 // pool exhausted (after acquire_timeout) -> kResourceExhausted. Messages carry
 // the SQLSTATE / SQLite error name and constraint names, never parameter values.
 //
+// Encrypted columns: db::EncryptColumns (encrypted.h) turns a Database into
+// one that encrypts and decrypts registered columns transparently; its
+// Transactions do too.
+//
 // Thread-safety: Database is thread-safe (each call takes a pooled
 // connection). A Transaction belongs to one thread at a time.
 // Ownership: a Transaction keeps its connection (and the pool) alive.
@@ -39,6 +43,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -57,17 +62,35 @@ namespace bulwark::db {
 enum class Backend : std::uint8_t { kSqlite, kPostgres };
 std::string_view BackendName(Backend backend) noexcept;  // "sqlite", "postgres"
 
+class FieldParam;  // encrypted.h
+namespace internal {
+struct ResultOrigins;
+class FieldCodec;
+}  // namespace internal
+
 // A statement ready to run: final text (identifier slots filled) and values.
 struct Statement {
   std::string_view text;
   std::string owned_text;  // backs `text` when slots were filled
   std::size_t expected_params = 0;
-  std::vector<Value> params;
+  internal::ValueList params;
   // False for one-off statements (scripts): not kept in the statement cache.
   bool cacheable = true;
   // A whole parameterless script (SQLite runs it statement by statement with
   // its own parser, so trigger bodies with ';' inside stay intact).
   bool script = false;
+  // `text` is a sql::Query literal as written (static storage, never
+  // changes), so its address and length identify it: statement caches look
+  // it up by pointer before hashing the text.
+  bool literal = false;
+  // Encrypted values and blind indexes (db::Encrypted, db::BlindIndex) by
+  // parameter position; their slots in `params` hold NULL until a Database
+  // made by EncryptColumns fills them (any other Database refuses them).
+  std::vector<std::pair<std::size_t, const FieldParam*>> fields;
+  // Set by a Database with encrypted columns: the backend then reports in
+  // `origins` which table and column each result column comes from.
+  bool want_origins = false;
+  std::shared_ptr<const internal::ResultOrigins> origins;
 };
 
 namespace internal {
@@ -83,23 +106,37 @@ void CollectIdent(std::vector<std::string_view>& idents, const T& arg) {
   }
 }
 
+Error ParamError(std::size_t position, const Error& error);
+
+// Appends one bound value; on failure sets `failure` and returns false.
 template <class T>
-Result<void> CollectParam(Statement& st, const T& arg) {
-  if constexpr (!sql::kIsIdentifierArg<T>) {
+bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
+  using U = std::remove_cvref_t<T>;
+  if constexpr (sql::kIsIdentifierArg<T>) {
+    return true;
+  } else if constexpr (std::is_same_v<U, FieldParam>) {
+    st.fields.emplace_back(st.params.size(), &arg);
+    st.params.push_back(Value());
+    return true;
+  } else if constexpr (std::is_integral_v<U> && std::is_signed_v<U> && !std::is_same_v<U, bool> &&
+                       !std::is_same_v<U, char> && !std::is_same_v<U, wchar_t>) {
+    st.params.push_back(Value::Integer(static_cast<std::int64_t>(arg)));  // cannot fail
+    return true;
+  } else {
     Result<Value> v = ToValue(arg);
     if (!v.ok()) {
-      return Error(v.error().code(), "parameter " + std::to_string(st.params.size() + 1) + ": " +
-                                         v.error().message());
+      failure.emplace(ParamError(st.params.size() + 1, v.error()));
+      return false;
     }
     st.params.push_back(std::move(v).value());
+    return true;
   }
-  return Ok();
 }
 
+// Fills `st` (a fresh Statement) from the text and the arguments.
 template <class... Args>
-Result<Statement> Build(std::string_view text, std::size_t params, std::size_t slots,
-                        const Args&... args) {
-  Statement st;
+Result<void> Build(Statement& st, std::string_view text, std::size_t params, std::size_t slots,
+                   const Args&... args) {
   st.text = text;
   st.expected_params = params;
   st.params.reserve(sizeof...(Args));
@@ -109,12 +146,12 @@ Result<Statement> Build(std::string_view text, std::size_t params, std::size_t s
     Result<std::string> filled = FillSlots(text, idents);
     if (!filled.ok()) return std::move(filled).error();
     st.owned_text = std::move(filled).value();
+    st.text = st.owned_text;
   }
-  Result<void> status = Ok();
-  ((status.ok() ? (status = CollectParam(st, args), 0) : 0), ...);
-  if (!status.ok()) return std::move(status).error();
-  if (!st.owned_text.empty()) st.text = st.owned_text;
-  return st;
+  std::optional<Error> failure;
+  (void)(CollectParam(st, args, failure) && ...);
+  if (failure) return std::move(*failure);
+  return Ok();
 }
 
 Error DynamicQueryError(const sql::UnsafeDynamic& query, std::size_t params, std::size_t slots);
@@ -130,13 +167,15 @@ class Executor {
   // without RETURNING; affected() counts changed rows).
   template <class... Args>
   Result<Rows> Query(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
-    Result<Statement> st = internal::Build(query.query().text(), query.query().param_count(),
-                                           query.query().slot_count(), args...);
-    if (!st.ok()) {
+    Statement st;
+    Result<void> built = internal::Build(st, query.query().text(), query.query().param_count(),
+                                         query.query().slot_count(), args...);
+    if (!built.ok()) {
       StatementFailed();
-      return std::move(st).error();
+      return std::move(built).error();
     }
-    return Run(*st);
+    st.literal = query.query().slot_count() == 0;
+    return Run(st);
   }
   // Runs a statement; returns the number of rows it changed.
   template <class... Args>
@@ -150,9 +189,15 @@ class Executor {
   // kFailedPrecondition when there are several.
   template <class... Args>
   Result<Row> QueryRow(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
-    Result<Rows> rows = Query<Args...>(query, args...);
-    if (!rows.ok()) return std::move(rows).error();
-    return SingleRow(std::move(rows).value());
+    Statement st;
+    Result<void> built = internal::Build(st, query.query().text(), query.query().param_count(),
+                                         query.query().slot_count(), args...);
+    if (!built.ok()) {
+      StatementFailed();
+      return std::move(built).error();
+    }
+    st.literal = query.query().slot_count() == 0;
+    return RunRow(st);
   }
 
   // The escape hatch: SQL text built at run time (see sql::UnsafeDynamic).
@@ -167,12 +212,13 @@ class Executor {
       StatementFailed();
       return internal::DynamicQueryError(query, sizeof...(Args), 0);
     }
-    Result<Statement> st = internal::Build(query.text(), query.param_count(), 0, args...);
-    if (!st.ok()) {
+    Statement st;
+    Result<void> built = internal::Build(st, query.text(), query.param_count(), 0, args...);
+    if (!built.ok()) {
       StatementFailed();
-      return std::move(st).error();
+      return std::move(built).error();
     }
-    return Run(*st);
+    return Run(st);
   }
   template <class... Args>
   Result<std::int64_t> Execute(const sql::UnsafeDynamic& query, const Args&... args) {
@@ -184,7 +230,7 @@ class Executor {
   Result<Row> QueryRow(const sql::UnsafeDynamic& query, const Args&... args) {
     Result<Rows> rows = Query(query, args...);
     if (!rows.ok()) return std::move(rows).error();
-    return SingleRow(std::move(rows).value());
+    return SingleRow(std::move(*rows));
   }
 
   // Runs each statement of a script in order (no parameters). Not atomic by
@@ -196,6 +242,10 @@ class Executor {
 
   // Runs a prepared Statement (for helpers that build statements).
   virtual Result<Rows> Run(Statement& statement) = 0;
+  // The same for a statement that must return exactly one row (kNotFound,
+  // kFailedPrecondition as for QueryRow); backends read it without building
+  // a Rows.
+  virtual Result<Row> RunRow(Statement& statement);
 
  protected:
   // Called when a statement fails before it reaches Run (a parameter that
@@ -203,7 +253,7 @@ class Executor {
   virtual void StatementFailed() {}
 
  private:
-  static Result<Row> SingleRow(Rows rows);
+  static Result<Row> SingleRow(Rows&& rows);
 };
 
 struct PoolOptions {
@@ -289,11 +339,16 @@ class Database final : public Executor {
   PoolStats Stats() const;
 
   Result<Rows> Run(Statement& statement) override;
+  Result<Row> RunRow(Statement& statement) override;
 
  private:
-  Database(Backend backend, std::shared_ptr<internal::Pool> pool);
+  friend class internal::FieldCodec;
+  Database(Backend backend, std::shared_ptr<internal::Pool> pool,
+           std::shared_ptr<const internal::FieldCodec> fields = nullptr);
   Backend backend_;
   std::shared_ptr<internal::Pool> pool_;
+  // Encrypted columns (EncryptColumns), or null.
+  std::shared_ptr<const internal::FieldCodec> fields_;
 };
 
 // A transaction on one connection. Commit() makes it durable; destroying an
@@ -313,6 +368,7 @@ class Transaction final : public Executor {
   bool active() const noexcept { return state_ == State::kActive; }
 
   Result<Rows> Run(Statement& statement) override;
+  Result<Row> RunRow(Statement& statement) override;
 
  protected:
   void StatementFailed() override {
@@ -323,10 +379,12 @@ class Transaction final : public Executor {
   friend class Database;
   enum class State : std::uint8_t { kActive, kFailed, kDone };
   struct Lease;
-  Transaction(Backend backend, std::unique_ptr<Lease> lease);
+  Transaction(Backend backend, std::unique_ptr<Lease> lease,
+              std::shared_ptr<const internal::FieldCodec> fields);
 
   Backend backend_;
   std::unique_ptr<Lease> lease_;
+  std::shared_ptr<const internal::FieldCodec> fields_;
   State state_ = State::kActive;
 };
 

@@ -42,6 +42,7 @@
 namespace bulwark::db {
 
 namespace internal {
+class FieldCodec;
 Error TypeMismatch(std::size_t index, std::string_view column, std::string_view expected,
                    Value::Kind got);
 Error NullValue(std::size_t index, std::string_view column);
@@ -113,6 +114,8 @@ class Row {
  public:
   Row(std::shared_ptr<const std::vector<std::string>> columns, std::vector<Value> values)
       : columns_(std::move(columns)), values_(std::move(values)) {}
+  Row(std::shared_ptr<const std::vector<std::string>> columns, internal::ValueList&& values)
+      : columns_(std::move(columns)), values_(std::move(values)) {}
 
   std::size_t size() const noexcept { return values_.size(); }
   std::string_view column_name(std::size_t index) const {
@@ -140,9 +143,10 @@ class Row {
   }
 
  private:
+  friend class internal::FieldCodec;
   static Error NoColumn();
   std::shared_ptr<const std::vector<std::string>> columns_;
-  std::vector<Value> values_;
+  internal::ValueList values_;
 };
 
 class Rows {
@@ -164,8 +168,14 @@ class Rows {
   // Rows changed by an INSERT/UPDATE/DELETE (0 for a SELECT).
   std::int64_t affected() const noexcept { return affected_; }
   std::vector<Row> TakeRows() && { return std::move(rows_); }
+  // REQUIRES: !empty().
+  Row TakeFront() && {
+    BULWARK_CHECK(!rows_.empty());
+    return std::move(rows_.front());
+  }
 
  private:
+  friend class internal::FieldCodec;
   std::shared_ptr<const std::vector<std::string>> columns_;
   std::vector<Row> rows_;
   std::int64_t affected_ = 0;

@@ -18,16 +18,20 @@
 //
 // Thread-safety: values are plain values.
 
+#include <array>
 #include <chrono>
+#include <cstddef>
 #include <concepts>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "bulwark/core/bytes.h"
 #include "bulwark/core/result.h"
@@ -42,25 +46,46 @@ class Value {
   enum class Kind : std::uint8_t { kNull, kInteger, kReal, kBool, kText, kBlob };
 
   Value() = default;  // NULL
-  static Value Integer(std::int64_t v) { return Value(Kind::kInteger, v, 0, {}, {}); }
-  static Value Real(double v) { return Value(Kind::kReal, 0, v, {}, {}); }
-  static Value Bool(bool v) { return Value(Kind::kBool, v ? 1 : 0, 0, {}, {}); }
-  static Value Text(std::string v) { return Value(Kind::kText, 0, 0, std::move(v), {}); }
-  static Value Blob(Bytes v) { return Value(Kind::kBlob, 0, 0, {}, std::move(v)); }
+  static Value Integer(std::int64_t v) {
+    Value out(Kind::kInteger);
+    out.integer_ = v;
+    return out;
+  }
+  static Value Real(double v) {
+    Value out(Kind::kReal);
+    out.real_ = v;
+    return out;
+  }
+  static Value Bool(bool v) {
+    Value out(Kind::kBool);
+    out.integer_ = v ? 1 : 0;
+    return out;
+  }
+  static Value Text(std::string v) {
+    Value out(Kind::kText);
+    out.bytes_ = std::move(v);
+    return out;
+  }
+  static Value Blob(ByteView v) {
+    Value out(Kind::kBlob);
+    out.bytes_.assign(AsChars(v));
+    return out;
+  }
   // Text or blob that is wiped when the Value is destroyed.
   static Value SensitiveText(std::string v);
   static Value SensitiveBlob(Bytes v);
+  static Value SensitiveBlob(ByteView v);
   // Text or blob that refers to the caller's memory, for parameters: valid
   // only while the argument lives (the statement call). No copy is made, so
   // a secret bound this way leaves no copy behind.
   static Value BorrowedText(std::string_view v) {
-    Value out(Kind::kText, 0, 0, {}, {});
+    Value out(Kind::kText);
     out.borrowed_ = true;
-    out.view_ = {reinterpret_cast<const std::uint8_t*>(v.data()), v.size()};
+    out.view_ = AsBytes(v);
     return out;
   }
   static Value BorrowedBlob(ByteView v) {
-    Value out(Kind::kBlob, 0, 0, {}, {});
+    Value out(Kind::kBlob);
     out.borrowed_ = true;
     out.view_ = v;
     return out;
@@ -68,9 +93,34 @@ class Value {
 
   Value(const Value& other);
   Value& operator=(const Value& other);
-  Value(Value&& other) noexcept;
-  Value& operator=(Value&& other) noexcept;
-  ~Value();
+  Value(Value&& other) noexcept
+      : kind_(other.kind_),
+        sensitive_(other.sensitive_),
+        borrowed_(other.borrowed_),
+        view_(other.view_),
+        integer_(other.integer_),
+        real_(other.real_),
+        bytes_(std::move(other.bytes_)) {
+    // A moved-from short string keeps its bytes in the inline buffer.
+    if (other.sensitive_) other.Wipe();
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      if (sensitive_) Wipe();
+      kind_ = other.kind_;
+      sensitive_ = other.sensitive_;
+      borrowed_ = other.borrowed_;
+      view_ = other.view_;
+      integer_ = other.integer_;
+      real_ = other.real_;
+      bytes_ = std::move(other.bytes_);
+      if (other.sensitive_) other.Wipe();
+    }
+    return *this;
+  }
+  ~Value() {
+    if (sensitive_) Wipe();
+  }
 
   Kind kind() const noexcept { return kind_; }
   bool is_null() const noexcept { return kind_ == Kind::kNull; }
@@ -79,13 +129,12 @@ class Value {
   double real() const noexcept { return real_; }
   bool boolean() const noexcept { return integer_ != 0; }
   std::string_view text() const noexcept {
-    return borrowed_ ? AsChars(view_) : std::string_view(text_);
+    return borrowed_ ? AsChars(view_) : std::string_view(bytes_);
   }
-  ByteView blob() const noexcept { return borrowed_ ? view_ : ByteView(blob_); }
+  ByteView blob() const noexcept { return borrowed_ ? view_ : AsBytes(std::string_view(bytes_)); }
 
  private:
-  Value(Kind kind, std::int64_t i, double d, std::string s, Bytes b)
-      : kind_(kind), integer_(i), real_(d), text_(std::move(s)), blob_(std::move(b)) {}
+  explicit Value(Kind kind) noexcept : kind_(kind) {}
   void Wipe() noexcept;
 
   Kind kind_ = Kind::kNull;
@@ -94,9 +143,93 @@ class Value {
   ByteView view_;
   std::int64_t integer_ = 0;
   double real_ = 0;
-  std::string text_;
-  Bytes blob_;
+  std::string bytes_;  // owned text, or blob bytes
 };
+
+namespace internal {
+
+// A sequence of Values that keeps the first kInline in place (no heap
+// allocation for the usual few parameters or result columns); only the
+// values in use are constructed, moved and destroyed.
+class ValueList {
+ public:
+  static constexpr std::size_t kInline = 4;
+
+  ValueList() noexcept {}  // NOLINT: storage_ is constructed on demand
+  explicit ValueList(std::vector<Value> values) {
+    reserve(values.size());
+    for (Value& v : values) push_back(std::move(v));
+  }
+  ValueList(const ValueList& other) {
+    reserve(other.size_);
+    for (std::size_t i = 0; i < other.size_; ++i) push_back(other[i]);
+  }
+  ValueList& operator=(const ValueList& other) {
+    if (this != &other) {
+      Clear();
+      for (std::size_t i = 0; i < other.size_; ++i) push_back(other[i]);
+    }
+    return *this;
+  }
+  ValueList(ValueList&& other) noexcept { TakeFrom(other); }
+  ValueList& operator=(ValueList&& other) noexcept {
+    if (this != &other) {
+      Clear();
+      TakeFrom(other);
+    }
+    return *this;
+  }
+  ~ValueList() { Clear(); }
+
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  void reserve(std::size_t n) {
+    if (n > kInline) overflow_.reserve(n - kInline);
+  }
+  void push_back(Value&& v) {
+    if (size_ < kInline) {
+      ::new (static_cast<void*>(Slot(size_))) Value(std::move(v));
+    } else {
+      overflow_.push_back(std::move(v));
+    }
+    ++size_;
+  }
+  void push_back(const Value& v) { push_back(Value(v)); }
+  void emplace_back() { push_back(Value()); }
+  Value& operator[](std::size_t i) noexcept { return i < kInline ? *Slot(i) : overflow_[i - kInline]; }
+  const Value& operator[](std::size_t i) const noexcept {
+    return i < kInline ? *Slot(i) : overflow_[i - kInline];
+  }
+
+ private:
+  Value* Slot(std::size_t i) noexcept {
+    return std::launder(reinterpret_cast<Value*>(storage_ + i * sizeof(Value)));
+  }
+  const Value* Slot(std::size_t i) const noexcept {
+    return std::launder(reinterpret_cast<const Value*>(storage_ + i * sizeof(Value)));
+  }
+  void Clear() noexcept {
+    const std::size_t n = size_ < kInline ? size_ : kInline;
+    for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
+    overflow_.clear();
+    size_ = 0;
+  }
+  void TakeFrom(ValueList& other) noexcept {
+    const std::size_t n = other.size_ < kInline ? other.size_ : kInline;
+    for (std::size_t i = 0; i < n; ++i) {
+      ::new (static_cast<void*>(Slot(i))) Value(std::move(*other.Slot(i)));
+    }
+    overflow_ = std::move(other.overflow_);
+    size_ = other.size_;
+    other.Clear();
+  }
+
+  alignas(Value) unsigned char storage_[kInline * sizeof(Value)];
+  std::vector<Value> overflow_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace internal
 
 // "null", "integer", "real", "boolean", "text", "blob".
 std::string_view KindName(Value::Kind kind) noexcept;
