@@ -250,6 +250,55 @@ void Service::Impl::AddAccountRoutes() {
       }});
 
   routes.push_back({
+      .method = Method::kDelete, .path = "/v1/me",
+      .summary = "Delete the caller's account and everything it owns (sessions, tokens, API keys, "
+                 "MFA, webhooks, files). Needs the password and a second factor when TOTP is enrolled. "
+                 "The audit trail keeps its records.",
+      .tag = "me", .access = Access::kUser, .body = &StepUpSchema(),
+      .responses = {204, 400, 401, 403, 409, 415, 422, 429, 503},
+      .handler = [this](http::Request& req, const Caller* c) -> http::Response {
+        Body body = ParseBody(req, StepUpSchema());
+        if (body.error) return std::move(*body.error);
+        if (auto err = StepUp(req, *c, body, "password", true, "account.delete_failed")) {
+          return std::move(*err);
+        }
+        // One transaction: the last-admin check and the delete cannot race
+        // another admin's deletion. Dependent rows go by ON DELETE CASCADE.
+        Result<db::Transaction> tx = db->Begin();
+        if (!tx.ok()) return ProblemResponse(req, 503);
+        Result<std::int64_t> locked = tx->Execute("UPDATE users SET id = id WHERE role = 'admin'");
+        if (!locked.ok()) return ProblemResponse(req, 503);
+        if (c->user.role == "admin") {
+          Result<db::Row> admins = tx->QueryRow("SELECT COUNT(*) FROM users WHERE role = 'admin'");
+          if (!admins.ok()) return ProblemResponse(req, 503);
+          if (admins->Get<std::int64_t>(0).value_or(0) <= 1) {
+            return ProblemResponse(req, 409, "the last administrator cannot delete their account");
+          }
+        }
+        Result<db::Rows> blobs = tx->Query("SELECT storage_name FROM files WHERE user_id = ?", c->user.id);
+        if (!blobs.ok()) return ProblemResponse(req, 503);
+        Result<std::int64_t> deleted = tx->Execute("DELETE FROM users WHERE id = ?", c->user.id);
+        if (!deleted.ok() || *deleted != 1 || !tx->Commit().ok()) {
+          OpLog("error", "account delete failed");
+          return ProblemResponse(req, 503);
+        }
+        // totp_replay is keyed by account without a foreign key.
+        (void)db->Execute("DELETE FROM totp_replay WHERE account = ?", c->user.id);
+        std::size_t removed = 0;
+        for (const db::Row& row : *blobs) {
+          if (files_root->Remove(Untrusted<std::string>(row.Get<std::string>(0).value_or(""))).ok()) ++removed;
+        }
+        if (removed != blobs->size()) {
+          OpLog("error", "account delete: " + std::to_string(blobs->size() - removed) + " file blob(s) not removed");
+        }
+        Audit("user:" + c->user.id, "account.deleted", "user:" + c->user.id, audit::kSuccess,
+              {{"files_removed", std::to_string(removed)}});
+        http::Response r(204);
+        if (c->via == Caller::Via::kSession) r.AddHeader("Set-Cookie", ExpiredSessionCookie(req));
+        return r;
+      }});
+
+  routes.push_back({
       .method = Method::kPost, .path = "/v1/me/password",
       .summary = "Change the password (needs the current one); ends the other sessions and all refresh-token families",
       .tag = "me", .access = Access::kUser, .body = &PasswordSchema(),

@@ -22,14 +22,6 @@ const validate::Schema& ConfirmSchema() {
   static const validate::Schema s = MustCompile(Rule::Object({Field("code", TotpCodeRule())}));
   return s;
 }
-const validate::Schema& StepUpSchema() {
-  static const validate::Schema s = MustCompile(Rule::Object({
-      Field("password", PasswordRule()),
-      Field("totp_code", TotpCodeRule()).Optional(),
-      Field("backup_code", BackupCodeRule()).Optional(),
-  }));
-  return s;
-}
 
 JsonValue CodesJson(const std::vector<std::string>& codes) {
   std::vector<JsonValue> items;

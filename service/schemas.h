@@ -30,5 +30,15 @@ inline validate::Rule TotpCodeRule() {
 inline validate::Rule BackupCodeRule() {
   return validate::Rule::String().Length(10, 32).Describe("an unused backup code");
 }
+// Re-authentication for a sensitive action: the password, and a second
+// factor when TOTP is enrolled.
+inline const validate::Schema& StepUpSchema() {
+  static const validate::Schema s = MustCompile(validate::Rule::Object({
+      validate::Field("password", PasswordRule()),
+      validate::Field("totp_code", TotpCodeRule()).Optional(),
+      validate::Field("backup_code", BackupCodeRule()).Optional(),
+  }));
+  return s;
+}
 
 }  // namespace bulwark::service

@@ -1213,6 +1213,61 @@ TEST_P(ServiceE2E, WebhookDestinationIsCheckedAgainAtDelivery) {
   StartServer();
 }
 
+// DELETE /v1/me: re-authenticated, removes everything the account owns
+// (rows and file blobs), ends its tokens and sessions, keeps the audit
+// trail, and the last administrator cannot remove themselves.
+TEST_P(ServiceE2E, AccountDeletionRemovesEverythingButTheAuditTrail) {
+  Register("jo@example.com", "amber falcon riddle 84", "Jo");
+  Tokens jo = Login("jo@example.com", "amber falcon riddle 84");
+  Session browser = BrowserLogin("jo@example.com", "amber falcon riddle 84");
+  HttpResponse file = Send(port_, "POST", "/v1/files?filename=a.png",
+                           {{"Content-Type", "application/octet-stream"}, Bearer(jo.access)}, kPng, true);
+  ASSERT_EQ(file.status, 201) << file.body;
+  HttpResponse key = Post("/v1/api-keys", R"({"name":"ci","scopes":["me:read"],"expires_at":4102444800})",
+                          {Bearer(jo.access)});
+  ASSERT_EQ(key.status, 201) << key.body;
+  const std::string api_key = key.Str("key");
+  auto remove = [&](const std::string& body, std::vector<std::pair<std::string, std::string>> auth) {
+    return Send(port_, "DELETE", "/v1/me", [&] { auth.push_back(kJson); return auth; }(), body, true);
+  };
+  // An API key cannot delete the account; a wrong password cannot either.
+  EXPECT_EQ(remove(R"({"password":"amber falcon riddle 84"})", {{"Authorization", "ApiKey " + api_key}}).status, 403);
+  EXPECT_EQ(remove(R"({"password":"not it at all"})", {Bearer(jo.access)}).status, 403);
+  EXPECT_EQ(remove(R"({"password":"amber falcon riddle 84","role":"x"})", {Bearer(jo.access)}).status, 422);
+  EXPECT_EQ(Get("/v1/me", {Bearer(jo.access)}).status, 200);
+  // The browser session deletes it (cookie + CSRF token); the cookie is expired.
+  HttpResponse gone = remove(R"({"password":"amber falcon riddle 84"})",
+                             {{"Cookie", browser.cookie}, {"X-CSRF-Token", browser.csrf}});
+  ASSERT_EQ(gone.status, 204) << gone.body;
+  EXPECT_NE(gone.Header("set-cookie").find("Max-Age=0"), std::string::npos) << gone.Header("set-cookie");
+  EXPECT_EQ(Get("/v1/me", {Bearer(jo.access)}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {{"Authorization", "ApiKey " + api_key}}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", browser.cookie}}).status, 401);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(jo.refresh) + "}").status, 401);
+  EXPECT_EQ(Post("/v1/tokens", R"({"email":"jo@example.com","password":"amber falcon riddle 84"})").status, 401);
+  std::size_t blobs = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(data_dir_ + "/files")) ++blobs;
+  EXPECT_EQ(blobs, 0u);
+  auto db = OpenServiceDb();
+  ASSERT_NE(db, nullptr);
+  for (const char* table : {"sessions", "refresh_families", "api_keys", "files", "backup_codes", "webhooks"}) {
+    auto n = db->QueryRow(bulwark::db::sql::UnsafeDynamic(std::string("SELECT COUNT(*) FROM ") + table));
+    ASSERT_TRUE(n.ok()) << table;
+    EXPECT_EQ(n->Get<std::int64_t>(0).value_or(-1), 0) << table;
+  }
+  auto audited = db->QueryRow("SELECT COUNT(*) FROM bulwark_audit_log WHERE action = 'account.deleted'");
+  ASSERT_TRUE(audited.ok());
+  EXPECT_EQ(audited->Get<std::int64_t>(0).value_or(0), 1);
+  db.reset();
+  // The only administrator cannot delete their own account.
+  RunResult created = RunBulwark({"admin", "create", "--email", "boss@example.com"}, env_,
+                                 "cobalt tundra beacon 27\n", scratch_);
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  Tokens boss = Login("boss@example.com", "cobalt tundra beacon 27");
+  EXPECT_EQ(remove(R"({"password":"cobalt tundra beacon 27"})", {Bearer(boss.access)}).status, 409);
+  EXPECT_EQ(RunBulwark({"audit", "verify"}, env_, "", scratch_).exit_code, 0);
+}
+
 // Concurrent uploads are admitted one at a time per account: together they
 // never exceed the quota (600000 bytes here), and refused uploads leave no
 // blob behind.
