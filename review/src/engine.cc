@@ -339,6 +339,7 @@ struct Frame {
   std::vector<Pending> pending;
   std::uint32_t stmt_line = 0, stmt_end = 0;
   std::string assign_var;  // variable the current statement assigns (missing-call rules)
+  std::set<std::string> globals;  // C/C++ globals this function writes (not locals of that name)
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -395,6 +396,134 @@ struct Engine::Impl {
       todo.insert(todo.end(), st.orelse.begin(), st.orelse.end());
     }
     return false;
+  }
+
+  // C/C++ globals (names declared at file scope in any scanned C/C++ file):
+  // a source stored into one in some function (`g = getenv(..)`,
+  // `strcat(g, ..)`) is seen by reads in other functions and files that have
+  // no value of their own. Like fields, computed by the field engine, here
+  // over every C/C++ function of the program, so the result does not depend
+  // on analysis order.
+  std::optional<std::set<std::string>> c_globals;
+  bool globals_done = false;
+  std::map<std::string, Value> global_writes;  // in the field engine
+
+  static bool IsC(Language l) { return l == Language::kC || l == Language::kCpp; }
+
+  const std::set<std::string>& CGlobals() {
+    if (c_globals) return *c_globals;
+    c_globals.emplace();
+    for (const auto& m : program.modules) {
+      if (!m || !IsC(m->language)) continue;
+      for (const ir::Function& f : m->functions) {
+        if (!f.is_module_body || f.body == ir::kNone) continue;
+        for (ir::Id sid : m->stmts[f.body].body) {
+          const ir::Stmt& st = m->stmts[sid];
+          if (st.kind == StmtKind::kAssign && st.a != ir::kNone && m->exprs[st.a].kind == ExprKind::kName) {
+            c_globals->insert(m->exprs[st.a].s);
+          }
+        }
+      }
+    }
+    return *c_globals;
+  }
+
+  // Whether a write to `path` in `fr` writes a C/C++ global (not a local or
+  // parameter of the same name).
+  bool WritesGlobal(Frame& fr, const std::string& path) {
+    if (!IsC(fr.lang) || fr.f->is_module_body) return false;
+    std::string root = path.substr(0, path.find('.'));
+    if (fr.globals.count(root)) return true;
+    // Declared in this function (a local or parameter), or a member: not a global.
+    if (fr.st.env.count(root) || fr.types.count(root) || Member(fr, root)) return false;
+    for (const ir::Param& p : fr.f->params) {
+      if (p.name == root) return false;
+    }
+    if (!CGlobals().count(root)) return false;
+    fr.globals.insert(root);
+    return true;
+  }
+
+  // In a method, a bare name may be a member declared in another file (a
+  // class in a header): only free functions read and write globals here.
+  static bool Member(const Frame& fr, const std::string& /*name*/) { return !fr.f->cls.empty(); }
+
+  // Whether `f` can write a global at all (syntactically): it assigns to a
+  // global's name, or passes it to a call (an out-parameter: strcat(g, ..)).
+  bool MayWriteGlobal(const ir::Module& m, const ir::Function& f) {
+    const std::set<std::string>& globals = CGlobals();
+    auto root = [&](ir::Id id) {
+      for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
+        const ir::Expr& e = m.exprs[id];
+        if (e.kind == ExprKind::kName) return globals.count(e.s) > 0;
+        if (e.kids.empty()) return false;
+        id = e.kids[0];  // g.f, g[i], *g, (T)g, g + n
+      }
+      return false;
+    };
+    std::vector<ir::Id> exprs;
+    std::vector<ir::Id> todo{f.body};
+    while (!todo.empty()) {
+      ir::Id sid = todo.back();
+      todo.pop_back();
+      if (sid == ir::kNone) continue;
+      const ir::Stmt& st = m.stmts[sid];
+      if (st.kind == StmtKind::kAssign && root(st.a)) return true;
+      exprs.push_back(st.a);
+      exprs.push_back(st.b);
+      todo.insert(todo.end(), st.body.begin(), st.body.end());
+      todo.insert(todo.end(), st.orelse.begin(), st.orelse.end());
+    }
+    while (!exprs.empty()) {
+      ir::Id id = exprs.back();
+      exprs.pop_back();
+      if (id == ir::kNone) continue;
+      const ir::Expr& e = m.exprs[id];
+      if (e.kind == ExprKind::kCall) {
+        for (std::size_t k = 1; k < e.kids.size(); ++k) {
+          if (root(e.kids[k])) return true;
+        }
+      }
+      exprs.insert(exprs.end(), e.kids.begin(), e.kids.end());
+    }
+    return false;
+  }
+
+  void RecordGlobal(Frame& fr, const std::string& path, const Value& v) {
+    if (!field_pass || !WritesGlobal(fr, path)) return;
+    Value kept;
+    for (const Origin& o : Flat(v).o) {
+      if (o.key >= 0) AddOrigin(kept.o, o);
+    }
+    if (kept.o.empty()) return;
+    std::string root = path.substr(0, path.find('.'));
+    auto [it, fresh] = global_writes.try_emplace(root, kept);
+    if (!fresh) {
+      for (const Origin& o : kept.o) AddOrigin(it->second.o, o);
+    }
+  }
+
+  std::optional<Value> GlobalValue(Frame& fr, const std::string& name, std::uint32_t line, std::uint32_t col) {
+    if (field_pass || !IsC(fr.lang) || fr.f->is_module_body || Member(fr, name) || !CGlobals().count(name)) {
+      return std::nullopt;
+    }
+    if (!field_engine) {
+      field_engine = std::make_unique<Impl>(rules, program);
+      field_engine->field_pass = true;
+    }
+    if (!globals_done) {
+      globals_done = true;
+      for (std::uint32_t mi = 0; mi < program.modules.size(); ++mi) {
+        const auto& m = program.modules[mi];
+        if (!m || !IsC(m->language)) continue;
+        for (std::uint32_t f = 0; f < m->functions.size(); ++f) {
+          if (!m->functions[f].is_module_body && MayWriteGlobal(*m, m->functions[f])) field_engine->GetSummary({mi, f});
+        }
+      }
+    }
+    auto w = field_engine->global_writes.find(name);
+    if (w == field_engine->global_writes.end()) return std::nullopt;
+    return AddStep(w->second, fr, line, col, "read of global " + name + " (written in another function)");
   }
 
   // The source taint the class's methods store in field `path` ("this.f" or
@@ -684,6 +813,7 @@ struct Engine::Impl {
   }
 
   void WritePath(Frame& fr, const std::string& path, Value v) {
+    if (field_pass) RecordGlobal(fr, path, v);
     auto& env = fr.st.env;
     auto child = env.lower_bound(path + ".");
     while (child != env.end() && IsChildOf(child->first, path)) child = env.erase(child);
@@ -692,6 +822,7 @@ struct Engine::Impl {
 
   // Weak update: the path may or may not hold `v` now.
   void JoinPath(Frame& fr, const std::string& path, const Value& v) {
+    if (field_pass) RecordGlobal(fr, path, v);
     auto& env = fr.st.env;
     auto it = env.find(path);
     if (it == env.end()) {
@@ -1189,6 +1320,7 @@ struct Engine::Impl {
         }
         if (auto s = AccessSource(fr, id)) return *s;
         if (auto c = ModuleConst(fr, e.s)) return *c;
+        if (auto g = GlobalValue(fr, e.s, e.line, e.col)) return *g;
         return {};
       }
       case ExprKind::kThis: {
@@ -1795,6 +1927,7 @@ struct Engine::Impl {
     if (auto p = PathOf(fr, target)) {
       Value nv = v;
       if (!v.o.empty()) nv = AddStep(v, fr, s.line, s.col, "assigned to " + *p);
+      if (!s.type.empty() && t.kind == ExprKind::kName) fr.types[t.s] = s.type;  // a declaration: a local
       if (field_pass) {
         if (p->starts_with("this.")) {
           RecordField(fr, *p, nv);
