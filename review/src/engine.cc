@@ -407,6 +407,7 @@ struct Engine::Impl {
   std::optional<std::set<std::string>> c_globals;
   bool globals_done = false;
   std::map<std::string, Value> global_writes;  // in the field engine
+  std::map<std::string, std::vector<FuncRef>> global_writers;  // global -> functions that may write it
 
   static bool IsC(Language l) { return l == Language::kC || l == Language::kCpp; }
 
@@ -448,18 +449,20 @@ struct Engine::Impl {
   // class in a header): only free functions read and write globals here.
   static bool Member(const Frame& fr, const std::string& /*name*/) { return !fr.f->cls.empty(); }
 
-  // Whether `f` can write a global at all (syntactically): it assigns to a
-  // global's name, or passes it to a call (an out-parameter: strcat(g, ..)).
-  bool MayWriteGlobal(const ir::Module& m, const ir::Function& f) {
+  // The globals `f` can write at all (syntactically): those it assigns, or
+  // passes to a call (an out-parameter: strcat(g, ..)). Into `out`.
+  void GlobalsWritten(const ir::Module& m, const ir::Function& f, std::set<std::string>& out) {
     const std::set<std::string>& globals = CGlobals();
     auto root = [&](ir::Id id) {
       for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
         const ir::Expr& e = m.exprs[id];
-        if (e.kind == ExprKind::kName) return globals.count(e.s) > 0;
-        if (e.kids.empty()) return false;
+        if (e.kind == ExprKind::kName) {
+          if (globals.count(e.s)) out.insert(e.s);
+          return;
+        }
+        if (e.kids.empty()) return;
         id = e.kids[0];  // g.f, g[i], *g, (T)g, g + n
       }
-      return false;
     };
     std::vector<ir::Id> exprs;
     std::vector<ir::Id> todo{f.body};
@@ -468,7 +471,7 @@ struct Engine::Impl {
       todo.pop_back();
       if (sid == ir::kNone) continue;
       const ir::Stmt& st = m.stmts[sid];
-      if (st.kind == StmtKind::kAssign && root(st.a)) return true;
+      if (st.kind == StmtKind::kAssign) root(st.a);
       exprs.push_back(st.a);
       exprs.push_back(st.b);
       todo.insert(todo.end(), st.body.begin(), st.body.end());
@@ -480,13 +483,10 @@ struct Engine::Impl {
       if (id == ir::kNone) continue;
       const ir::Expr& e = m.exprs[id];
       if (e.kind == ExprKind::kCall) {
-        for (std::size_t k = 1; k < e.kids.size(); ++k) {
-          if (root(e.kids[k])) return true;
-        }
+        for (std::size_t k = 1; k < e.kids.size(); ++k) root(e.kids[k]);
       }
       exprs.insert(exprs.end(), e.kids.begin(), e.kids.end());
     }
-    return false;
   }
 
   void RecordGlobal(Frame& fr, const std::string& path, const Value& v) {
@@ -511,16 +511,23 @@ struct Engine::Impl {
       field_engine = std::make_unique<Impl>(rules, program);
       field_engine->field_pass = true;
     }
-    if (!globals_done) {
+    if (!globals_done) {  // which functions write which globals (syntactically)
       globals_done = true;
       for (std::uint32_t mi = 0; mi < program.modules.size(); ++mi) {
         const auto& m = program.modules[mi];
         if (!m || !IsC(m->language)) continue;
         for (std::uint32_t f = 0; f < m->functions.size(); ++f) {
-          if (!m->functions[f].is_module_body && MayWriteGlobal(*m, m->functions[f])) field_engine->GetSummary({mi, f});
+          if (m->functions[f].is_module_body) continue;
+          std::set<std::string> names;
+          GlobalsWritten(*m, m->functions[f], names);
+          for (const std::string& n : names) global_writers[n].push_back({mi, f});
         }
       }
     }
+    // Run the field engine over the functions that may write this global.
+    auto writers = global_writers.find(name);
+    if (writers == global_writers.end()) return std::nullopt;
+    for (const FuncRef& r : writers->second) field_engine->GetSummary(r);
     auto w = field_engine->global_writes.find(name);
     if (w == field_engine->global_writes.end()) return std::nullopt;
     return AddStep(w->second, fr, line, col, "read of global " + name + " (written in another function)");
