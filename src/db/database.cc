@@ -96,9 +96,23 @@ Result<Pool::Lease> Pool::Acquire(Hold hold) {
     return Lease(this, hold == Hold::kKeepPoolAlive ? shared_from_this() : nullptr,
                  std::move(connection));
   };
+  // Fast path: the parked connection, if it is fresh.
+  if (Connection* hot = hot_.exchange(nullptr, std::memory_order_acquire)) {
+    std::unique_ptr<Connection> connection(hot);
+    if (CoarseNow() - connection->idle_since < options_.health_check_after_idle) {
+      return lease(std::move(connection));
+    }
+    const auto since = connection->idle_since;
+    std::lock_guard lock(mutex_);
+    idle_.push_back({std::move(connection), since});  // health-checked below
+  }
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::unique_lock lock(mutex_);
   while (true) {
+    if (Connection* hot = hot_.exchange(nullptr, std::memory_order_acquire)) {
+      const auto since = hot->idle_since;
+      idle_.push_back({std::unique_ptr<Connection>(hot), since});
+    }
     if (!idle_.empty()) {
       Idle idle = std::move(idle_.back());
       idle_.pop_back();
@@ -122,7 +136,7 @@ Result<Pool::Lease> Pool::Acquire(Hold hold) {
       if (!made.ok()) {
         lock.lock();
         --open_;
-        if (waiters_ > 0) available_.notify_one();
+        if (waiters_.load() > 0) available_.notify_one();
         return std::move(made).error();
       }
       lock.lock();
@@ -130,11 +144,18 @@ Result<Pool::Lease> Pool::Acquire(Hold hold) {
       return lease(std::move(made).value());
     }
     if (!deadline) deadline = std::chrono::steady_clock::now() + options_.acquire_timeout;
-    ++waiters_;
+    // Announce the wait, then look at the parked slot again: a Release that
+    // parked its connection before seeing the announcement is caught here;
+    // one after it sees it and notifies under the mutex (held until we wait).
+    waiters_.fetch_add(1);
+    if (hot_.load() != nullptr) {
+      waiters_.fetch_sub(1);
+      continue;
+    }
     const std::cv_status waited = available_.wait_until(lock, *deadline);
-    --waiters_;
-    if (waited == std::cv_status::timeout &&
-        idle_.empty() && open_ >= options_.max_connections) {
+    waiters_.fetch_sub(1);
+    if (waited == std::cv_status::timeout && idle_.empty() && hot_.load() == nullptr &&
+        open_ >= options_.max_connections) {
       return Error(ErrorCode::kResourceExhausted,
                    "database pool: no connection free within the acquire timeout");
     }
@@ -143,21 +164,34 @@ Result<Pool::Lease> Pool::Acquire(Hold hold) {
 
 void Pool::Release(std::unique_ptr<Connection> connection) {
   const bool broken = connection->Broken();
+  if (!broken) {
+    connection->idle_since = CoarseNow();
+    Connection* expected = nullptr;
+    if (hot_.compare_exchange_strong(expected, connection.get())) {
+      connection.release();  // owned by hot_ now
+      if (waiters_.load() > 0) {
+        std::lock_guard lock(mutex_);
+        available_.notify_one();
+      }
+      return;
+    }
+  }
   if (broken) connection.reset();
   std::lock_guard lock(mutex_);
   if (broken) {
     --open_;
     ++discarded_;
   } else {
-    idle_.push_back({std::move(connection), CoarseNow()});
+    const auto since = connection->idle_since;
+    idle_.push_back({std::move(connection), since});
   }
-  // Waiters register under the mutex, so none is missed.
-  if (waiters_ > 0) available_.notify_one();
+  if (waiters_.load() > 0) available_.notify_one();
 }
 
 PoolStats Pool::Stats() const {
   std::lock_guard lock(mutex_);
-  return PoolStats{open_, idle_.size(), created_, discarded_};
+  const std::size_t parked = hot_.load() != nullptr ? 1 : 0;
+  return PoolStats{open_, idle_.size() + parked, created_, discarded_};
 }
 
 Error NoRow() { return Error(ErrorCode::kNotFound, "no row"); }

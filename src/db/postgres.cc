@@ -409,8 +409,7 @@ class PgConnection final : public Connection {
       const char* tuples = PQcmdTuples(res);
       std::int64_t affected = 0;
       if (tuples != nullptr && *tuples != '\0') affected = std::strtoll(tuples, nullptr, 10);
-      static const auto kNoColumns = std::make_shared<const std::vector<std::string>>();
-      return Rows(kNoColumns, {}, affected);
+      return Rows(affected);
     }
     if (status != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
     last_command_ = PQcmdStatus(res);

@@ -127,6 +127,7 @@ class SqliteConnection final : public Connection {
     });
     if (!done.ok()) return std::move(done).error();
     const std::int64_t affected = shape->read_only ? 0 : sqlite3_changes64(db_);
+    if (shape->columns->empty()) return Rows(affected);
     return Rows(shape->columns, std::move(rows), affected);
   }
 

@@ -1,6 +1,9 @@
 #include "bulwark/db/value.h"
 
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <string>
 #include <utility>
 
@@ -72,7 +75,18 @@ Result<void> CheckText(std::string_view text) {
   const std::size_t n = text.size();
   std::size_t i = 0;
   while (i < n) {
-    // Fast path: 8 ASCII bytes without NUL at a time.
+    // Fast path: runs of ASCII bytes without NUL, 16 (SSE2) or 8 at a time.
+#if defined(__SSE2__)
+    if (i + 16 <= n) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const int high = _mm_movemask_epi8(chunk);
+      const int nul = _mm_movemask_epi8(_mm_cmpeq_epi8(chunk, _mm_setzero_si128()));
+      if ((high | nul) == 0) {
+        i += 16;
+        continue;
+      }
+    }
+#endif
     if (i + 8 <= n) {
       std::uint64_t w;
       std::memcpy(&w, p + i, 8);

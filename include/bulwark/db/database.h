@@ -122,6 +122,13 @@ bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
                        !std::is_same_v<U, char> && !std::is_same_v<U, wchar_t>) {
     st.params.push_back(Value::Integer(static_cast<std::int64_t>(arg)));  // cannot fail
     return true;
+  } else if constexpr (std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>) {
+    if (Result<void> text = CheckText(arg); !text.ok()) {
+      failure.emplace(ParamError(st.params.size() + 1, text.error()));
+      return false;
+    }
+    st.params.push_back(Value::BorrowedText(arg));  // refers to the caller's argument
+    return true;
   } else {
     Result<Value> v = ToValue(arg);
     if (!v.ok()) {

@@ -151,7 +151,9 @@ class Row {
 
 class Rows {
  public:
-  Rows() : columns_(std::make_shared<std::vector<std::string>>()) {}
+  Rows() = default;
+  // A statement without result columns (INSERT/UPDATE/DELETE).
+  explicit Rows(std::int64_t affected) : affected_(affected) {}
   Rows(std::shared_ptr<const std::vector<std::string>> columns, std::vector<Row> rows,
        std::int64_t affected)
       : columns_(std::move(columns)), rows_(std::move(rows)), affected_(affected) {}
@@ -164,7 +166,10 @@ class Rows {
   }
   std::vector<Row>::const_iterator begin() const noexcept { return rows_.begin(); }
   std::vector<Row>::const_iterator end() const noexcept { return rows_.end(); }
-  const std::vector<std::string>& columns() const noexcept { return *columns_; }
+  const std::vector<std::string>& columns() const noexcept {
+    static const std::vector<std::string> kNone;
+    return columns_ ? *columns_ : kNone;
+  }
   // Rows changed by an INSERT/UPDATE/DELETE (0 for a SELECT).
   std::int64_t affected() const noexcept { return affected_; }
   std::vector<Row> TakeRows() && { return std::move(rows_); }
