@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of `bulwark db` on SQLite (and PostgreSQL when
 # BULWARK_TEST_PG_URL is set): migrate, verify, backup, tampered restore
-# refused, restore, reencrypt, argv password refused.
+# refused, restore, argv password refused. (`bulwark db reencrypt` is a thin
+# wrapper over db::ReencryptColumn, which db_test covers; it has no test here.)
 set -euo pipefail
 bin="$1"
 work=$(mktemp -d /tmp/bulwark-db-cli.XXXXXX)
