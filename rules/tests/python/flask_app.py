@@ -8,6 +8,7 @@ import subprocess
 import requests
 import yaml
 from flask import Flask, redirect, request, session
+from werkzeug.utils import safe_join
 
 app = Flask(__name__)
 log = logging.getLogger(__name__)
@@ -83,6 +84,12 @@ def read_file():
         data = f.read()
     # ok: path-traversal
     with open(os.path.join("/srv/files", os.path.basename(name))) as f:
+        data = f.read()
+    # ok: path-traversal
+    with open(safe_join("/srv/files", name)) as f:
+        data = f.read()
+    # ruleid: path-traversal
+    with open(os.path.join("/srv/files", html.escape(name))) as f:
         data = f.read()
     return data
 
