@@ -1736,6 +1736,7 @@ struct Engine::Impl {
         case CallModel::kCollection: collection = m; break;
         case CallModel::kOutputType: break;
         case CallModel::kExit: fr.st.dead = true; break;  // the statement ends, then the path
+        case CallModel::kValidator: clean = true; break;  // a yes/no answer carries no taint
       }
     }
     // Project functions: their summaries decide the result.
@@ -2238,6 +2239,32 @@ struct Engine::Impl {
             fact(e.kids[2], Value{});
           }
           return;
+        }
+        // Modeled validators (`if url_has_allowed_host_and_scheme(url, ...)`):
+        // where the check held, the checked argument is safe for its kinds
+        // only (a redirect check does not make a value safe for SQL).
+        std::vector<const CallModel*> validators;
+        fr.models->calls.Match(names, [&](const std::shared_ptr<const CallModel>& m) {
+          if (m->role == CallModel::kValidator) validators.push_back(m.get());
+        });
+        for (const CallModel* m : validators) {
+          int pos = 0;
+          for (std::size_t k = 1; k < e.kids.size(); ++k) {
+            const std::size_t ai = k - 1;
+            const bool keyword = ai < e.keys.size() && !e.keys[ai].empty();
+            const bool checked =
+                keyword ? std::find(m->options.begin(), m->options.end(), e.keys[ai]) != m->options.end()
+                        : std::find(m->args.begin(), m->args.end(), pos) != m->args.end();
+            if (!keyword) ++pos;
+            if (!checked || e.kids[k] == ir::kNone) continue;
+            std::optional<std::string> p = PathOf(fr, e.kids[k]);
+            if (!p) continue;
+            std::optional<Value> current = ReadPath(fr, *p);
+            if (!current) continue;
+            Value v = std::move(*current);
+            for (Origin& o : v.o) o.safe |= m->kinds;
+            out[*p] = std::move(v);
+          }
         }
         return;
       }

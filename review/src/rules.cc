@@ -232,7 +232,7 @@ class Loader {
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
     CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types",
-                   "exits"},
+                   "exits", "validators"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -347,6 +347,27 @@ class Loader {
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kExit;
         m->origin = origin(e);
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("validators")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "a validator must be a mapping");
+        CheckKeys(e, {"call", "kinds", "args", "options"}, "validator");
+        if (!e["call"] || !e["kinds"]) Fail(e, "a validator needs 'call' and 'kinds'");
+        if (!e["args"] && !e["options"]) Fail(e, "a validator needs 'args' and/or 'options' (what it checks)");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kValidator;
+        m->origin = origin(e);
+        for (const std::string& k : Strings(e["kinds"], "kinds")) {
+          YAML::Node kn(k);
+          m->kinds |= 1u << static_cast<unsigned>(SinkKind(kn));
+        }
+        if (e["args"]) m->args = ArgList(e["args"], "args");
+        for (int a : m->args) {
+          if (a < 0) Fail(e["args"], "validator args are argument positions (0, 1, ...)");
+        }
+        if (e["options"]) m->options = Strings(e["options"], "options");
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }

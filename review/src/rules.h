@@ -74,7 +74,12 @@ struct CallModel {
   // function are not sinks (text/plain output cannot run script); when it
   // does not, they are again.
   // kExit: the call does not return (abort(400), sys.exit): the path ends.
-  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit };
+  // kValidator: a check that returns whether its argument is safe
+  // (url_has_allowed_host_and_scheme(url, ...)); where a condition proves it
+  // returned true, the checked argument (`args` positions, `options`
+  // keywords) is safe for `kinds`.
+  enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit,
+                             kValidator };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
   std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything)

@@ -112,6 +112,33 @@ TEST(RulesTest, OutputTypesAreValidated) {
   EXPECT_THAT(bad.error().message(), HasSubstr("needs 'call', 'type' and 'kinds'"));
 }
 
+TEST(RulesTest, ValidatorsAreValidated) {
+  std::string ok = std::string(kModels) + R"(  validators:
+    - call: [is_safe]
+      args: [0]
+      options: [url]
+      kinds: [command]
+)";
+  auto good = RuleSet::FromYaml({{"m.yaml", ok}, {"r.yaml", Rule("")}});
+  ASSERT_TRUE(good.ok()) << good.error().message();
+  std::string nothing_checked = std::string(kModels) + R"(  validators:
+    - call: [is_safe]
+      kinds: [command]
+)";
+  auto bad = RuleSet::FromYaml({{"m.yaml", nothing_checked}, {"r.yaml", Rule("")}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error().message(), HasSubstr("m.yaml:8:"));
+  EXPECT_THAT(bad.error().message(), HasSubstr("needs 'args' and/or 'options'"));
+  std::string receiver = std::string(kModels) + R"(  validators:
+    - call: [is_safe]
+      args: [receiver]
+      kinds: [command]
+)";
+  auto bad_arg = RuleSet::FromYaml({{"m.yaml", receiver}, {"r.yaml", Rule("")}});
+  ASSERT_FALSE(bad_arg.ok());
+  EXPECT_THAT(bad_arg.error().message(), HasSubstr("argument positions"));
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});

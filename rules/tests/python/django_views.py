@@ -9,6 +9,7 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.html import escape
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import Article
 
@@ -46,6 +47,35 @@ def go_home(request):
     target = request.POST.get("next")
     target = "/home"
     # ok: open-redirect
+    return redirect(target)
+
+
+def go_checked(request):
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(url=target, allowed_hosts={request.get_host()}):
+        target = "/"
+    # ok: open-redirect
+    return HttpResponseRedirect(target)
+
+
+def go_if_safe(request):
+    target = request.GET["next"]
+    if url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        # ok: open-redirect
+        return redirect(target)
+    # ruleid: open-redirect
+    return redirect(target)
+
+
+def go_checked_other(request):
+    target = request.GET["next"]
+    other = request.GET["other"]
+    if not url_has_allowed_host_and_scheme(other, allowed_hosts=None):
+        return redirect("/")
+    with connection.cursor() as cursor:
+        # ruleid: sql-injection
+        cursor.execute("SELECT 1 FROM t WHERE u = '" + other + "'")
+    # ruleid: open-redirect
     return redirect(target)
 
 
