@@ -64,6 +64,10 @@ app.post("/run", function (req, res) {
   res.redirect(req.query.next);
   // ok: open-redirect
   res.redirect("/home");
+  // ruleid: open-redirect
+  res.redirect(encodeURI(req.query.next));
+  // ruleid: ssrf
+  axios.get(encodeURI(req.query.url));
   // ruleid: code-injection
   eval(req.body.expr);
   // ok: code-injection
