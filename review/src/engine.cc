@@ -2248,6 +2248,20 @@ struct Engine::Impl {
           if (m->role == CallModel::kValidator) validators.push_back(m.get());
         });
         for (const CallModel* m : validators) {
+          auto mark = [&](ir::Id target) {
+            std::optional<std::string> p = PathOf(fr, target);
+            if (!p) return;
+            std::optional<Value> current = ReadPath(fr, *p);
+            if (!current) return;
+            Value v = std::move(*current);
+            for (Origin& o : v.o) o.safe |= m->kinds;
+            out[*p] = std::move(v);
+          };
+          // s.isdigit(): the receiver is what is checked.
+          if (std::find(m->args.begin(), m->args.end(), -2) != m->args.end() && callee.kind == ExprKind::kAttr &&
+              !callee.kids.empty() && callee.kids[0] != ir::kNone) {
+            mark(callee.kids[0]);
+          }
           int pos = 0;
           for (std::size_t k = 1; k < e.kids.size(); ++k) {
             const std::size_t ai = k - 1;
@@ -2257,13 +2271,7 @@ struct Engine::Impl {
                         : std::find(m->args.begin(), m->args.end(), pos) != m->args.end();
             if (!keyword) ++pos;
             if (!checked || e.kids[k] == ir::kNone) continue;
-            std::optional<std::string> p = PathOf(fr, e.kids[k]);
-            if (!p) continue;
-            std::optional<Value> current = ReadPath(fr, *p);
-            if (!current) continue;
-            Value v = std::move(*current);
-            for (Origin& o : v.o) o.safe |= m->kinds;
-            out[*p] = std::move(v);
+            mark(e.kids[k]);
           }
         }
         return;

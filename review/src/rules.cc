@@ -360,12 +360,16 @@ class Loader {
         m->role = CallModel::kValidator;
         m->origin = origin(e);
         for (const std::string& k : Strings(e["kinds"], "kinds")) {
-          YAML::Node kn(k);
-          m->kinds |= 1u << static_cast<unsigned>(SinkKind(kn));
+          if (k == "all") {
+            m->kinds = kAllKinds;
+          } else {
+            YAML::Node kn(k);
+            m->kinds |= 1u << static_cast<unsigned>(SinkKind(kn));
+          }
         }
         if (e["args"]) m->args = ArgList(e["args"], "args");
         for (int a : m->args) {
-          if (a < 0) Fail(e["args"], "validator args are argument positions (0, 1, ...)");
+          if (a == -1) Fail(e["args"], "validator args are argument positions (0, 1, ...) or receiver");
         }
         if (e["options"]) m->options = Strings(e["options"], "options");
         AddCalls(mask, Strings(e["call"], "call"), m);

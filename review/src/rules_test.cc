@@ -130,11 +130,18 @@ TEST(RulesTest, ValidatorsAreValidated) {
   EXPECT_THAT(bad.error().message(), HasSubstr("m.yaml:8:"));
   EXPECT_THAT(bad.error().message(), HasSubstr("needs 'args' and/or 'options'"));
   std::string receiver = std::string(kModels) + R"(  validators:
-    - call: [is_safe]
+    - call: ["*.is_clean"]
       args: [receiver]
+      kinds: [all]
+)";
+  auto good_receiver = RuleSet::FromYaml({{"m.yaml", receiver}, {"r.yaml", Rule("")}});
+  EXPECT_TRUE(good_receiver.ok()) << good_receiver.error().message();
+  std::string all_args = std::string(kModels) + R"(  validators:
+    - call: [is_safe]
+      args: [all]
       kinds: [command]
 )";
-  auto bad_arg = RuleSet::FromYaml({{"m.yaml", receiver}, {"r.yaml", Rule("")}});
+  auto bad_arg = RuleSet::FromYaml({{"m.yaml", all_args}, {"r.yaml", Rule("")}});
   ASSERT_FALSE(bad_arg.ok());
   EXPECT_THAT(bad_arg.error().message(), HasSubstr("argument positions"));
 }

@@ -6,6 +6,7 @@ import java.sql.*;
 import java.util.*;
 import javax.servlet.http.*;
 import org.apache.commons.lang.StringEscapeUtils;
+import org.apache.commons.lang3.StringUtils;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 public class TrickyFlows extends HttpServlet {
@@ -173,6 +174,18 @@ public class TrickyFlows extends HttpServlet {
     String body = new BufferedReader(new InputStreamReader(request.getInputStream())).readLine();
     // ruleid: xss
     response.getWriter().println(body);
+
+    String count = request.getParameter("count");
+    if (!StringUtils.isNumeric(count)) {
+      return;
+    }
+    // ok: sql-injection
+    st.executeQuery("SELECT * FROM t LIMIT " + count);
+    String label = request.getParameter("label");
+    if (StringUtils.isNumeric(count)) {
+      // ruleid: sql-injection
+      st.executeQuery("SELECT * FROM t WHERE l='" + label + "'");
+    }
   }
 }
 

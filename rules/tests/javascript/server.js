@@ -6,6 +6,7 @@ const axios = require("axios");
 const mysql = require("mysql");
 const escapeHtml = require("escape-html");
 const serialize = require("node-serialize");
+const validator = require("validator");
 
 const app = express();
 const db = mysql.createConnection({});
@@ -36,6 +37,20 @@ app.get("/user", (req, res) => {
   res.send("<p>" + id + "</p>");
   // ok: xss
   res.send("<p>" + escapeHtml(id) + "</p>");
+});
+
+app.get("/user-checked", (req, res) => {
+  const id = req.query.id;
+  if (!validator.isInt(id)) {
+    return res.status(400).send("bad id");
+  }
+  // ok: sql-injection
+  db.query("SELECT * FROM users WHERE id = " + id);
+  const name = req.query.name;
+  if (validator.isAlphanumeric(id)) {
+    // ruleid: sql-injection
+    db.query("SELECT * FROM users WHERE name = '" + name + "'");
+  }
 });
 
 app.post("/run", function (req, res) {

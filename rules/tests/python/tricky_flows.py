@@ -115,6 +115,20 @@ def command():
     return "done"
 
 
+@app.route("/cmd-checked", methods=["POST"])
+def command_checked():
+    count = request.form["count"]
+    if not count.isdigit():
+        return "bad count", 400
+    # ok: command-injection
+    os.system("ping -c " + count + " localhost")
+    host = request.form["host"]
+    if host.isalnum() or len(host) > 3:
+        # ruleid: command-injection
+        os.system("ping -c 1 " + host)
+    return "done"
+
+
 @app.route("/page")
 def page():
     who = request.cookies.get("who", "")
