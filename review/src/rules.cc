@@ -201,6 +201,21 @@ class Loader {
     for (const YAML::Node& c : n) out.push_back(ParseCond(c));
     return out;
   }
+  // `kinds: [sql, html]` as a bit mask of sink kinds; `all` (where allowed)
+  // is every kind.
+  std::uint32_t KindMask(const YAML::Node& n, bool allow_all) {
+    std::uint32_t mask = 0;
+    for (const std::string& k : Strings(n, "kinds")) {
+      if (allow_all && k == "all") {
+        mask = kAllKinds;
+        continue;
+      }
+      YAML::Node kn(k);
+      mask |= 1u << static_cast<unsigned>(SinkKind(kn));
+    }
+    return mask;
+  }
+
   std::vector<int> ArgList(const YAML::Node& n, const char* what) {
     std::vector<int> out;
     auto one = [&](const YAML::Node& x) {
@@ -325,15 +340,7 @@ class Loader {
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kSanitizer;
         m->origin = origin(e);
-        for (const std::string& k : Strings(e["kinds"], "kinds")) {
-          if (k == "all") {
-            m->kinds = kAllKinds;
-          } else {
-            YAML::Node kn(k);
-            int id = SinkKind(kn);
-            m->kinds |= 1u << static_cast<unsigned>(id);
-          }
-        }
+        m->kinds = KindMask(e["kinds"], /*allow_all=*/true);
         if (e["when"]) m->when = Conds(e["when"]);
         if (e["unless"]) m->unless = Conds(e["unless"]);
         AddCalls(mask, Strings(e["call"], "call"), m);
@@ -359,14 +366,7 @@ class Loader {
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kValidator;
         m->origin = origin(e);
-        for (const std::string& k : Strings(e["kinds"], "kinds")) {
-          if (k == "all") {
-            m->kinds = kAllKinds;
-          } else {
-            YAML::Node kn(k);
-            m->kinds |= 1u << static_cast<unsigned>(SinkKind(kn));
-          }
-        }
+        m->kinds = KindMask(e["kinds"], /*allow_all=*/true);
         if (e["args"]) m->args = ArgList(e["args"], "args");
         for (int a : m->args) {
           if (a == -1) Fail(e["args"], "validator args are argument positions (0, 1, ...) or receiver");
@@ -383,10 +383,7 @@ class Loader {
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kOutputType;
         m->origin = origin(e);
-        for (const std::string& k : Strings(e["kinds"], "kinds")) {
-          YAML::Node kn(k);
-          m->kinds |= 1u << static_cast<unsigned>(SinkKind(kn));
-        }
+        m->kinds = KindMask(e["kinds"], /*allow_all=*/false);
         if (e["when"]) m->when = Conds(e["when"]);
         m->type = Conds(e["type"]);
         AddCalls(mask, Strings(e["call"], "call"), m);
