@@ -335,7 +335,7 @@ Transaction::~Transaction() {
   }
 }
 
-Result<Rows> Transaction::Run(Statement& statement) {
+Result<void> Transaction::BeforeRun(Statement& statement) {
   if (state_ == State::kDone) {
     return Error(ErrorCode::kFailedPrecondition, "transaction already finished");
   }
@@ -350,6 +350,11 @@ Result<Rows> Transaction::Run(Statement& statement) {
       return std::move(sealed).error();
     }
   }
+  return Ok();
+}
+
+Result<Rows> Transaction::Run(Statement& statement) {
+  BULWARK_RETURN_IF_ERROR(BeforeRun(statement));
   Result<Rows> rows = lease_->lease->Run(statement);
   if (!rows.ok()) {
     state_ = State::kFailed;
@@ -366,20 +371,7 @@ Result<Rows> Transaction::Run(Statement& statement) {
 }
 
 Result<Row> Transaction::RunRow(Statement& statement) {
-  if (state_ == State::kDone) {
-    return Error(ErrorCode::kFailedPrecondition, "transaction already finished");
-  }
-  if (state_ == State::kFailed) {
-    return Error(ErrorCode::kFailedPrecondition,
-                 "transaction aborted by an earlier failed statement");
-  }
-  if (fields_ != nullptr || !statement.fields.empty()) {
-    Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
-    if (!sealed.ok()) {
-      state_ = State::kFailed;
-      return std::move(sealed).error();
-    }
-  }
+  BULWARK_RETURN_IF_ERROR(BeforeRun(statement));
   std::optional<Row> first;
   std::size_t count = 0;
   Result<void> ran = lease_->lease->RunRow(statement, first, count);

@@ -175,13 +175,7 @@ class Executor {
   template <class... Args>
   Result<Rows> Query(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
     Statement st;
-    Result<void> built = internal::Build(st, query.query().text(), query.query().param_count(),
-                                         query.query().slot_count(), args...);
-    if (!built.ok()) {
-      StatementFailed();
-      return std::move(built).error();
-    }
-    st.literal = query.query().slot_count() == 0;
+    BULWARK_RETURN_IF_ERROR(BuildStatement(st, query.query(), args...));
     return Run(st);
   }
   // Runs a statement; returns the number of rows it changed.
@@ -197,13 +191,7 @@ class Executor {
   template <class... Args>
   Result<Row> QueryRow(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
     Statement st;
-    Result<void> built = internal::Build(st, query.query().text(), query.query().param_count(),
-                                         query.query().slot_count(), args...);
-    if (!built.ok()) {
-      StatementFailed();
-      return std::move(built).error();
-    }
-    st.literal = query.query().slot_count() == 0;
+    BULWARK_RETURN_IF_ERROR(BuildStatement(st, query.query(), args...));
     return RunRow(st);
   }
 
@@ -261,6 +249,18 @@ class Executor {
 
  private:
   static Result<Row> SingleRow(Rows&& rows);
+  // Binds `args` to a literal query's statement; a parameter that does not
+  // bind fails the statement (StatementFailed) before it runs.
+  template <class... Args>
+  Result<void> BuildStatement(Statement& st, const sql::Query& query, const Args&... args) {
+    Result<void> built = internal::Build(st, query.text(), query.param_count(), query.slot_count(), args...);
+    if (!built.ok()) {
+      StatementFailed();
+      return built;
+    }
+    st.literal = query.slot_count() == 0;
+    return Ok();
+  }
 };
 
 struct PoolOptions {
@@ -388,6 +388,9 @@ class Transaction final : public Executor {
   struct Lease;
   Transaction(Backend backend, std::unique_ptr<Lease> lease,
               std::shared_ptr<const internal::FieldCodec> fields);
+  // Refuses a finished or failed transaction and seals encrypted
+  // parameters; a sealing failure fails the transaction.
+  Result<void> BeforeRun(Statement& statement);
 
   Backend backend_;
   std::unique_ptr<Lease> lease_;
