@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <unordered_set>
 
 namespace bulwark::review {
 
@@ -312,6 +313,9 @@ struct Summary {
   Value ret;
   bool has_ret = false;
   std::vector<SinkHit> hits;
+  // C/C++: source taint the function writes through a pointer or reference
+  // parameter (index -> value), applied to the caller's argument.
+  std::vector<std::pair<std::size_t, Value>> out_params;
 };
 
 struct Pending {  // a missing-call pattern waiting for its required call
@@ -340,6 +344,9 @@ struct Frame {
   std::uint32_t stmt_line = 0, stmt_end = 0;
   std::string assign_var;  // variable the current statement assigns (missing-call rules)
   std::set<std::string> globals;  // C/C++ globals this function writes (not locals of that name)
+  // Variables assigned a project function's name (`fp = sink;`), for calls
+  // through them; flow-insensitive: every function ever assigned.
+  std::unordered_map<std::string, std::vector<std::string>> fnrefs;
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -635,12 +642,92 @@ struct Engine::Impl {
     return out;
   }
 
+  // C/C++ globals defined with a literal in one file and written nowhere in
+  // the program (`int globalFive = 5;` in one file, `extern int globalFive;`
+  // in others): every function reads that value, so configuration flags
+  // decide branches across files too. A declaration without a value is not
+  // a write; an assignment anywhere, or passing the name to a call (which
+  // may write through &g), disqualifies the name.
+  std::optional<std::unordered_map<std::string, Value>> c_consts;
+
+  const std::unordered_map<std::string, Value>& CProgramConsts() {
+    if (c_consts) return *c_consts;
+    c_consts.emplace();
+    std::unordered_map<std::string, std::pair<int, Value>> writes;  // name -> (count, value)
+    auto write = [&](const std::string& key, const Value* v) {
+      if (key.empty()) return;
+      auto& [count, val] = writes[key];
+      if (++count == 1 && v) val = *v;
+      else val = Value{};
+    };
+    for (const auto& mp : program.modules) {
+      if (!mp || !IsC(mp->language)) continue;
+      const ir::Module& m = *mp;
+      std::unordered_set<ir::Id> top;
+      for (const ir::Function& f : m.functions) {
+        if (!f.is_module_body || f.body == ir::kNone) continue;
+        for (ir::Id sid : m.stmts[f.body].body) {
+          const ir::Stmt& st = m.stmts[sid];
+          if (st.kind != StmtKind::kAssign) continue;
+          top.insert(sid);
+          if (st.b == ir::kNone || !st.op.empty()) {
+            write(ConstKey(m, st.a), nullptr);
+            continue;
+          }
+          const ir::Expr& v = m.exprs[st.b];
+          if (v.kind == ExprKind::kList && v.kids.empty()) continue;  // `extern int g;` / `int g;`
+          if (v.kind == ExprKind::kConst && v.const_kind != ConstKind::kNull) {
+            Value val;
+            val.ck = v.const_kind;
+            val.s = v.s;
+            val.i = v.i;
+            write(ConstKey(m, st.a), &val);
+          } else if (v.kind == ExprKind::kUnary && v.s == "-" && !v.kids.empty() && v.kids[0] != ir::kNone &&
+                     m.exprs[v.kids[0]].kind == ExprKind::kConst &&
+                     m.exprs[v.kids[0]].const_kind == ConstKind::kInt && m.exprs[v.kids[0]].i != INT64_MIN) {
+            Value val = IntConst(-m.exprs[v.kids[0]].i);
+            write(ConstKey(m, st.a), &val);
+          } else {
+            write(ConstKey(m, st.a), nullptr);
+          }
+        }
+      }
+      for (std::size_t sid = 0; sid < m.stmts.size(); ++sid) {
+        const ir::Stmt& st = m.stmts[sid];
+        if (st.kind == StmtKind::kAssign && !top.count(static_cast<ir::Id>(sid))) write(ConstKey(m, st.a), nullptr);
+      }
+      for (const ir::Expr& e : m.exprs) {
+        if (e.kind != ExprKind::kCall) continue;
+        for (std::size_t k = 1; k < e.kids.size(); ++k) {
+          ir::Id id = e.kids[k];
+          for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
+            const ir::Expr& a = m.exprs[id];
+            if (a.kind == ExprKind::kName) {
+              write(a.s, nullptr);
+              break;
+            }
+            if (a.kids.empty() || a.kind == ExprKind::kCall) break;
+            id = a.kids[0];
+          }
+        }
+      }
+    }
+    for (auto& [name, cv] : writes) {
+      if (cv.first == 1 && cv.second.IsConst()) c_consts->emplace(name, std::move(cv.second));
+    }
+    return *c_consts;
+  }
+
   std::optional<Value> ModuleConst(Frame& fr, const std::string& name) {
     if (fr.f->is_module_body) return std::nullopt;  // top-level code runs in order
     const auto& consts = ModuleConsts(fr.module);
     auto it = consts.find(name);
-    if (it == consts.end()) return std::nullopt;
-    return it->second;
+    if (it != consts.end()) return it->second;
+    if (!IsC(fr.lang) || Member(fr, name)) return std::nullopt;
+    const auto& program_consts = CProgramConsts();
+    auto pc = program_consts.find(name);
+    if (pc == program_consts.end()) return std::nullopt;
+    return pc->second;
   }
 
   // The variable an out-parameter writes into: `buf`, `data + len`,
@@ -1130,10 +1217,22 @@ struct Engine::Impl {
     if (call.kids.empty() || call.kids[0] == ir::kNone) return out;
     const ir::Expr& callee = X(fr, call.kids[0]);
     std::string name;
-    enum { kFree, kSelf, kTyped, kOther } how = kOther;
+    How how = kOther;
     std::string type;
     if (callee.kind == ExprKind::kName) {
-      if (fr.st.env.count(callee.s)) return out;  // a variable holding a function
+      if (fr.st.env.count(callee.s)) {  // a variable holding a function
+        auto refs = fr.fnrefs.find(callee.s);
+        if (refs == fr.fnrefs.end()) return out;
+        for (const std::string& target : refs->second) {
+          std::string fn = NormalizeName(target);
+          std::size_t dot = fn.find_last_of('.');
+          if (dot != std::string::npos) fn = fn.substr(dot + 1);
+          for (const FuncRef& r : Lookup(fr, fn, kFree, {}, nargs, model_matched)) {
+            if (out.size() < 4) out.push_back(r);
+          }
+        }
+        return out;
+      }
       name = NormalizeName(callee.s);
       std::size_t dot = name.find_last_of('.');
       if (dot != std::string::npos) name = name.substr(dot + 1);
@@ -1162,6 +1261,15 @@ struct Engine::Impl {
     } else {
       return out;
     }
+    return Lookup(fr, name, how, type, nargs, model_matched);
+  }
+
+  enum How { kFree, kSelf, kTyped, kOther };
+
+  // The project functions `name` may call, by how it was called.
+  std::vector<FuncRef> Lookup(Frame& fr, const std::string& name, How how, const std::string& type, std::size_t nargs,
+                              bool model_matched) {
+    std::vector<FuncRef> out;
     auto it = program.by_name.find(name);
     if (it == program.by_name.end()) return out;
     const bool exact_arity = fr.lang == Language::kJava || fr.lang == Language::kC || fr.lang == Language::kCpp;
@@ -1200,6 +1308,61 @@ struct Engine::Impl {
     }
     if (out.size() > 4) out.resize(4);
     return out;
+  }
+
+  // Classes that have a method defined in the program.
+  std::optional<std::unordered_set<std::string>> program_classes;
+  const std::unordered_set<std::string>& ProgramClasses() {
+    if (program_classes) return *program_classes;
+    program_classes.emplace();
+    for (const auto& m : program.modules) {
+      if (!m) continue;
+      for (const ir::Function& f : m->functions) {
+        if (!f.cls.empty()) program_classes->insert(f.cls);
+      }
+    }
+    return *program_classes;
+  }
+
+  // `fp = handler;` where handler names a project function and no variable:
+  // later calls through fp go to handler.
+  void NoteFunctionRef(Frame& fr, const ir::Stmt& s) {
+    if (s.a == ir::kNone || s.b == ir::kNone || !s.op.empty()) return;
+    const ir::Expr& a = X(fr, s.a);
+    const ir::Expr& b = X(fr, s.b);
+    if (a.kind != ExprKind::kName || b.kind != ExprKind::kName || fr.st.env.count(b.s)) return;
+    for (const ir::Param& p : fr.f->params) {
+      if (p.name == b.s) return;
+    }
+    std::string fn = NormalizeName(b.s);
+    std::size_t dot = fn.find_last_of('.');
+    if (dot != std::string::npos) fn = fn.substr(dot + 1);
+    if (!program.by_name.count(fn)) return;
+    auto& refs = fr.fnrefs[a.s];
+    if (refs.size() < 4 && std::find(refs.begin(), refs.end(), b.s) == refs.end()) refs.push_back(b.s);
+  }
+
+  // At each exit: the source taint in pointer/reference parameters.
+  void RecordOutParams(Frame& fr) {
+    if (!fr.summary || !IsC(fr.lang)) return;
+    for (std::size_t i = 0; i < fr.f->params.size(); ++i) {
+      const ir::Param& p = fr.f->params[i];
+      if (!p.out || p.name.empty()) continue;
+      auto it = fr.st.env.find(p.name);
+      if (it == fr.st.env.end()) continue;
+      Value kept;
+      for (const Origin& o : Flat(it->second).o) {
+        if (o.key >= 0) AddOrigin(kept.o, o);
+      }
+      if (kept.o.empty()) continue;
+      auto& outs = fr.summary->out_params;
+      auto at = std::find_if(outs.begin(), outs.end(), [&](const auto& e) { return e.first == i; });
+      if (at == outs.end()) {
+        outs.emplace_back(i, std::move(kept));
+      } else {
+        for (const Origin& o : kept.o) AddOrigin(at->second.o, o);
+      }
+    }
   }
 
   Summary* GetSummary(const FuncRef& r) {
@@ -1255,6 +1418,17 @@ struct Engine::Impl {
           if (!dup && fr.summary->hits.size() < 64) fr.summary->hits.push_back(nh);
         }
       }
+    }
+    for (const auto& [index, v] : s.out_params) {
+      if (index + 1 >= call.kids.size()) continue;
+      auto p = TargetPathOf(fr, call.kids[index + 1]);
+      if (!p) continue;
+      Value w;
+      for (Origin o : v.o) {
+        o.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, "written by " + fname + "()");
+        AddOrigin(w.o, o);
+      }
+      JoinPath(fr, *p, w);
     }
     Value ret;
     if (!s.has_ret) return ret;
@@ -2011,6 +2185,18 @@ struct Engine::Impl {
             return;
           }
         }
+        // C++: `Base* o = new Derived;` / `const Base& o = Derived();` calls
+        // Derived's methods, when the program defines that class.
+        std::string dynamic_type;
+        if (fr.lang == Language::kCpp && !s.type.empty() && s.b != ir::kNone && s.a != ir::kNone &&
+            X(fr, s.a).kind == ExprKind::kName) {
+          const ir::Expr& b = X(fr, s.b);
+          std::string made;
+          if (b.kind == ExprKind::kNew) made = b.s;
+          else if (b.kind == ExprKind::kCall && !b.kids.empty() && b.kids[0] != ir::kNone &&
+                   X(fr, b.kids[0]).kind == ExprKind::kName) made = X(fr, b.kids[0]).s;
+          if (!made.empty() && made != s.type && ProgramClasses().count(made)) dynamic_type = made;
+        }
         // Remember a constructed object's type: x = new T() / x = T(...)
         if (s.type.empty() && s.b != ir::kNone && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
           const ir::Expr& b = X(fr, s.b);
@@ -2024,7 +2210,9 @@ struct Engine::Impl {
             fr.types[X(fr, s.a).s] = X(fr, b.kids[0]).s;
           }
         }
+        NoteFunctionRef(fr, s);
         AssignTo(fr, s.a, v, s);
+        if (!dynamic_type.empty()) fr.types[X(fr, s.a).s] = std::move(dynamic_type);
         fr.assign_var.clear();
         return;
       }
@@ -2047,6 +2235,7 @@ struct Engine::Impl {
           fr.summary->ret = fr.summary->has_ret ? Join(fr.summary->ret, v) : v;
           fr.summary->has_ret = true;
         }
+        RecordOutParams(fr);
         fr.st.dead = true;
         return;
       }
@@ -2370,6 +2559,7 @@ struct Engine::Impl {
       Eval(fr, d);
     }
     Exec(fr, f.body);
+    if (!fr.st.dead) RecordOutParams(fr);
     for (const Pending& p : fr.pending) {
       if (!p.satisfied) Emit(p.rule, fr.module, p.line, p.col, p.stmt_line, p.stmt_end, nullptr);
     }

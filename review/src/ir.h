@@ -77,6 +77,7 @@ struct Param {
   std::string name;
   std::string type;                      // simple type name, "" when unknown
   std::vector<std::string> annotations;  // Java annotations on the parameter
+  bool out = false;  // C/C++ pointer, array or non-const reference: writes reach the caller
 };
 
 struct Function {

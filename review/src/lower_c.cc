@@ -2,6 +2,7 @@
 // first argument); declarations keep their simple type for receivers;
 // namespaces, classes, templates and extern "C" blocks are walked through.
 #include <memory>
+#include <unordered_map>
 
 #include "lower.h"
 
@@ -46,6 +47,7 @@ class CLowerer final : public Lowerer {
           TSNode value = Field(c, "value");
           std::string name = DeclName(decl);
           if (name.empty()) continue;
+          if (fn_body_depth_ > 0 && !Null(value)) NoteAddressOf(decl, value);
           ir::Id v = ir::kNone;
           if (!Null(value)) {
             if (Type(value) == "argument_list") {
@@ -175,7 +177,15 @@ class CLowerer final : public Lowerer {
         ParseInt(v, iv, ok);
         if (ok) value_id = Int(iv, value);
       }
-      if (value_id != ir::kNone) out.push_back(Assign(Name(std::string(Text(name)), name), value_id, n));
+      if (value_id != ir::kNone) {
+        out.push_back(Assign(Name(std::string(Text(name)), name), value_id, n));
+      } else if (IsIdentifier(v) && v != Text(name)) {
+        // #define EXECL execl / #define ARG data: an alias the preprocessor
+        // would substitute. Portability headers pick one spelling per
+        // platform under #ifdef; the first definition stands for all (the
+        // models name every platform's spelling).
+        macro_alias_.emplace(std::string(Text(name)), std::string(v));
+      }
     } else if (t == "break_statement" || t == "continue_statement" || t == "goto_statement" ||
                t == "comment" || t == "preproc_include" ||
                t == "preproc_function_def" || t == "preproc_call" || t == "using_declaration" ||
@@ -192,7 +202,12 @@ class CLowerer final : public Lowerer {
 
   ir::Id LowerExpr(TSNode n) override {
     std::string_view t = Type(n);
-    if (t == "identifier" || t == "field_identifier" || t == "namespace_identifier") {
+    if (t == "identifier") {
+      auto alias = macro_alias_.find(std::string(Text(n)));
+      if (alias != macro_alias_.end()) return Name(alias->second, n);
+      return Name(std::string(Text(n)), n);
+    }
+    if (t == "field_identifier" || t == "namespace_identifier") {
       return Name(std::string(Text(n)), n);
     }
     if (t == "qualified_identifier") {
@@ -291,7 +306,13 @@ class CLowerer final : public Lowerer {
     }
     if (t == "pointer_expression") {
       // &x and *x carry x's taint; keep the operand's path (out-params).
-      return Expr(Field(n, "argument"));
+      // *p where p = &x in this function reads and writes x.
+      TSNode arg = Field(n, "argument");
+      if (Type(Field(n, "operator")) == "*" && Type(arg) == "identifier") {
+        auto alias = ptr_alias_.find(std::string(Text(arg)));
+        if (alias != ptr_alias_.end() && !alias->second.empty()) return Name(alias->second, n);
+      }
+      return Expr(arg);
     }
     if (t == "conditional_expression") {
       ir::Id id = NewExpr(ir::ExprKind::kCond, n);
@@ -397,6 +418,7 @@ class CLowerer final : public Lowerer {
       param.name = DeclName(Field(p, "declarator"));
       TSNode type = Field(p, "type");
       if (!Null(type)) param.type = SimpleType(Text(type));
+      param.out = OutParam(p);
       f.params.push_back(std::move(param));
     }
   }
@@ -426,7 +448,10 @@ class CLowerer final : public Lowerer {
     std::size_t index = AddFunction(std::move(f));
     TSNode body = Field(n, "body");
     ++fn_body_depth_;
+    auto saved_alias = std::move(ptr_alias_);
+    ptr_alias_.clear();
     m_.functions[index].body = Null(body) ? Block(n, {}) : LowerBlock(body);
+    ptr_alias_ = std::move(saved_alias);
     --fn_body_depth_;
   }
 
@@ -463,6 +488,7 @@ class CLowerer final : public Lowerer {
   void ExprStmt(TSNode n, std::vector<ir::Id>& out) {
     if (Null(n)) return;
     if (Type(n) == "assignment_expression") {
+      if (Type(Field(n, "left")) == "identifier") NoteAddressOf(Field(n, "left"), Field(n, "right"));
       ir::Id target = Expr(Field(n, "left"));
       ir::Id value = Expr(Field(n, "right"));
       ir::Id s = Assign(target, value, n);
@@ -510,8 +536,61 @@ class CLowerer final : public Lowerer {
     SwitchChain(subject, "==", std::move(arms), out);
   }
 
+  // `char *buf`, `char buf[]`, `std::string& s`: the callee can write into the
+  // caller's object. `const char *s` / `const T&` cannot.
+  bool OutParam(TSNode p) {
+    bool indirect = false;
+    for (TSNode d = Field(p, "declarator"); !Null(d); d = Field(d, "declarator")) {
+      std::string_view t = Type(d);
+      if (t == "pointer_declarator" || t == "array_declarator" || t == "reference_declarator") indirect = true;
+      if (t == "reference_declarator") {  // its declarator is an unnamed child, not a field
+        auto kids = Named(d);
+        if (kids.empty()) break;
+        d = kids.back();
+        if (Type(d) == "identifier") break;
+      }
+    }
+    if (!indirect) return false;
+    for (TSNode c : Named(p)) {
+      if (Type(c) == "type_qualifier" && Text(c) == "const") return false;
+    }
+    return true;
+  }
+
+  // `T **p = &x;` / `p = &x;` inside a function: remember p -> x so `*p`
+  // is x (pointer-to-pointer copies of a buffer pointer). Per function,
+  // flow-insensitive: a pointer re-aimed at another variable drops out.
+  void NoteAddressOf(TSNode target, TSNode value) {
+    std::string p = DeclName(target);
+    if (p.empty()) return;
+    if (Type(value) == "pointer_expression" && Type(Field(value, "operator")) == "&" &&
+        Type(Field(value, "argument")) == "identifier") {
+      std::string x(Text(Field(value, "argument")));
+      auto [it, fresh] = ptr_alias_.emplace(p, x);
+      if (!fresh && it->second != x) it->second.clear();
+    } else if (auto it = ptr_alias_.find(p); it != ptr_alias_.end()) {
+      it->second.clear();
+    }
+  }
+
+  static bool IsIdentifier(std::string_view v) {
+    if (v.empty() || (v[0] >= '0' && v[0] <= '9')) return false;
+    for (char c : v) {
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+    }
+    // Storage classes and qualifiers (#define LOCAL static) are not names.
+    static constexpr std::string_view kKeywords[] = {"static", "const", "volatile", "inline", "extern", "register",
+                                                     "unsigned", "signed", "void", "int", "char", "long"};
+    for (std::string_view k : kKeywords) {
+      if (v == k) return false;
+    }
+    return true;
+  }
+
   std::string cls_;
   int fn_body_depth_ = 0;
+  std::unordered_map<std::string, std::string> macro_alias_;  // #define NAME other_name
+  std::unordered_map<std::string, std::string> ptr_alias_;    // p -> x for p = &x ("" when ambiguous)
 };
 
 }  // namespace

@@ -54,3 +54,36 @@ int main(int argc, char **argv) {
   std::system(("echo " + std::string("fixed")).c_str());
   return 0;
 }
+
+// Calls through a base-class reference or pointer reach the constructed
+// class's override.
+namespace dispatch {
+class Action {
+ public:
+  virtual ~Action() = default;
+  virtual void Run(const char *arg) const = 0;
+};
+class ShellAction : public Action {
+ public:
+  void Run(const char *arg) const override {
+    // ruleid: command-injection
+    std::system(arg);
+  }
+};
+class EchoAction : public Action {
+ public:
+  void Run(const char *arg) const override {
+    // ok: format-string
+    std::printf("%s\n", arg);
+  }
+};
+void by_reference() {
+  const Action &a = ShellAction();
+  a.Run(std::getenv("TASK"));
+}
+void by_pointer() {
+  Action *e = new EchoAction;
+  e->Run(std::getenv("TASK"));
+  delete e;
+}
+}  // namespace dispatch
