@@ -217,19 +217,22 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
     auto [end, ec] = std::to_chars(num, num + sizeof(num), (ms.count() + 999) / 1000);
     out.append(num, static_cast<std::size_t>(end - num));
   };
-  auto append_number = [](std::string& out, std::uint32_t v) {
-    char num[16];
-    auto [end, ec] = std::to_chars(num, num + sizeof(num), v);
-    out.append(num, static_cast<std::size_t>(end - num));
+  // "limit=N, remaining=N, reset=N", formatted on the stack (no allocation).
+  char state_text[96];
+  char* out = state_text;
+  auto put = [&out](std::string_view text) {
+    std::memcpy(out, text.data(), text.size());
+    out += text.size();
   };
-  std::string state;
-  state.reserve(64);
-  state += "limit=";
-  append_number(state, options_.policy.burst == 0 ? options_.policy.limit : options_.policy.burst);
-  state += ", remaining=";
-  append_number(state, d.remaining);
-  state += ", reset=";
-  append_seconds(state, d.reset);
+  put("limit=");
+  out = std::to_chars(out, out + 16,
+                      options_.policy.burst == 0 ? options_.policy.limit : options_.policy.burst)
+            .ptr;
+  put(", remaining=");
+  out = std::to_chars(out, out + 16, d.remaining).ptr;
+  put(", reset=");
+  out = std::to_chars(out, out + 24, (d.reset.count() + 999) / 1000).ptr;
+  const std::string_view state(state_text, static_cast<std::size_t>(out - state_text));
   Response response;
   if (!d.allowed) {
     response = Response::Problem(429, request.context().request_id);
