@@ -70,6 +70,10 @@ bool PrefixMatch(const IpBytes& a, const IpBytes& net, int prefix) {
   return (a.b[static_cast<std::size_t>(full)] & mask) == (net.b[static_cast<std::size_t>(full)] & mask);
 }
 
+bool SameFieldName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && EqualsIgnoreCase(a, b);
+}
+
 bool IsSafeHeaderValue(std::string_view v) { return !v.empty() && IsValidFieldValue(v); }
 
 // A CSP source expression or directive name: no separators, no quotes except
@@ -294,6 +298,31 @@ Result<std::shared_ptr<const SecurityHeaders>> SecurityHeaders::Create(SecurityH
     }
   }
   if (!opt.csp.report_path.empty()) m->csp_suffix_ += "; report-uri " + opt.csp.report_path;
+  // The fields, in the order they are sent, checked and serialized once.
+  for (bool hsts : {false, true}) {
+    for (bool no_store : {false, true}) {
+      HeaderBlock::Builder b;
+      if (opt.csp.enabled) {
+        b.AddWithSlot(opt.csp.report_only ? "Content-Security-Policy-Report-Only"
+                                          : "Content-Security-Policy",
+                      m->csp_prefix_, m->csp_suffix_);
+      }
+      if (hsts && opt.hsts.enabled) b.Add("Strict-Transport-Security", m->hsts_value_);
+      b.Add("X-Content-Type-Options", "nosniff");
+      // "0" turns off the legacy XSS auditor of old browsers, which could be
+      // abused to blank or probe pages; the CSP is the XSS defence.
+      b.Add("X-XSS-Protection", "0");
+      b.Add("X-Frame-Options", opt.frame_options);
+      b.Add("Referrer-Policy", opt.referrer_policy);
+      b.Add("Permissions-Policy", opt.permissions_policy);
+      b.Add("Cross-Origin-Opener-Policy", opt.cross_origin_opener_policy);
+      b.Add("Cross-Origin-Resource-Policy", opt.cross_origin_resource_policy);
+      if (no_store) b.Add("Cache-Control", "no-store");
+      Result<HeaderBlock> block = b.Build();
+      if (!block.ok()) return Error(ErrorCode::kInvalidArgument, "unsafe security header value");
+      m->blocks_[hsts ? 1 : 0][no_store ? 1 : 0] = std::move(block).value();
+    }
+  }
   return std::shared_ptr<const SecurityHeaders>(std::move(m));
 }
 
@@ -336,64 +365,35 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
     response = next(request);
   }
   Headers& h = response.headers();
-  // Assembled in a per-thread buffer: the field copies it.
-  thread_local std::string policy;
-  policy.clear();
-  std::array<std::pair<std::string_view, std::string_view>, 9> set;
-  std::size_t n = 0;
-  if (csp.enabled) {
-    policy += csp_prefix_;
-    policy += request.context().csp_nonce;
-    policy += csp_suffix_;
-    set[n++] = {csp.report_only ? "Content-Security-Policy-Report-Only" : "Content-Security-Policy",
-                policy};
-  }
-  if (options_.hsts.enabled && request.context().secure) {
-    set[n++] = {"Strict-Transport-Security", hsts_value_};
-  }
-  set[n++] = {"X-Content-Type-Options", "nosniff"};
-  // "0" turns off the legacy XSS auditor of old browsers, which could be
-  // abused to blank or probe pages; the CSP is the XSS defence.
-  set[n++] = {"X-XSS-Protection", "0"};
-  set[n++] = {"X-Frame-Options", options_.frame_options};
-  set[n++] = {"Referrer-Policy", options_.referrer_policy};
-  set[n++] = {"Permissions-Policy", options_.permissions_policy};
-  set[n++] = {"Cross-Origin-Opener-Policy", options_.cross_origin_opener_policy};
-  set[n++] = {"Cross-Origin-Resource-Policy", options_.cross_origin_resource_policy};
-  // Same result as Set() for each, then removing Server and X-Powered-By;
-  // but when the handler set none of these (the usual case) one scan of
-  // the fields replaces ten.
-  static constexpr std::array<std::string_view, 2> kNever = {"Server", "X-Powered-By"};
+  const bool hsts = options_.hsts.enabled && request.context().secure;
+  // The fields this middleware owns replace any the handler set, except a
+  // CSP: a policy the handler set (a download's `default-src 'none';
+  // sandbox`) stays, and the default joins it; browsers enforce every CSP
+  // field, so two policies are at least as strict as either, and the
+  // handler cannot loosen the default this way. Server and X-Powered-By
+  // never go out. The usual case (the handler set none of them) is one
+  // scan of the fields.
+  static constexpr std::array<std::string_view, 10> kReplaced = {
+      "Strict-Transport-Security",  "X-Content-Type-Options",       "X-XSS-Protection",
+      "X-Frame-Options",            "Referrer-Policy",              "Permissions-Policy",
+      "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Server",
+      "X-Powered-By"};
   bool clash = false;
-  for (const auto& f : h.fields()) {
-    for (std::size_t i = 0; i < n && !clash; ++i) {
-      clash = f.name.size() == set[i].first.size() && EqualsIgnoreCase(f.name, set[i].first);
-    }
-    for (std::string_view never : kNever) {
-      clash = clash || (f.name.size() == never.size() && EqualsIgnoreCase(f.name, never));
-    }
-    if (clash) break;
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    // A policy the handler set (a download's `default-src 'none'; sandbox`)
-    // stays, and the default joins it: browsers enforce every CSP field, so
-    // two policies are at least as strict as either, and the handler cannot
-    // loosen the default this way.
-    const bool csp_field = csp.enabled && i == 0;
-    if (clash && !csp_field) {
-      h.Set(set[i].first, set[i].second);
-    } else {
-      h.Add(set[i].first, set[i].second);
+  bool has_cache_control = false;
+  for (Headers::Field f : h.fields()) {
+    if (SameFieldName(f.name, "Cache-Control")) has_cache_control = true;
+    for (std::size_t i = hsts ? 0 : 1; i < kReplaced.size() && !clash; ++i) {
+      clash = SameFieldName(f.name, kReplaced[i]);
     }
   }
   if (clash) {
-    for (std::string_view never : kNever) h.Remove(never);
+    for (std::size_t i = hsts ? 0 : 1; i < kReplaced.size(); ++i) h.Remove(kReplaced[i]);
   }
-  if (options_.no_store_by_default) {
-    if (request.context().principal != nullptr || !h.Has("cache-control")) {
-      h.Set("Cache-Control", "no-store");
-    }
-  }
+  // Cache-Control: no-store unless an anonymous handler chose caching.
+  const bool no_store = options_.no_store_by_default &&
+                        (request.context().principal != nullptr || !has_cache_control);
+  if (no_store && has_cache_control) h.Remove("Cache-Control");
+  h.Append(blocks_[hsts ? 1 : 0][no_store ? 1 : 0], request.context().csp_nonce);
   return response;
 }
 
@@ -603,45 +603,57 @@ Response AccessLog::Handle(Request& request, const Next& next) const {
                     std::chrono::steady_clock::now() - start)
                     .count();
   const RequestContext& ctx = request.context();
-  // A per-thread line buffer keeps its capacity: no allocation per request.
-  // The sink gets a view and must not keep it (AccessLogOptions::sink).
+  std::string_view path = request.path().substr(0, 1024);
+  std::string_view query = request.query();
+  std::string redacted;
+  if (!query.empty()) redacted = RedactQuery(query.substr(0, 2048));
+  std::string_view route = ctx.route != nullptr ? std::string_view(ctx.route->pattern) : "";
+  std::optional<std::string_view> ua = request.Header("user-agent");
+  if (ua) ua = ua->substr(0, 256);
+  // The line is written straight into a per-thread buffer that keeps its
+  // size: no allocation and no per-append bookkeeping per request. The sink
+  // gets a view and must not keep it (AccessLogOptions::sink). Room: every
+  // escaped value at its largest (kJsonEscapeMaxGrowth per byte) plus the
+  // names, punctuation and numbers (under 256 bytes).
+  const std::size_t values = ctx.request_id.size() + MethodName(method).size() + path.size() +
+                             redacted.size() + route.size() + ctx.client_ip.size() +
+                             (ua ? ua->size() : 0);
+  const std::size_t room = 256 + internal::kJsonEscapeMaxGrowth * values;
   thread_local std::string line;
-  line.clear();
-  auto field = [](std::string_view name, std::string_view value) {
-    line += ",\"";
-    line += name;
-    line += "\":\"";
-    internal::AppendJsonEscaped(line, value);
-    line += '"';
+  if (line.size() < room) line.resize(room);
+  char* out = line.data();
+  auto raw = [&out](std::string_view text) {
+    std::memcpy(out, text.data(), text.size());
+    out += text.size();
   };
-  auto number = [](std::string_view name, long long value) {
-    char num[24];
-    auto [end, ec] = std::to_chars(num, num + sizeof(num), value);
-    line += ",\"";
-    line += name;
-    line += "\":";
-    line.append(num, static_cast<std::size_t>(end - num));
+  // `key` is the ,"name":" prefix of the field.
+  auto field = [&](std::string_view key, std::string_view value) {
+    raw(key);
+    out = internal::JsonEscapeTo(out, value);
+    *out++ = '"';
+  };
+  auto number = [&](std::string_view key, long long value) {
+    raw(key);
+    out = std::to_chars(out, out + 24, value).ptr;
   };
   auto now = std::chrono::system_clock::now();
-  char ts[24];
-  auto [ts_end, ts_ec] = std::to_chars(
-      ts, ts + sizeof(ts),
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-  line += "{\"ts_ms\":";
-  line.append(ts, static_cast<std::size_t>(ts_end - ts));
-  field("request_id", ctx.request_id);
-  field("method", MethodName(method));
-  field("path", request.path().substr(0, 1024));
-  std::string_view query = request.query();
-  if (!query.empty()) field("query", RedactQuery(query.substr(0, 2048)));
-  if (ctx.route != nullptr) field("route", ctx.route->pattern);
-  number("status", response.status());
-  number("bytes", static_cast<long long>(response.body().size()));
-  number("duration_us", static_cast<long long>(micros));
-  field("client_ip", ctx.client_ip);
-  if (auto ua = request.Header("user-agent")) field("user_agent", ua->substr(0, 256));
-  line += '}';
-  options_.sink(line);
+  raw("{\"ts_ms\":");
+  out = std::to_chars(out, out + 24,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
+                          .count())
+            .ptr;
+  field(",\"request_id\":\"", ctx.request_id);
+  field(",\"method\":\"", MethodName(method));
+  field(",\"path\":\"", path);
+  if (!query.empty()) field(",\"query\":\"", redacted);
+  if (ctx.route != nullptr) field(",\"route\":\"", route);
+  number(",\"status\":", response.status());
+  number(",\"bytes\":", static_cast<long long>(response.body().size()));
+  number(",\"duration_us\":", static_cast<long long>(micros));
+  field(",\"client_ip\":\"", ctx.client_ip);
+  if (ua) field(",\"user_agent\":\"", *ua);
+  *out++ = '}';
+  options_.sink(std::string_view(line.data(), static_cast<std::size_t>(out - line.data())));
   return response;
 }
 
@@ -664,7 +676,18 @@ bool AcceptAllows(std::string_view accept, std::string_view media_type) {
     std::string_view item = Trim(accept.substr(0, comma));
     if (!item.empty()) {
       any_item = true;
-      std::string range = internal::MediaType(item);
+      // The media range without parameters, compared as if lower-cased
+      // (internal::MediaType without the copy).
+      std::string_view range = Trim(item.substr(0, item.find(';')));
+      auto lowered_equals = [](std::string_view a, std::string_view lower) {
+        if (a.size() != lower.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+          char c = a[i];
+          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+          if (c != lower[i]) return false;
+        }
+        return true;
+      };
       bool zero = false;
       std::string_view params = item;
       std::size_t semi = params.find(';');
@@ -680,9 +703,10 @@ bool AcceptAllows(std::string_view accept, std::string_view media_type) {
           }
         }
       }
-      bool matches = range == "*/*" || range == media_type ||
-                     (range.size() == type.size() + 2 && range.compare(0, type.size(), type) == 0 &&
-                      range.compare(type.size(), 2, "/*") == 0);
+      bool matches = range == "*/*" || lowered_equals(range, media_type) ||
+                     (range.size() == type.size() + 2 &&
+                      lowered_equals(range.substr(0, type.size()), type) &&
+                      range.substr(type.size()) == "/*");
       if (matches && !zero) return true;
     }
     if (comma == std::string_view::npos) break;

@@ -87,16 +87,9 @@ bool IsHopByHopOrFraming(std::string_view name) {
   }
 }
 
-// Also adds up the bytes the fields take on the wire, so Serialize() can
-// reserve once.
-bool ResponseHeadersValid(const Response& response, std::size_t& field_bytes) {
+bool ResponseHeadersValid(const Response& response) {
   if (response.status() < 200 || response.status() > 599) return false;
-  field_bytes = 0;
-  for (const auto& f : response.headers().fields()) {
-    if (!IsToken(f.name) || !IsValidFieldValue(f.value)) return false;
-    field_bytes += f.name.size() + f.value.size() + 4;
-  }
-  return true;
+  return response.headers().AllFieldsValid();
 }
 
 bool StatusHasNoBody(int status) { return status == 204 || status == 304 || status < 200; }
@@ -348,8 +341,7 @@ Http1Connection::Outcome Http1Connection::ParseBody() {
 
 std::string Http1Connection::Serialize(const Response& response, Method method,
                                        bool request_keep_alive, bool& keep_alive) {
-  std::size_t field_bytes = 0;
-  if (!ResponseHeadersValid(response, field_bytes)) {
+  if (!ResponseHeadersValid(response)) {
     // A handler put something unsendable into a header (CR/LF from input,
     // a bad name) or a bad status. Never send it; answer 500 generically.
     std::string id;
@@ -360,9 +352,19 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   }
   keep_alive = request_keep_alive && !response.close();
   int status = response.status();
+  const Headers& headers = response.headers();
+  // The fields are kept in wire form: unless one is a field the server
+  // writes itself, they go out as one copy.
+  bool verbatim = true;
+  for (Headers::Field f : headers.fields()) {
+    if (IsHopByHopOrFraming(f.name)) {
+      verbatim = false;
+      break;
+    }
+  }
   std::string out;
   // Status line, Date, Content-Length, Connection and the blank line fit in 160 bytes.
-  out.reserve(160 + field_bytes + response.body().size());
+  out.reserve(160 + headers.wire().size() + response.body().size());
   out += "HTTP/1.1 ";
   char num[24];
   auto [status_end, status_ec] = std::to_chars(num, num + sizeof(num), status);
@@ -370,12 +372,16 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   out += ' ';
   out += StatusReason(status);
   out += "\r\n";
-  for (const auto& f : response.headers().fields()) {
-    if (IsHopByHopOrFraming(f.name)) continue;
-    out += f.name;
-    out += ": ";
-    out += f.value;
-    out += "\r\n";
+  if (verbatim) {
+    out += headers.wire();
+  } else {
+    for (Headers::Field f : headers.fields()) {
+      if (IsHopByHopOrFraming(f.name)) continue;
+      out += f.name;
+      out += ": ";
+      out += f.value;
+      out += "\r\n";
+    }
   }
   out += "Date: ";
   out += HttpDate();

@@ -10,6 +10,7 @@
 #include "bulwark/http/app.h"
 #include "bulwark/http/cookies.h"
 #include "bulwark/http/secure_defaults.h"
+#include "bulwark/http/testing.h"
 #include "bulwark/validate/json.h"
 #include "util.h"
 
@@ -460,6 +461,109 @@ TEST(ProxyHeaders, OnlyTrustedHopsCount) {
   EXPECT_EQ(client_of("10.0.0.2", {{"Forwarded", "for=\"[2001:db8::1]:443\";proto=https"}}), "2001:db8::1");
   EXPECT_FALSE(ProxyHeaders::Create({.trusted_proxies = {"10.0.0.0/33"}}).ok());
   EXPECT_EQ(IpPrefix("2001:db8:1:2:3:4:5:6", 32, 56), "2001:db8:1::/56");
+}
+
+TEST(HeaderBlock, IsCheckedWhenBuilt) {
+  EXPECT_TRUE(HeaderBlock::Builder().Add("X-Frame-Options", "DENY").Build().ok());
+  EXPECT_FALSE(HeaderBlock::Builder().Add("Bad Name", "x").Build().ok());
+  EXPECT_FALSE(HeaderBlock::Builder().Add("", "x").Build().ok());
+  EXPECT_FALSE(HeaderBlock::Builder().Add("X-A", "a\r\nSet-Cookie: s=1").Build().ok());
+  EXPECT_FALSE(HeaderBlock::Builder().Add("X-A", std::string("a\0b", 3)).Build().ok());
+  EXPECT_FALSE(HeaderBlock::Builder().AddWithSlot("X-A", "ok", "\n").Build().ok());
+  // Fields the server writes itself can never be sent verbatim.
+  for (const char* owned : {"Content-Length", "transfer-encoding", "Connection", "Date", "Server"}) {
+    EXPECT_FALSE(HeaderBlock::Builder().Add(owned, "1").Build().ok()) << owned;
+  }
+  EXPECT_FALSE(
+      HeaderBlock::Builder().AddWithSlot("A", "x", "y").AddWithSlot("B", "x", "y").Build().ok());
+}
+
+TEST(HeaderBlock, AppendsFieldsThatLookupsSee) {
+  auto block = HeaderBlock::Builder()
+                   .Add("X-One", "1")
+                   .AddWithSlot("X-Slot", "before-", "-after")
+                   .Add("X-Two", "2")
+                   .Build();
+  ASSERT_TRUE(block.ok());
+  EXPECT_TRUE(block->has_slot());
+  EXPECT_EQ(block->size(), 3u);
+  Headers h;
+  h.Add("Content-Type", "text/plain");
+  h.Append(*block, "NONCE");
+  EXPECT_EQ(h.size(), 4u);
+  EXPECT_EQ(h.Get("x-one"), "1");
+  EXPECT_EQ(h.Get("x-slot"), "before-NONCE-after");
+  EXPECT_EQ(h.Get("x-two"), "2");
+  EXPECT_EQ(h.wire(),
+            "Content-Type: text/plain\r\nX-One: 1\r\nX-Slot: before-NONCE-after\r\nX-Two: 2\r\n");
+  EXPECT_TRUE(h.AllFieldsValid());
+  // Set after Append replaces the block's field like any other.
+  h.Set("X-One", "one");
+  EXPECT_EQ(h.Count("X-One"), 1u);
+  EXPECT_EQ(h.Get("X-One"), "one");
+  EXPECT_EQ(h.wire(),
+            "Content-Type: text/plain\r\nX-Slot: before-NONCE-after\r\nX-Two: 2\r\nX-One: one\r\n");
+  // The slot's text is checked: a CR/LF in it makes the headers unsendable.
+  Headers bad;
+  bad.Append(*block, "x\r\nSet-Cookie: a=b");
+  EXPECT_FALSE(bad.AllFieldsValid());
+}
+
+TEST(Headers, FlatStorageKeepsOrderAndSurvivesSelfReference) {
+  Headers h;
+  h.Add("A", "1");
+  h.Add("B", "a value longer than the small-string buffer");
+  h.Add("a", "3");
+  EXPECT_EQ(h.All("A"), (std::vector<std::string_view>{"1", "3"}));
+  // Adding a value that points into the same Headers (the buffer may move).
+  for (int i = 0; i < 50; ++i) h.Add("C", *h.Get("B"));
+  EXPECT_EQ(h.Count("c"), 50u);
+  for (std::string_view v : h.All("C")) EXPECT_EQ(v, "a value longer than the small-string buffer");
+  h.Remove("c");
+  h.Remove("a");
+  EXPECT_EQ(h.size(), 1u);
+  EXPECT_EQ(h.wire(), "B: a value longer than the small-string buffer\r\n");
+  std::vector<std::string> names;
+  for (Headers::Field f : h.fields()) names.emplace_back(f.name);
+  EXPECT_EQ(names, std::vector<std::string>{"B"});
+  h.Add("Bad", "x\ny");
+  EXPECT_FALSE(h.AllFieldsValid());
+  h.Clear();
+  EXPECT_EQ(h.size(), 0u);
+  EXPECT_TRUE(h.wire().empty());
+}
+
+// The security headers come from one pre-built block; what reaches the wire
+// for errors, HEAD and handler overrides must be what it always was: each
+// field once, the middleware's value winning except for the CSP.
+TEST(SecureDefaults, SecurityHeadersOnceOnTheWireForEveryKindOfResponse) {
+  Fixture f;
+  auto count = [](std::string_view wire, std::string_view field) {
+    std::size_t n = 0;
+    for (std::size_t at = wire.find(field); at != std::string_view::npos;
+         at = wire.find(field, at + 1)) {
+      ++n;
+    }
+    return n;
+  };
+  for (std::string_view req : {"GET /api/items/7 HTTP/1.1\r\nHost: a\r\n\r\n",
+                               "HEAD /api/items/7 HTTP/1.1\r\nHost: a\r\n\r\n",
+                               "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n",
+                               "GET /leaky HTTP/1.1\r\nHost: a\r\n\r\n"}) {
+    RawExchangeResult r = RawExchangeForTest(*f.app, req);
+    const std::string& out = r.output;
+    EXPECT_EQ(count(out, "\r\nContent-Security-Policy: default-src 'self'"), 1u) << req;
+    EXPECT_EQ(count(out, "\r\nX-Content-Type-Options: nosniff\r\n"), 1u) << req;
+    EXPECT_EQ(count(out, "\r\nX-Frame-Options: DENY\r\n"), 1u) << req;
+    EXPECT_EQ(count(out, "X-Frame-Options"), 1u) << req;
+    EXPECT_EQ(count(out, "\r\nCache-Control: no-store\r\n"), 1u) << req;
+    EXPECT_EQ(count(out, "\r\nServer:"), 0u) << req;
+    EXPECT_EQ(count(out, "X-Powered-By"), 0u) << req;
+  }
+  // A handler that chose caching (anonymous) keeps its Cache-Control, once.
+  RawExchangeResult cached = RawExchangeForTest(*f.app, "GET /cached HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(count(cached.output, "Cache-Control"), 1u);
+  EXPECT_NE(cached.output.find("\r\nCache-Control: public, max-age=60\r\n"), std::string::npos);
 }
 
 TEST(RandomToken, Is16RandomBytesInCanonicalBase64Url) {

@@ -1,6 +1,8 @@
 #include "bulwark/http/request.h"
 
+#include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "bulwark/core/check.h"
 #include "util.h"
@@ -59,53 +61,71 @@ bool IsValidUtf8(std::string_view s) noexcept {
 }
 
 
-void AppendJsonEscaped(std::string& out, std::string_view text) {
+char* JsonEscapeTo(char* out, std::string_view text) noexcept {
   static constexpr char kHex[] = "0123456789abcdef";
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  // Is any byte of `w` zero? (exact as a yes/no answer)
+  auto has_zero = [](std::uint64_t w) { return ((w - kOnes) & ~w & kHigh) != 0; };
+  const char* p = text.data();
   std::size_t i = 0;
-  while (i < text.size()) {
-    // Copy a run of printable ASCII that needs no escaping in one append
-    // (most of every log line); everything else takes the slow path below.
-    std::size_t run = i;
-    while (run < text.size()) {
-      auto r = static_cast<unsigned char>(text[run]);
-      if (r < 0x20 || r >= 0x7F || r == '"' || r == '\\') break;
-      ++run;
+  const std::size_t n = text.size();
+  while (i < n) {
+    // Eight bytes at a time while none needs escaping (most of every log
+    // line): no byte >= 0x80, < 0x20, '"', '\\' or DEL.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      const bool special = (w & kHigh) != 0 || ((w - 0x20 * kOnes) & ~w & kHigh) != 0 ||
+                           has_zero(w ^ (0x22 * kOnes)) || has_zero(w ^ (0x5C * kOnes)) ||
+                           has_zero(w ^ (0x7F * kOnes));
+      if (special) break;
+      std::memcpy(out, p + i, 8);
+      out += 8;
+      i += 8;
     }
-    if (run > i) {
-      out.append(text.data() + i, run - i);
-      i = run;
-      if (i == text.size()) break;
-    }
-    auto c = static_cast<unsigned char>(text[i]);
+    if (i >= n) break;
+    auto c = static_cast<unsigned char>(p[i]);
     if (c >= 0x80) {
       // Copy a valid UTF-8 sequence whole; replace an invalid byte.
-      std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-      if (n > 1 && i + n <= text.size() && IsValidUtf8(text.substr(i, n))) {
-        out.append(text.substr(i, n));
-        i += n;
+      std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (len > 1 && i + len <= n && IsValidUtf8(text.substr(i, len))) {
+        std::memcpy(out, p + i, len);
+        out += len;
+        i += len;
       } else {
-        out += "\\ufffd";
+        std::memcpy(out, "\\ufffd", 6);
+        out += 6;
         ++i;
       }
       continue;
     }
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"': *out++ = '\\'; *out++ = '"'; break;
+      case '\\': *out++ = '\\'; *out++ = '\\'; break;
+      case '\n': *out++ = '\\'; *out++ = 'n'; break;
+      case '\r': *out++ = '\\'; *out++ = 'r'; break;
+      case '\t': *out++ = '\\'; *out++ = 't'; break;
       default:
         if (c < 0x20 || c == 0x7F) {
-          out += "\\u00";
-          out.push_back(kHex[c >> 4]);
-          out.push_back(kHex[c & 0xF]);
+          std::memcpy(out, "\\u00", 4);
+          out[4] = kHex[c >> 4];
+          out[5] = kHex[c & 0xF];
+          out += 6;
         } else {
-          out.push_back(static_cast<char>(c));
+          *out++ = static_cast<char>(c);
         }
     }
     ++i;
   }
+  return out;
+}
+
+void AppendJsonEscaped(std::string& out, std::string_view text) {
+  const std::size_t at = out.size();
+  out.resize(at + kJsonEscapeMaxGrowth * text.size());
+  char* end = JsonEscapeTo(out.data() + at, text);
+  out.resize(static_cast<std::size_t>(end - out.data()));
 }
 
 std::string ToLowerAscii(std::string_view text) {
@@ -173,40 +193,55 @@ bool IsValidFieldValue(std::string_view value) noexcept {
   return bad == 0;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
 namespace {
 // Header lookups compare lengths inline first: most fields differ in length.
-inline bool SameName(const std::string& field, std::string_view name) noexcept {
+inline bool SameName(std::string_view field, std::string_view name) noexcept {
   return field.size() == name.size() && EqualsIgnoreCase(field, name);
+}
+
+// Fields the server writes itself; a HeaderBlock may not carry them (the
+// serializer drops them from Headers, and a block is sent verbatim).
+bool IsServerOwnedField(std::string_view name) noexcept {
+  for (std::string_view owned : {"content-length", "transfer-encoding", "connection",
+                                 "keep-alive", "upgrade", "date", "server"}) {
+    if (SameName(name, owned)) return true;
+  }
+  return false;
+}
+
+std::uint32_t Size32(std::size_t n) {
+  // 4 GiB of header text is a bug, not a request.
+  BULWARK_CHECK(n <= UINT32_MAX);
+  return static_cast<std::uint32_t>(n);
+}
+
+// Does `part` point into `buffer`'s storage?
+bool Overlaps(const std::string& buffer, std::string_view part) noexcept {
+  auto b = reinterpret_cast<std::uintptr_t>(buffer.data());
+  auto p = reinterpret_cast<std::uintptr_t>(part.data());
+  return !part.empty() && p >= b && p < b + buffer.capacity() + 1;
 }
 }  // namespace
 
 std::optional<std::string_view> Headers::Get(std::string_view name) const noexcept {
-  for (const auto& f : fields_) {
-    if (SameName(f.name, name)) return std::string_view(f.value);
+  for (const Entry& e : entries_) {
+    if (SameName(NameOf(e), name)) return ValueOf(e);
   }
   return std::nullopt;
 }
 
 std::vector<std::string_view> Headers::All(std::string_view name) const {
   std::vector<std::string_view> out;
-  for (const auto& f : fields_) {
-    if (SameName(f.name, name)) out.emplace_back(f.value);
+  for (const Entry& e : entries_) {
+    if (SameName(NameOf(e), name)) out.push_back(ValueOf(e));
   }
   return out;
 }
 
 std::size_t Headers::Count(std::string_view name) const noexcept {
   std::size_t n = 0;
-  for (const auto& f : fields_) {
-    if (SameName(f.name, name)) ++n;
+  for (const Entry& e : entries_) {
+    if (SameName(NameOf(e), name)) ++n;
   }
   return n;
 }
@@ -217,16 +252,162 @@ void Headers::Set(std::string_view name, std::string_view value) {
 }
 
 void Headers::Add(std::string_view name, std::string_view value) {
+  if (Overlaps(data_, name) || Overlaps(data_, value)) {
+    // A view of this very Headers (h.Add("X", *h.Get("Y"))): copy it before
+    // the buffer may move.
+    std::string copy_name(name);
+    std::string copy_value(value);
+    AddUnaliased(copy_name, copy_value);
+    return;
+  }
+  AddUnaliased(name, value);
+}
+
+void Headers::AddUnaliased(std::string_view name, std::string_view value) {
   // A response collects a dozen fields on its way through SecureDefaults():
   // start with room for several instead of growing 1, 2, 4, 8, 16.
-  if (fields_.capacity() == 0) fields_.reserve(8);
-  Field& f = fields_.emplace_back();
-  f.name.assign(name);
-  f.value.assign(value);
+  if (entries_.capacity() == 0) entries_.reserve(16);
+  const std::size_t line = name.size() + value.size() + 4;
+  if (data_.capacity() < data_.size() + line) {
+    data_.reserve(std::max<std::size_t>(2 * data_.capacity(), data_.size() + line + 256));
+  }
+  Entry e;
+  e.offset = Size32(data_.size());
+  e.name_size = Size32(name.size());
+  e.value_size = Size32(value.size());
+  Size32(data_.size() + line);
+  // One append of the whole line (capacity is there, so no reallocation).
+  const std::size_t at = data_.size();
+  data_.resize(at + line);
+  char* out = data_.data() + at;
+  if (!name.empty()) std::memcpy(out, name.data(), name.size());
+  out += name.size();
+  *out++ = ':';
+  *out++ = ' ';
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  out += value.size();
+  out[0] = '\r';
+  out[1] = '\n';
+  entries_.push_back(e);
+}
+
+void Headers::Append(const HeaderBlock& block, std::string_view slot) {
+  if (block.entries_.empty()) return;
+  if (Overlaps(data_, slot)) {
+    std::string copy(slot);
+    Append(block, copy);
+    return;
+  }
+  if (!block.has_slot()) slot = {};
+  const std::size_t base = data_.size();
+  const std::size_t total = block.data_.size() + slot.size();
+  Size32(base + total);
+  if (data_.capacity() < base + total) {
+    // Room for the few fields outer middleware adds after the block.
+    data_.reserve(std::max<std::size_t>(2 * data_.capacity(), base + total + 256));
+  }
+  if (entries_.capacity() < entries_.size() + block.entries_.size()) {
+    entries_.reserve(std::max<std::size_t>(16, entries_.size() + block.entries_.size() + 8));
+  }
+  if (block.has_slot()) {
+    std::string_view bytes = block.data_;
+    data_.append(bytes.substr(0, block.slot_offset_));
+    data_.append(slot);
+    data_.append(bytes.substr(block.slot_offset_));
+  } else {
+    data_.append(block.data_);
+  }
+  for (std::size_t i = 0; i < block.entries_.size(); ++i) {
+    Entry e = block.entries_[i];
+    e.offset = static_cast<std::uint32_t>(e.offset + base);
+    if (block.has_slot() && i > block.slot_field_) {
+      e.offset = static_cast<std::uint32_t>(e.offset + slot.size());
+    } else if (i == block.slot_field_) {
+      e.value_size = static_cast<std::uint32_t>(e.value_size + slot.size());
+      // The slot's text is the one part not checked when the block was built.
+      e.checked = IsValidFieldValue(slot);
+    }
+    entries_.push_back(e);
+  }
 }
 
 void Headers::Remove(std::string_view name) noexcept {
-  std::erase_if(fields_, [&](const Field& f) { return SameName(f.name, name); });
+  // The common case (no such field) only compares lengths and names.
+  std::size_t first = 0;
+  while (first < entries_.size() && !SameName(NameOf(entries_[first]), name)) ++first;
+  if (first == entries_.size()) return;
+  // Compact data_ and entries_ from the first match on, in one pass.
+  std::size_t out = first;
+  std::size_t write = entries_[first].offset;  // where the next kept line goes in data_
+  for (std::size_t i = first + 1; i < entries_.size(); ++i) {
+    Entry e = entries_[i];
+    if (SameName(NameOf(e), name)) continue;
+    const std::size_t line = e.name_size + e.value_size + 4;
+    std::memmove(data_.data() + write, data_.data() + e.offset, line);
+    e.offset = static_cast<std::uint32_t>(write);
+    write += line;
+    entries_[out++] = e;
+  }
+  entries_.resize(out);
+  data_.resize(write);
+}
+
+void Headers::Clear() noexcept {
+  data_.clear();
+  entries_.clear();
+}
+
+bool Headers::AllFieldsValid() const noexcept {
+  for (const Entry& e : entries_) {
+    if (e.checked) continue;
+    if (!IsToken(NameOf(e)) || !IsValidFieldValue(ValueOf(e))) return false;
+  }
+  return true;
+}
+
+HeaderBlock::Builder& HeaderBlock::Builder::Add(std::string_view name, std::string_view value) {
+  fields_.push_back(Pending{std::string(name), std::string(value), std::string(), false});
+  return *this;
+}
+
+HeaderBlock::Builder& HeaderBlock::Builder::AddWithSlot(std::string_view name,
+                                                        std::string_view prefix,
+                                                        std::string_view suffix) {
+  fields_.push_back(Pending{std::string(name), std::string(prefix), std::string(suffix), true});
+  return *this;
+}
+
+Result<HeaderBlock> HeaderBlock::Builder::Build() const {
+  HeaderBlock block;
+  for (const Pending& p : fields_) {
+    if (!IsToken(p.name)) return Error(ErrorCode::kInvalidArgument, "header name is not a token");
+    if (IsServerOwnedField(p.name)) {
+      return Error(ErrorCode::kInvalidArgument, "header block field is set by the server");
+    }
+    if (!IsValidFieldValue(p.value) || !IsValidFieldValue(p.suffix)) {
+      return Error(ErrorCode::kInvalidArgument, "invalid header field value");
+    }
+    if (p.slot && block.has_slot()) {
+      return Error(ErrorCode::kInvalidArgument, "a header block has at most one slot");
+    }
+    Headers::Entry e;
+    e.offset = Size32(block.data_.size());
+    e.name_size = Size32(p.name.size());
+    e.value_size = Size32(p.value.size() + p.suffix.size());
+    e.checked = true;
+    block.data_ += p.name;
+    block.data_ += ": ";
+    block.data_ += p.value;
+    if (p.slot) {
+      block.slot_field_ = block.entries_.size();
+      block.slot_offset_ = block.data_.size();
+      block.data_ += p.suffix;
+    }
+    block.data_ += "\r\n";
+    Size32(block.data_.size());
+    block.entries_.push_back(e);
+  }
+  return block;
 }
 
 bool IsValidOriginForm(std::string_view target) noexcept {

@@ -1,6 +1,7 @@
 #pragma once
 // Internal helpers shared by the http sources.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -10,6 +11,10 @@ namespace bulwark::http::internal {
 // every control character escaped; bytes that are not valid UTF-8 become
 // U+FFFD, so the output is always valid JSON and one line.
 void AppendJsonEscaped(std::string& out, std::string_view text);
+// The same, written to `out`, which must have room for
+// kJsonEscapeMaxGrowth * text.size() bytes; returns the end of what it wrote.
+inline constexpr std::size_t kJsonEscapeMaxGrowth = 6;  // "\u00XX" for one byte
+char* JsonEscapeTo(char* out, std::string_view text) noexcept;
 
 bool IsValidUtf8(std::string_view text) noexcept;
 

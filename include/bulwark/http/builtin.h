@@ -5,6 +5,7 @@
 // Create(); all are immutable and thread-safe once created.
 // SecureDefaults() (secure_defaults.h) installs all of them.
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
@@ -118,6 +119,10 @@ class SecurityHeaders final : public Middleware {
   SecurityHeadersOptions options_;
   std::string hsts_value_;
   std::string csp_prefix_, csp_suffix_;
+  // Every field this middleware sends, checked and serialized once at
+  // Create(); indexed by [HSTS sent (secure request)][Cache-Control: no-store
+  // sent]. The CSP field's nonce is the block's slot.
+  std::array<std::array<HeaderBlock, 2>, 2> blocks_;
   // Reports are logged at most kReportsPerSecond per second (a report
   // endpoint is an open door into the operator log).
   static constexpr int kReportsPerSecond = 20;

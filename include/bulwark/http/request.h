@@ -57,16 +57,37 @@ bool IsToken(std::string_view text) noexcept;
 // A field value with no CR, LF, NUL or other control character except HTAB.
 bool IsValidFieldValue(std::string_view value) noexcept;
 
-// Case-insensitive ASCII comparison, for header names and tokens.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept;
+// Case-insensitive ASCII comparison, for header names and tokens. Inline:
+// every header lookup runs it.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto x = static_cast<unsigned char>(a[i]);
+    auto y = static_cast<unsigned char>(b[i]);
+    if (x == y) continue;
+    // Equal ignoring case only if both are the same letter.
+    const unsigned lx = x | 0x20U;
+    if (lx != (y | 0x20U) || lx < 'a' || lx > 'z') return false;
+  }
+  return true;
+}
+
+class HeaderBlock;
 
 // An ordered list of header fields. Lookup is case-insensitive; order and
 // repetition are kept as received.
+//
+// Storage: the fields are kept as their wire form ("Name: value\r\n" each,
+// in order) in one buffer, so adding a field copies two strings and costs no
+// allocation of its own, and the server sends the buffer as it is. Views
+// handed out (Get, All, fields()) point into that buffer: they stay valid
+// until the Headers is next changed.
 class Headers {
  public:
+  // One field, as views into the Headers (see above for how long they live).
   struct Field {
-    std::string name;
-    std::string value;
+    std::string_view name;
+    std::string_view value;
   };
 
   // The value of the only field called `name`; nullopt if it is absent.
@@ -82,14 +103,129 @@ class Headers {
   // instead), so a CRLF that reaches a header can never split the response.
   void Set(std::string_view name, std::string_view value);
   void Add(std::string_view name, std::string_view value);
+  // Appends every field of `block` (checked when the block was built, so
+  // AllFieldsValid() does not look at them again). A block with a slot
+  // (HeaderBlock::Builder::AddWithSlot) takes the slot's text from `slot`;
+  // that text is checked here like any added value. Fields already present
+  // stay: to replace them, Remove() them first.
+  void Append(const HeaderBlock& block, std::string_view slot = {});
   void Remove(std::string_view name) noexcept;
-  void Clear() noexcept { fields_.clear(); }
+  void Clear() noexcept;
 
-  const std::vector<Field>& fields() const noexcept { return fields_; }
-  std::size_t size() const noexcept { return fields_.size(); }
+  // True if every name is a token and every value a valid field value
+  // (IsToken, IsValidFieldValue): what the server requires before it sends a
+  // response. Fields that came from a HeaderBlock were checked when the
+  // block was built and are not checked again.
+  bool AllFieldsValid() const noexcept;
+
+  // The fields in order, as "Name: value\r\n" lines (the wire form; nothing
+  // here has been checked unless AllFieldsValid() says so).
+  std::string_view wire() const noexcept { return data_; }
+
+  std::size_t size() const noexcept { return entries_.size(); }
+  // REQUIRES: i < size().
+  Field field(std::size_t i) const noexcept {
+    const Entry& e = entries_[i];
+    return {NameOf(e), ValueOf(e)};
+  }
+
+  // Iteration over the fields in order: `for (Headers::Field f : h.fields())`.
+  class FieldIterator {
+   public:
+    using value_type = Field;
+    using difference_type = std::ptrdiff_t;
+    FieldIterator() = default;
+    Field operator*() const noexcept { return headers_->field(index_); }
+    FieldIterator& operator++() noexcept {
+      ++index_;
+      return *this;
+    }
+    FieldIterator operator++(int) noexcept {
+      FieldIterator old = *this;
+      ++index_;
+      return old;
+    }
+    bool operator==(const FieldIterator& other) const noexcept { return index_ == other.index_; }
+
+   private:
+    friend class Headers;
+    FieldIterator(const Headers* headers, std::size_t index) : headers_(headers), index_(index) {}
+    const Headers* headers_ = nullptr;
+    std::size_t index_ = 0;
+  };
+  struct FieldRange {
+    FieldIterator first;
+    FieldIterator last;
+    FieldIterator begin() const noexcept { return first; }
+    FieldIterator end() const noexcept { return last; }
+  };
+  FieldRange fields() const noexcept {
+    return {FieldIterator(this, 0), FieldIterator(this, entries_.size())};
+  }
 
  private:
-  std::vector<Field> fields_;
+  friend class HeaderBlock;
+  struct Entry {
+    std::uint32_t offset = 0;      // of the name in data_
+    std::uint32_t name_size = 0;   // the value starts at offset + name_size + 2
+    std::uint32_t value_size = 0;  // the line ends at value start + value_size + 2
+    bool checked = false;          // known valid (from a HeaderBlock)
+  };
+  std::string_view NameOf(const Entry& e) const noexcept {
+    return std::string_view(data_).substr(e.offset, e.name_size);
+  }
+  std::string_view ValueOf(const Entry& e) const noexcept {
+    return std::string_view(data_).substr(e.offset + e.name_size + 2, e.value_size);
+  }
+  void AddUnaliased(std::string_view name, std::string_view value);
+
+  std::string data_;
+  std::vector<Entry> entries_;
+};
+
+// A fixed list of response fields, checked and serialized once (typically
+// when a middleware is built) and then appended to many responses with
+// Headers::Append: one copy, no per-field check on the way out. Names must
+// be tokens and values valid field values, and the fields the server writes
+// itself (Content-Length, Transfer-Encoding, Connection, Keep-Alive, Upgrade,
+// Date, Server) are refused, so a block can always be sent verbatim.
+//
+// One field may have a slot: its value is `prefix` + text given per
+// response to Append + `suffix` (the CSP nonce).
+//
+// Thread-safety: immutable once built; share it freely.
+class HeaderBlock {
+ public:
+  class Builder {
+   public:
+    Builder& Add(std::string_view name, std::string_view value);
+    // At most one per block.
+    Builder& AddWithSlot(std::string_view name, std::string_view prefix, std::string_view suffix);
+    // Errors: kInvalidArgument (a name that is not a token, an invalid
+    // value, a field the server writes itself, a second slot).
+    Result<HeaderBlock> Build() const;
+
+   private:
+    struct Pending {
+      std::string name;
+      std::string value;   // the whole value, or the prefix for the slot field
+      std::string suffix;  // slot field only
+      bool slot = false;
+    };
+    std::vector<Pending> fields_;
+  };
+
+  HeaderBlock() = default;
+  std::size_t size() const noexcept { return entries_.size(); }
+  bool has_slot() const noexcept { return slot_field_ != kNoSlot; }
+
+ private:
+  friend class Headers;
+  static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
+  std::string data_;  // wire form, the slot's text left out
+  std::vector<Headers::Entry> entries_;
+  std::size_t slot_field_ = kNoSlot;  // index into entries_
+  std::size_t slot_offset_ = 0;       // where the slot's text goes in data_
 };
 
 // A path parameter after its route template checked it. `{id:int}` yields an
