@@ -595,6 +595,13 @@ TEST(RateLimitKey, MasksAddressesLikeIpPrefix) {
   EXPECT_EQ(key_for(""), "ip=unknown");
   EXPECT_EQ(key_for("not-an-ip"), "ip=unknown");
   EXPECT_EQ(key_for(std::string(60, '1')), "ip=unknown");
+  // The inline dotted-quad parser agrees with inet_pton at the edges.
+  EXPECT_EQ(key_for("0.0.0.0"), "ip=0.0.0.0/32");
+  EXPECT_EQ(key_for("255.255.255.255"), "ip=255.255.255.255/32");
+  for (const char* bad : {"01.2.3.4", "1.2.3.256", "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3",
+                          "1.2.3.4.5", "1.2.3.4 ", "1.2.3.-4", "1.2.3.1000"}) {
+    EXPECT_EQ(key_for(bad), "ip=unknown") << bad;
+  }
 }
 
 }  // namespace
