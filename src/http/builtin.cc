@@ -378,9 +378,17 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
       "X-Frame-Options",            "Referrer-Policy",              "Permissions-Policy",
       "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Server",
       "X-Powered-By"};
+  // Lengths of those names (and of Cache-Control) as a bit set: most
+  // handler fields are ruled out by their length alone.
+  static constexpr std::uint64_t kLengths = [] {
+    std::uint64_t bits = std::uint64_t{1} << std::string_view("Cache-Control").size();
+    for (std::string_view name : kReplaced) bits |= std::uint64_t{1} << name.size();
+    return bits;
+  }();
   bool clash = false;
   bool has_cache_control = false;
   for (Headers::Field f : h.fields()) {
+    if (f.name.size() >= 64 || ((kLengths >> f.name.size()) & 1U) == 0) continue;
     if (SameFieldName(f.name, "Cache-Control")) has_cache_control = true;
     for (std::size_t i = hsts ? 0 : 1; i < kReplaced.size() && !clash; ++i) {
       clash = SameFieldName(f.name, kReplaced[i]);

@@ -67,6 +67,12 @@ char* JsonEscapeTo(char* out, std::string_view text) noexcept {
   constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
   // Is any byte of `w` zero? (exact as a yes/no answer)
   auto has_zero = [](std::uint64_t w) { return ((w - kOnes) & ~w & kHigh) != 0; };
+  // Does any of eight bytes need escaping: >= 0x80, < 0x20, '"', '\\', DEL?
+  auto special = [&has_zero](std::uint64_t w) {
+    return (w & kHigh) != 0 || ((w - 0x20 * kOnes) & ~w & kHigh) != 0 ||
+           has_zero(w ^ (0x22 * kOnes)) || has_zero(w ^ (0x5C * kOnes)) ||
+           has_zero(w ^ (0x7F * kOnes));
+  };
   const char* p = text.data();
   std::size_t i = 0;
   const std::size_t n = text.size();
@@ -76,15 +82,21 @@ char* JsonEscapeTo(char* out, std::string_view text) noexcept {
     while (i + 8 <= n) {
       std::uint64_t w;
       std::memcpy(&w, p + i, 8);
-      const bool special = (w & kHigh) != 0 || ((w - 0x20 * kOnes) & ~w & kHigh) != 0 ||
-                           has_zero(w ^ (0x22 * kOnes)) || has_zero(w ^ (0x5C * kOnes)) ||
-                           has_zero(w ^ (0x7F * kOnes));
-      if (special) break;
+      if (special(w)) break;
       std::memcpy(out, p + i, 8);
       out += 8;
       i += 8;
     }
     if (i >= n) break;
+    if (n - i < 8) {
+      // The tail, padded with 'A' (needs no escaping): one more word test.
+      std::uint64_t w = 0x41 * kOnes;
+      std::memcpy(&w, p + i, n - i);
+      if (!special(w)) {
+        std::memcpy(out, p + i, n - i);
+        return out + (n - i);
+      }
+    }
     auto c = static_cast<unsigned char>(p[i]);
     if (c >= 0x80) {
       // Copy a valid UTF-8 sequence whole; replace an invalid byte.
@@ -317,17 +329,19 @@ void Headers::Append(const HeaderBlock& block, std::string_view slot) {
   } else {
     data_.append(block.data_);
   }
-  for (std::size_t i = 0; i < block.entries_.size(); ++i) {
-    Entry e = block.entries_[i];
-    e.offset = static_cast<std::uint32_t>(e.offset + base);
-    if (block.has_slot() && i > block.slot_field_) {
-      e.offset = static_cast<std::uint32_t>(e.offset + slot.size());
-    } else if (i == block.slot_field_) {
-      e.value_size = static_cast<std::uint32_t>(e.value_size + slot.size());
-      // The slot's text is the one part not checked when the block was built.
-      e.checked = IsValidFieldValue(slot);
+  const std::size_t first = entries_.size();
+  entries_.insert(entries_.end(), block.entries_.begin(), block.entries_.end());
+  for (std::size_t i = first; i < entries_.size(); ++i) {
+    entries_[i].offset = static_cast<std::uint32_t>(entries_[i].offset + base);
+  }
+  if (block.has_slot()) {
+    Entry& slot_entry = entries_[first + block.slot_field_];
+    slot_entry.value_size = static_cast<std::uint32_t>(slot_entry.value_size + slot.size());
+    // The slot's text is the one part not checked when the block was built.
+    slot_entry.checked = IsValidFieldValue(slot);
+    for (std::size_t i = first + block.slot_field_ + 1; i < entries_.size(); ++i) {
+      entries_[i].offset = static_cast<std::uint32_t>(entries_[i].offset + slot.size());
     }
-    entries_.push_back(e);
   }
 }
 
