@@ -1299,9 +1299,17 @@ struct Engine::Impl {
       case kSelf:
         out = !same_class.empty() ? same_class : same_module;
         break;
-      case kTyped:
-        out = typed;
+      case kTyped: {
+        // A class of that name in this file (an inner or local class, a
+        // common name like `Test` or `Helper` in many files) wins over the
+        // same name elsewhere.
+        std::vector<FuncRef> local;
+        for (const FuncRef& r : typed) {
+          if (r.module == fr.module) local.push_back(r);
+        }
+        out = local.empty() ? typed : local;
         break;
+      }
       case kOther:
         if (!model_matched && it->second.size() == 1 && arity_ok(it->second[0])) out = it->second;
         break;
@@ -1773,6 +1781,11 @@ struct Engine::Impl {
   // other arguments' taint, and it sees the enclosing variables (and their
   // declared types) it captures. Only when some input is tainted; otherwise
   // the function's own analysis (parameters as unknowns) says everything.
+  static bool IsErrorParam(const std::string& n) {
+    return n == "err" || n == "error" || n == "e" || n == "er" || n == "_err" || n == "_error" || n == "_e" ||
+           n == "_";
+  }
+
   void RunCallbacks(Frame& fr, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
                     const Value* recv) {
     std::vector<std::size_t> fns;
@@ -1789,6 +1802,12 @@ struct Engine::Impl {
       if (fn.i < 0 || static_cast<std::size_t>(fn.i) >= fr.m->functions.size()) continue;
       const ir::Function& lambda = fr.m->functions[static_cast<std::size_t>(fn.i)];
       if (lambda.body == ir::kNone) continue;
+      // Node-style completion callbacks (`exec(cmd, (err, stdout) => ...)`)
+      // receive results, not the call's input.
+      if (!recv && (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript || fr.lang == Language::kTsx) &&
+          !lambda.params.empty() && IsErrorParam(lambda.params[0].name)) {
+        continue;
+      }
       ir::Function shape = lambda;  // `this` is the enclosing class's
       if (shape.cls.empty()) shape.cls = fr.f->cls;
       shape.decorators.clear();

@@ -1,5 +1,5 @@
 const express = require("express");
-const { exec, execFile } = require("child_process");
+const { exec, execFile, spawn } = require("child_process");
 const fs = require("fs");
 const path = require("path");
 const axios = require("axios");
@@ -99,4 +99,17 @@ app.post("/run", function (req, res) {
   console.log("login " + req.body.user);
   // ok: log-injection
   console.log("login " + parseInt(req.body.user, 10));
+});
+
+app.post("/ping", (req, res) => {
+  const host = req.body.host;
+  // ruleid: command-injection
+  spawn("sh", ["-c", "ping -c 1 " + host]);
+  // ok: command-injection
+  spawn("ping", ["-c", "1", host]);
+  // ruleid: command-injection
+  exec("ping -c 1 " + host, (err, stdout) => {
+    // ok: xss
+    res.send(stdout);
+  });
 });

@@ -7,7 +7,7 @@ import subprocess
 
 import requests
 import yaml
-from flask import Flask, redirect, request, session
+from flask import Flask, redirect, request, send_file, session
 from werkzeug.utils import safe_join
 
 app = Flask(__name__)
@@ -142,3 +142,12 @@ def calc():
     # ok: log-injection
     log.info("user " + role.replace("\n", ""))
     return str(result)
+
+
+@app.route("/download")
+def download_report():
+    name = request.args.get("name", "")
+    # ruleid: path-traversal
+    response = send_file(name)
+    # ok: xss
+    return response
