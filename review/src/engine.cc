@@ -54,6 +54,10 @@ struct Value {
   std::string s;
   std::int64_t i = 0;
   std::shared_ptr<const std::vector<Value>> list;  // known elements (constant indices)
+  // Sink kinds for which this non-constant string's start is a program
+  // constant that fixes where it points ("https://api.example.com/?q=" + x
+  // cannot choose the host; "/search?q=" + x stays on this site).
+  std::uint32_t fixed_start = 0;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -95,6 +99,7 @@ Value Join(const Value& a, const Value& b) {
     r.s = a.s;
     r.i = a.i;
   }
+  r.fixed_start = a.fixed_start & b.fixed_start;
   if (a.list && b.list && a.list->size() == b.list->size()) {
     auto elems = std::make_shared<std::vector<Value>>();
     for (std::size_t k = 0; k < a.list->size(); ++k) elems->push_back(Join((*a.list)[k], (*b.list)[k]));
@@ -1567,7 +1572,13 @@ struct Engine::Impl {
         if (fr.lang == Language::kCpp && (e.s == "<<" || e.s == ">>")) StreamOperator(fr, e, a, b);
         Value r;
         FlattenInto(a, r.o);
-        FlattenInto(b, r.o);
+        if (e.s == "+" || (e.s == "%" && a.ck == ConstKind::kString)) {
+          // What follows a fixed start cannot move it.
+          r.fixed_start = e.s == "+" ? FixedStart(a) : UrlStartKinds(std::string_view(a.s).substr(0, a.s.find('%')));
+          AppendAfterStart(r, b);
+        } else {
+          FlattenInto(b, r.o);
+        }
         return r;
       }
       case ExprKind::kUnary: {
@@ -1592,9 +1603,14 @@ struct Engine::Impl {
         std::string text;
         for (ir::Id k : e.kids) {
           Value v = Eval(fr, k);
-          if (v.IsConst()) text += ConstText(v);
-          else all_const = false;
-          FlattenInto(v, r.o);
+          if (v.IsConst() && all_const) {
+            text += ConstText(v);
+            FlattenInto(v, r.o);
+            continue;
+          }
+          if (all_const) r.fixed_start = UrlStartKinds(text);
+          all_const = false;
+          AppendAfterStart(r, v);
         }
         if (all_const && r.o.empty()) return StrConst(text);
         return r;
@@ -1781,6 +1797,52 @@ struct Engine::Impl {
   // other arguments' taint, and it sees the enclosing variables (and their
   // declared types) it captures. Only when some input is tainted; otherwise
   // the function's own analysis (parameters as unknowns) says everything.
+  // Sink kinds a string starting with `s` cannot be steered for: a URL
+  // with a scheme and a host ended by '/', '?' or '#' (SSRF and redirects),
+  // or a same-site path "/x..." (redirects).
+  std::uint32_t UrlStartKinds(std::string_view s) {
+    if (url_bits_ == UINT32_MAX) {
+      url_bits_ = redirect_bit_ = 0;
+      for (std::size_t k = 0; k < rules.sink_kinds.size() && k < 32; ++k) {
+        if (rules.sink_kinds[k] == "ssrf") url_bits_ |= 1u << k;
+        if (rules.sink_kinds[k] == "redirect") redirect_bit_ = 1u << k;
+      }
+      url_bits_ |= redirect_bit_;
+    }
+    std::size_t colon = s.find("://");
+    if (colon != std::string_view::npos && colon > 0) {
+      for (std::size_t k = 0; k < colon; ++k) {
+        char c = s[k];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (k > 0 && ((c >= '0' && c <= '9') || c == '+' ||
+                                                                                 c == '-' || c == '.'));
+        if (!ok) return 0;
+      }
+      std::string_view rest = s.substr(colon + 3);
+      std::size_t end = rest.find_first_of("/?#");
+      if (end == std::string_view::npos || end == 0) return 0;
+      if (rest.substr(0, end).find_first_of("@\\ ") != std::string_view::npos) return 0;
+      return url_bits_;
+    }
+    if (s.size() >= 2 && s[0] == '/' && s[1] != '/' && s[1] != '\\') return redirect_bit_;
+    return 0;
+  }
+  std::uint32_t url_bits_ = UINT32_MAX, redirect_bit_ = 0;
+
+  std::uint32_t FixedStart(const Value& v) {
+    if (v.ck == ConstKind::kString) return UrlStartKinds(v.s);
+    return v.fixed_start;
+  }
+
+  // Appends `tail`'s origins to `r`, marked safe for r's fixed start.
+  static void AppendAfterStart(Value& r, const Value& tail) {
+    std::vector<Origin> flat;
+    FlattenInto(tail, flat);
+    for (Origin o : flat) {
+      o.safe |= r.fixed_start;
+      AddOrigin(r.o, o);
+    }
+  }
+
   static bool IsErrorParam(const std::string& n) {
     return n == "err" || n == "error" || n == "e" || n == "er" || n == "_err" || n == "_error" || n == "_e" ||
            n == "_";

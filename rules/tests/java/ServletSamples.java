@@ -132,6 +132,10 @@ public class ServletSamples extends HttpServlet {
     response.sendRedirect(request.getParameter("next"));
     // ok: open-redirect
     response.sendRedirect("/home");
+    // ok: open-redirect
+    response.sendRedirect("/account?tab=" + request.getParameter("tab"));
+    // ruleid: open-redirect
+    response.sendRedirect("//" + request.getParameter("host") + "/account");
 
     // ruleid: trust-boundary-violation
     request.getSession().setAttribute("user", param);
@@ -177,5 +181,10 @@ public class ServletSamples extends HttpServlet {
     new java.net.URL(q).openStream();
     // ok: ssrf
     new java.net.URL("https://api.example.com/").openStream();
+    String base = "https://api.example.com/v1/items?id=";
+    // ok: ssrf
+    new java.net.URL(base + q + "&lang=" + q).openStream();
+    // ruleid: ssrf
+    new java.net.URL("https://" + q + "/v1/items").openStream();
   }
 }

@@ -83,6 +83,16 @@ app.post("/run", function (req, res) {
   res.redirect(encodeURI(req.query.next));
   // ruleid: ssrf
   axios.get(encodeURI(req.query.url));
+  // ok: ssrf
+  axios.get(`https://api.example.com/search?q=${req.query.q}&page=${req.query.page}`);
+  // ruleid: ssrf
+  axios.get(`https://${req.query.host}/status`);
+  // ruleid: ssrf
+  axios.get("https://api.example.com" + req.query.path);
+  // ok: open-redirect
+  res.redirect("/search?q=" + req.query.q);
+  // ruleid: open-redirect
+  res.redirect("/" + req.query.next);
   // ruleid: code-injection
   eval(req.body.expr);
   // ok: code-injection

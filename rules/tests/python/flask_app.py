@@ -151,3 +151,18 @@ def download_report():
     response = send_file(name)
     # ok: xss
     return response
+
+
+@app.route("/lookup")
+def lookup():
+    term = request.args.get("term", "")
+    # ok: ssrf
+    requests.get(f"https://api.example.com/lookup?term={term}")
+    # ok: ssrf
+    requests.get("https://api.example.com/lookup?term=%s" % term)
+    # ruleid: ssrf
+    requests.get(f"https://{term}.example.com/lookup")
+    # ruleid: ssrf
+    requests.get("https://api.example.com@%s/" % term)
+    # ok: open-redirect
+    return redirect("/results?term=" + term)
