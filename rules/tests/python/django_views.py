@@ -6,6 +6,7 @@ import subprocess
 
 import yaml
 from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.html import escape
@@ -113,3 +114,16 @@ def tokens():
     # ok: weak-hash
     good = hashlib.sha256(b"x").hexdigest()
     return weak, strong, digest, etag, good
+
+
+def filtered(request):
+    tag = request.GET.get("tag", "")
+    # ruleid: sql-injection
+    a = Article.objects.extra(where=["tag = '%s'" % tag])
+    # ok: sql-injection
+    b = Article.objects.extra(where=["tag = %s"], params=[tag])
+    # ruleid: sql-injection
+    c = Article.objects.annotate(hit=RawSQL("SELECT 1 WHERE tag = '" + tag + "'", []))
+    # ok: sql-injection
+    d = Article.objects.annotate(hit=RawSQL("SELECT 1 WHERE tag = %s", [tag]))
+    return HttpResponse(str(len(a) + len(b) + len(c) + len(d)))
