@@ -186,5 +186,18 @@ public class ServletSamples extends HttpServlet {
     new java.net.URL(base + q + "&lang=" + q).openStream();
     // ruleid: ssrf
     new java.net.URL("https://" + q + "/v1/items").openStream();
+    // ruleid: log-injection
+    org.slf4j.LoggerFactory.getLogger(ServletSamples.class).info("query " + q);
+    // ok: log-injection
+    org.slf4j.LoggerFactory.getLogger(ServletSamples.class).info("query received");
+  }
+
+  org.springframework.web.servlet.view.RedirectView next(@org.springframework.web.bind.annotation.RequestParam String to) {
+    if (to.isEmpty()) {
+      // ok: open-redirect
+      return new org.springframework.web.servlet.view.RedirectView("/home");
+    }
+    // ruleid: open-redirect
+    return new org.springframework.web.servlet.view.RedirectView(to);
   }
 }
