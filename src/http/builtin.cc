@@ -95,7 +95,11 @@ bool IsSafeCspToken(std::string_view v) {
 // ---------------------------------------------------------------- RequestId
 
 Result<std::shared_ptr<const RequestId>> RequestId::Create(RequestIdOptions options) {
-  return std::shared_ptr<const RequestId>(new RequestId(options));
+  std::shared_ptr<RequestId> m(new RequestId(options));
+  Result<HeaderBlock> field = HeaderBlock::Builder().AddWithSlot("X-Request-Id", "", "").Build();
+  if (!field.ok()) return field.error();
+  m->id_field_ = std::move(field).value();
+  return std::shared_ptr<const RequestId>(std::move(m));
 }
 
 Response RequestId::Handle(Request& request, const Next& next) const {
@@ -110,7 +114,7 @@ Response RequestId::Handle(Request& request, const Next& next) const {
   }
   if (id.empty()) id = internal::RandomToken128();
   Response response = next(request);
-  response.SetHeader("X-Request-Id", request.context().request_id);
+  response.headers().Replace(id_field_, request.context().request_id);
   return response;
 }
 

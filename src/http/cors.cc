@@ -50,6 +50,9 @@ Result<std::shared_ptr<const Cors>> Cors::Create(CorsOptions options) {
     return Error(ErrorCode::kInvalidArgument, "CORS max_age must be 0..86400 s");
   }
   std::shared_ptr<Cors> m(new Cors(std::move(options)));
+  Result<HeaderBlock> vary = HeaderBlock::Builder().Add("Vary", "Origin").Build();
+  if (!vary.ok()) return vary.error();
+  m->vary_origin_ = std::move(vary).value();
   for (Method method : m->options_.allowed_methods) {
     if (!m->methods_value_.empty()) m->methods_value_ += ", ";
     m->methods_value_ += MethodName(method);
@@ -111,7 +114,7 @@ Response Cors::Handle(Request& request, const Next& next) const {
     return ok;
   }
   Response response = next(request);
-  response.AddHeader("Vary", "Origin");
+  response.headers().Append(vary_origin_);
   if (origin_header && request.headers().Count("origin") == 1 && OriginAllowed(*origin_header)) {
     response.SetHeader("Access-Control-Allow-Origin", *origin_header);
     if (options_.allow_credentials) response.SetHeader("Access-Control-Allow-Credentials", "true");

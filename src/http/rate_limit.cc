@@ -114,6 +114,12 @@ Result<std::shared_ptr<const RateLimit>> RateLimit::Create(RateLimitOptions opti
   const RatePolicy& p = m->options_.policy;
   m->policy_header_ = std::to_string(p.limit) + ";w=" + std::to_string(p.period.count());
   if (p.burst != 0) m->policy_header_ += ";burst=" + std::to_string(p.burst);
+  Result<HeaderBlock> fields = HeaderBlock::Builder()
+                                   .Add("RateLimit-Policy", m->policy_header_)
+                                   .AddWithSlot("RateLimit", "", "")
+                                   .Build();
+  if (!fields.ok()) return fields.error();
+  m->fields_ = std::move(fields).value();
   return std::shared_ptr<const RateLimit>(std::move(m));
 }
 
@@ -273,8 +279,8 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
   } else {
     response = next(request);
   }
-  response.SetHeader("RateLimit-Policy", policy_header_);
-  response.SetHeader("RateLimit", state);
+  // Set() for both, in this order.
+  response.headers().Replace(fields_, state);
   return response;
 }
 

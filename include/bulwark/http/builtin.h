@@ -40,6 +40,7 @@ class RequestId final : public Middleware {
  private:
   explicit RequestId(RequestIdOptions o) : options_(o) {}
   RequestIdOptions options_;
+  HeaderBlock id_field_;  // X-Request-Id, the id as its slot
 };
 
 // ------------------------------------------------------------- ProxyHeaders

@@ -45,6 +45,7 @@ class Cors final : public Middleware {
   bool OriginAllowed(std::string_view origin) const;
   CorsOptions options_;
   std::string methods_value_, headers_value_, exposed_value_;
+  HeaderBlock vary_origin_;  // Vary: Origin, on every non-preflight answer
 };
 
 // True if `origin` is a serialized origin: "http(s)://host[:port]", lower-case

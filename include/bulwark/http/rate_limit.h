@@ -104,6 +104,8 @@ class RateLimit final : public Middleware {
   void AppendKey(const Request& request, std::string& key) const;
   RateLimitOptions options_;
   std::string policy_header_;
+  // RateLimit-Policy and RateLimit (the state as its slot), checked once.
+  HeaderBlock fields_;
 };
 
 }  // namespace bulwark::http

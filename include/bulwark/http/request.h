@@ -109,6 +109,9 @@ class Headers {
   // that text is checked here like any added value. Fields already present
   // stay: to replace them, Remove() them first.
   void Append(const HeaderBlock& block, std::string_view slot = {});
+  // Set() for a whole block: removes every field named like one of the
+  // block's fields, then appends the block.
+  void Replace(const HeaderBlock& block, std::string_view slot = {});
   void Remove(std::string_view name) noexcept;
   void Clear() noexcept;
 
