@@ -37,12 +37,20 @@ std::string_view TrimOws(std::string_view v) {
 // Host = uri-host [ ":" port ]; a conservative character check (reg-name,
 // IPv4, bracketed IPv6). Empty is allowed by RFC 9112 only for some
 // targets; we refuse it.
+constexpr std::array<bool, 256> MakeHostTable() {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+  for (char c : std::string_view(".-:[]_")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kHostChar = MakeHostTable();
+
 bool IsValidHost(std::string_view host) {
   if (host.empty() || host.size() > 255) return false;
   for (char c : host) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || IsDigit(c) || c == '.' ||
-              c == '-' || c == ':' || c == '[' || c == ']' || c == '_';
-    if (!ok) return false;
+    if (!kHostChar[static_cast<unsigned char>(c)]) return false;
   }
   return true;
 }
@@ -120,7 +128,7 @@ int ParseHeadStrict(std::string_view head, const ServerLimits& limits, HeadInfo&
   info.version_minor = version[7] - '0';
   std::optional<Method> method = ParseMethod(method_text);
   if (!method) return 501;
-  if (!IsValidOriginForm(target)) return 400;
+  // Request::Create refuses a target that is not origin-form.
   Result<Request> request = Request::Create(*method, target);
   if (!request.ok()) return 400;
   request->set_version_minor(info.version_minor);

@@ -566,6 +566,73 @@ TEST(SecureDefaults, SecurityHeadersOnceOnTheWireForEveryKindOfResponse) {
   EXPECT_NE(cached.output.find("\r\nCache-Control: public, max-age=60\r\n"), std::string::npos);
 }
 
+TEST(Headers, ReplaceIsSetForAWholeBlock) {
+  auto block = HeaderBlock::Builder()
+                   .Add("RateLimit-Policy", "10;w=60")
+                   .AddWithSlot("RateLimit", "", "")
+                   .Build();
+  ASSERT_TRUE(block.ok());
+  Headers h;
+  h.Add("ratelimit", "old");
+  h.Add("Content-Type", "application/json");
+  h.Add("RateLimit-Policy", "old");
+  h.Replace(*block, "limit=10, remaining=9, reset=6");
+  EXPECT_EQ(h.wire(),
+            "Content-Type: application/json\r\nRateLimit-Policy: 10;w=60\r\n"
+            "RateLimit: limit=10, remaining=9, reset=6\r\n");
+  // The slot may be a view of the same Headers.
+  h.Replace(*block, *h.Get("content-type"));
+  EXPECT_EQ(h.Get("RateLimit"), "application/json");
+  EXPECT_EQ(h.size(), 3u);
+}
+
+// The word-at-a-time checks must agree with the plain per-byte rules
+// wherever the interesting byte falls.
+TEST(Headers, FieldValueCheckAndJsonEscapeAtEveryOffset) {
+  auto reference_valid = [](std::string_view v) {
+    for (char ch : v) {
+      auto c = static_cast<unsigned char>(ch);
+      if ((c < 0x20 && c != '\t') || c == 0x7F) return false;
+    }
+    return true;
+  };
+  auto reference_escape = [](std::string_view v) {
+    std::string out;
+    for (char ch : v) {
+      auto c = static_cast<unsigned char>(ch);
+      if (c == '"') out += "\\\"";
+      else if (c == '\\') out += "\\\\";
+      else if (c == '\n') out += "\\n";
+      else if (c == '\r') out += "\\r";
+      else if (c == '\t') out += "\\t";
+      else if (c < 0x20 || c == 0x7F) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+      } else if (c >= 0x80) out += "\\ufffd";  // lone bytes: never valid UTF-8 here
+      else out += static_cast<char>(c);
+    }
+    return out;
+  };
+  for (std::size_t len = 0; len <= 20; ++len) {
+    for (std::size_t at = 0; at < len; ++at) {
+      for (int special : {0x00, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x22, 0x5C, 0x7E, 0x7F, 0x80, 0xFF}) {
+        std::string v(len, 'x');
+        v[at] = static_cast<char>(special);
+        EXPECT_EQ(IsValidFieldValue(v), reference_valid(v)) << len << " " << at << " " << special;
+        std::string escaped;
+        internal::AppendJsonEscaped(escaped, v);
+        EXPECT_EQ(escaped, reference_escape(v)) << len << " " << at << " " << special;
+      }
+    }
+  }
+  std::string utf8 = "caf\xC3\xA9 \xE2\x82\xAC ok";
+  std::string escaped;
+  internal::AppendJsonEscaped(escaped, utf8);
+  EXPECT_EQ(escaped, utf8);
+}
+
 TEST(RandomToken, Is16RandomBytesInCanonicalBase64Url) {
   // The inline encoder must give exactly what Base64UrlEncode gives.
   std::set<std::string> seen;
