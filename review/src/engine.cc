@@ -1117,13 +1117,25 @@ struct Engine::Impl {
     if (a.value) val = *a.value;
     else val = Eval(fr, a.expr);  // option inside an object literal
     if (c.not_constant) return !val->IsConst();
+    if (c.below) return val->ck == ConstKind::kInt && val->i < *c.below;
+    if (c.any_bits) return val->ck == ConstKind::kInt && (val->i & *c.any_bits) != 0;
     std::vector<std::string> texts;
     if (val->IsConst()) texts.push_back(ConstText(*val));
     std::string et = ExprText(fr, a.expr);
     if (!et.empty()) texts.push_back(et);
-    if (a.expr != ir::kNone && X(fr, a.expr).kind != ExprKind::kConst) {
+    // Flags combined with | or + (S_IRWXU | S_IRWXO): each operand's name.
+    std::vector<ir::Id> parts{a.expr};
+    for (std::size_t k = 0; k < parts.size() && k < 16; ++k) {
+      ir::Id p = parts[k];
+      if (p == ir::kNone || X(fr, p).kind == ExprKind::kConst) continue;
+      const ir::Expr& pe = X(fr, p);
+      if (pe.kind == ExprKind::kBinary && (pe.s == "|" || pe.s == "+") && pe.kids.size() == 2) {
+        parts.push_back(pe.kids[0]);
+        parts.push_back(pe.kids[1]);
+        continue;
+      }
       std::vector<std::string> names;
-      Names(fr, a.expr, names);
+      Names(fr, p, names);
       for (auto& n : names) texts.push_back(n);
     }
     for (const std::string& t : texts) {

@@ -230,6 +230,9 @@ std::string Lowerer::ParseInt(std::string_view text, std::int64_t& out, bool& ok
   } else if (t.size() > 2 && t[0] == '0' && (t[1] == 'o' || t[1] == 'O')) {
     base = 8;
     start = 2;
+  } else if (t.size() > 1 && t[0] == '0' && t.find_first_not_of("01234567") == std::string::npos) {
+    base = 8;  // C, C++, Java (and sloppy JS) octal: 0644
+    start = 1;
   }
   std::int64_t v = 0;
   for (std::size_t i = start; i < t.size(); ++i) {

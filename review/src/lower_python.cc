@@ -331,8 +331,10 @@ class PythonLowerer final : public Lowerer {
       E(id).i = static_cast<std::int64_t>(index);
       return id;
     }
-    if (t == "list_comprehension" || t == "generator_expression" || t == "set_comprehension") {
-      // [body for x in it if c]: taint flows from the iterable to the result.
+    if (t == "list_comprehension" || t == "generator_expression" || t == "set_comprehension" ||
+        t == "dictionary_comprehension") {
+      // [body for x in it if c]: taint flows from the iterable to the result;
+      // the `if` clauses run too (a sink can sit in a filter).
       ir::Id id = NewExpr(ir::ExprKind::kList, n);
       TSNode body = Field(n, "body");
       for (TSNode c : Named(n)) {
@@ -341,15 +343,28 @@ class PythonLowerer final : public Lowerer {
           ir::Id elem = NewExpr(ir::ExprKind::kIndex, c);
           E(elem).kids = {it, NewExpr(ir::ExprKind::kUnknown, c)};
           EmitPre(Assign(Target(Field(c, "left")), elem, c));
+        } else if (Type(c) == "if_clause") {
+          for (TSNode cond : Named(c)) {
+            ir::Id check = NewStmt(ir::StmtKind::kExpr, cond);
+            ir::Id e = Expr(cond);
+            S(check).a = e;
+            EmitPre(check);
+          }
         }
       }
-      ir::Id b = Expr(body);  // may grow m_.exprs: take E(id) after
-      E(id).kids.push_back(b);
+      if (!Null(body) && Type(body) == "pair") {  // {k: v for ...}
+        ir::Id k = Expr(Field(body, "key"));
+        ir::Id v = Expr(Field(body, "value"));
+        E(id).kids.push_back(k);
+        E(id).kids.push_back(v);
+      } else {
+        ir::Id b = Expr(body);  // may grow m_.exprs: take E(id) after
+        E(id).kids.push_back(b);
+      }
       ir::Id wrap = NewExpr(ir::ExprKind::kUnknown, n);
       E(wrap).kids.push_back(id);
       return wrap;
     }
-    if (t == "dictionary_comprehension") return Unknown(n);
     if (t == "keyword_argument") return Expr(Field(n, "value"));
     return Unknown(n);
   }

@@ -166,7 +166,7 @@ class Loader {
 
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
-    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "absent"}, "condition");
+    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "absent", "below", "any-bits"}, "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
     if (n["option"]) c.option = Scalar(n["option"], "option");
@@ -188,7 +188,17 @@ class Loader {
       c.absent = Scalar(n["absent"], "absent") == "true";
       ++tests;
     }
-    if (tests != 1) Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'absent'");
+    if (n["below"]) {
+      c.below = Int(n["below"], "below", 0, 1 << 30);
+      ++tests;
+    }
+    if (n["any-bits"]) {
+      c.any_bits = Int(n["any-bits"], "any-bits", 1, 1 << 30);
+      ++tests;
+    }
+    if (tests != 1) {
+      Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'absent', 'below', 'any-bits'");
+    }
     return c;
   }
   std::vector<Cond> Conds(const YAML::Node& n) {

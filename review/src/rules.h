@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,8 @@ struct Cond {
   std::shared_ptr<RE2> matches;  // on the constant / name text
   bool not_constant = false;     // holds when the value is not a constant
   bool absent = false;           // holds when the argument/option is missing
+  std::optional<std::int64_t> below;     // holds for an integer constant < this
+  std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set
 };
 
 struct PatternAlt {

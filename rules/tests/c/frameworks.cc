@@ -6,6 +6,7 @@
 #include <cppconn/statement.h>
 
 #include <memory>
+#include <regex>
 #include <string>
 
 void httplib_routes(httplib::Server &svr, pqxx::connection &conn) {
@@ -24,6 +25,11 @@ void httplib_routes(httplib::Server &svr, pqxx::connection &conn) {
     res.set_redirect(req.get_header_value("Referer"));
     // ok: open-redirect
     res.set_redirect("/home");
+    std::string filter = req.get_param_value("filter");
+    // ruleid: regex-injection
+    std::regex re(filter);
+    // ok: regex-injection
+    std::regex fixed("^[a-z]+$");
   });
 }
 

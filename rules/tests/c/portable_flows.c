@@ -44,7 +44,7 @@ void wide_input(void) {
   if (fgetws(cmd + used, (int)(128 - used), stdin) == NULL) return;
   /* ruleid: command-injection */
   _wsystem(cmd);
-  /* ruleid: format-string */
+  /* ruleid: format-string, non-literal-format */
   wprintf(cmd);
   /* ok: format-string */
   wprintf(L"%ls\n", cmd);

@@ -45,3 +45,36 @@ app.get("/login", (req, res) => {
   // ok: cookie-without-secure
   res.cookie("session", "v", { httpOnly: true, secure: true });
 });
+
+const fs = require("fs");
+const tls = require("tls");
+
+function files(path) {
+  // ruleid: permissive-file-permissions
+  fs.chmodSync(path, 0o777);
+  // ok: permissive-file-permissions
+  fs.chmodSync(path, 0o600);
+  // ok: permissive-file-permissions
+  fs.writeFileSync(path, "data", { mode: 0o666 });
+  // ok: permissive-file-permissions
+  fs.writeFileSync(path, "data", { mode: 0o600 });
+}
+
+function keys() {
+  // ruleid: weak-key-size
+  crypto.generateKeyPairSync("rsa", { modulusLength: 1024 });
+  // ok: weak-key-size
+  crypto.generateKeyPairSync("rsa", { modulusLength: 4096 });
+  // ruleid: weak-tls-protocol
+  tls.createSecureContext({ minVersion: "TLSv1" });
+  // ok: weak-tls-protocol
+  tls.createSecureContext({ minVersion: "TLSv1.2" });
+}
+
+app.get("/find", (req, res) => {
+  // ruleid: regex-injection
+  const re = new RegExp(req.query.q);
+  // ok: regex-injection
+  const fixed = new RegExp("^[a-z]+$");
+  res.json({ a: re.test("x"), b: fixed.test(req.query.q) });
+});

@@ -1,0 +1,67 @@
+import os
+import re
+import ssl
+import tempfile
+
+from cryptography.hazmat.primitives.asymmetric import dsa, rsa
+from Crypto.PublicKey import RSA
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def scratch_files(data):
+    # ruleid: insecure-temp-file
+    path = tempfile.mktemp(suffix=".csv")
+    # ok: insecure-temp-file
+    fd, safe_path = tempfile.mkstemp(suffix=".csv")
+    # ruleid: permissive-file-permissions
+    os.chmod(path, 0o777)
+    # ruleid: permissive-file-permissions
+    os.chmod(path, 0o666)
+    # ok: permissive-file-permissions
+    os.chmod(safe_path, 0o600)
+    # ok: permissive-file-permissions
+    os.chmod(safe_path, 0o755)
+    # ok: permissive-file-permissions
+    os.makedirs("/srv/cache", 0o777, exist_ok=True)  # the umask applies
+    # ok: permissive-file-permissions
+    os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)
+    # ruleid: permissive-file-permissions
+    os.umask(0)
+    return fd
+
+
+def keys():
+    # ruleid: weak-key-size
+    weak = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    # ok: weak-key-size
+    strong = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    # ruleid: weak-key-size
+    old_dsa = dsa.generate_private_key(key_size=1024)
+    # ruleid: weak-key-size
+    legacy = RSA.generate(512)
+    # ok: weak-key-size
+    fine = RSA.generate(2048)
+    return weak, strong, old_dsa, legacy, fine
+
+
+def tls():
+    # ruleid: weak-tls-protocol
+    old = ssl.SSLContext(ssl.PROTOCOL_TLSv1)
+    # ok: weak-tls-protocol
+    negotiated = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return old, negotiated
+
+
+@app.route("/grep")
+def grep():
+    term = request.args.get("term", "")
+    lines = open("/srv/data.txt").read().splitlines()
+    # ruleid: regex-injection
+    hits = [l for l in lines if re.search(term, l)]
+    # ok: regex-injection
+    literal = [l for l in lines if re.search(re.escape(term), l)]
+    # ok: regex-injection
+    fixed = re.compile(r"^[a-z]+$")
+    return {"hits": hits, "literal": literal, "ok": bool(fixed.match(term))}
