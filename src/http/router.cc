@@ -1,6 +1,9 @@
 #include "bulwark/http/router.h"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <span>
 
 #include "bulwark/core/check.h"
 
@@ -172,16 +175,42 @@ Router& Router::Add(Method method, std::string_view pattern, Handler handler, Ro
 Router::Match Router::Find(Method method, std::string_view path) const {
   Match match;
   if (path.empty() || path.front() != '/') return match;
-  std::vector<std::string_view> raw = SplitPath(path);
-  std::vector<std::string> parts;
-  parts.reserve(raw.size());
-  for (std::string_view r : raw) {
+  // The decoded segments, as views: a segment without '%' and with only
+  // ASCII other than NUL decodes to itself (what PercentDecode would
+  // return), so only segments with escapes get a decoded copy. Up to
+  // kInlineParts segments need no allocation at all.
+  constexpr std::size_t kInlineParts = 16;
+  std::string_view rest = path.substr(1);
+  const std::size_t count =
+      rest.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(rest.begin(), rest.end(), '/'));
+  std::array<std::string_view, kInlineParts> inline_parts;
+  std::vector<std::string_view> heap_parts;
+  if (count > kInlineParts) heap_parts.resize(count);
+  std::string_view* part_data = count > kInlineParts ? heap_parts.data() : inline_parts.data();
+  std::vector<std::string> decoded_storage;  // stable: reserved before use
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t slash = rest.find('/');
+    std::string_view r = rest.substr(0, slash);
+    rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
     if (r.empty()) return match;  // "//" or a trailing '/'
-    Result<std::string> decoded = PercentDecode(r, false);
-    if (!decoded.ok()) return match;
-    if (*decoded == "." || *decoded == ".." || decoded->find('/') != std::string::npos) return match;
-    parts.push_back(std::move(decoded).value());
+    bool plain = true;
+    for (char c : r) {
+      auto u = static_cast<unsigned char>(c);
+      plain = plain && u != '%' && u != 0 && u < 0x80;
+    }
+    std::string_view part = r;
+    if (!plain) {
+      Result<std::string> decoded = PercentDecode(r, false);
+      if (!decoded.ok()) return match;
+      if (decoded->find('/') != std::string::npos) return match;
+      if (decoded_storage.capacity() == 0) decoded_storage.reserve(count);
+      decoded_storage.push_back(std::move(decoded).value());
+      part = decoded_storage.back();
+    }
+    if (part == "." || part == "..") return match;
+    part_data[i] = part;
   }
+  const std::span<const std::string_view> parts(part_data, count);
   Method lookup = method == Method::kHead ? Method::kGet : method;
   bool methods[kMethodCount] = {};
   bool any = false;
