@@ -22,7 +22,7 @@ std::string NormalizeIp(std::string ip) {
 }
 
 Served ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
-                    Request request, bool request_keep_alive, bool allow_keep_alive,
+                    Request&& request, bool request_keep_alive, bool allow_keep_alive,
                     const std::atomic<bool>* stopping, bool& keep_alive) {
   RequestContext& ctx = request.context();
   ctx.peer_ip = peer.ip;

@@ -19,7 +19,8 @@ struct PeerInfo {
   bool tls = false;
 };
 
-// Runs `request` through `app` and serializes the answer. `allow_keep_alive`
+// Runs `request` through `app` and serializes the answer (`request` is
+// taken by reference to spare a move of a large object; it is consumed). `allow_keep_alive`
 // is false when the connection must close after this response (per-connection
 // request cap); `stopping` (may be null) is read after the handler, so a
 // request in flight when shutdown begins is answered with Connection: close.
@@ -31,7 +32,7 @@ struct Served {
   std::chrono::milliseconds delay{0};
 };
 Served ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
-                    Request request, bool request_keep_alive, bool allow_keep_alive,
+                    Request&& request, bool request_keep_alive, bool allow_keep_alive,
                     const std::atomic<bool>* stopping, bool& keep_alive);
 
 // The bytes of a rejection (the request never reached the App).
