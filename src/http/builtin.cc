@@ -693,6 +693,7 @@ bool AcceptAllows(std::string_view accept, std::string_view media_type) {
       std::string_view range = Trim(item.substr(0, item.find(';')));
       auto lowered_equals = [](std::string_view a, std::string_view lower) {
         if (a.size() != lower.size()) return false;
+        if (a == lower) return true;  // the usual case: already lower-case
         for (std::size_t i = 0; i < a.size(); ++i) {
           char c = a[i];
           if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);

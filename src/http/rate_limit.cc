@@ -161,6 +161,13 @@ void AppendIpPrefix(std::string& out, std::string_view ip, int prefix4, int pref
   char text[INET6_ADDRSTRLEN] = {};
   unsigned char bytes[16] = {};
   int family = 0;
+  if (prefix4 == 32 && ParseDottedQuad(ip, bytes)) {
+    // A dotted quad in inet_pton's grammar is already in canonical form, and
+    // /32 masks nothing: the text is the key.
+    out += ip;
+    out += "/32";
+    return;
+  }
   if (!ip.empty() && ip.size() < sizeof(text)) {
     std::memcpy(text, ip.data(), ip.size());
     if (ParseDottedQuad(ip, bytes) || inet_pton(AF_INET, text, bytes) == 1) {

@@ -174,11 +174,12 @@ class Headers {
     std::uint32_t value_size = 0;  // the line ends at value start + value_size + 2
     bool checked = false;          // known valid (from a HeaderBlock)
   };
+  // Entries always lie inside data_ (kept so by every change).
   std::string_view NameOf(const Entry& e) const noexcept {
-    return std::string_view(data_).substr(e.offset, e.name_size);
+    return std::string_view(data_.data() + e.offset, e.name_size);
   }
   std::string_view ValueOf(const Entry& e) const noexcept {
-    return std::string_view(data_).substr(e.offset + e.name_size + 2, e.value_size);
+    return std::string_view(data_.data() + e.offset + e.name_size + 2, e.value_size);
   }
   void AddUnaliased(std::string_view name, std::string_view value);
 
