@@ -65,6 +65,25 @@ TEST(Router, RefusesTraversalAndOddPaths) {
   }
 }
 
+TEST(Router, ManySegmentsAndMixedEscapes) {
+  Router r;
+  std::string deep;
+  for (int i = 0; i < 20; ++i) deep += "/s" + std::to_string(i);
+  r.Get(deep + "/{last}", Ok).Get("/%41/{a}/b%20c/{d}", Ok);
+  auto m = r.Find(Method::kGet, deep + "/x%2Dy");
+  ASSERT_EQ(m.kind, Router::Match::Kind::kFound);
+  EXPECT_EQ(m.params[0].text, "x-y");
+  auto mixed = r.Find(Method::kGet, "/A/%C3%A9t%C3%A9/b%20c/plain");
+  ASSERT_EQ(mixed.kind, Router::Match::Kind::kFound);
+  EXPECT_EQ(mixed.params[0].text, "\xC3\xA9t\xC3\xA9");
+  EXPECT_EQ(mixed.params[1].text, "plain");
+  // Raw non-ASCII (which the server never lets through) follows PercentDecode:
+  // valid UTF-8 is itself, an invalid byte matches nothing.
+  EXPECT_EQ(r.Find(Method::kGet, "/A/\xC3\xA9/b%20c/x").kind, Router::Match::Kind::kFound);
+  EXPECT_EQ(r.Find(Method::kGet, "/A/\xFF/b%20c/x").kind, Router::Match::Kind::kNotFound);
+  EXPECT_EQ(r.Find(Method::kGet, deep + "/.").kind, Router::Match::Kind::kNotFound);
+}
+
 TEST(RouterDeath, DuplicateRouteAborts) {
   Router r;
   r.Get("/a/{x}", Ok);
