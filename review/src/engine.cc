@@ -2596,6 +2596,37 @@ struct Engine::Impl {
     return r;
   }
 
+  // Whether a route handler's parameter carries request data (a path or
+  // query value) rather than a framework object, an injected dependency or
+  // a value the framework already converted to a number.
+  bool RequestParam(Frame& fr, const ir::Param& p) {
+    static constexpr std::string_view kFramework[] = {"self", "cls", "request", "req", "response", "res", "resp",
+                                                      "db", "session", "background_tasks", "websocket"};
+    static constexpr std::string_view kSafeTypes[] = {
+        "Request", "Response", "HTTPConnection", "WebSocket", "Session", "AsyncSession", "BackgroundTasks",
+        "int", "float", "bool", "UUID", "uuid.UUID", "datetime", "date", "Decimal", "SecurityScopes"};
+    for (std::string_view n : kFramework) {
+      if (p.name == n) return false;
+    }
+    for (std::string_view t : kSafeTypes) {
+      if (p.type == t) return false;
+    }
+    for (const std::string& a : p.annotations) {
+      if (a == "Depends" || a == "Security" || a.ends_with(".Depends") || a.ends_with(".Security")) return false;
+    }
+    // Flask/Werkzeug converters that only match numbers: /user/<int:uid>
+    for (ir::Id d : fr.f->decorators) {
+      const ir::Expr& call = X(fr, d);
+      if (call.kids.size() < 2 || call.kids[1] == ir::kNone) continue;
+      const ir::Expr& route = X(fr, call.kids[1]);
+      if (route.kind != ExprKind::kConst || route.const_kind != ConstKind::kString) continue;
+      for (std::string_view conv : {"<int:", "<float:", "<uuid:"}) {
+        if (route.s.find(std::string(conv) + p.name + ">") != std::string::npos) return false;
+      }
+    }
+    return true;
+  }
+
   bool DecoratedWith(Frame& fr, const std::vector<std::string>& globs) {
     for (ir::Id d : fr.f->decorators) {
       const ir::Expr& call = X(fr, d);
@@ -2636,6 +2667,7 @@ struct Engine::Impl {
           hit |= std::find(p.annotations.begin(), p.annotations.end(), a) != p.annotations.end();
         }
         if (!ps.function.empty() && ps.function == f.name && ps.index == static_cast<int>(i)) hit = true;
+        if (!ps.decorators.empty() && RequestParam(fr, p) && DecoratedWith(fr, ps.decorators)) hit = true;
         if (hit) {
           Origin so;
           so.key = ps.kind;

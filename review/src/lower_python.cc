@@ -468,6 +468,12 @@ class PythonLowerer final : public Lowerer {
       } else if (t == "default_parameter" || t == "typed_default_parameter") {
         param.name = std::string(Text(Field(p, "name")));
         if (!Null(Field(p, "type"))) param.type = SimpleType(Text(Field(p, "type")));
+        // FastAPI-style declarations: q: str = Query(None), db = Depends(get_db).
+        TSNode value = Field(p, "value");
+        if (!Null(value) && Type(value) == "call") {
+          TSNode fn = Field(value, "function");
+          if (!Null(fn)) param.annotations.emplace_back(Text(fn));
+        }
       } else if (t == "list_splat_pattern" || t == "dictionary_splat_pattern") {
         auto kids = Named(p);
         if (!kids.empty()) param.name = std::string(Text(kids[0]));

@@ -272,11 +272,16 @@ class Loader {
     if (YAML::Node l = list("sources")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a source must be a mapping");
-        CheckKeys(e, {"call", "access", "kind", "out-arg", "param-annotation", "param", "when", "unless"}, "source");
+        CheckKeys(e, {"call", "access", "kind", "out-arg", "param-annotation", "param", "param-of-decorated", "when",
+                      "unless"},
+                  "source");
         if (!e["kind"]) Fail(e, "a source needs 'kind'");
         int kind = SourceKind(e["kind"]);
-        int forms = (e["call"] ? 1 : 0) + (e["access"] ? 1 : 0) + (e["param-annotation"] ? 1 : 0) + (e["param"] ? 1 : 0);
-        if (forms != 1) Fail(e, "a source needs exactly one of 'call', 'access', 'param-annotation', 'param'");
+        int forms = (e["call"] ? 1 : 0) + (e["access"] ? 1 : 0) + (e["param-annotation"] ? 1 : 0) + (e["param"] ? 1 : 0) +
+                    (e["param-of-decorated"] ? 1 : 0);
+        if (forms != 1) {
+          Fail(e, "a source needs exactly one of 'call', 'access', 'param-annotation', 'param', 'param-of-decorated'");
+        }
         if (e["call"]) {
           auto m = std::make_shared<CallModel>();
           m->role = CallModel::kSource;
@@ -291,6 +296,11 @@ class Loader {
           ForLanguages(mask, [&](LanguageModels& lm) {
             for (auto& g : globs) lm.access.Add(g, AccessModel{kind});
           });
+        } else if (e["param-of-decorated"]) {
+          ParamSource ps;
+          ps.decorators = Strings(e["param-of-decorated"], "param-of-decorated");
+          ps.kind = kind;
+          ForLanguages(mask, [&](LanguageModels& lm) { lm.param_sources.push_back(ps); });
         } else if (e["param-annotation"]) {
           ParamSource ps;
           ps.annotations = Strings(e["param-annotation"], "param-annotation");

@@ -108,6 +108,7 @@ struct ParamSource {
   std::vector<std::string> annotations;  // Java / TS parameter annotations
   std::string function;                  // or a function name + index (C main argv)
   int index = -1;
+  std::vector<std::string> decorators;   // or every request-data parameter of a decorated route handler
   int kind = -1;
 };
 

@@ -166,3 +166,15 @@ def lookup():
     requests.get("https://api.example.com@%s/" % term)
     # ok: open-redirect
     return redirect("/results?term=" + term)
+
+
+@app.route("/hello/<name>")
+def hello_path(name):
+    # ruleid: xss
+    return "<h1>Hello " + name + "</h1>"
+
+
+@app.route("/order/<int:order_id>")
+def order_path(order_id):
+    # ok: xss
+    return "<h1>Order " + str(order_id) + "</h1>"

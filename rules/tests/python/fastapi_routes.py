@@ -1,0 +1,49 @@
+import os
+import sqlite3
+
+from fastapi import Depends, FastAPI, Header, Query
+from fastapi.responses import HTMLResponse
+
+api = FastAPI()
+
+
+def get_db():
+    return sqlite3.connect("app.db")
+
+
+@api.get("/items/{item_id}")
+def read_item(item_id: str, q: str = None, db=Depends(get_db)):
+    # ruleid: command-injection
+    os.system("grep " + item_id + " /srv/items.txt")
+    # ruleid: sql-injection
+    db.execute("SELECT * FROM items WHERE q = '" + q + "'")
+    # ok: sql-injection
+    db.execute("SELECT * FROM items WHERE q = ?", (q,))
+    return {"item_id": item_id}
+
+
+@api.get("/count/{n}")
+def count(n: int, db=Depends(get_db)):
+    # ok: sql-injection
+    db.execute("SELECT * FROM items LIMIT " + str(n))
+    return {"n": n}
+
+
+@api.get("/agent")
+def agent(user_agent: str = Header(None), term: str = Query("")):
+    # ruleid: command-injection
+    os.system("logger " + user_agent)
+    # ruleid: command-injection
+    os.system("logger " + term)
+    return {}
+
+
+def helper(name):
+    # ok: command-injection
+    os.system("echo " + name)  # not a route: its callers decide
+
+
+@api.get("/helper")
+def call_helper():
+    helper("constant")
+    return {}
