@@ -4,6 +4,16 @@
 //
 //   build/<dir>/src/db/db_bench                    (SQLite only)
 //   BULWARK_TEST_PG_URL=postgresql://... db_bench  (SQLite and PostgreSQL)
+//
+// Instructions per operation (repeatable on a loaded machine): --iterations=N
+// runs each selected benchmark once, for exactly N operations; under
+// callgrind, the difference between N and 2N runs divided by N is the
+// steady-state cost of one operation, without the set-up (table fill):
+//
+//   valgrind --tool=callgrind --callgrind-out-file=/tmp/sel-2000.out
+//       db_bench --iterations=2000 --benchmark_filter=SqlitePointSelect/bulwark
+//   (and --iterations=4000 into /tmp/sel-4000.out)
+//   (summary of 4000 - summary of 2000) / 2000; the same for .../raw
 
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
@@ -19,6 +29,7 @@
 #include <vector>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "bulwark/db/database.h"
 
@@ -56,7 +67,11 @@ bulwark::db::SqliteOptions BenchSqliteOptions(const std::filesystem::path& path)
 
 sqlite3* RawSqlite(const std::filesystem::path& path) {
   sqlite3* db = nullptr;
-  Check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) == SQLITE_OK,
+  // NOMUTEX like bulwark's connections (each is used by one thread at a
+  // time): the default serialized mode would lock a mutex in every
+  // sqlite3_column_* call and make the reference slower than it need be.
+  Check(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) == SQLITE_OK,
         "sqlite open");
   Check(sqlite3_exec(db,
                      "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
@@ -315,6 +330,9 @@ void BM_PgPointSelect_Bulwark(benchmark::State& state) {
 // throughput, and of CPU time per operation.
 constexpr int kRounds = 5;
 
+// --iterations=N (0: timed rounds).
+std::int64_t g_iterations = 0;
+
 void RegisterAll() {
   struct Pair {
     const char* name;
@@ -328,6 +346,13 @@ void RegisterAll() {
       {"PgPointSelect", BM_PgPointSelect_Raw, BM_PgPointSelect_Bulwark},
   };
   for (const Pair& p : pairs) {
+    if (g_iterations > 0) {
+      benchmark::RegisterBenchmark((std::string(p.name) + "/raw").c_str(), p.raw)
+          ->UseRealTime()->Iterations(g_iterations);
+      benchmark::RegisterBenchmark((std::string(p.name) + "/bulwark").c_str(), p.bulwark)
+          ->UseRealTime()->Iterations(g_iterations);
+      continue;
+    }
     for (int round = 0; round < kRounds; ++round) {
       benchmark::RegisterBenchmark((std::string(p.name) + "/raw").c_str(), p.raw)
           ->UseRealTime()->MinTime(0.3);
@@ -350,7 +375,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
     for (const Run& run : runs) {
       if (run.error_occurred || run.iterations == 0) continue;
       std::string name = run.benchmark_name();
-      name = name.substr(0, name.find("/min_time"));
+      name = name.substr(0, std::min(name.find("/min_time"), name.find("/iterations")));
       auto it = run.counters.find("items_per_second");
       if (it != run.counters.end()) rate_[name].push_back(it->second.value);
       cpu_[name].push_back(run.GetAdjustedCPUTime());
@@ -358,7 +383,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
   }
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\nbulwark / raw, medians of %d alternating rounds (goal >= 0.90):\n", kRounds);
+    std::printf("\nbulwark / raw, medians of %d alternating rounds (goal >= 0.90):\n",
+                g_iterations > 0 ? 1 : kRounds);
     for (const char* name : {"SqliteInsert", "SqlitePointSelect", "PgInsert", "PgPointSelect"}) {
       const std::string raw = std::string(name) + "/raw";
       const std::string bw = std::string(name) + "/bulwark";
@@ -384,6 +410,21 @@ class RatioReporter : public benchmark::ConsoleReporter {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Takes --iterations=N out of argv before the benchmark library sees it.
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg(argv[i]);
+    if (arg.rfind("--iterations=", 0) == 0) {
+      g_iterations = std::strtoll(argv[i] + 13, nullptr, 10);
+      if (g_iterations <= 0) {
+        std::fprintf(stderr, "db_bench: --iterations wants a positive number\n");
+        return 2;
+      }
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
   RegisterAll();
   benchmark::Initialize(&argc, argv);
   RatioReporter reporter;
