@@ -84,13 +84,6 @@ Result<Row> Executor::RunRow(Statement& statement) {
 
 namespace internal {
 
-std::chrono::steady_clock::time_point CoarseNow() noexcept {
-  timespec ts{};
-  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-  return std::chrono::steady_clock::time_point(std::chrono::seconds(ts.tv_sec) +
-                                               std::chrono::nanoseconds(ts.tv_nsec));
-}
-
 Result<Pool::Lease> Pool::Acquire(Hold hold) {
   auto lease = [&](std::unique_ptr<Connection> connection) {
     return Lease(this, hold == Hold::kKeepPoolAlive ? shared_from_this() : nullptr,
@@ -197,22 +190,13 @@ PoolStats Pool::Stats() const {
 Error NoRow() { return Error(ErrorCode::kNotFound, "no row"); }
 Error MoreThanOneRow() { return Error(ErrorCode::kFailedPrecondition, "more than one row"); }
 
-Result<void> Connection::RunRow(Statement& statement, std::optional<Row>& first,
-                                std::size_t& count) {
+std::optional<Error> Connection::RunRow(Statement& statement, Row& first, std::size_t& count) {
   Result<Rows> rows = Run(statement);
   if (!rows.ok()) return std::move(rows).error();
   count = rows->size() > 1 ? 2 : rows->size();
-  if (count > 0) first.emplace(std::move(*rows).TakeFront());
-  return Ok();
+  if (count > 0) first = std::move(*rows).TakeFront();
+  return std::nullopt;
 }
-
-namespace {
-Result<Row> OneRow(std::optional<Row>& first, std::size_t count) {
-  if (count == 0) return NoRow();
-  if (count > 1) return MoreThanOneRow();
-  return std::move(*first);
-}
-}  // namespace
 
 Error TooManyRows(std::size_t max_rows) {
   return Error(ErrorCode::kResourceExhausted,
@@ -288,15 +272,21 @@ Result<Row> Database::RunRow(Statement& statement) {
   }
   Result<internal::Pool::Lease> lease = pool_->Acquire(internal::Pool::Hold::kBorrow);
   if (!lease.ok()) return std::move(lease).error();
-  std::optional<Row> first;
+  // The row is read straight into the returned Result (one object, returned
+  // by NRVO: no Row or value is moved on the way out).
+  Result<Row> out = internal::RowAccess::Empty();
   std::size_t count = 0;
-  Result<void> ran = (*lease)->RunRow(statement, first, count);
-  if (!ran.ok()) return std::move(ran).error();
-  if (fields_ != nullptr && count == 1) {
-    Result<void> opened = fields_->Open(*first, statement.origins.get());
-    if (!opened.ok()) return std::move(opened).error();
+  if (std::optional<Error> failed = (*lease)->RunRow(statement, *out, count)) {
+    out = std::move(*failed);
+  } else if (count == 0) {
+    out = internal::NoRow();
+  } else if (count > 1) {
+    out = internal::MoreThanOneRow();
+  } else if (fields_ != nullptr) {
+    Result<void> opened = fields_->Open(*out, statement.origins.get());
+    if (!opened.ok()) out = std::move(opened).error();
   }
-  return internal::OneRow(first, count);
+  return out;
 }
 
 struct Transaction::Lease {
@@ -372,22 +362,23 @@ Result<Rows> Transaction::Run(Statement& statement) {
 
 Result<Row> Transaction::RunRow(Statement& statement) {
   BULWARK_RETURN_IF_ERROR(BeforeRun(statement));
-  std::optional<Row> first;
+  Result<Row> out = internal::RowAccess::Empty();
   std::size_t count = 0;
-  Result<void> ran = lease_->lease->RunRow(statement, first, count);
-  if (!ran.ok()) {
+  if (std::optional<Error> failed = lease_->lease->RunRow(statement, *out, count)) {
     state_ = State::kFailed;
-    return std::move(ran).error();
-  }
-  if (fields_ != nullptr && count == 1) {
-    Result<void> opened = fields_->Open(*first, statement.origins.get());
+    out = std::move(*failed);
+  } else if (count == 0) {
+    out = internal::NoRow();  // no row, or several, is an answer, not a failed statement
+  } else if (count > 1) {
+    out = internal::MoreThanOneRow();
+  } else if (fields_ != nullptr) {
+    Result<void> opened = fields_->Open(*out, statement.origins.get());
     if (!opened.ok()) {
       state_ = State::kFailed;
-      return std::move(opened).error();
+      out = std::move(opened).error();
     }
   }
-  // No row, or several, is an answer, not a failed statement.
-  return internal::OneRow(first, count);
+  return out;
 }
 
 Result<void> Transaction::Commit() {

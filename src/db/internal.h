@@ -1,6 +1,8 @@
 #pragma once
 // Internal: the connection interface both backends implement, and the pool.
 
+#include <time.h>
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -24,14 +26,32 @@
 
 namespace bulwark::db::internal {
 
+// Builds Rows in place: a Row with no columns and no values, then its
+// columns and values filled by the backend.
+class RowAccess {
+ public:
+  static Row Empty() { return Row(); }
+  static void Set(Row& row, std::shared_ptr<const std::vector<std::string>> columns,
+                  ValueList&& values) {
+    row.columns_ = std::move(columns);
+    row.values_ = std::move(values);
+  }
+  static void SetColumns(Row& row, const std::shared_ptr<const std::vector<std::string>>& columns) {
+    row.columns_ = columns;
+  }
+  static ValueList& Values(Row& row) { return row.values_; }
+};
+
 class Connection {
  public:
   virtual ~Connection() = default;
   virtual Result<Rows> Run(Statement& statement) = 0;
-  // Runs a statement for QueryRow: `first` receives the first row and
-  // `count` the number of rows (stopping at 2). Errors are the statement's
-  // own. The default builds the Rows and takes its first row.
-  virtual Result<void> RunRow(Statement& statement, std::optional<Row>& first, std::size_t& count);
+  // Runs a statement for QueryRow: `first` (an empty Row, RowAccess::Empty)
+  // receives the first row and `count` the number of rows (stopping at 2).
+  // Returns the statement's error, if any (an optional, not Result<void>,
+  // whose success value would build an Error on every call). The default
+  // builds the Rows and takes its first row.
+  virtual std::optional<Error> RunRow(Statement& statement, Row& first, std::size_t& count);
   // BEGIN / COMMIT / ROLLBACK.
   virtual Result<void> Begin() = 0;
   virtual Result<void> Commit() = 0;
@@ -48,7 +68,12 @@ class Connection {
 
 // A cheap monotonic clock (CLOCK_MONOTONIC_COARSE, a few ms resolution) for
 // pool bookkeeping on the hot path.
-std::chrono::steady_clock::time_point CoarseNow() noexcept;
+inline std::chrono::steady_clock::time_point CoarseNow() noexcept {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return std::chrono::steady_clock::time_point(std::chrono::seconds(ts.tv_sec) +
+                                               std::chrono::nanoseconds(ts.tv_nsec));
+}
 
 using ConnectionFactory = std::function<Result<std::unique_ptr<Connection>>()>;
 

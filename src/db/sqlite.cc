@@ -120,25 +120,32 @@ class SqliteConnection final : public Connection {
     if (st.script) return RunScript(st.text);
     std::vector<Row> rows;
     const CachedStatement* shape = nullptr;
-    Result<void> done = Execute(st, shape, [&](ValueList&& values) -> Result<bool> {
-      if (rows.size() >= options_.max_rows) return TooManyRows(options_.max_rows);
-      rows.emplace_back(shape->columns, std::move(values));
-      return true;
+    bool too_many = false;
+    std::optional<Error> failed = Execute(st, shape, [&]() -> ValueList* {
+      if (rows.size() >= options_.max_rows) {
+        too_many = true;
+        return nullptr;
+      }
+      Row& row = rows.emplace_back(RowAccess::Empty());
+      RowAccess::SetColumns(row, shape->columns);
+      return &RowAccess::Values(row);
     });
-    if (!done.ok()) return std::move(done).error();
+    if (failed) return std::move(*failed);
+    if (too_many) return TooManyRows(options_.max_rows);
     const std::int64_t affected = shape->read_only ? 0 : sqlite3_changes64(db_);
     if (shape->columns->empty()) return Rows(affected);
     return Rows(shape->columns, std::move(rows), affected);
   }
 
-  // QueryRow's path: no Rows is built.
-  Result<void> RunRow(Statement& st, std::optional<Row>& first, std::size_t& count) override {
+  // QueryRow's path: no Rows is built; the first row is read into `first`.
+  std::optional<Error> RunRow(Statement& st, Row& first, std::size_t& count) override {
     if (st.script) return Error(ErrorCode::kInvalidArgument, "sqlite: a script returns no row");
     const CachedStatement* shape = nullptr;
-    // A second row settles the answer: stop there.
-    return Execute(st, shape, [&](ValueList&& values) -> Result<bool> {
-      if (++count == 1) first.emplace(shape->columns, std::move(values));
-      return count < 2;
+    // A second row settles the answer: stop there, without reading it.
+    return Execute(st, shape, [&]() -> ValueList* {
+      if (++count > 1) return nullptr;
+      RowAccess::SetColumns(first, shape->columns);
+      return &RowAccess::Values(first);
     });
   }
 
@@ -152,11 +159,11 @@ class SqliteConnection final : public Connection {
   bool Broken() const override { return sqlite3_get_autocommit(db_) == 0; }
 
  private:
-  // Prepares (or finds) the statement, binds, steps and hands each row's
-  // values to `on_row` (which returns whether to go on); `shape` is set to
-  // the cached statement.
-  template <class OnRow>
-  Result<void> Execute(Statement& st, const CachedStatement*& shape, OnRow&& on_row) {
+  // Prepares (or finds) the statement, binds and steps; for each row,
+  // `next_row()` says where to read its values (an empty ValueList), or
+  // null to stop there. `shape` is set to the cached statement.
+  template <class NextRow>
+  std::optional<Error> Execute(Statement& st, const CachedStatement*& shape, NextRow&& next_row) {
     Result<CachedStatement*> cached = Prepare(st);
     if (!cached.ok()) return std::move(cached).error();
     CachedStatement& c = **cached;
@@ -172,11 +179,17 @@ class SqliteConnection final : public Connection {
       }
     } finalizer{st.cacheable ? nullptr : &c};
     sqlite3_stmt* stmt = c.stmt;
+    // Text and blobs are bound without a copy (SQLITE_STATIC, pointing at
+    // the caller's arguments): clear them after the run so the cached
+    // statement keeps no pointer to memory that is about to be freed.
+    // Numbers and NULLs leave nothing behind (every parameter is bound again
+    // on the next run), so statements without text or blobs skip the call.
     struct Resetter {
       sqlite3_stmt* s;
+      bool clear = false;
       ~Resetter() {
         sqlite3_reset(s);
-        sqlite3_clear_bindings(s);
+        if (clear) sqlite3_clear_bindings(s);
       }
     } resetter{stmt};
 
@@ -184,6 +197,7 @@ class SqliteConnection final : public Connection {
       const Value& v = st.params[i];
       const int index = static_cast<int>(i + 1);
       int rc = SQLITE_OK;
+      if (v.kind() == Value::Kind::kText || v.kind() == Value::Kind::kBlob) resetter.clear = true;
       switch (v.kind()) {
         case Value::Kind::kNull: rc = sqlite3_bind_null(stmt, index); break;
         case Value::Kind::kInteger: rc = sqlite3_bind_int64(stmt, index, v.integer()); break;
@@ -212,35 +226,42 @@ class SqliteConnection final : public Connection {
       if (rc != SQLITE_ROW) {
         return SqliteError(sqlite3_extended_errcode(db_), db_, "step");
       }
-      ValueList values;
-      values.reserve(static_cast<std::size_t>(ncols));
-      for (int col = 0; col < ncols; ++col) {
-        // One column_value call, then the cheap value accessors (each
-        // sqlite3_column_* call re-checks the statement and its mutex).
-        sqlite3_value* cell = sqlite3_column_value(stmt, col);
-        switch (sqlite3_value_type(cell)) {
-          case SQLITE_INTEGER: values.push_back(Value::Integer(sqlite3_value_int64(cell))); break;
-          case SQLITE_FLOAT: values.push_back(Value::Real(sqlite3_value_double(cell))); break;
-          case SQLITE_TEXT: {
-            const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(cell));
-            const auto n = static_cast<std::size_t>(sqlite3_value_bytes(cell));
-            values.push_back(Value::Text(p == nullptr ? std::string() : std::string(p, n)));
-            break;
-          }
-          case SQLITE_BLOB: {
-            const auto* p = static_cast<const std::uint8_t*>(sqlite3_value_blob(cell));
-            const auto n = static_cast<std::size_t>(sqlite3_value_bytes(cell));
-            values.push_back(Value::Blob(p == nullptr ? ByteView() : ByteView(p, n)));
-            break;
-          }
-          default: values.emplace_back(); break;
-        }
-      }
-      Result<bool> more = on_row(std::move(values));
-      if (!more.ok()) return std::move(more).error();
-      if (!*more) break;
+      ValueList* values = next_row();
+      if (values == nullptr) break;
+      ReadRow(stmt, ncols, *values);
     }
-    return Ok();
+    return std::nullopt;
+  }
+
+  // Copies the current row's cells into `values` (constructed in place; the
+  // text and blob bytes are copied out of SQLite's buffers, which the next
+  // step or reset reuses).
+  static void ReadRow(sqlite3_stmt* stmt, int ncols, ValueList& values) {
+    values.reserve(static_cast<std::size_t>(ncols));
+    for (int col = 0; col < ncols; ++col) {
+      // One column_value call, then the cheap value accessors (each
+      // sqlite3_column_* call re-checks the statement and its mutex).
+      sqlite3_value* cell = sqlite3_column_value(stmt, col);
+      switch (sqlite3_value_type(cell)) {
+        case SQLITE_INTEGER: values.PushInteger(sqlite3_value_int64(cell)); break;
+        case SQLITE_FLOAT: values.PushReal(sqlite3_value_double(cell)); break;
+        case SQLITE_TEXT: {
+          // value_text before value_bytes (the documented order: bytes then
+          // counts the UTF-8 form just made).
+          const auto* p = reinterpret_cast<const char*>(sqlite3_value_text(cell));
+          const auto n = static_cast<std::size_t>(sqlite3_value_bytes(cell));
+          values.PushCopy(Value::Kind::kText, p == nullptr ? std::string_view() : std::string_view(p, n));
+          break;
+        }
+        case SQLITE_BLOB: {
+          const auto* p = static_cast<const char*>(sqlite3_value_blob(cell));
+          const auto n = static_cast<std::size_t>(sqlite3_value_bytes(cell));
+          values.PushCopy(Value::Kind::kBlob, p == nullptr ? std::string_view() : std::string_view(p, n));
+          break;
+        }
+        default: values.emplace_back(); break;
+      }
+    }
   }
 
   // Each statement of a parameterless script, split by SQLite's parser.

@@ -140,10 +140,12 @@ bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
   }
 }
 
-// Fills `st` (a fresh Statement) from the text and the arguments.
+// Fills `st` (a fresh Statement) from the text and the arguments; returns
+// the first error, if any. (Not Result<void>: on the per-statement path its
+// success value would still build an Error.)
 template <class... Args>
-Result<void> Build(Statement& st, std::string_view text, std::size_t params, std::size_t slots,
-                   const Args&... args) {
+std::optional<Error> Build(Statement& st, std::string_view text, std::size_t params,
+                           std::size_t slots, const Args&... args) {
   st.text = text;
   st.expected_params = params;
   st.params.reserve(sizeof...(Args));
@@ -157,8 +159,7 @@ Result<void> Build(Statement& st, std::string_view text, std::size_t params, std
   }
   std::optional<Error> failure;
   (void)(CollectParam(st, args, failure) && ...);
-  if (failure) return std::move(*failure);
-  return Ok();
+  return failure;
 }
 
 Error DynamicQueryError(const sql::UnsafeDynamic& query, std::size_t params, std::size_t slots);
@@ -175,7 +176,9 @@ class Executor {
   template <class... Args>
   Result<Rows> Query(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
     Statement st;
-    BULWARK_RETURN_IF_ERROR(BuildStatement(st, query.query(), args...));
+    if (std::optional<Error> failed = BuildStatement(st, query.query(), args...)) {
+      return std::move(*failed);
+    }
     return Run(st);
   }
   // Runs a statement; returns the number of rows it changed.
@@ -191,7 +194,9 @@ class Executor {
   template <class... Args>
   Result<Row> QueryRow(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
     Statement st;
-    BULWARK_RETURN_IF_ERROR(BuildStatement(st, query.query(), args...));
+    if (std::optional<Error> failed = BuildStatement(st, query.query(), args...)) {
+      return std::move(*failed);
+    }
     return RunRow(st);
   }
 
@@ -208,10 +213,9 @@ class Executor {
       return internal::DynamicQueryError(query, sizeof...(Args), 0);
     }
     Statement st;
-    Result<void> built = internal::Build(st, query.text(), query.param_count(), 0, args...);
-    if (!built.ok()) {
+    if (std::optional<Error> failed = internal::Build(st, query.text(), query.param_count(), 0, args...)) {
       StatementFailed();
-      return std::move(built).error();
+      return std::move(*failed);
     }
     return Run(st);
   }
@@ -252,14 +256,15 @@ class Executor {
   // Binds `args` to a literal query's statement; a parameter that does not
   // bind fails the statement (StatementFailed) before it runs.
   template <class... Args>
-  Result<void> BuildStatement(Statement& st, const sql::Query& query, const Args&... args) {
-    Result<void> built = internal::Build(st, query.text(), query.param_count(), query.slot_count(), args...);
-    if (!built.ok()) {
+  std::optional<Error> BuildStatement(Statement& st, const sql::Query& query, const Args&... args) {
+    std::optional<Error> failed =
+        internal::Build(st, query.text(), query.param_count(), query.slot_count(), args...);
+    if (failed) {
       StatementFailed();
-      return built;
+      return failed;
     }
     st.literal = query.slot_count() == 0;
-    return Ok();
+    return std::nullopt;
   }
 };
 

@@ -43,6 +43,7 @@ namespace bulwark::db {
 
 namespace internal {
 class FieldCodec;
+class RowAccess;
 Error TypeMismatch(std::size_t index, std::string_view column, std::string_view expected,
                    Value::Kind got);
 Error NullValue(std::size_t index, std::string_view column);
@@ -144,6 +145,9 @@ class Row {
 
  private:
   friend class internal::FieldCodec;
+  // Backends fill a Row in place (internal.h).
+  friend class internal::RowAccess;
+  Row() = default;
   static Error NoColumn();
   std::shared_ptr<const std::vector<std::string>> columns_;
   internal::ValueList values_;

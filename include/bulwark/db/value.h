@@ -41,6 +41,10 @@ namespace bulwark::db {
 
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
+namespace internal {
+class ValueList;
+}  // namespace internal
+
 class Value {
  public:
   enum class Kind : std::uint8_t { kNull, kInteger, kReal, kBool, kText, kBlob };
@@ -134,7 +138,12 @@ class Value {
   ByteView blob() const noexcept { return borrowed_ ? view_ : AsBytes(std::string_view(bytes_)); }
 
  private:
+  // Result cells are built in place in a ValueList (no temporary to move).
+  friend class internal::ValueList;
   explicit Value(Kind kind) noexcept : kind_(kind) {}
+  Value(Kind kind, std::int64_t integer) noexcept : kind_(kind), integer_(integer) {}
+  Value(Kind kind, double real) noexcept : kind_(kind), real_(real) {}
+  Value(Kind kind, std::string_view bytes) : kind_(kind), bytes_(bytes) {}
   void Wipe() noexcept;
 
   Kind kind_ = Kind::kNull;
@@ -195,13 +204,27 @@ class ValueList {
     ++size_;
   }
   void push_back(const Value& v) { push_back(Value(v)); }
-  void emplace_back() { push_back(Value()); }
+  void emplace_back() { Emplace(); }
+  // Result cells, constructed in place: an integer, a real, and a copy of
+  // text or blob bytes (owned by the Value).
+  void PushInteger(std::int64_t v) { Emplace(Value::Kind::kInteger, v); }
+  void PushReal(double v) { Emplace(Value::Kind::kReal, v); }
+  void PushCopy(Value::Kind kind, std::string_view bytes) { Emplace(kind, bytes); }
   Value& operator[](std::size_t i) noexcept { return i < kInline ? *Slot(i) : overflow_[i - kInline]; }
   const Value& operator[](std::size_t i) const noexcept {
     return i < kInline ? *Slot(i) : overflow_[i - kInline];
   }
 
  private:
+  template <class... A>
+  void Emplace(A&&... args) {
+    if (size_ < kInline) {
+      ::new (static_cast<void*>(Slot(size_))) Value(std::forward<A>(args)...);
+    } else {
+      overflow_.push_back(Value(std::forward<A>(args)...));
+    }
+    ++size_;
+  }
   Value* Slot(std::size_t i) noexcept {
     return std::launder(reinterpret_cast<Value*>(storage_ + i * sizeof(Value)));
   }
