@@ -45,6 +45,7 @@ struct Step {
 struct Origin {
   int key = 0;
   std::uint32_t safe = 0;  // sink kinds this flow was sanitized for
+  std::uint32_t normalized = 0;  // sink kinds it was normalized for (safe once a containment check holds)
   const Step* step = nullptr;
 };
 
@@ -71,6 +72,7 @@ void AddOrigin(std::vector<Origin>& dst, const Origin& o) {
   for (Origin& d : dst) {
     if (d.key == o.key) {
       d.safe &= o.safe;  // safe only if safe on every path
+      d.normalized &= o.normalized;
       return;
     }
   }
@@ -1474,6 +1476,7 @@ struct Engine::Impl {
         FlattenInto(args[p], flat);
         for (Origin a : flat) {
           a.safe |= o.safe;
+          a.normalized |= o.normalized;
           a.step = NewStep(a.step, fr, call.line, call.col, "through " + fname + "()");
           AddOrigin(ret.o, a);
         }
@@ -1925,7 +1928,7 @@ struct Engine::Impl {
     const CallModel* sanitizer = nullptr;
     const CallModel* collection = nullptr;
     bool clean = false;
-    std::uint32_t sanitized = 0;
+    std::uint32_t sanitized = 0, normalized = 0;
     for (const CallModel* m : ms) {
       if (m->role == CallModel::kOutputType) {
         if (!AllHold(fr, m->when, call, first_arg, args)) continue;  // not a Content-Type call
@@ -1974,7 +1977,8 @@ struct Engine::Impl {
           break;
         case CallModel::kSanitizer:
           sanitizer = m;
-          sanitized |= m->kinds;
+          if (m->normalizes) normalized |= m->kinds;
+          else sanitized |= m->kinds;
           break;
         case CallModel::kPropagator: {
           Value from;
@@ -2044,7 +2048,10 @@ struct Engine::Impl {
     for (const Value& v : args) FlattenInto(v, r.o);
     if (sanitizer) {
       if (sanitized == kAllKinds) return {};
-      for (Origin& o : r.o) o.safe |= sanitized;
+      for (Origin& o : r.o) {
+        o.safe |= sanitized;
+        o.normalized |= normalized;
+      }
     }
     (void)id;
     return r;
@@ -2536,7 +2543,7 @@ struct Engine::Impl {
             std::optional<Value> current = ReadPath(fr, *p);
             if (!current) return;
             Value v = std::move(*current);
-            for (Origin& o : v.o) o.safe |= m->kinds;
+            for (Origin& o : v.o) o.safe |= m->after_normalize ? (m->kinds & o.normalized) : m->kinds;
             out[*p] = std::move(v);
           };
           // s.isdigit(): the receiver is what is checked.

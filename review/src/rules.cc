@@ -106,6 +106,11 @@ class Loader {
     if (out.empty()) Fail(n, std::string("'") + what + "' must not be empty");
     return out;
   }
+  bool Bool(const YAML::Node& n, const char* what) {
+    std::string v = Scalar(n, what);
+    if (v != "true" && v != "false") Fail(n, std::string("'") + what + "' must be true or false");
+    return v == "true";
+  }
   int Int(const YAML::Node& n, const char* what, int lo, int hi) {
     std::string s = Scalar(n, what);
     int v = 0;
@@ -355,12 +360,13 @@ class Loader {
     if (YAML::Node l = list("sanitizers")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a sanitizer must be a mapping");
-        CheckKeys(e, {"call", "kinds", "when", "unless"}, "sanitizer");
+        CheckKeys(e, {"call", "kinds", "when", "unless", "normalizes"}, "sanitizer");
         if (!e["call"] || !e["kinds"]) Fail(e, "a sanitizer needs 'call' and 'kinds'");
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kSanitizer;
         m->origin = origin(e);
         m->kinds = KindMask(e["kinds"], /*allow_all=*/true);
+        if (e["normalizes"]) m->normalizes = Bool(e["normalizes"], "normalizes");
         if (e["when"]) m->when = Conds(e["when"]);
         if (e["unless"]) m->unless = Conds(e["unless"]);
         AddCalls(mask, Strings(e["call"], "call"), m);
@@ -380,7 +386,7 @@ class Loader {
     if (YAML::Node l = list("validators")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a validator must be a mapping");
-        CheckKeys(e, {"call", "kinds", "args", "options"}, "validator");
+        CheckKeys(e, {"call", "kinds", "args", "options", "after-normalize"}, "validator");
         if (!e["call"] || !e["kinds"]) Fail(e, "a validator needs 'call' and 'kinds'");
         if (!e["args"] && !e["options"]) Fail(e, "a validator needs 'args' and/or 'options' (what it checks)");
         auto m = std::make_shared<CallModel>();
@@ -392,6 +398,7 @@ class Loader {
           if (a == -1) Fail(e["args"], "validator args are argument positions (0, 1, ...) or receiver");
         }
         if (e["options"]) m->options = Strings(e["options"], "options");
+        if (e["after-normalize"]) m->after_normalize = Bool(e["after-normalize"], "after-normalize");
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }

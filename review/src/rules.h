@@ -93,6 +93,11 @@ struct CallModel {
   std::vector<Cond> unless;    // none may hold
   std::vector<Cond> type;      // output type: the declared type is safe for `kinds`
   CollectionOp op = CollectionOp::kNone;
+  // Sanitizer with `normalizes: true`: the call only resolves the value
+  // (a path's "..", symlinks), it does not make it safe; a later validator
+  // with `after-normalize: true` (startsWith on the resolved path) does.
+  bool normalizes = false;
+  bool after_normalize = false;  // validator: only clears values normalized for its kinds
   std::string origin;
 };
 

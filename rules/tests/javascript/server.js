@@ -123,3 +123,16 @@ app.post("/ping", (req, res) => {
     res.send(stdout);
   });
 });
+
+const FILES_ROOT = "/srv/files";
+app.get("/files/checked", (req, res) => {
+  const p = path.resolve(FILES_ROOT, req.query.f);
+  if (!p.startsWith(FILES_ROOT + path.sep)) return res.status(400).end();
+  // ok: path-traversal
+  res.type("text/plain").send(fs.readFileSync(p, "utf8"));
+});
+app.get("/files/unchecked", (req, res) => {
+  const p = path.join(FILES_ROOT, req.query.f);
+  // ruleid: path-traversal
+  res.type("text/plain").send(fs.readFileSync(p, "utf8"));
+});

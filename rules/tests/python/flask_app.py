@@ -178,3 +178,33 @@ def hello_path(name):
 def order_path(order_id):
     # ok: xss
     return "<h1>Order " + str(order_id) + "</h1>"
+
+
+FILES_ROOT = "/srv/files"
+
+
+@app.route("/files/checked")
+def files_checked():
+    name = request.args.get("f", "")
+    full = os.path.realpath(os.path.join(FILES_ROOT, name))
+    if not full.startswith(FILES_ROOT + os.sep):
+        return "bad path", 400
+    # ok: path-traversal
+    return open(full).read()
+
+
+@app.route("/files/resolved-only")
+def files_resolved_only():
+    name = request.args.get("f", "")
+    full = os.path.realpath(FILES_ROOT + "/" + name)
+    # ruleid: path-traversal
+    return open(full).read()
+
+
+@app.route("/files/naive")
+def files_naive():
+    name = request.args.get("f", "")
+    if name.startswith(FILES_ROOT):
+        # ruleid: path-traversal
+        return open(name).read()
+    return ""
