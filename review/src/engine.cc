@@ -3,6 +3,7 @@
 #include "engine.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <unordered_set>
@@ -1351,6 +1352,77 @@ struct Engine::Impl {
     return *program_classes;
   }
 
+  // Java bean accessors: obj.setName(x) stores x in obj.name and
+  // obj.getName() / obj.isActive() reads it back, so a value carried
+  // through a DTO keeps its taint and a constant stays clean. A project
+  // method is used this way only when it is that trivial accessor
+  // (`this.f = p;` / `return f;`); an unknown one (a library or generated
+  // class) follows the JavaBeans naming convention.
+  std::optional<Value> BeanAccessor(Frame& fr, const ir::Expr& call, const std::vector<Value>& args,
+                                    const std::optional<std::string>& recv_path, const std::string& method,
+                                    const std::vector<FuncRef>& targets) {
+    if (fr.lang != Language::kJava || !recv_path || recv_path->starts_with("this")) return std::nullopt;
+    const bool setter = method.size() > 3 && method.starts_with("set") && std::isupper(static_cast<unsigned char>(method[3])) &&
+                        args.size() == 1;
+    std::size_t prefix = method.starts_with("get") ? 3 : method.starts_with("is") ? 2 : 0;
+    const bool getter = prefix > 0 && method.size() > prefix &&
+                        std::isupper(static_cast<unsigned char>(method[prefix])) && args.empty();
+    if (!setter && !getter) return std::nullopt;
+    std::string field;
+    if (targets.empty()) {
+      field = method.substr(setter ? 3 : prefix);
+      field[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(field[0])));
+    } else {
+      for (const FuncRef& t : targets) {
+        std::string f = TrivialAccessorField(t, setter);
+        if (f.empty() || (!field.empty() && f != field)) return std::nullopt;
+        field = f;
+      }
+    }
+    const std::string path = *recv_path + "." + field;
+    if (setter) {
+      Value v = args[0].o.empty() ? args[0] : AddStep(args[0], fr, call.line, call.col, "stored by " + method + "()");
+      WritePath(fr, path, std::move(v));
+      return Value{};
+    }
+    if (auto v = ReadPath(fr, path, /*ancestors=*/false)) {
+      return v->o.empty() ? *v : AddStep(*v, fr, call.line, call.col, "read by " + method + "()");
+    }
+    return std::nullopt;
+  }
+
+  // The field a method only stores its one parameter into (setter) or only
+  // returns (getter); "" when it does anything else.
+  std::string TrivialAccessorField(const FuncRef& r, bool setter) {
+    const ir::Module& m = *program.modules[r.module];
+    const ir::Function& f = m.functions[r.func];
+    if (f.body == ir::kNone || m.stmts[f.body].body.size() != 1) return {};
+    const ir::Stmt& st = m.stmts[m.stmts[f.body].body[0]];
+    auto field_of = [&](ir::Id id) -> std::string {
+      if (id == ir::kNone) return {};
+      const ir::Expr& e = m.exprs[id];
+      if (e.kind == ExprKind::kAttr && !e.kids.empty() && e.kids[0] != ir::kNone &&
+          m.exprs[e.kids[0]].kind == ExprKind::kThis) {
+        return e.s;
+      }
+      if (e.kind == ExprKind::kName) {
+        for (const ir::Param& p : f.params) {
+          if (p.name == e.s) return {};
+        }
+        return e.s;
+      }
+      return {};
+    };
+    if (setter) {
+      if (st.kind != StmtKind::kAssign || !st.op.empty() || f.params.size() != 1 || st.b == ir::kNone) return {};
+      const ir::Expr& b = m.exprs[st.b];
+      if (b.kind != ExprKind::kName || b.s != f.params[0].name) return {};
+      return field_of(st.a);
+    }
+    if (st.kind != StmtKind::kReturn || !f.params.empty()) return {};
+    return field_of(st.a);
+  }
+
   // `fp = handler;` where handler names a project function and no variable:
   // later calls through fp go to handler.
   void NoteFunctionRef(Frame& fr, const ir::Stmt& s) {
@@ -2013,6 +2085,9 @@ struct Engine::Impl {
     // Project functions: their summaries decide the result.
     if (!source && !sanitizer && new_type.empty()) {
       std::vector<FuncRef> targets = Resolve(fr, call, args.size(), !ms.empty());
+      if (ms.empty()) {  // a modelled call (sink, propagator, output type) keeps its model
+        if (auto v = BeanAccessor(fr, call, args, recv_path, last, targets)) return *v;
+      }
       if (!targets.empty()) {
         Value result;
         bool first = true;
