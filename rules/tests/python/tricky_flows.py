@@ -176,3 +176,13 @@ def go():
 def go2():
     # ok: open-redirect
     return redirect("/home")
+
+
+async def run_async(request):
+    import asyncio
+
+    target = request.GET.get("host", "")
+    # ruleid: command-injection
+    await asyncio.create_subprocess_shell("ping -c 1 " + target)
+    # ok: command-injection
+    await asyncio.create_subprocess_exec("ping", "-c", "1", target)
