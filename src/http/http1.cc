@@ -82,19 +82,6 @@ std::string_view HttpDate() {
   return {buffer.data(), length};
 }
 
-bool IsHopByHopOrFraming(std::string_view name) {
-  // Dispatch on length first: every response header passes through here.
-  switch (name.size()) {
-    case 4: return EqualsIgnoreCase(name, "date");
-    case 6: return EqualsIgnoreCase(name, "server");
-    case 7: return EqualsIgnoreCase(name, "upgrade");
-    case 10: return EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive");
-    case 14: return EqualsIgnoreCase(name, "content-length");
-    case 17: return EqualsIgnoreCase(name, "transfer-encoding");
-    default: return false;
-  }
-}
-
 bool ResponseHeadersValid(const Response& response) {
   if (response.status() < 200 || response.status() > 599) return false;
   return response.headers().AllFieldsValid();
@@ -362,14 +349,8 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   int status = response.status();
   const Headers& headers = response.headers();
   // The fields are kept in wire form: unless one is a field the server
-  // writes itself, they go out as one copy.
-  bool verbatim = true;
-  for (Headers::Field f : headers.fields()) {
-    if (IsHopByHopOrFraming(f.name)) {
-      verbatim = false;
-      break;
-    }
-  }
+  // writes itself (dropped here), they go out as one copy.
+  const bool verbatim = !headers.has_server_owned_fields();
   std::string out;
   // Status line, Date, Content-Length, Connection and the blank line fit in 160 bytes.
   out.reserve(160 + headers.wire().size() + response.body().size());
@@ -384,7 +365,7 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
     out += headers.wire();
   } else {
     for (Headers::Field f : headers.fields()) {
-      if (IsHopByHopOrFraming(f.name)) continue;
+      if (IsServerOwnedField(f.name)) continue;
       out += f.name;
       out += ": ";
       out += f.value;

@@ -23,6 +23,19 @@ App& TestApp() {
       res.SetHeader("X-Echo", v ? v->UnvalidatedValue() : "");
       return res;
     });
+    r.Get("/framing", [](Request&) {
+      Response res = Response::Text(200, "body");
+      res.AddHeader("X-Before", "1");
+      res.AddHeader("Content-Length", "999");
+      res.AddHeader("transfer-encoding", "chunked");
+      res.AddHeader("Connection", "keep-alive");
+      res.AddHeader("Keep-Alive", "timeout=5");
+      res.AddHeader("Upgrade", "h2c");
+      res.AddHeader("Date", "yesterday");
+      res.AddHeader("Server", "x");
+      res.AddHeader("X-After", "2");
+      return res;
+    });
     return new App(std::move(r), Chain());
   }();
   return *app;
@@ -209,6 +222,27 @@ TEST(Http1, CrlfFromHandlerNeverSplitsResponse) {
   EXPECT_EQ(FirstStatus(r.output), 500);
   EXPECT_EQ(r.output.find("Set-Cookie"), std::string::npos);
   EXPECT_TRUE(r.closed);
+}
+
+// Fields the server writes itself are dropped from a handler's response
+// (the wire-form fast path must not send them).
+TEST(Http1, HandlerFramingFieldsAreDropped) {
+  auto r = Send("GET /framing HTTP/1.1\r\nHost: a\r\n\r\n");
+  EXPECT_EQ(FirstStatus(r.output), 200);
+  const std::string head = r.output.substr(0, r.output.find("\r\n\r\n") + 2);
+  EXPECT_NE(head.find("\r\nX-Before: 1\r\nX-After: 2\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("\r\nContent-Length: 4\r\n"), std::string::npos) << head;
+  for (const char* gone : {"999", "chunked", "Connection", "Keep-Alive", "h2c", "yesterday",
+                           "Server"}) {
+    EXPECT_EQ(head.find(gone), std::string::npos) << gone;
+  }
+  EXPECT_TRUE(IsServerOwnedField("CONTENT-LENGTH"));
+  EXPECT_FALSE(IsServerOwnedField("Content-Type"));
+  Headers h;
+  h.Add("X-A", "1");
+  EXPECT_FALSE(h.has_server_owned_fields());
+  h.Add("date", "now");
+  EXPECT_TRUE(h.has_server_owned_fields());
 }
 
 TEST(Http1, SplitAtEveryByteStillParses) {

@@ -246,15 +246,22 @@ inline bool SameName(std::string_view field, std::string_view name) noexcept {
   return field.size() == name.size() && EqualsIgnoreCase(field, name);
 }
 
-// Fields the server writes itself; a HeaderBlock may not carry them (the
-// serializer drops them from Headers, and a block is sent verbatim).
+}  // namespace
+
 bool IsServerOwnedField(std::string_view name) noexcept {
-  for (std::string_view owned : {"content-length", "transfer-encoding", "connection",
-                                 "keep-alive", "upgrade", "date", "server"}) {
-    if (SameName(name, owned)) return true;
+  // Dispatch on length first: every added field passes through here.
+  switch (name.size()) {
+    case 4: return EqualsIgnoreCase(name, "date");
+    case 6: return EqualsIgnoreCase(name, "server");
+    case 7: return EqualsIgnoreCase(name, "upgrade");
+    case 10: return EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive");
+    case 14: return EqualsIgnoreCase(name, "content-length");
+    case 17: return EqualsIgnoreCase(name, "transfer-encoding");
+    default: return false;
   }
-  return false;
 }
+
+namespace {
 
 std::uint32_t Size32(std::size_t n) {
   // 4 GiB of header text is a bug, not a request.
@@ -318,7 +325,6 @@ void Headers::Add(std::string_view name, std::string_view value) {
 void Headers::AddUnaliased(std::string_view name, std::string_view value) {
   // A response collects a dozen fields on its way through SecureDefaults():
   // start with room for several instead of growing 1, 2, 4, 8, 16.
-  if (entries_.capacity() == 0) entries_.reserve(16);
   const std::size_t line = name.size() + value.size() + 4;
   if (data_.capacity() < data_.size() + line) {
     // The first reserve is sized for a SecureDefaults() response (about
@@ -326,6 +332,8 @@ void Headers::AddUnaliased(std::string_view name, std::string_view value) {
     data_.reserve(std::max<std::size_t>({2 * data_.capacity(), data_.size() + line + 256,
                                          kFirstReserve}));
   }
+  // Room for a SecureDefaults() response's fields in one allocation.
+  if (entries_.capacity() == 0) entries_.reserve(16);
   Entry e;
   e.offset = Size32(data_.size());
   e.name_size = Size32(name.size());
@@ -344,6 +352,7 @@ void Headers::AddUnaliased(std::string_view name, std::string_view value) {
   out[0] = '\r';
   out[1] = '\n';
   entries_.push_back(e);
+  server_owned_ = server_owned_ || IsServerOwnedField(name);
 }
 
 void Headers::Append(const HeaderBlock& block, std::string_view slot) {
@@ -361,9 +370,6 @@ void Headers::Append(const HeaderBlock& block, std::string_view slot) {
     // Room for the few fields outer middleware adds after the block.
     data_.reserve(std::max<std::size_t>(2 * data_.capacity(), base + total + 256));
   }
-  if (entries_.capacity() < entries_.size() + block.entries_.size()) {
-    entries_.reserve(std::max<std::size_t>(16, entries_.size() + block.entries_.size() + 8));
-  }
   if (block.has_slot()) {
     std::string_view bytes = block.data_;
     data_.append(bytes.substr(0, block.slot_offset_));
@@ -371,6 +377,9 @@ void Headers::Append(const HeaderBlock& block, std::string_view slot) {
     data_.append(bytes.substr(block.slot_offset_));
   } else {
     data_.append(block.data_);
+  }
+  if (entries_.capacity() < entries_.size() + block.entries_.size()) {
+    entries_.reserve(std::max<std::size_t>(16, entries_.size() + block.entries_.size() + 8));
   }
   const std::size_t first = entries_.size();
   entries_.insert(entries_.end(), block.entries_.begin(), block.entries_.end());
@@ -424,6 +433,7 @@ void Headers::Remove(std::string_view name) noexcept {
 void Headers::Clear() noexcept {
   data_.clear();
   entries_.clear();
+  server_owned_ = false;
 }
 
 bool Headers::AllFieldsValid() const noexcept {

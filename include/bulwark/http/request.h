@@ -57,6 +57,11 @@ bool IsToken(std::string_view text) noexcept;
 // A field value with no CR, LF, NUL or other control character except HTAB.
 bool IsValidFieldValue(std::string_view value) noexcept;
 
+// The fields the server writes itself: Content-Length, Transfer-Encoding,
+// Connection, Keep-Alive, Upgrade, Date and Server (any case). A response's
+// own are never sent, and a HeaderBlock may not contain them.
+bool IsServerOwnedField(std::string_view name) noexcept;
+
 // Case-insensitive ASCII comparison, for header names and tokens. Inline:
 // every header lookup runs it.
 inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) noexcept {
@@ -125,6 +130,11 @@ class Headers {
   // here has been checked unless AllFieldsValid() says so).
   std::string_view wire() const noexcept { return data_; }
 
+  // True if a field the server writes itself (IsServerOwnedField) may be
+  // present; the serializer then drops those one by one instead of sending
+  // wire() as it is. Fields from a HeaderBlock never are.
+  bool has_server_owned_fields() const noexcept { return server_owned_; }
+
   std::size_t size() const noexcept { return entries_.size(); }
   // REQUIRES: i < size().
   Field field(std::size_t i) const noexcept {
@@ -185,6 +195,8 @@ class Headers {
 
   std::string data_;
   std::vector<Entry> entries_;
+  // A field the server writes itself (IsServerOwnedField) may be present.
+  bool server_owned_ = false;
 };
 
 // A fixed list of response fields, checked and serialized once (typically
