@@ -130,27 +130,25 @@ namespace {
 // separated by single dots. False for anything else; the caller then still
 // asks inet_pton, so this can only save time, never accept more.
 bool ParseDottedQuad(std::string_view text, unsigned char* out) {
-  unsigned char parts[4] = {};
-  std::size_t octets = 0;
-  bool saw_digit = false;
-  for (char c : text) {
-    if (c >= '0' && c <= '9') {
-      if (saw_digit && parts[octets - 1] == 0) return false;  // leading zero
-      unsigned value = (saw_digit ? parts[octets - 1] : 0U) * 10U + static_cast<unsigned>(c - '0');
-      if (value > 255) return false;
-      if (!saw_digit) {
-        if (++octets > 4) return false;
-        saw_digit = true;
-      }
-      parts[octets - 1] = static_cast<unsigned char>(value);
-    } else if (c == '.' && saw_digit) {
-      if (octets == 4) return false;
-      saw_digit = false;
-    } else {
-      return false;
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  unsigned char parts[4];
+  for (std::size_t part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (p == end || *p != '.') return false;
+      ++p;
     }
+    if (p == end || !digit(*p)) return false;
+    unsigned value = static_cast<unsigned>(*p++ - '0');
+    if (value == 0 && p != end && digit(*p)) return false;  // leading zero
+    while (p != end && digit(*p)) {
+      value = value * 10 + static_cast<unsigned>(*p++ - '0');
+      if (value > 255) return false;
+    }
+    parts[part] = static_cast<unsigned char>(value);
   }
-  if (octets < 4 || !saw_digit) return false;
+  if (p != end) return false;
   std::memcpy(out, parts, 4);
   return true;
 }
