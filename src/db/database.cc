@@ -181,6 +181,12 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
   if (waiters_.load() > 0) available_.notify_one();
 }
 
+void Pool::ParkIdle(Connection* connection) {
+  const auto since = connection->idle_since;
+  std::lock_guard lock(mutex_);
+  idle_.push_back({std::unique_ptr<Connection>(connection), since});
+}
+
 PoolStats Pool::Stats() const {
   std::lock_guard lock(mutex_);
   const std::size_t parked = hot_.load() != nullptr ? 1 : 0;
@@ -254,9 +260,9 @@ Result<Rows> Database::Run(Statement& statement) {
     Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
     if (!sealed.ok()) return std::move(sealed).error();
   }
-  Result<internal::Pool::Lease> lease = pool_->Acquire(internal::Pool::Hold::kBorrow);
-  if (!lease.ok()) return std::move(lease).error();
-  Result<Rows> rows = (*lease)->Run(statement);
+  internal::Pool::Borrowed connection(*pool_);
+  if (const Error* e = connection.error()) return *e;
+  Result<Rows> rows = connection->Run(statement);
   if (fields_ != nullptr && rows.ok()) {
     Result<void> opened = fields_->Open(*rows, statement.origins.get());
     if (!opened.ok()) return std::move(opened).error();
@@ -266,17 +272,21 @@ Result<Rows> Database::Run(Statement& statement) {
 
 Result<Row> Database::RunRow(Statement& statement) {
   BULWARK_CHECK(pool_ != nullptr);
+  // The row is read straight into the returned Result: one object, every
+  // path returns it (NRVO), so no Row or value is moved on the way out.
+  Result<Row> out = internal::RowAccess::Empty();
   if (fields_ != nullptr || !statement.fields.empty()) {
     Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
-    if (!sealed.ok()) return std::move(sealed).error();
+    if (!sealed.ok()) {
+      out = std::move(sealed).error();
+      return out;
+    }
   }
-  Result<internal::Pool::Lease> lease = pool_->Acquire(internal::Pool::Hold::kBorrow);
-  if (!lease.ok()) return std::move(lease).error();
-  // The row is read straight into the returned Result (one object, returned
-  // by NRVO: no Row or value is moved on the way out).
-  Result<Row> out = internal::RowAccess::Empty();
+  internal::Pool::Borrowed connection(*pool_);
   std::size_t count = 0;
-  if (std::optional<Error> failed = (*lease)->RunRow(statement, *out, count)) {
+  if (const Error* e = connection.error()) {
+    out = *e;
+  } else if (std::optional<Error> failed = connection->RunRow(statement, *out, count)) {
     out = std::move(*failed);
   } else if (count == 0) {
     out = internal::NoRow();
@@ -325,7 +335,7 @@ Transaction::~Transaction() {
   }
 }
 
-Result<void> Transaction::BeforeRun(Statement& statement) {
+std::optional<Error> Transaction::BeforeRun(Statement& statement) {
   if (state_ == State::kDone) {
     return Error(ErrorCode::kFailedPrecondition, "transaction already finished");
   }
@@ -340,11 +350,11 @@ Result<void> Transaction::BeforeRun(Statement& statement) {
       return std::move(sealed).error();
     }
   }
-  return Ok();
+  return std::nullopt;
 }
 
 Result<Rows> Transaction::Run(Statement& statement) {
-  BULWARK_RETURN_IF_ERROR(BeforeRun(statement));
+  if (std::optional<Error> refused = BeforeRun(statement)) return std::move(*refused);
   Result<Rows> rows = lease_->lease->Run(statement);
   if (!rows.ok()) {
     state_ = State::kFailed;
@@ -361,10 +371,11 @@ Result<Rows> Transaction::Run(Statement& statement) {
 }
 
 Result<Row> Transaction::RunRow(Statement& statement) {
-  BULWARK_RETURN_IF_ERROR(BeforeRun(statement));
-  Result<Row> out = internal::RowAccess::Empty();
+  Result<Row> out = internal::RowAccess::Empty();  // returned on every path (NRVO)
   std::size_t count = 0;
-  if (std::optional<Error> failed = lease_->lease->RunRow(statement, *out, count)) {
+  if (std::optional<Error> refused = BeforeRun(statement)) {
+    out = std::move(*refused);
+  } else if (std::optional<Error> failed = lease_->lease->RunRow(statement, *out, count)) {
     state_ = State::kFailed;
     out = std::move(*failed);
   } else if (count == 0) {

@@ -116,7 +116,42 @@ class Pool : public std::enable_shared_from_this<Pool> {
   Result<Lease> Acquire(Hold hold = Hold::kKeepPoolAlive);
   PoolStats Stats() const;
 
+  // A connection for one statement (Hold::kBorrow): the parked one when it
+  // is fresh, taken inline without building a Result<Lease>, else Acquire's.
+  // REQUIRES: the caller keeps the pool alive until it ends.
+  class Borrowed {
+   public:
+    explicit Borrowed(Pool& pool) : pool_(&pool), parked_(pool.TakeParked()) {
+      if (parked_ == nullptr) lease_.emplace(pool.Acquire(Hold::kBorrow));
+    }
+    Borrowed(const Borrowed&) = delete;
+    Borrowed& operator=(const Borrowed&) = delete;
+    ~Borrowed() {
+      if (parked_ != nullptr) pool_->Release(std::unique_ptr<Connection>(parked_));
+    }
+    // Acquire's error, or null when there is a connection.
+    const Error* error() const { return lease_ && !lease_->ok() ? &lease_->error() : nullptr; }
+    // REQUIRES: error() == nullptr.
+    Connection& operator*() const { return parked_ != nullptr ? *parked_ : ***lease_; }
+    Connection* operator->() const { return &**this; }
+
+   private:
+    Pool* pool_;
+    Connection* parked_;
+    std::optional<Result<Lease>> lease_;
+  };
+
  private:
+  // The parked connection if it is fresh; a stale one goes to idle_ (where
+  // Acquire health-checks it) and null is returned.
+  Connection* TakeParked() {
+    Connection* hot = hot_.exchange(nullptr, std::memory_order_acquire);
+    if (hot == nullptr) return nullptr;
+    if (CoarseNow() - hot->idle_since < options_.health_check_after_idle) return hot;
+    ParkIdle(hot);
+    return nullptr;
+  }
+  void ParkIdle(Connection* connection);
   struct Idle {
     std::unique_ptr<Connection> connection;
     std::chrono::steady_clock::time_point since;

@@ -104,6 +104,29 @@ TEST(ValueTest, TextMustBeUtf8WithoutNul) {
   EXPECT_FALSE(CheckText("\xff").ok());
 }
 
+// Every length and position around the 8- and 16-byte fast paths and the
+// overlapping 16-byte tail: one bad byte anywhere is found.
+TEST(ValueTest, TextCheckFindsABadByteAtEveryPosition) {
+  for (std::size_t n = 1; n <= 70; ++n) {
+    std::string text(n, 'x');
+    EXPECT_TRUE(CheckText(text).ok()) << n;
+    for (std::size_t at = 0; at < n; ++at) {
+      for (char bad : {'\0', '\xff', '\xc3'}) {
+        std::string t = text;
+        t[at] = bad;
+        EXPECT_FALSE(CheckText(t).ok()) << n << " " << at << " " << int(bad);
+      }
+      // A valid two-byte character at the end of the text, and anywhere.
+      if (at + 2 <= n) {
+        std::string t = text;
+        t[at] = '\xc3';
+        t[at + 1] = '\xa9';
+        EXPECT_TRUE(CheckText(t).ok()) << n << " " << at;
+      }
+    }
+  }
+}
+
 TEST(ValueTest, SensitiveValuesSurviveCopiesAndMoves) {
   Value v = Value::SensitiveText("hunter2-but-longer-than-sso-buffer");
   Value copy = v;

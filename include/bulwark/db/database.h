@@ -120,11 +120,11 @@ bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
     return true;
   } else if constexpr (std::is_integral_v<U> && std::is_signed_v<U> && !std::is_same_v<U, bool> &&
                        !std::is_same_v<U, char> && !std::is_same_v<U, wchar_t>) {
-    st.params.push_back(Value::Integer(static_cast<std::int64_t>(arg)));  // cannot fail
+    st.params.PushInteger(static_cast<std::int64_t>(arg));  // cannot fail
     return true;
   } else if constexpr (std::is_same_v<U, std::string> || std::is_same_v<U, std::string_view>) {
-    if (Result<void> text = CheckText(arg); !text.ok()) {
-      failure.emplace(ParamError(st.params.size() + 1, text.error()));
+    if (const char* problem = TextProblem(arg)) {
+      failure.emplace(ParamError(st.params.size() + 1, Error(ErrorCode::kInvalidArgument, problem)));
       return false;
     }
     st.params.push_back(Value::BorrowedText(arg));  // refers to the caller's argument
@@ -395,7 +395,7 @@ class Transaction final : public Executor {
               std::shared_ptr<const internal::FieldCodec> fields);
   // Refuses a finished or failed transaction and seals encrypted
   // parameters; a sealing failure fails the transaction.
-  Result<void> BeforeRun(Statement& statement);
+  std::optional<Error> BeforeRun(Statement& statement);
 
   Backend backend_;
   std::unique_ptr<Lease> lease_;

@@ -180,7 +180,14 @@ class ValueList {
     }
     return *this;
   }
-  ValueList(ValueList&& other) noexcept { TakeFrom(other); }
+  ValueList(ValueList&& other) noexcept : overflow_(std::move(other.overflow_)), size_(other.size_) {
+    const std::size_t n = size_ < kInline ? size_ : kInline;
+    for (std::size_t i = 0; i < n; ++i) {
+      ::new (static_cast<void*>(Slot(i))) Value(std::move(*other.Slot(i)));
+      other.Slot(i)->~Value();
+    }
+    other.size_ = 0;
+  }
   ValueList& operator=(ValueList&& other) noexcept {
     if (this != &other) {
       Clear();
@@ -260,6 +267,10 @@ std::string_view KindName(Value::Kind kind) noexcept;
 // Checks that text is valid UTF-8 without NUL bytes (what PostgreSQL accepts,
 // enforced on SQLite too). Errors: kInvalidArgument.
 Result<void> CheckText(std::string_view text);
+namespace internal {
+// CheckText's test without building a Result: what is wrong, or null.
+const char* TextProblem(std::string_view text) noexcept;
+}  // namespace internal
 
 namespace sql {
 
