@@ -519,6 +519,13 @@ TEST(Headers, FlatStorageKeepsOrderAndSurvivesSelfReference) {
   for (int i = 0; i < 50; ++i) h.Add("C", *h.Get("B"));
   EXPECT_EQ(h.Count("c"), 50u);
   for (std::string_view v : h.All("C")) EXPECT_EQ(v, "a value longer than the small-string buffer");
+  // Set from a view of a later field: removing the earlier one moves it.
+  h.Add("D", "short");
+  h.Set("A", *h.Get("D"));
+  EXPECT_EQ(h.Get("A"), "short");
+  h.Set("B", *h.Get("B"));
+  EXPECT_EQ(h.Get("B"), "a value longer than the small-string buffer");
+  h.Remove("D");
   h.Remove("c");
   h.Remove("a");
   EXPECT_EQ(h.size(), 1u);

@@ -303,6 +303,15 @@ std::size_t Headers::Count(std::string_view name) const noexcept {
 }
 
 void Headers::Set(std::string_view name, std::string_view value) {
+  if (Overlaps(data_, name) || Overlaps(data_, value)) {
+    // A view of this very Headers (h.Set("X", *h.Get("Y"))): Remove() may
+    // move the bytes it points at.
+    std::string copy_name(name);
+    std::string copy_value(value);
+    Remove(copy_name);
+    Add(copy_name, copy_value);
+    return;
+  }
   Remove(name);
   Add(name, value);
 }
