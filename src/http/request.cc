@@ -423,6 +423,19 @@ void Headers::Remove(std::string_view name) noexcept {
   std::size_t first = 0;
   while (first < entries_.size() && !SameName(NameOf(entries_[first]), name)) ++first;
   if (first == entries_.size()) return;
+  // A name that points into data_ (h.Remove(field.name)) would change under
+  // the compaction below: compare against a copy.
+  char small[128];
+  std::string large;
+  if (Overlaps(data_, name)) {
+    if (name.size() <= sizeof(small)) {
+      std::memcpy(small, name.data(), name.size());
+      name = std::string_view(small, name.size());
+    } else {
+      large.assign(name);  // noexcept: running out of memory here terminates
+      name = large;
+    }
+  }
   // Compact data_ and entries_ from the first match on, in one pass.
   std::size_t out = first;
   std::size_t write = entries_[first].offset;  // where the next kept line goes in data_
