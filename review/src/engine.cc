@@ -32,6 +32,9 @@ constexpr std::size_t kMaxOrigins = 6;
 constexpr std::size_t kMaxConstString = 4096;
 constexpr std::size_t kMaxListShape = 64;
 constexpr int kMaxTraceDepth = 24;
+// Parameter-like origins for a method's reads of its own fields: summary
+// "parameter" kFieldBase + id is field `id` of the receiver.
+constexpr std::size_t kFieldBase = std::size_t{1} << 20;
 
 struct Step {
   const Step* prev = nullptr;
@@ -324,6 +327,10 @@ struct Summary {
   // C/C++: source taint the function writes through a pointer or reference
   // parameter (index -> value), applied to the caller's argument.
   std::vector<std::pair<std::size_t, Value>> out_params;
+  // Methods: what they leave in the receiver's fields ("name" -> value in
+  // terms of parameters / sources / the receiver's own fields); every
+  // field assigned is listed, also with a clean value.
+  std::vector<std::pair<std::string, Value>> field_writes;
 };
 
 struct Pending {  // a missing-call pattern waiting for its required call
@@ -355,6 +362,9 @@ struct Frame {
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
+  // Fields a constructor call in the current statement set, for the
+  // variable the statement assigns (obj = new T(x) -> obj.f).
+  std::vector<std::pair<std::string, Value>> ctor_fields;
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -1481,13 +1491,15 @@ struct Engine::Impl {
   }
 
   Value ApplySummary(Frame& fr, const Summary& s, const FuncRef& ref, const ir::Expr& call,
-                     const std::vector<Value>& args) {
+                     const std::vector<Value>& args, const std::optional<std::string>& recv_path = std::nullopt) {
     const ir::Function& callee = program.modules[ref.module]->functions[ref.func];
     std::string fname = callee.cls.empty() ? callee.name : callee.cls + "." + callee.name;
     for (const SinkHit& h : s.hits) {
-      if (h.param < 0 || static_cast<std::size_t>(h.param) >= args.size()) continue;
+      if (h.param < 0) continue;
+      std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(h.param), args, recv_path);
+      if (!at) continue;
       std::vector<Origin> flat;
-      FlattenInto(args[static_cast<std::size_t>(h.param)], flat);
+      FlattenInto(*at, flat);
       const std::uint32_t bit = 1u << static_cast<unsigned>(h.kind);
       if (fr.st.safe_output & bit) continue;  // the caller declared a non-HTML response
       for (const Origin& o : flat) {
@@ -1542,10 +1554,10 @@ struct Engine::Impl {
         c.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, "returned from " + fname + "()");
         AddOrigin(ret.o, c);
       } else {
-        std::size_t p = static_cast<std::size_t>(-o.key - 1);
-        if (p >= args.size()) continue;
+        std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(-o.key - 1), args, recv_path);
+        if (!at) continue;
         std::vector<Origin> flat;
-        FlattenInto(args[p], flat);
+        FlattenInto(*at, flat);
         for (Origin a : flat) {
           a.safe |= o.safe;
           a.normalized |= o.normalized;
@@ -1555,6 +1567,137 @@ struct Engine::Impl {
       }
     }
     return ret;
+  }
+
+  // A summary's parameter `p` at a call: an argument, or (p >= kFieldBase)
+  // a field of the receiver.
+  std::optional<Value> ParamValue(Frame& fr, std::size_t p, const std::vector<Value>& args,
+                                  const std::optional<std::string>& recv_path) {
+    if (p < kFieldBase) {
+      if (p >= args.size()) return std::nullopt;
+      return args[p];
+    }
+    if (!recv_path || p - kFieldBase >= field_names.size()) return std::nullopt;
+    const std::string& field = field_names[p - kFieldBase];
+    if (*recv_path == "this") {
+      if (auto v = ReadPath(fr, "this." + field)) return v;
+      return FieldOrigin(fr, field, fr.stmt_line, 1);
+    }
+    if (auto v = ReadPath(fr, *recv_path + "." + field, /*ancestors=*/false)) return v;
+    // Known only as a whole (built from tainted arguments, a parameter):
+    // the object's own value, not what other fields hold.
+    auto whole = fr.st.env.find(*recv_path);
+    if (whole != fr.st.env.end()) return Flat(whole->second);
+    return std::nullopt;
+  }
+
+  // The summary's field writes in the caller's terms.
+  std::vector<std::pair<std::string, Value>> MapFieldWrites(Frame& fr, const Summary& s, const std::string& fname,
+                                                            const ir::Expr& call, const std::vector<Value>& args,
+                                                            const std::optional<std::string>& recv_path) {
+    std::vector<std::pair<std::string, Value>> out;
+    for (const auto& [field, v] : s.field_writes) {
+      Value w;
+      for (const Origin& o : v.o) {
+        if (o.key >= 0) {
+          Origin c = o;
+          c.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, "stored by " + fname + "()");
+          AddOrigin(w.o, c);
+          continue;
+        }
+        std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(-o.key - 1), args, recv_path);
+        if (!at) continue;
+        std::vector<Origin> flat;
+        FlattenInto(*at, flat);
+        for (Origin a : flat) {
+          a.safe |= o.safe;
+          a.normalized |= o.normalized;
+          a.step = NewStep(a.step, fr, call.line, call.col, "stored by " + fname + "()");
+          AddOrigin(w.o, a);
+        }
+      }
+      out.emplace_back(field, std::move(w));
+    }
+    return out;
+  }
+
+  // A method's read of its own field that nothing in the method set: a
+  // parameter-like origin the caller resolves against its receiver.
+  std::vector<std::string> field_names;
+  std::unordered_map<std::string, std::size_t> field_ids;
+  std::optional<Value> FieldOrigin(Frame& fr, const std::string& field, std::uint32_t line, std::uint32_t col) {
+    if (field_pass || !fr.summary || fr.f->cls.empty() || fr.f->is_module_body || field.empty()) return std::nullopt;
+    if (auto m = program.by_name.find(field); m != program.by_name.end()) {
+      for (const FuncRef& r : m->second) {  // self.method: a bound method, not data
+        if (program.modules[r.module]->functions[r.func].cls == fr.f->cls) return std::nullopt;
+      }
+    }
+    auto [it, fresh] = field_ids.try_emplace(field, field_names.size());
+    if (fresh) field_names.push_back(field);
+    Value v;
+    Origin o;
+    o.key = -static_cast<int>(kFieldBase + it->second) - 1;
+    o.step = NewStep(nullptr, fr, line, col, "field " + field);
+    v.o.push_back(o);
+    return v;
+  }
+
+  // At each exit of a method: what it left in this.<field>.
+  void RecordFieldWrites(Frame& fr) {
+    if (!fr.summary || fr.f->cls.empty() || field_pass) return;
+    auto record = [&](const std::string& field, const Value& v) {
+      Value kept;
+      for (const Origin& o : Flat(v).o) AddOrigin(kept.o, o);
+      auto& writes = fr.summary->field_writes;
+      auto at = std::find_if(writes.begin(), writes.end(), [&](const auto& e) { return e.first == field; });
+      if (at == writes.end()) {
+        if (writes.size() < 32) writes.emplace_back(field, std::move(kept));
+      } else {
+        for (const Origin& o : kept.o) AddOrigin(at->second.o, o);
+      }
+    };
+    auto& env = fr.st.env;
+    for (auto it = env.lower_bound("this."); it != env.end() && it->first.starts_with("this."); ++it) {
+      std::size_t dot = it->first.find('.', 5);
+      record(it->first.substr(5, dot == std::string::npos ? std::string::npos : dot - 5), it->second);
+    }
+    // Java/C++: a field assigned by its bare name (`cmd_ = c;`), not a local.
+    if (!ImplicitThis(fr)) return;
+    for (const auto& [key, v] : env) {
+      if (key.find('.') != std::string::npos || !fr.m->field_types.count(key) || fr.types.count(key)) continue;
+      bool param = false;
+      for (const ir::Param& p : fr.f->params) param |= p.name == key;
+      if (!param) record(key, v);
+    }
+  }
+
+  // The constructor a `new T(...)` / Python `T(...)` runs, if the project defines it.
+  std::optional<FuncRef> Constructor(const std::string& type, std::size_t nargs) {
+    std::string cls = LastOf(NormalizeName(type));
+    for (const char* name : {"<init>", "__init__", cls.c_str()}) {
+      auto it = program.by_name.find(name);
+      if (it == program.by_name.end()) continue;
+      for (const FuncRef& r : it->second) {
+        const ir::Function& f = program.modules[r.module]->functions[r.func];
+        if (f.cls == cls && (f.params.size() == nargs || program.modules[r.module]->language == Language::kPython ||
+                             program.modules[r.module]->language == Language::kJavaScript)) {
+          return r;
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
+  // Runs T's constructor for its sinks and keeps its field writes for the
+  // variable this statement assigns.
+  void ApplyConstructor(Frame& fr, const std::string& type, const ir::Expr& call, const std::vector<Value>& args) {
+    auto ctor = Constructor(type, args.size());
+    if (!ctor || call_depth > 40) return;
+    Summary* s = GetSummary(*ctor);
+    if (!s) return;
+    ApplySummary(fr, *s, *ctor, call, args);
+    const ir::Function& f = program.modules[ctor->module]->functions[ctor->func];
+    fr.ctor_fields = MapFieldWrites(fr, *s, f.cls, call, args, std::nullopt);
   }
 
   // ----------------------------------------------------------------- eval
@@ -1601,6 +1744,9 @@ struct Engine::Impl {
         }
         if (auto s = AccessSource(fr, id)) return *s;
         if (auto c = ModuleConst(fr, e.s)) return *c;
+        if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
+          if (auto v = FieldOrigin(fr, e.s, e.line, e.col)) return *v;
+        }
         if (auto g = GlobalValue(fr, e.s, e.line, e.col)) return *g;
         return {};
       }
@@ -1624,6 +1770,11 @@ struct Engine::Impl {
                                                base.s == fr.f->cls && !fr.st.env.count(base.s))) {
             if (auto c = ModuleConst(fr, e.s)) return *c;
           }
+        }
+        if (auto p = PathOf(fr, id); p && p->starts_with("this.") && !ReadPath(fr, *p)) {
+          std::string field = p->substr(5, p->find('.', 5) == std::string::npos ? std::string::npos
+                                                                                  : p->find('.', 5) - 5);
+          if (auto v = FieldOrigin(fr, field, e.line, e.col)) return *v;
         }
         Value obj = Eval(fr, e.kids[0]);
         if (e.s == "length" && obj.ck == ConstKind::kString) return IntConst(static_cast<std::int64_t>(obj.s.size()));
@@ -1840,7 +1991,9 @@ struct Engine::Impl {
     as_call.kids.insert(as_call.kids.end(), e.kids.begin(), e.kids.end());
     as_call.keys.assign(e.kids.size(), std::string());
     CheckCallPatterns(fr, as_call, 1, args, last, names);
-    return ApplyModels(fr, as_call, 1, args, nullptr, std::nullopt, last, names, type, id);
+    Value r = ApplyModels(fr, as_call, 1, args, nullptr, std::nullopt, last, names, type, id);
+    ApplyConstructor(fr, e.s, as_call, args);
+    return r;
   }
 
   Value EvalCall(Frame& fr, ir::Id id) {
@@ -2088,6 +2241,11 @@ struct Engine::Impl {
       if (ms.empty()) {  // a modelled call (sink, propagator, output type) keeps its model
         if (auto v = BeanAccessor(fr, call, args, recv_path, last, targets)) return *v;
       }
+      // Python `Report(term)`: a class of the project, constructed.
+      if (targets.empty() && fr.lang == Language::kPython && !call.kids.empty() && call.kids[0] != ir::kNone &&
+          X(fr, call.kids[0]).kind == ExprKind::kName && ProgramClasses().count(X(fr, call.kids[0]).s)) {
+        ApplyConstructor(fr, X(fr, call.kids[0]).s, call, args);
+      }
       if (!targets.empty()) {
         Value result;
         bool first = true;
@@ -2095,7 +2253,13 @@ struct Engine::Impl {
         for (const FuncRef& t : targets) {
           Summary* s = GetSummary(t);
           if (!s) continue;
-          Value r = ApplySummary(fr, *s, t, call, args);
+          Value r = ApplySummary(fr, *s, t, call, args, recv_path);
+          if (recv_path && !s->field_writes.empty() && targets.size() == 1) {
+            const ir::Function& tf = program.modules[t.module]->functions[t.func];
+            for (auto& [field, v] : MapFieldWrites(fr, *s, tf.cls + "." + tf.name, call, args, recv_path)) {
+              WritePath(fr, *recv_path + "." + field, std::move(v));
+            }
+          }
           result = first ? r : Join(result, r);
           first = false;
           any = true;
@@ -2321,6 +2485,7 @@ struct Engine::Impl {
         fr.stmt_line = s.line;
         fr.stmt_end = s.end_line;
         fr.assign_var.clear();
+        fr.ctor_fields.clear();
         if (s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) fr.assign_var = X(fr, s.a).s;
         Value v;
         if (s.b != ir::kNone) {
@@ -2388,6 +2553,12 @@ struct Engine::Impl {
         NoteFunctionRef(fr, s);
         AssignTo(fr, s.a, v, s);
         if (!dynamic_type.empty()) fr.types[X(fr, s.a).s] = std::move(dynamic_type);
+        if (!fr.ctor_fields.empty()) {  // obj = new T(x): the fields T's constructor set
+          if (auto target = PathOf(fr, s.a)) {
+            for (auto& [field, fv] : fr.ctor_fields) WritePath(fr, *target + "." + field, std::move(fv));
+          }
+          fr.ctor_fields.clear();
+        }
         fr.assign_var.clear();
         return;
       }
@@ -2411,6 +2582,7 @@ struct Engine::Impl {
           fr.summary->has_ret = true;
         }
         RecordOutParams(fr);
+        RecordFieldWrites(fr);
         fr.st.dead = true;
         return;
       }
@@ -2766,7 +2938,10 @@ struct Engine::Impl {
       Eval(fr, d);
     }
     Exec(fr, f.body);
-    if (!fr.st.dead) RecordOutParams(fr);
+    if (!fr.st.dead) {
+      RecordOutParams(fr);
+      RecordFieldWrites(fr);
+    }
     for (const Pending& p : fr.pending) {
       if (!p.satisfied) Emit(p.rule, fr.module, p.line, p.col, p.stmt_line, p.stmt_end, nullptr);
     }

@@ -66,14 +66,20 @@ class CLowerer final : public Lowerer {
             }
           }
           out.push_back(Assign(Name(name, c), v, n, type));
-          if (depth_ <= 3) m_.field_types[name] = type;
+          if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
         } else if (ct == "identifier" || ct == "pointer_declarator" || ct == "array_declarator" ||
                    ct == "reference_declarator" || ct == "field_identifier") {
           std::string name = DeclName(c);
           if (name.empty()) continue;
-          // A declaration without initializer: a fresh, clean variable.
-          out.push_back(Assign(Name(name, c), NewExpr(ir::ExprKind::kList, c), n, type));
-          if (depth_ <= 3) m_.field_types[name] = type;
+          // A member with a default (`static constexpr const char *k = "x";`),
+          // else a declaration without initializer: a fresh, clean variable.
+          TSNode member_default = t == "field_declaration" ? Field(n, "default_value") : TSNode{};
+          if (t == "field_declaration" && !Null(member_default) && !ts_node_eq(member_default, c)) {
+            out.push_back(Assign(Name(name, c), Expr(member_default), n, type));
+          } else {
+            out.push_back(Assign(Name(name, c), NewExpr(ir::ExprKind::kList, c), n, type));
+          }
+          if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
         } else if (ct == "function_declarator") {
           // A prototype, or inside a function body the "most vexing parse" of
           // `std::string s(buf);`: a variable constructed from other variables.
@@ -450,7 +456,34 @@ class CLowerer final : public Lowerer {
     ++fn_body_depth_;
     auto saved_alias = std::move(ptr_alias_);
     ptr_alias_.clear();
-    m_.functions[index].body = Null(body) ? Block(n, {}) : LowerBlock(body);
+    ir::Id block = Null(body) ? Block(n, {}) : LowerBlock(body);
+    // Constructor member initializers run first: Job(const char *c) : cmd_(c) {}
+    std::vector<ir::Id> inits;
+    for (TSNode c : Named(n)) {
+      if (Type(c) != "field_initializer_list") continue;
+      for (TSNode fi : Named(c)) {
+        if (Type(fi) != "field_initializer") continue;
+        std::string field;
+        ir::Id value = ir::kNone;
+        for (TSNode k : Named(fi)) {
+          std::string_view kt = Type(k);
+          if (kt == "field_identifier" || kt == "identifier") field = std::string(Text(k));
+          else if (kt == "argument_list" || kt == "initializer_list") {
+            auto args = Named(k);
+            if (args.size() == 1) value = Expr(args[0]);
+            else if (!args.empty()) value = ListOf(k);
+          }
+        }
+        if (field.empty() || value == ir::kNone) continue;
+        ir::Id target = Attr(NewExpr(ir::ExprKind::kThis, fi), field, fi);
+        inits.push_back(Assign(target, value, fi));
+      }
+    }
+    if (!inits.empty()) {
+      auto& stmts = S(block).body;
+      stmts.insert(stmts.begin(), inits.begin(), inits.end());
+    }
+    m_.functions[index].body = block;
     ptr_alias_ = std::move(saved_alias);
     --fn_body_depth_;
   }

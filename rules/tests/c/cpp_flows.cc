@@ -87,3 +87,29 @@ void by_pointer() {
   delete e;
 }
 }  // namespace dispatch
+
+// A constructor stores its argument; a later method uses it.
+namespace members {
+class Job {
+ public:
+  explicit Job(const char *command) : unused_(0) { command_ = command; }
+  void Run() const {
+    // ruleid: command-injection
+    std::system(command_);
+  }
+  void RunDefault() const {
+    // ok: command-injection
+    std::system(kDefault);
+  }
+
+ private:
+  static constexpr const char *kDefault = "true";
+  const char *command_;
+  int unused_;
+};
+void schedule() {
+  Job job(std::getenv("JOB"));
+  job.Run();
+  job.RunDefault();
+}
+}  // namespace members

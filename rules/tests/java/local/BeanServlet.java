@@ -42,3 +42,33 @@ class Account {
   // Not a trivial setter: it stores the value elsewhere.
   public void setOwnerLogged(String value) { lastLogged = value; }
 }
+
+class AccountQuery {
+  private final String owner;
+  private final String table;
+
+  AccountQuery(String owner, String table) {
+    this.owner = owner;
+    this.table = table;
+  }
+
+  java.sql.ResultSet byOwner(java.sql.Statement st) throws java.sql.SQLException {
+    // ruleid: sql-injection
+    return st.executeQuery("SELECT * FROM " + table + " WHERE owner = '" + owner + "'");
+  }
+
+  java.sql.ResultSet all(java.sql.Statement st) throws java.sql.SQLException {
+    // ok: sql-injection
+    return st.executeQuery("SELECT * FROM " + table);
+  }
+}
+
+class AccountSearchServlet extends HttpServlet {
+  private java.sql.Statement statement;
+
+  public void doGet(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    AccountQuery q = new AccountQuery(request.getParameter("owner"), "accounts");
+    q.byOwner(statement);
+    q.all(statement);
+  }
+}
