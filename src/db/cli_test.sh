@@ -68,7 +68,7 @@ primary_id() {
 reencrypt_test() {
   local name="$1" target="$2"
   shift 2
-  local rows=300 aead="$work/$name-aead.keyset" mac="$work/$name-mac.keyset"
+  local rows=1000 aead="$work/$name-aead.keyset" mac="$work/$name-mac.keyset"
   "$bin" keys generate --out "$aead" --master "$M" >/dev/null
   "$bin" keys generate --type hmac-sha256 --out "$mac" --master "$M" >/dev/null
   local old_aead old_mac new_aead new_mac
