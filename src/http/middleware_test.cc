@@ -190,6 +190,24 @@ TEST(Errors, ProblemJsonWithRequestIdNoInternals) {
   EXPECT_NE(fail.body().find("\"title\":\"Internal Server Error\""), std::string::npos);
 }
 
+// A handler's 500 and a handler's exception are rebuilt as problems; they
+// must still carry every security header (they used to go out bare).
+TEST(Errors, ServerErrorsKeepSecurityHeaders) {
+  Fixture f;
+  for (const char* path : {"/boom", "/fail", "/nope"}) {
+    SCOPED_TRACE(path);
+    Response r = f.Do(Method::kGet, path);
+    EXPECT_GE(r.status(), 400);
+    EXPECT_EQ(r.headers().Get("x-content-type-options"), "nosniff");
+    EXPECT_EQ(r.headers().Get("x-frame-options"), "DENY");
+    EXPECT_EQ(r.headers().Get("cache-control"), "no-store");
+    auto csp = r.headers().Get("content-security-policy");
+    ASSERT_TRUE(csp.has_value());
+    EXPECT_NE(csp->find("frame-ancestors 'none'"), std::string_view::npos);
+    EXPECT_EQ(r.headers().Get("content-type"), "application/problem+json");
+  }
+}
+
 TEST(Router, MethodNotAllowedAndOptionsThroughChain) {
   Fixture f;
   Response r = f.Do(Method::kDelete, "/api/items/1");

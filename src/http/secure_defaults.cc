@@ -30,9 +30,13 @@ Result<Chain> SecureDefaults(SecureDefaultsOptions o) {
   Chain chain;
   BULWARK_RETURN_IF_ERROR(Install<RequestId>(chain, std::move(o.request_id)));
   BULWARK_RETURN_IF_ERROR(Install<AccessLog>(chain, std::move(o.access_log)));
+  // SecurityHeaders wraps Errors: the problem responses Errors builds for
+  // 5xx answers and handler exceptions carry the same headers as the rest.
+  // It decides HSTS after the inner chain ran, so ProxyHeaders (inside) has
+  // already set RequestContext::secure from a trusted X-Forwarded-Proto.
+  BULWARK_RETURN_IF_ERROR(Install<SecurityHeaders>(chain, std::move(o.security_headers)));
   BULWARK_RETURN_IF_ERROR(Install<Errors>(chain, std::move(o.errors)));
   BULWARK_RETURN_IF_ERROR(Install<ProxyHeaders>(chain, std::move(o.proxy)));
-  BULWARK_RETURN_IF_ERROR(Install<SecurityHeaders>(chain, std::move(o.security_headers)));
   BULWARK_RETURN_IF_ERROR(Install<RateLimit>(chain, std::move(o.rate_limit)));
   BULWARK_RETURN_IF_ERROR(Install<Cors>(chain, std::move(o.cors)));
   BULWARK_RETURN_IF_ERROR(Install<RequestChecks>(chain, std::move(o.request_checks)));

@@ -2,13 +2,14 @@
 // SecureDefaults(): the middleware chain with every protection on, in this
 // order (outermost first):
 //
-//   RequestId -> AccessLog -> Errors -> ProxyHeaders -> SecurityHeaders ->
+//   RequestId -> AccessLog -> SecurityHeaders -> Errors -> ProxyHeaders ->
 //   RateLimit -> Cors -> RequestChecks -> Csrf -> (route handler)
 //
 // Why this order: the request id exists before anything can fail; the access
 // log and the error mapper see every response, including refusals from the
-// layers below; the client address is resolved before rate limiting keys on
-// it; security headers wrap every answer (also 429s and 403s); a CORS
+// layers below; security headers wrap every answer (also 429s, 403s and the
+// problems Errors builds for 5xx and exceptions); the client address is
+// resolved before rate limiting keys on it; a CORS
 // preflight is answered before body checks; CSRF runs last so its token is
 // computed only for requests that will reach a handler.
 //
