@@ -515,6 +515,14 @@ class JsLowerer final : public Lowerer {
             auto tk = Named(type);
             if (!tk.empty()) param.type = SimpleType(Text(tk[0]));
           }
+          // NestJS-style parameter decorators: @Query('q'), @Body(), @Param('id').
+          for (TSNode d : Named(p)) {
+            if (Type(d) != "decorator") continue;
+            for (TSNode e : Named(d)) {
+              TSNode callee = Type(e) == "call_expression" ? Field(e, "function") : e;
+              if (!Null(callee)) param.annotations.emplace_back(Text(callee));
+            }
+          }
         } else if (pt == "assignment_pattern") {
           pattern = Field(p, "left");
         } else if (pt == "rest_pattern") {
