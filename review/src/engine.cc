@@ -321,6 +321,10 @@ struct SinkHit {
 struct Summary {
   bool in_progress = false;
   bool done = false;
+  // Computed with a fallback that depends on the call stack (recursion into
+  // a function still being analyzed, or the depth cap), so it is only valid
+  // for the current entry point; dropped after each module's analysis.
+  bool dirty = false;
   Value ret;
   bool has_ret = false;
   std::vector<SinkHit> hits;
@@ -553,6 +557,7 @@ struct Engine::Impl {
     auto writers = global_writers.find(name);
     if (writers == global_writers.end()) return std::nullopt;
     for (const FuncRef& r : writers->second) field_engine->GetSummary(r);
+    field_engine->DropDirty();
     auto w = field_engine->global_writes.find(name);
     if (w == field_engine->global_writes.end()) return std::nullopt;
     return AddStep(w->second, fr, line, col, "read of global " + name + " (written in another function)");
@@ -572,6 +577,7 @@ struct Engine::Impl {
         const ir::Function& fn = m.functions[f];
         if (fn.cls == fr.f->cls && !fn.is_lambda && AssignsField(m, fn)) field_engine->GetSummary({fr.module, f});
       }
+      field_engine->DropDirty();
     }
     std::string field = path.substr(0, path.find('.', 5));
     auto w = field_engine->field_writes.find({fr.module, fr.f->cls, field});
@@ -1296,6 +1302,28 @@ struct Engine::Impl {
 
   enum How { kFree, kSelf, kTyped, kOther };
 
+  // Summaries being computed, innermost last. A fallback taken for one of
+  // them (recursion, depth cap) makes every summary on the stack depend on
+  // where the analysis started.
+  std::vector<std::uint64_t> active;
+  void MarkActiveDirty(std::size_t from) {
+    for (std::size_t i = from; i < active.size(); ++i) {
+      auto it = summaries.find(active[i]);
+      if (it != summaries.end()) it->second.dirty = true;
+    }
+  }
+  // Forget stack-dependent summaries, so what the next entry point computes
+  // does not depend on what was analyzed before it (or by which worker).
+  static constexpr int kMaxRecomputes = 200;
+  int recomputed = 0;  // since the last DropDirty
+  void DropDirty() {
+    recomputed = 0;
+    for (auto it = summaries.begin(); it != summaries.end();) {
+      if (it->second.done && it->second.dirty) it = summaries.erase(it);
+      else ++it;
+    }
+  }
+
   // The project functions `name` may call, by how it was called.
   std::vector<FuncRef> Lookup(Frame& fr, const std::string& name, How how, const std::string& type, std::size_t nargs,
                               bool model_matched) {
@@ -1477,11 +1505,35 @@ struct Engine::Impl {
   Summary* GetSummary(const FuncRef& r) {
     std::uint64_t key = (static_cast<std::uint64_t>(r.module) << 32) | r.func;
     Summary& s = summaries[key];
-    if (s.done) return &s;
-    if (s.in_progress || call_depth > 40) return nullptr;  // recursion: caller falls back
+    if (s.done && !s.dirty) return &s;
+    if (s.done) {
+      // Computed under another stack. Compute it again under this one while
+      // the module's allowance lasts (dense recursion would otherwise
+      // recompute without end); after that, reuse it and make every caller
+      // on the stack stack-dependent too. Both are dropped after the module.
+      if (recomputed >= kMaxRecomputes) {
+        MarkActiveDirty(0);
+        return &s;
+      }
+      ++recomputed;
+      s = Summary{};
+    }
+    if (s.in_progress) {  // recursion: the caller falls back
+      // Only the frames above the recursive function depend on it being
+      // on the stack; its own summary is the same from any entry point.
+      auto at = std::find(active.begin(), active.end(), key);
+      MarkActiveDirty(at == active.end() ? 0 : static_cast<std::size_t>(at - active.begin()) + 1);
+      return nullptr;
+    }
+    if (call_depth > 40) {  // depth cap: depends on how deep the entry point was
+      MarkActiveDirty(0);
+      return nullptr;
+    }
     s.in_progress = true;
     ++call_depth;
+    active.push_back(key);
     Analyze(r, s);
+    active.pop_back();
     --call_depth;
     // `summaries` may have rehashed during Analyze; look the entry up again.
     Summary& done = summaries[key];
@@ -2967,6 +3019,7 @@ void Engine::AnalyzeModule(std::uint32_t module) {
   const ir::Module* m = impl_->program.modules[module].get();
   if (!m) return;
   for (std::uint32_t f = 0; f < m->functions.size(); ++f) impl_->GetSummary({module, f});
+  impl_->DropDirty();
 }
 
 std::vector<RawFinding> Engine::TakeFindings() {

@@ -128,5 +128,57 @@ TEST_F(ScanTest, ConfigFile) {
   EXPECT_FALSE(LoadConfig(dir_.string()).ok());
 }
 
+// Results must not depend on how many workers run or which one analyzed
+// which file first: mutually recursive helpers across many files (where a
+// summary computed inside a recursion cycle depends on the call stack).
+TEST_F(ScanTest, SameFindingsForAnyNumberOfJobs) {
+  std::uint32_t seed = 7;
+  auto next = [&seed](std::uint32_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return (seed >> 16) % n;
+  };
+  constexpr std::uint32_t kFiles = 40;
+  for (std::uint32_t i = 0; i < kFiles; ++i) {
+    std::string text = "import html\nimport os\nfrom flask import request\n";
+    for (int k = 0; k < 3; ++k) {
+      std::string callee = "f" + std::to_string(next(kFiles)) + "_" + std::to_string(next(3));
+      std::string other = "f" + std::to_string(next(kFiles)) + "_" + std::to_string(next(3));
+      text += "def f" + std::to_string(i) + "_" + std::to_string(k) + "(x, depth):\n";
+      text += "    if depth > 3:\n        return 'const'\n";
+      switch (next(4)) {
+        case 0: text += "    return html.escape(" + callee + "(x, depth + 1))\n"; break;
+        case 1:
+          text += "    os.system('ls ' + " + callee + "(x, depth + 1))\n";
+          text += "    return " + other + "('safe', depth + 1)\n";
+          break;
+        case 2: text += "    return " + callee + "(x, depth + 1) + " + other + "(x, depth + 1)\n"; break;
+        default: text += "    os.popen(" + callee + "('k', depth + 1))\n    return x\n"; break;
+      }
+    }
+    text += "def route" + std::to_string(i) + "():\n    os.system(f" + std::to_string(i) + "_0(request.args['v'], 0))\n";
+    Write("m" + std::to_string(i) + ".py", text);
+  }
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  auto run = [&](unsigned jobs) {
+    ScanOptions options;
+    options.paths = {dir_.string()};
+    options.jobs = jobs;
+    auto r = Scan(*rules, options);
+    EXPECT_TRUE(r.ok());
+    std::string out;
+    if (!r.ok()) return out;
+    for (const Finding& f : r->findings) {
+      out += f.rule_id + " " + f.file + ":" + std::to_string(f.line) + ":" + std::to_string(f.col);
+      for (const TraceStep& t : f.trace) out += " | " + t.file + ":" + std::to_string(t.line) + " " + t.note;
+      out += "\n";
+    }
+    return out;
+  };
+  const std::string one = run(1);
+  EXPECT_FALSE(one.empty());
+  for (unsigned jobs : {2u, 3u, 4u, 2u, 3u, 4u}) EXPECT_EQ(run(jobs), one) << "jobs=" << jobs;
+}
+
 }  // namespace
 }  // namespace bulwark::review
