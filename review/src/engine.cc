@@ -1309,19 +1309,24 @@ struct Engine::Impl {
   void MarkActiveDirty(std::size_t from) {
     for (std::size_t i = from; i < active.size(); ++i) {
       auto it = summaries.find(active[i]);
-      if (it != summaries.end()) it->second.dirty = true;
+      if (it != summaries.end() && !it->second.dirty) {
+        it->second.dirty = true;
+        dirty_keys.push_back(active[i]);
+      }
     }
   }
   // Forget stack-dependent summaries, so what the next entry point computes
   // does not depend on what was analyzed before it (or by which worker).
   static constexpr int kMaxRecomputes = 200;
-  int recomputed = 0;  // since the last DropDirty
+  int recomputed = 0;               // since the last DropDirty
+  std::vector<std::uint64_t> dirty_keys;  // summaries marked dirty since the last DropDirty
   void DropDirty() {
     recomputed = 0;
-    for (auto it = summaries.begin(); it != summaries.end();) {
-      if (it->second.done && it->second.dirty) it = summaries.erase(it);
-      else ++it;
+    for (std::uint64_t k : dirty_keys) {
+      auto it = summaries.find(k);
+      if (it != summaries.end() && it->second.done && it->second.dirty) summaries.erase(it);
     }
+    dirty_keys.clear();
   }
 
   // The project functions `name` may call, by how it was called.
