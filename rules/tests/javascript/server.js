@@ -136,3 +136,12 @@ app.get("/files/unchecked", (req, res) => {
   // ruleid: path-traversal
   res.type("text/plain").send(fs.readFileSync(p, "utf8"));
 });
+
+app.get("/mongo", async (req, res) => {
+  const users = req.app.locals.db.collection("users");
+  // ruleid: code-injection
+  await users.find({ $where: "this.name == '" + req.query.name + "'" }).toArray();
+  // ok: code-injection
+  await users.find({ name: String(req.query.name) }).toArray();
+  res.json({});
+});
