@@ -613,6 +613,25 @@ struct Engine::Impl {
     return {};
   }
 
+  // A literal initializer (a constant other than null, or a negated integer
+  // literal) as a value.
+  static std::optional<Value> LiteralValue(const ir::Module& m, ir::Id id) {
+    const ir::Expr& v = m.exprs[id];
+    if (v.kind == ExprKind::kConst && v.const_kind != ConstKind::kNull) {
+      Value val;
+      val.ck = v.const_kind;
+      val.s = v.s;
+      val.i = v.i;
+      return val;
+    }
+    if (v.kind == ExprKind::kUnary && v.s == "-" && !v.kids.empty() && v.kids[0] != ir::kNone &&
+        m.exprs[v.kids[0]].kind == ExprKind::kConst && m.exprs[v.kids[0]].const_kind == ConstKind::kInt &&
+        m.exprs[v.kids[0]].i != INT64_MIN) {
+      return IntConst(-m.exprs[v.kids[0]].i);
+    }
+    return std::nullopt;
+  }
+
   const std::unordered_map<std::string, Value>& ModuleConsts(std::uint32_t module) {
     auto it = module_consts.find(module);
     if (it != module_consts.end()) return it->second;
@@ -629,20 +648,9 @@ struct Engine::Impl {
       if (st.kind != StmtKind::kAssign || !st.op.empty() || st.b == ir::kNone) continue;
       std::string key = ConstKey(m, st.a);
       if (key.empty()) continue;
-      const ir::Expr& v = m.exprs[st.b];
-      Value val;
-      if (v.kind == ExprKind::kConst && v.const_kind != ConstKind::kNull) {
-        val.ck = v.const_kind;
-        val.s = v.s;
-        val.i = v.i;
-      } else if (v.kind == ExprKind::kUnary && v.s == "-" && !v.kids.empty() && v.kids[0] != ir::kNone &&
-                 m.exprs[v.kids[0]].kind == ExprKind::kConst && m.exprs[v.kids[0]].const_kind == ConstKind::kInt &&
-                 m.exprs[v.kids[0]].i != INT64_MIN) {
-        val = IntConst(-m.exprs[v.kids[0]].i);
-      } else {
-        continue;
-      }
-      candidates.emplace_back(std::move(key), std::move(val));
+      std::optional<Value> val = LiteralValue(m, st.b);
+      if (!val) continue;
+      candidates.emplace_back(std::move(key), std::move(*val));
     }
     if (candidates.empty()) return out;
     std::unordered_map<std::string, int> writes;
@@ -700,20 +708,8 @@ struct Engine::Impl {
           }
           const ir::Expr& v = m.exprs[st.b];
           if (v.kind == ExprKind::kList && v.kids.empty()) continue;  // `extern int g;` / `int g;`
-          if (v.kind == ExprKind::kConst && v.const_kind != ConstKind::kNull) {
-            Value val;
-            val.ck = v.const_kind;
-            val.s = v.s;
-            val.i = v.i;
-            write(ConstKey(m, st.a), &val);
-          } else if (v.kind == ExprKind::kUnary && v.s == "-" && !v.kids.empty() && v.kids[0] != ir::kNone &&
-                     m.exprs[v.kids[0]].kind == ExprKind::kConst &&
-                     m.exprs[v.kids[0]].const_kind == ConstKind::kInt && m.exprs[v.kids[0]].i != INT64_MIN) {
-            Value val = IntConst(-m.exprs[v.kids[0]].i);
-            write(ConstKey(m, st.a), &val);
-          } else {
-            write(ConstKey(m, st.a), nullptr);
-          }
+          std::optional<Value> val = LiteralValue(m, st.b);
+          write(ConstKey(m, st.a), val ? &*val : nullptr);
         }
       }
       for (std::size_t sid = 0; sid < m.stmts.size(); ++sid) {
@@ -1395,33 +1391,25 @@ struct Engine::Impl {
     return *program_classes;
   }
 
-  // Java bean accessors: obj.setName(x) stores x in obj.name and
-  // obj.getName() / obj.isActive() reads it back, so a value carried
-  // through a DTO keeps its taint and a constant stays clean. A project
-  // method is used this way only when it is that trivial accessor
-  // (`this.f = p;` / `return f;`); an unknown one (a library or generated
-  // class) follows the JavaBeans naming convention.
+  // Java bean accessors of classes the program does not define (libraries,
+  // generated code): by the JavaBeans naming convention obj.setName(x)
+  // stores x in obj.name and obj.getName() / obj.isActive() reads it back.
+  // Project classes need no guess: their summaries record field writes and
+  // reads (MapFieldWrites, ParamValue).
   std::optional<Value> BeanAccessor(Frame& fr, const ir::Expr& call, const std::vector<Value>& args,
                                     const std::optional<std::string>& recv_path, const std::string& method,
                                     const std::vector<FuncRef>& targets) {
-    if (fr.lang != Language::kJava || !recv_path || recv_path->starts_with("this")) return std::nullopt;
+    if (fr.lang != Language::kJava || !targets.empty() || !recv_path || recv_path->starts_with("this")) {
+      return std::nullopt;
+    }
     const bool setter = method.size() > 3 && method.starts_with("set") && std::isupper(static_cast<unsigned char>(method[3])) &&
                         args.size() == 1;
     std::size_t prefix = method.starts_with("get") ? 3 : method.starts_with("is") ? 2 : 0;
     const bool getter = prefix > 0 && method.size() > prefix &&
                         std::isupper(static_cast<unsigned char>(method[prefix])) && args.empty();
     if (!setter && !getter) return std::nullopt;
-    std::string field;
-    if (targets.empty()) {
-      field = method.substr(setter ? 3 : prefix);
-      field[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(field[0])));
-    } else {
-      for (const FuncRef& t : targets) {
-        std::string f = TrivialAccessorField(t, setter);
-        if (f.empty() || (!field.empty() && f != field)) return std::nullopt;
-        field = f;
-      }
-    }
+    std::string field = method.substr(setter ? 3 : prefix);
+    field[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(field[0])));
     const std::string path = *recv_path + "." + field;
     if (setter) {
       Value v = args[0].o.empty() ? args[0] : AddStep(args[0], fr, call.line, call.col, "stored by " + method + "()");
@@ -1432,38 +1420,6 @@ struct Engine::Impl {
       return v->o.empty() ? *v : AddStep(*v, fr, call.line, call.col, "read by " + method + "()");
     }
     return std::nullopt;
-  }
-
-  // The field a method only stores its one parameter into (setter) or only
-  // returns (getter); "" when it does anything else.
-  std::string TrivialAccessorField(const FuncRef& r, bool setter) {
-    const ir::Module& m = *program.modules[r.module];
-    const ir::Function& f = m.functions[r.func];
-    if (f.body == ir::kNone || m.stmts[f.body].body.size() != 1) return {};
-    const ir::Stmt& st = m.stmts[m.stmts[f.body].body[0]];
-    auto field_of = [&](ir::Id id) -> std::string {
-      if (id == ir::kNone) return {};
-      const ir::Expr& e = m.exprs[id];
-      if (e.kind == ExprKind::kAttr && !e.kids.empty() && e.kids[0] != ir::kNone &&
-          m.exprs[e.kids[0]].kind == ExprKind::kThis) {
-        return e.s;
-      }
-      if (e.kind == ExprKind::kName) {
-        for (const ir::Param& p : f.params) {
-          if (p.name == e.s) return {};
-        }
-        return e.s;
-      }
-      return {};
-    };
-    if (setter) {
-      if (st.kind != StmtKind::kAssign || !st.op.empty() || f.params.size() != 1 || st.b == ir::kNone) return {};
-      const ir::Expr& b = m.exprs[st.b];
-      if (b.kind != ExprKind::kName || b.s != f.params[0].name) return {};
-      return field_of(st.a);
-    }
-    if (st.kind != StmtKind::kReturn || !f.params.empty()) return {};
-    return field_of(st.a);
   }
 
   // `fp = handler;` where handler names a project function and no variable:
@@ -1605,25 +1561,35 @@ struct Engine::Impl {
       ret.s = s.ret.s;
       ret.i = s.ret.i;
     }
-    for (const Origin& o : s.ret.o) {
+    MapOrigins(fr, s.ret, call, args, recv_path, "returned from " + fname + "()", "through " + fname + "()", ret);
+    return ret;
+  }
+
+  // Adds a summary value's origins to `out` in the caller's terms: sources
+  // as they are (with `source_note`), parameters and receiver fields as the
+  // caller's values for them (with `param_note`), keeping what the callee
+  // sanitized or normalized.
+  void MapOrigins(Frame& fr, const Value& v, const ir::Expr& call, const std::vector<Value>& args,
+                  const std::optional<std::string>& recv_path, const std::string& source_note,
+                  const std::string& param_note, Value& out) {
+    for (const Origin& o : v.o) {
       if (o.key >= 0) {
         Origin c = o;
-        c.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, "returned from " + fname + "()");
-        AddOrigin(ret.o, c);
-      } else {
-        std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(-o.key - 1), args, recv_path);
-        if (!at) continue;
-        std::vector<Origin> flat;
-        FlattenInto(*at, flat);
-        for (Origin a : flat) {
-          a.safe |= o.safe;
-          a.normalized |= o.normalized;
-          a.step = NewStep(a.step, fr, call.line, call.col, "through " + fname + "()");
-          AddOrigin(ret.o, a);
-        }
+        c.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, source_note);
+        AddOrigin(out.o, c);
+        continue;
+      }
+      std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(-o.key - 1), args, recv_path);
+      if (!at) continue;
+      std::vector<Origin> flat;
+      FlattenInto(*at, flat);
+      for (Origin a : flat) {
+        a.safe |= o.safe;
+        a.normalized |= o.normalized;
+        a.step = NewStep(a.step, fr, call.line, call.col, param_note);
+        AddOrigin(out.o, a);
       }
     }
-    return ret;
   }
 
   // A summary's parameter `p` at a call: an argument, or (p >= kFieldBase)
@@ -1653,26 +1619,10 @@ struct Engine::Impl {
                                                             const ir::Expr& call, const std::vector<Value>& args,
                                                             const std::optional<std::string>& recv_path) {
     std::vector<std::pair<std::string, Value>> out;
+    const std::string note = "stored by " + fname + "()";
     for (const auto& [field, v] : s.field_writes) {
       Value w;
-      for (const Origin& o : v.o) {
-        if (o.key >= 0) {
-          Origin c = o;
-          c.step = NewStep(Concat(nullptr, o.step), fr, call.line, call.col, "stored by " + fname + "()");
-          AddOrigin(w.o, c);
-          continue;
-        }
-        std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(-o.key - 1), args, recv_path);
-        if (!at) continue;
-        std::vector<Origin> flat;
-        FlattenInto(*at, flat);
-        for (Origin a : flat) {
-          a.safe |= o.safe;
-          a.normalized |= o.normalized;
-          a.step = NewStep(a.step, fr, call.line, call.col, "stored by " + fname + "()");
-          AddOrigin(w.o, a);
-        }
-      }
+      MapOrigins(fr, v, call, args, recv_path, note, note, w);
       out.emplace_back(field, std::move(w));
     }
     return out;

@@ -23,6 +23,15 @@ public class BeanServlet extends HttpServlet {
     // ok: sql-injection
     statement.executeQuery("SELECT * FROM accounts WHERE owner = '" + fixed.getOwner() + "'");
 
+    // A class from a library (not in the scanned code): JavaBeans naming.
+    com.example.dto.Customer customer = new com.example.dto.Customer();
+    customer.setEmail(request.getParameter("email"));
+    customer.setTier("gold");
+    // ruleid: sql-injection
+    statement.executeQuery("SELECT * FROM customers WHERE email = '" + customer.getEmail() + "'");
+    // ok: sql-injection
+    statement.executeQuery("SELECT * FROM customers WHERE tier = '" + customer.getTier() + "'");
+
     Account audited = new Account();
     audited.setOwnerLogged(request.getParameter("owner"));
     // ok: sql-injection
