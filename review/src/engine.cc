@@ -2327,6 +2327,16 @@ struct Engine::Impl {
           return Value{};
         }
         auto key = key_text(0);
+        // ConfigParser-style two-level keys: get(section, option) reads what
+        // set(section, option, value) wrote.
+        if (recv_path && key && args.size() >= 2) {
+          if (auto key2 = key_text(1)) {
+            std::string p2 = *recv_path + "." + *key + "." + *key2;
+            if (fr.st.env.count(p2)) {
+              if (auto v = ReadPath(fr, p2)) return *v;
+            }
+          }
+        }
         if (recv_path && key) {
           std::string p = *recv_path + "." + *key;
           auto have = fr.st.env.find(*recv_path);
@@ -2356,7 +2366,10 @@ struct Engine::Impl {
           }
         }
         auto key = key_text(0);
-        if (key) WritePath(fr, *recv_path + "." + *key, args[1]);
+        auto key2 = args.size() >= 3 ? key_text(1) : std::nullopt;
+        if (key && key2) WritePath(fr, *recv_path + "." + *key + "." + *key2, args[2]);
+        else if (args.size() >= 3) JoinPath(fr, *recv_path, args[2]);
+        else if (key) WritePath(fr, *recv_path + "." + *key, args[1]);
         else JoinPath(fr, *recv_path, args[1]);
         (void)call;
         return Value{};
@@ -2441,8 +2454,14 @@ struct Engine::Impl {
         Names(fr, t.kids[0], names);
         bool hit = false;
         lm.stores.Match(names, [&](const StoreModel& sm) {
-          if (!hit) ReportSink(fr, v, sm.kind, t.line, t.col, names.front());
+          if (hit) return;
           hit = true;
+          ReportSink(fr, v, sm.kind, t.line, t.col, names.front());
+          // session[name] = v: an attacker-chosen key writes any entry.
+          if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[1] != ir::kNone &&
+              X(fr, t.kids[1]).kind != ExprKind::kCall) {
+            ReportSink(fr, Eval(fr, t.kids[1]), sm.kind, t.line, t.col, names.front());
+          }
         });
       }
     }

@@ -162,19 +162,7 @@ class PythonLowerer final : public Lowerer {
         }
       }
     } else if (t == "match_statement") {
-      // Each case may run: an if with an unknown condition per case.
-      LowerExprStmt(Field(n, "subject"), out);
-      for (TSNode c : Named(n)) {
-        if (Type(c) != "block") continue;
-        for (TSNode cs : Named(c)) {
-          ir::Id s = NewStmt(ir::StmtKind::kIf, cs);
-          std::vector<ir::Id> body;
-          TSNode cons = Field(cs, "consequence");
-          if (!Null(cons)) Stmt(cons, body);
-          S(s).body = std::move(body);
-          out.push_back(s);
-        }
-      }
+      LowerMatch(n, out);
     } else if (t == "raise_statement" || t == "assert_statement" || t == "delete_statement" ||
                t == "print_statement" || t == "exec_statement") {
       for (TSNode c : Named(n)) LowerExprStmt(c, out);
@@ -186,6 +174,87 @@ class PythonLowerer final : public Lowerer {
     } else {
       LowerChildren(n, out);
     }
+  }
+
+  // `match` as an if/elif chain: a case of literals (`case 'A' | 'B':`) tests
+  // `subject == literal`, so constant folding picks the case a constant
+  // subject takes; `case _:` and a bare capture (`case x:`, which binds x)
+  // match anything; any other pattern or a guard is an unknown condition.
+  // Cases are tried in order and none falls through.
+  void LowerMatch(TSNode n, std::vector<ir::Id>& out) {
+    std::vector<TSNode> subjects;
+    for (TSNode c : Named(n)) {
+      if (Type(c) != "block" && Type(c) != "comment") subjects.push_back(c);
+    }
+    ir::Id subject = ir::kNone;
+    if (subjects.size() == 1) {
+      subject = Expr(subjects[0]);
+    } else {
+      for (TSNode c : subjects) LowerExprStmt(c, out);
+    }
+    auto literal = [](std::string_view type) {
+      return type == "string" || type == "concatenated_string" || type == "integer" ||
+             type == "float" || type == "true" || type == "false" || type == "none";
+    };
+    ir::Id first = ir::kNone, last = ir::kNone;
+    bool closed = false;  // an irrefutable case was seen: later cases never run
+    TSNode body = Field(n, "body");
+    if (Null(body)) return;
+    for (TSNode cs : Named(body)) {
+      if (Type(cs) != "case_clause" || closed) continue;
+      std::vector<ir::Id> arm;
+      bool known = subject != ir::kNone && Null(Field(cs, "guard"));
+      bool irrefutable = false;
+      std::vector<TSNode> labels;
+      for (TSNode pat : Named(cs)) {
+        if (Type(pat) != "case_pattern") continue;
+        if (ts_node_named_child_count(pat) == 0) {  // `_`
+          irrefutable = true;
+          continue;
+        }
+        TSNode inner = ts_node_named_child(pat, 0);
+        std::string_view it = Type(inner);
+        if (literal(it)) {
+          labels.push_back(inner);
+        } else if (it == "union_pattern") {
+          for (TSNode alt : Named(inner)) {
+            if (literal(Type(alt))) labels.push_back(alt);
+            else known = false;
+          }
+        } else if (it == "dotted_name" && ts_node_named_child_count(inner) == 1) {
+          // A bare name captures the subject.
+          irrefutable = true;
+          if (subject != ir::kNone) arm.push_back(Assign(Target(inner), subject, inner));
+        } else {
+          known = false;
+        }
+      }
+      TSNode cons = Field(cs, "consequence");
+      if (!Null(cons)) Stmt(cons, arm);
+      ir::Id cond = ir::kNone;
+      if (known && !irrefutable) {
+        for (TSNode l : labels) {
+          ir::Id test = Binary("==", subject, Expr(l), l);
+          cond = cond == ir::kNone ? test : Binary("||", cond, test, l);
+        }
+      }
+      if (known && irrefutable) {
+        closed = true;
+        if (first == ir::kNone) {
+          out.insert(out.end(), arm.begin(), arm.end());
+          return;
+        }
+        S(last).orelse = std::move(arm);
+        break;
+      }
+      ir::Id s = NewStmt(ir::StmtKind::kIf, cs);
+      S(s).a = cond;
+      S(s).body = std::move(arm);
+      if (first == ir::kNone) first = s;
+      else S(last).orelse = {s};
+      last = s;
+    }
+    if (first != ir::kNone) out.push_back(first);
   }
 
   ir::Id LowerExpr(TSNode n) override {
