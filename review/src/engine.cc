@@ -12,12 +12,30 @@ namespace bulwark::review {
 
 void Program::Index() {
   by_name.clear();
+  // C++ class members by class, from every file (in file order: the first
+  // declaration of a class name wins, the same for any number of jobs).
+  std::unordered_map<std::string, const std::vector<std::pair<std::string, std::string>>*> members;
   for (std::uint32_t m = 0; m < modules.size(); ++m) {
     if (!modules[m]) continue;
     const auto& fns = modules[m]->functions;
     for (std::uint32_t f = 0; f < fns.size(); ++f) {
       if (fns[f].name.empty() || fns[f].is_module_body) continue;
       by_name[fns[f].name].push_back({m, f});
+    }
+    if (modules[m]->language == Language::kCpp) {
+      for (const auto& [cls, fields] : modules[m]->class_fields) members.emplace(cls, &fields);
+    }
+  }
+  // Methods defined outside their class's file read and write its members by
+  // their bare names: those names are fields there too.
+  for (auto& mod : modules) {
+    if (!mod || mod->language != Language::kCpp) continue;
+    std::unordered_set<std::string> done;
+    for (const ir::Function& f : mod->functions) {
+      if (f.cls.empty() || mod->class_fields.count(f.cls) || !done.insert(f.cls).second) continue;
+      auto it = members.find(f.cls);
+      if (it == members.end()) continue;
+      for (const auto& [name, type] : *it->second) mod->field_types.emplace(name, type);
     }
   }
 }
@@ -402,6 +420,27 @@ struct Engine::Impl {
   Impl(const RuleSetData& r, const Program& p) : rules(r), program(p) {}
 
   // Whether function `f` of `m` assigns a field of its object (syntactically).
+  static bool CallTakesField(const ir::Module& m, const ir::Expr& call) {
+    for (std::size_t k = 1; k < call.kids.size(); ++k) {
+      ir::Id a = call.kids[k];
+      // The pointer itself or pointer arithmetic on it.
+      for (int depth = 0; depth < 3 && a != ir::kNone; ++depth) {
+        const ir::Expr& e = m.exprs[a];
+        if (e.kind == ExprKind::kName) {
+          if (m.field_types.count(e.s)) return true;
+          break;
+        }
+        if (e.kind == ExprKind::kAttr && !e.kids.empty() && e.kids[0] != ir::kNone &&
+            m.exprs[e.kids[0]].kind == ExprKind::kThis) {
+          return true;
+        }
+        if (e.kids.empty()) break;
+        a = e.kids[0];
+      }
+    }
+    return false;
+  }
+
   static bool AssignsField(const ir::Module& m, const ir::Function& f) {
     bool implicit = m.language == Language::kJava || m.language == Language::kCpp;
     std::vector<ir::Id> todo{f.body};
@@ -420,6 +459,11 @@ struct Engine::Impl {
         if (implicit && t != ir::kNone && m.exprs[t].kind == ExprKind::kName && m.field_types.count(m.exprs[t].s)) {
           return true;
         }
+      }
+      // C++: a field handed to a call may be written through (fgets(buf + n, ...)).
+      if (m.language == Language::kCpp && st.kind == StmtKind::kExpr && st.a != ir::kNone &&
+          m.exprs[st.a].kind == ExprKind::kCall && CallTakesField(m, m.exprs[st.a])) {
+        return true;
       }
       todo.insert(todo.end(), st.body.begin(), st.body.end());
       todo.insert(todo.end(), st.orelse.begin(), st.orelse.end());
@@ -926,8 +970,20 @@ struct Engine::Impl {
     return std::nullopt;
   }
 
+  // In a field engine: a write through a Java/C++ field's bare name that is
+  // not an assignment (fgets(data, ...), strcat(data, ...)) is a field write.
+  void RecordBareField(Frame& fr, const std::string& path, const Value& v) {
+    if (!ImplicitThis(fr) || fr.f->cls.empty()) return;
+    std::string root = path.substr(0, path.find('.'));
+    if (root == "this" || !fr.m->field_types.count(root) || fr.types.count(root)) return;
+    RecordField(fr, "this." + path, v);
+  }
+
   void WritePath(Frame& fr, const std::string& path, Value v) {
-    if (field_pass) RecordGlobal(fr, path, v);
+    if (field_pass) {
+      RecordGlobal(fr, path, v);
+      RecordBareField(fr, path, v);
+    }
     auto& env = fr.st.env;
     auto child = env.lower_bound(path + ".");
     while (child != env.end() && IsChildOf(child->first, path)) child = env.erase(child);
@@ -936,7 +992,10 @@ struct Engine::Impl {
 
   // Weak update: the path may or may not hold `v` now.
   void JoinPath(Frame& fr, const std::string& path, const Value& v) {
-    if (field_pass) RecordGlobal(fr, path, v);
+    if (field_pass) {
+      RecordGlobal(fr, path, v);
+      RecordBareField(fr, path, v);
+    }
     auto& env = fr.st.env;
     auto it = env.find(path);
     if (it == env.end()) {

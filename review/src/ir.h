@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "language.h"
@@ -101,6 +102,9 @@ struct Module {
   std::unordered_map<std::string, std::string> imports;
   // Declared types of fields / globals by name (Java, C++, TS), for receivers.
   std::unordered_map<std::string, std::string> field_types;
+  // C++: members declared in each class body of this file (class -> name, type),
+  // so methods defined in another file (a .cpp for a header's class) know them.
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> class_fields;
   std::uint32_t lines = 0;
   std::uint32_t error_nodes = 0;  // tree-sitter ERROR/MISSING nodes seen
 };

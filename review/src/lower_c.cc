@@ -67,6 +67,9 @@ class CLowerer final : public Lowerer {
           }
           out.push_back(Assign(Name(name, c), v, n, type));
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
+          if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
+            m_.class_fields[cls_].emplace_back(name, type);
+          }
         } else if (ct == "identifier" || ct == "pointer_declarator" || ct == "array_declarator" ||
                    ct == "reference_declarator" || ct == "field_identifier") {
           std::string name = DeclName(c);
@@ -80,6 +83,9 @@ class CLowerer final : public Lowerer {
             out.push_back(Assign(Name(name, c), NewExpr(ir::ExprKind::kList, c), n, type));
           }
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
+          if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
+            m_.class_fields[cls_].emplace_back(name, type);
+          }
         } else if (ct == "function_declarator") {
           // A prototype, or inside a function body the "most vexing parse" of
           // `std::string s(buf);`: a variable constructed from other variables.
