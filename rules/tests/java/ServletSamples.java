@@ -127,6 +127,10 @@ public class ServletSamples extends HttpServlet {
     response.getWriter().println("<p>" + Encode.forHtml(param) + "</p>");
     // ok: xss
     response.getWriter().println("<p>" + Integer.parseInt(param) + "</p>");
+    // ok: xss
+    response.getWriter().println("<p>" + param.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>");
+    // ruleid: xss
+    response.getWriter().println("<p>" + param.replace("\"", "&quot;") + "</p>");
 
     // ruleid: open-redirect
     response.sendRedirect(request.getParameter("next"));

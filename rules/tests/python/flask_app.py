@@ -100,6 +100,12 @@ def hello():
     if name == "admin":
         # ok: xss
         return "<p>hello " + html.escape(name) + "</p>"
+    if name.startswith("guest"):
+        # ok: xss
+        return "<p>hello " + name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + "</p>"
+    if name.startswith("user"):
+        # ruleid: xss
+        return "<p>hello " + name.replace("\n", " ") + "</p>"
     # ruleid: xss
     return "<p>hello " + name + "</p>"
 
