@@ -2796,6 +2796,10 @@ struct Engine::Impl {
         }
         if ((e.s == "in" && positive) || (e.s == "not in" && !positive)) {
           const ir::Expr& set = X(fr, e.kids[1]);
+          if (e.kids[1] != ir::kNone && set.kind != ExprKind::kList && TrustedContainer(fr, e.kids[1])) {
+            fact(e.kids[0], Value{});  // x in ALLOWED: one of the program's own values
+            return;
+          }
           if (e.kids[1] != ir::kNone && set.kind == ExprKind::kList && all_constants(set.kids, 0)) {
             fact(e.kids[0], one_of(set.kids, 0));
           }
@@ -2828,7 +2832,12 @@ struct Engine::Impl {
               const ir::Expr& mk = X(fr, r.kids[0]);
               literal = (mk.s == "asList" || mk.s == "of") && all_constants(r.kids, 1);
             }
-            if (literal) fact(e.kids[1], Value{});
+            if (literal || (r.kind != ExprKind::kList && TrustedContainer(fr, recv))) fact(e.kids[1], Value{});
+            return;
+          }
+          if (m == "has" && nargs == 1 && (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript ||
+                                           fr.lang == Language::kTsx)) {
+            if (TrustedContainer(fr, recv)) fact(e.kids[1], Value{});  // ALLOWED.has(x) on a Set
             return;
           }
           if (m == "test" && nargs == 1 && r.kind == ExprKind::kUnknown && r.s.starts_with("/")) {
@@ -2901,6 +2910,24 @@ struct Engine::Impl {
       default:
         return;
     }
+  }
+
+  // A named collection (or string) that carries no untrusted data: a value
+  // found in it equals one of the program's own values (`x in ALLOWED`,
+  // `ALLOWED.contains(x)`). Only names and fields are read, so a check
+  // does not evaluate a call a second time.
+  bool TrustedContainer(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return false;
+    const ir::Expr& e = X(fr, id);
+    if (e.kind != ExprKind::kName && e.kind != ExprKind::kAttr) return false;
+    if (e.kind == ExprKind::kAttr && (e.kids.empty() || e.kids[0] == ir::kNone)) return false;
+    if (AccessSource(fr, id)) return false;  // request.args and the like
+    // A field of this object is the program's own state; a source or a
+    // caller's argument is not.
+    for (const Origin& o : Flat(Eval(fr, id)).o) {
+      if (o.key >= 0 || static_cast<std::size_t>(-(o.key + 1)) < kFieldBase) return false;
+    }
+    return true;
   }
 
   void Refine(Frame& fr, ir::Id cond, bool positive) {

@@ -1,0 +1,35 @@
+package samples.allow;
+
+import java.util.*;
+import javax.servlet.http.*;
+
+// Membership in the program's own collections validates a value;
+// membership in request data does not.
+public class Allowlists extends HttpServlet {
+  private static final Set<String> ALLOWED = Set.of("ls", "uptime");
+
+  public void doGet(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    String cmd = request.getParameter("cmd");
+    if (!ALLOWED.contains(cmd)) {
+      response.sendError(400);
+      return;
+    }
+    // ok: command-injection
+    Runtime.getRuntime().exec(cmd);
+  }
+
+  public void doPost(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    String cmd = request.getParameter("cmd");
+    List<String> given = Arrays.asList(request.getParameterValues("list"));
+    if (given.contains(cmd)) {
+      // ruleid: command-injection
+      Runtime.getRuntime().exec(cmd);
+    }
+    if (ALLOWED.contains(cmd)) {
+      // ok: command-injection
+      Runtime.getRuntime().exec(cmd);
+    }
+    // ruleid: command-injection
+    Runtime.getRuntime().exec(cmd);
+  }
+}
