@@ -78,8 +78,9 @@ void Service::Impl::AddTokenRoutes() {
         const std::int64_t now = clock->NowUnixSeconds();
         std::string hash = HashToken(*body.Str("refresh_token"));
         Result<db::Rows> rows = db->Query(
-            "SELECT t.family_id, t.generation, t.used_at, f.user_id, f.expires_at, f.revoked_at "
-            "FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id WHERE t.hash = ?",
+            "SELECT t.family_id, t.generation, t.used_at, f.user_id, f.expires_at, f.revoked_at, "
+            "f.created_at FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id "
+            "WHERE t.hash = ?",
             hash);
         if (!rows.ok()) return ProblemResponse(req, 503);
         auto refused = [&](std::string_view why) {
@@ -95,6 +96,8 @@ void Service::Impl::AddTokenRoutes() {
         std::string user_id = row.Get<std::string>(3).value_or("");
         std::int64_t expires_at = row.Get<std::int64_t>(4).value_or(0);
         std::int64_t revoked_at = row.Get<std::int64_t>(5).value_or(0);
+        // The family starts at the sign-in: the only time credentials were shown.
+        std::int64_t signed_in_at = row.Get<std::int64_t>(6).value_or(0);
         if (revoked_at != 0) {
           Audit("user:" + user_id, "refresh.rejected", "family:" + family, audit::kFailure,
                 {{"reason", "family revoked"}});
@@ -132,7 +135,7 @@ void Service::Impl::AddTokenRoutes() {
               next_hash, family, generation + 1, now);
           if (!inserted.ok() || !tx->Commit().ok()) return ProblemResponse(req, 503);
         }
-        Result<std::string> access = SignAccessToken(*user, false);
+        Result<std::string> access = SignAccessToken(*user, false, signed_in_at);
         if (!access.ok()) return ProblemResponse(req, 500);
         Event(auth::SecurityEventType::kRefreshRotated, user_id, "family:" + family);
         return JsonResponse(200, TokenBody(*access, next, config.access_token_ttl.count()));

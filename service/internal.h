@@ -267,7 +267,9 @@ struct Service::Impl {
     std::string family_id;
   };
   Result<TokenPair> IssueTokens(const User& user, bool mfa) const;
-  Result<std::string> SignAccessToken(const User& user, bool mfa) const;
+  // `auth_time`: when the user last presented credentials (the sign-in, not
+  // a refresh), so a refresh never makes a sign-in look recent to step-up.
+  Result<std::string> SignAccessToken(const User& user, bool mfa, std::int64_t auth_time) const;
   Result<std::size_t> RevokeFamilies(std::string_view user_id, std::string_view reason) const;
 
   // Audit.

@@ -743,10 +743,11 @@ std::string Service::Impl::ExpiredSessionCookie(const http::Request&) const {
 
 // ---- Tokens -----------------------------------------------------------------------------------
 
-Result<std::string> Service::Impl::SignAccessToken(const User& user, bool mfa) const {
+Result<std::string> Service::Impl::SignAccessToken(const User& user, bool mfa,
+                                                   std::int64_t auth_time) const {
   auth::Claims claims;
   claims.SetString("sub", user.id);
-  claims.SetInt("auth_time", clock->NowUnixSeconds());
+  claims.SetInt("auth_time", auth_time);
   claims.SetStrings("amr", mfa ? std::vector<std::string>{"pwd", "otp"}
                                : std::vector<std::string>{"pwd"});
   return signer->Sign(claims);
@@ -755,7 +756,7 @@ Result<std::string> Service::Impl::SignAccessToken(const User& user, bool mfa) c
 Result<Service::Impl::TokenPair> Service::Impl::IssueTokens(const User& user, bool mfa) const {
   const std::int64_t now = clock->NowUnixSeconds();
   TokenPair out;
-  BULWARK_ASSIGN_OR_RETURN(out.access_token, SignAccessToken(user, mfa));
+  BULWARK_ASSIGN_OR_RETURN(out.access_token, SignAccessToken(user, mfa, now));
   out.refresh_token = SecretString::Adopt(crypto::RandomToken(32));
   out.family_id = RandomId();
   std::string hash = HashToken(AsChars(out.refresh_token.RevealBytes(InsecureSecretAccess())));

@@ -747,6 +747,34 @@ TEST_P(ServiceE2E, StepUpIsThrottledLikeLogin) {
   EXPECT_EQ(change("velvet compass harbor 31").status, 200);
 }
 
+// A refresh is not a sign-in: the access token it issues keeps the time the
+// credentials were presented, so a stolen refresh token (valid for 30 days)
+// never passes the "signed in within 15 minutes" step-up (API key creation).
+TEST_P(ServiceE2E, RefreshKeepsTheSignInTimeForStepUp) {
+  Register("uma@example.com", "amber trellis quiver 62", "Uma");
+  Tokens uma = Login("uma@example.com", "amber trellis quiver 62");
+  auto auth_time = [](const std::string& jwt) -> std::int64_t {
+    std::size_t a = jwt.find('.'), b = jwt.rfind('.');
+    if (a == std::string::npos || b <= a) return -1;
+    auto payload = bulwark::Base64UrlDecode(jwt.substr(a + 1, b - a - 1));
+    if (!payload.ok()) return -1;
+    auto parsed = bulwark::validate::ParseJson(std::string(bulwark::AsChars(*payload)));
+    if (!parsed.ok()) return -1;
+    const JsonValue* v = parsed.value().UnvalidatedValue().Find("auth_time");
+    return v != nullptr && v->is_int() ? v->AsInt() : -1;
+  };
+  const std::int64_t signed_in = auth_time(uma.access);
+  ASSERT_GT(signed_in, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  HttpResponse r = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(uma.refresh) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(auth_time(r.Str("access_token")), signed_in);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  HttpResponse again = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(r.Str("refresh_token")) + "}");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(auth_time(again.Str("access_token")), signed_in);
+}
+
 // With --redis the throttle lives in Redis: a second instance (here: the
 // same service restarted, its memory gone) still refuses the account.
 TEST_P(ServiceE2E, LoginThrottleIsSharedThroughRedis) {
