@@ -54,15 +54,33 @@ Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const Us
 }
 
 // Confirms a pending enrolment with a code; returns the new backup codes.
+// Under the login backoff like every step-up (a stolen session must not
+// guess codes at full speed: the confirmer gets the backup codes): a wrong
+// code counts as a failure, and while the account/address waits the answer
+// is kResourceExhausted with *retry_after set, without checking the code.
 Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const User& user,
-                                                      const std::string& code) {
+                                                      const std::string& code,
+                                                      std::string_view address,
+                                                      std::int64_t* retry_after) {
   if (user.totp_pending.empty()) {
     return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
   }
+  BULWARK_ASSIGN_OR_RETURN(std::int64_t wait, s.throttle->RetryAfter(user.email, address));
+  if (wait > 0) {
+    *retry_after = wait;
+    return Error(ErrorCode::kResourceExhausted, "too many failed attempts");
+  }
   BULWARK_ASSIGN_OR_RETURN(SecretBytes secret, OpenTotpSecret(s, user.id, user.totp_pending));
-  BULWARK_ASSIGN_OR_RETURN(auth::TotpMatch m,
-                           s.totp->Verify(user.id, secret, Untrusted<std::string_view>(code)));
-  (void)m;
+  Result<auth::TotpMatch> m = s.totp->Verify(user.id, secret, Untrusted<std::string_view>(code));
+  if (!m.ok()) {
+    if (m.error().code() == ErrorCode::kUnauthenticated ||
+        m.error().code() == ErrorCode::kInvalidArgument) {
+      (void)s.throttle->RecordFailure(user.email, address);
+      s.Audit("user:" + user.id, "stepup.failed", "user:" + user.id, audit::kFailure,
+              {{"reason", "enrolment code"}});
+    }
+    return std::move(m).error();
+  }
   BULWARK_RETURN_IF_ERROR(s.db->Execute(
       "UPDATE users SET totp_secret = totp_pending, totp_pending = '', updated_at = ? WHERE id = ?",
       s.clock->NowUnixSeconds(), user.id));
@@ -98,14 +116,21 @@ void Service::Impl::AddMfaRoutes() {
       .method = Method::kPost, .path = "/v1/mfa/totp/confirm",
       .summary = "Finish TOTP enrolment with a current code; returns backup codes (shown once)",
       .tag = "mfa", .access = Access::kUser, .body = &ConfirmSchema(),
-      .responses = {200, 400, 401, 403, 409, 415, 422},
+      .responses = {200, 400, 401, 403, 409, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, ConfirmSchema());
         if (body.error) return std::move(*body.error);
-        Result<std::vector<std::string>> codes = ConfirmTotpEnrolment(*this, c->user, *body.Str("code"));
+        LoginResult throttled;
+        Result<std::vector<std::string>> codes = ConfirmTotpEnrolment(
+            *this, c->user, *body.Str("code"), req.context().client_ip, &throttled.retry_after);
         if (!codes.ok()) {
           if (codes.error().code() == ErrorCode::kFailedPrecondition) {
             return ProblemResponse(req, 409, "no enrolment in progress");
+          }
+          if (codes.error().code() == ErrorCode::kResourceExhausted) {
+            throttled.status = 429;
+            throttled.detail = "too many failed attempts; try again later";
+            return LoginFailure(req, throttled);
           }
           if (codes.error().code() == ErrorCode::kUnauthenticated ||
               codes.error().code() == ErrorCode::kInvalidArgument) {

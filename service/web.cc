@@ -13,7 +13,9 @@ Result<SecretBytes> OpenTotpSecret(const Service::Impl& s, const std::string& us
 Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const User& user,
                                                 std::string* base32_secret);
 Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const User& user,
-                                                      const std::string& code);
+                                                      const std::string& code,
+                                                      std::string_view address,
+                                                      std::int64_t* retry_after);
 
 namespace {
 
@@ -285,7 +287,7 @@ void Service::Impl::AddWebRoutes() {
       }});
   routes.push_back({
       .method = Method::kPost, .path = "/account/mfa/confirm", .summary = "Confirm enrolment (form)",
-      .tag = "web", .access = Access::kPublic, .responses = {200, 303, 403}, .produces = html,
+      .tag = "web", .access = Access::kPublic, .responses = {200, 303, 403, 429, 503}, .produces = html,
       .consumes = form,
       .handler = [this, render](http::Request& req, const Caller*) -> http::Response {
         Result<Caller> c = Authenticate(req);
@@ -295,11 +297,19 @@ void Service::Impl::AddWebRoutes() {
         if (code.size() < 6 || code.size() > 8 || code.find_first_not_of("0123456789") != std::string::npos) {
           code = "";
         }
+        LoginResult throttled;
         Result<std::vector<std::string>> codes =
             code.empty() ? Result<std::vector<std::string>>(Error(ErrorCode::kInvalidArgument, "bad code"))
-                         : ConfirmTotpEnrolment(*this, c->user, code);
+                         : ConfirmTotpEnrolment(*this, c->user, code, req.context().client_ip,
+                                                &throttled.retry_after);
         if (!codes.ok()) {
           if (codes.error().code() == ErrorCode::kFailedPrecondition) return Redirect("/account");
+          if (codes.error().code() == ErrorCode::kResourceExhausted) {
+            throttled.status = 429;
+            throttled.detail = "too many failed attempts; try again later";
+            return LoginFailure(req, throttled);
+          }
+          if (codes.error().code() == ErrorCode::kUnavailable) return ProblemResponse(req, 503);
           encode::TemplateValue data = encode::TemplateValue::MakeMap();
           std::string secret;
           if (Result<SecretBytes> s = OpenTotpSecret(*this, c->user.id, c->user.totp_pending); s.ok()) {

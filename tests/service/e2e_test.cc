@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -745,6 +746,37 @@ TEST_P(ServiceE2E, StepUpIsThrottledLikeLogin) {
   EXPECT_FALSE(blocked.Header("retry-after").empty());
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
   EXPECT_EQ(change("velvet compass harbor 31").status, 200);
+}
+
+// Confirming an enrolment is a step-up too: whoever confirms gets the backup
+// codes, so a stolen session or token must not guess the code at full speed.
+TEST_P(ServiceE2E, TotpConfirmationIsThrottledLikeLogin) {
+  Register("vic@example.com", "copper meadow lantern 47", "Vic");
+  Tokens vic = Login("vic@example.com", "copper meadow lantern 47");
+  HttpResponse enrol = Post("/v1/mfa/totp", R"({"password":"copper meadow lantern 47"})", {Bearer(vic.access)});
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string secret = enrol.Str("secret");
+  const std::int64_t now = std::time(nullptr);
+  std::set<std::string> valid;
+  for (std::int64_t t = now - 60; t <= now + 90; t += 30) valid.insert(Totp(secret, t));
+  auto confirm = [&](const std::string& code) {
+    return Post("/v1/mfa/totp/confirm", "{\"code\":" + JsonStr(code) + "}", {Bearer(vic.access)});
+  };
+  int wrong = 0;
+  for (int i = 0; wrong < 6; ++i) {
+    const std::string code = std::to_string(100000 + i * 7919);
+    if (valid.contains(code)) continue;
+    EXPECT_EQ(confirm(code).status, 403) << wrong;
+    ++wrong;
+  }
+  // Six failures: even the right code is refused for a while (429, held),
+  // and the refusal does not spend it.
+  HttpResponse blocked = confirm(Totp(secret, std::time(nullptr)));
+  EXPECT_EQ(blocked.status, 429) << blocked.body;
+  EXPECT_FALSE(blocked.Header("retry-after").empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  HttpResponse done = confirm(Totp(secret, std::time(nullptr)));
+  EXPECT_EQ(done.status, 200) << done.body;
 }
 
 // A refresh is not a sign-in: the access token it issues keeps the time the
