@@ -396,6 +396,10 @@ std::string Http1Connection::SerializeRejection(int status, std::string_view req
   response.SetHeader("X-Content-Type-Options", "nosniff");
   response.SetHeader("Cache-Control", "no-store");
   response.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // Older browsers and scanners look for these rather than the CSP.
+  response.SetHeader("X-Frame-Options", "DENY");
+  response.SetHeader("Referrer-Policy", "no-referrer");
+  response.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
   bool keep_alive = false;
   return Serialize(response, Method::kGet, false, keep_alive);
 }

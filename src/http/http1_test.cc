@@ -154,6 +154,13 @@ TEST_P(Http1Hostile, RejectedCleanlyAndClosed) {
   EXPECT_TRUE(r.closed) << h.name;
   EXPECT_NE(r.output.find("application/problem+json"), std::string::npos) << h.name;
   EXPECT_NE(r.output.find("\"request_id\":"), std::string::npos) << h.name;
+  // Rejected before any middleware, still with the protective headers.
+  for (const char* field : {"X-Content-Type-Options: nosniff", "Cache-Control: no-store",
+                            "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
+                            "X-Frame-Options: DENY", "Referrer-Policy: no-referrer",
+                            "Cross-Origin-Resource-Policy: same-origin"}) {
+    EXPECT_NE(r.output.find(std::string(field) + "\r\n"), std::string::npos) << h.name << ": " << field;
+  }
   // Nothing of the request is echoed back.
   EXPECT_EQ(r.output.find("evil"), std::string::npos) << h.name;
 }
