@@ -53,6 +53,9 @@ constexpr int kMaxTraceDepth = 24;
 // Parameter-like origins for a method's reads of its own fields: summary
 // "parameter" kFieldBase + id is field `id` of the receiver.
 constexpr std::size_t kFieldBase = std::size_t{1} << 20;
+// Keys of marker facts (see Refine); no variable path starts with a control character.
+constexpr std::string_view kSlashMark = "\x01slash:";
+constexpr std::string_view kNoDoubleSlashMark = "\x01no//:";
 
 struct Step {
   const Step* prev = nullptr;
@@ -381,6 +384,9 @@ struct Frame {
   std::uint32_t stmt_line = 0, stmt_end = 0;
   std::string assign_var;  // variable the current statement assigns (missing-call rules)
   std::set<std::string> globals;  // C/C++ globals this function writes (not locals of that name)
+  // Sink kinds not reported while evaluating an object made only to read a
+  // part of it (new URL(u).getHost(), new File(p).getName()).
+  std::uint32_t quiet_kinds = 0;
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
@@ -869,6 +875,7 @@ struct Engine::Impl {
     FlattenInto(v, flat);
     const std::uint32_t bit = 1u << static_cast<unsigned>(kind);
     if (fr.st.safe_output & bit) return;
+    if (fr.quiet_kinds & bit) return;
     for (const Origin& o : flat) {
       if (o.safe & bit) continue;
       const Step* sink = NewStep(o.step, fr, line, col, "sink: " + what);
@@ -2063,6 +2070,12 @@ struct Engine::Impl {
     return r;
   }
 
+  static bool UrlPartAccessor(const std::string& m) {
+    return m == "getHost" || m == "getAuthority" || m == "getProtocol" || m == "getScheme" || m == "getPath" ||
+           m == "getQuery" || m == "getPort" || m == "getFile" || m == "getRef" || m == "getFragment" ||
+           m == "getUserInfo" || m == "getRawPath" || m == "getRawQuery";
+  }
+
   Value EvalCall(Frame& fr, ir::Id id) {
     const ir::Expr& e = X(fr, id);
     if (e.kids.empty()) return {};
@@ -2072,8 +2085,24 @@ struct Engine::Impl {
     std::optional<std::string> recv_path;
     if (callee != ir::kNone && X(fr, callee).kind == ExprKind::kAttr) {
       has_recv = true;
-      recv = Eval(fr, X(fr, callee).kids[0]);
-      recv_path = ReceiverBasePath(fr, X(fr, callee).kids[0]);
+      // new URL(u).getHost(): a URL parsed to read a part of it makes no
+      // request (nor a redirect).
+      // new File(p).getName() likewise opens no file.
+      const ir::Id r = X(fr, callee).kids[0];
+      std::uint32_t quiet = 0;
+      if (r != ir::kNone && X(fr, r).kind == ExprKind::kNew) {
+        const std::string& m = X(fr, callee).s;
+        if (UrlPartAccessor(m)) quiet = UrlBits();
+        if (m == "getName" || m == "getParent" || m == "getPath" || m == "getAbsolutePath" || m == "toPath" ||
+            m == "getFileName" || m == "isAbsolute") {
+          quiet = SinkKindBit("path");
+        }
+      }
+      const std::uint32_t saved_quiet = fr.quiet_kinds;
+      fr.quiet_kinds |= quiet;
+      recv = Eval(fr, r);
+      fr.quiet_kinds = saved_quiet;
+      recv_path = ReceiverBasePath(fr, r);
     } else if (callee != ir::kNone && X(fr, callee).kind != ExprKind::kName) {
       Eval(fr, callee);
     }
@@ -2107,7 +2136,15 @@ struct Engine::Impl {
   // Sink kinds a string starting with `s` cannot be steered for: a URL
   // with a scheme and a host ended by '/', '?' or '#' (SSRF and redirects),
   // or a same-site path "/x..." (redirects).
-  std::uint32_t UrlStartKinds(std::string_view s) {
+  std::uint32_t SinkKindBit(std::string_view name) const {
+    for (std::size_t k = 0; k < rules.sink_kinds.size() && k < 32; ++k) {
+      if (rules.sink_kinds[k] == name) return 1u << k;
+    }
+    return 0;
+  }
+
+  // The SSRF and redirect sink kinds.
+  std::uint32_t UrlBits() {
     if (url_bits_ == UINT32_MAX) {
       url_bits_ = redirect_bit_ = 0;
       for (std::size_t k = 0; k < rules.sink_kinds.size() && k < 32; ++k) {
@@ -2116,6 +2153,11 @@ struct Engine::Impl {
       }
       url_bits_ |= redirect_bit_;
     }
+    return url_bits_;
+  }
+
+  std::uint32_t UrlStartKinds(std::string_view s) {
+    UrlBits();
     std::size_t colon = s.find("://");
     if (colon != std::string_view::npos && colon > 0) {
       for (std::size_t k = 0; k < colon; ++k) {
@@ -2759,6 +2801,20 @@ struct Engine::Impl {
     auto fact = [&](ir::Id target, Value v) {
       if (auto p = PathOf(fr, target)) out[*p] = std::move(v);
     };
+    // `host` was proven to be one of the program's values: if it is the
+    // host of a URL, that URL is safe for SSRF and redirects.
+    auto host_fact = [&](ir::Id host) {
+      ir::Id url = HostCheckTarget(fr, host);
+      if (url == ir::kNone) return;
+      std::optional<std::string> p = PathOf(fr, url);
+      if (!p) return;
+      auto have = out.find(*p);
+      std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
+      if (!current) return;
+      Value v = std::move(*current);
+      for (Origin& o : v.o) o.safe |= UrlBits();
+      out[*p] = std::move(v);
+    };
     switch (e.kind) {
       case ExprKind::kUnary:
         if ((e.s == "!" || e.s == "not") && !e.kids.empty()) Facts(fr, e.kids[0], !positive, out, depth + 1);
@@ -2790,24 +2846,46 @@ struct Engine::Impl {
                              (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript ||
                               fr.lang == Language::kTsx);
           auto usable = [&](const std::optional<Value>& c) { return c && (!loose || c->ck == ConstKind::kString); };
-          if (auto c = constant(e.kids[1]); usable(c)) fact(e.kids[0], *c);
-          else if (auto c0 = constant(e.kids[0]); usable(c0)) fact(e.kids[1], *c0);
+          if (auto c = constant(e.kids[1]); usable(c)) {
+            fact(e.kids[0], *c);
+            host_fact(e.kids[0]);
+          } else if (auto c0 = constant(e.kids[0]); usable(c0)) {
+            fact(e.kids[1], *c0);
+            host_fact(e.kids[1]);
+          }
           return;
         }
         if ((e.s == "in" && positive) || (e.s == "not in" && !positive)) {
           const ir::Expr& set = X(fr, e.kids[1]);
           if (e.kids[1] != ir::kNone && set.kind != ExprKind::kList && TrustedContainer(fr, e.kids[1])) {
             fact(e.kids[0], Value{});  // x in ALLOWED: one of the program's own values
+            host_fact(e.kids[0]);
             return;
           }
           if (e.kids[1] != ir::kNone && set.kind == ExprKind::kList && all_constants(set.kids, 0)) {
+            host_fact(e.kids[0]);
             fact(e.kids[0], one_of(set.kids, 0));
           }
         }
         return;
       }
       case ExprKind::kCall: {
-        if (!positive || e.kids.empty() || e.kids[0] == ir::kNone) return;
+        if (e.kids.empty() || e.kids[0] == ir::kNone) return;
+        {
+          // A same-site path: x starts with "/" but not with "//" (nor "/\\"),
+          // proven by two checks; the markers meet in Refine.
+          const ir::Expr& cal = X(fr, e.kids[0]);
+          if (cal.kind == ExprKind::kAttr && (cal.s == "startswith" || cal.s == "startsWith") &&
+              e.kids.size() == 2 && !cal.kids.empty()) {
+            if (auto c = constant(e.kids[1]); c && c->ck == ConstKind::kString) {
+              if (auto p = PathOf(fr, cal.kids[0])) {
+                if (positive && c->s == "/") out[std::string(kSlashMark) + *p] = Value{};
+                if (!positive && (c->s == "//" || c->s == "/\\")) out[std::string(kNoDoubleSlashMark) + *p] = Value{};
+              }
+            }
+          }
+        }
+        if (!positive) return;
         const ir::Expr& callee = X(fr, e.kids[0]);
         const std::size_t nargs = e.kids.size() - 1;
         if (callee.kind == ExprKind::kAttr && !callee.kids.empty() && callee.kids[0] != ir::kNone) {
@@ -2815,13 +2893,23 @@ struct Engine::Impl {
           const ir::Expr& r = X(fr, recv);
           const std::string& m = callee.s;
           if ((m == "equals" || m == "contentEquals") && nargs == 1) {  // Java
-            if (auto c = constant(e.kids[1])) fact(recv, *c);
-            else if (auto c0 = constant(recv)) fact(e.kids[1], *c0);
+            if (auto c = constant(e.kids[1])) {
+              fact(recv, *c);
+              host_fact(recv);
+            } else if (auto c0 = constant(recv)) {
+              fact(e.kids[1], *c0);
+              host_fact(e.kids[1]);
+            }
             return;
           }
           if (m == "equalsIgnoreCase" && nargs == 1) {  // a case variant of a constant
-            if (constant(e.kids[1])) fact(recv, Value{});
-            else if (constant(recv)) fact(e.kids[1], Value{});
+            if (constant(e.kids[1])) {
+              fact(recv, Value{});
+              host_fact(recv);
+            } else if (constant(recv)) {
+              fact(e.kids[1], Value{});
+              host_fact(e.kids[1]);
+            }
             return;
           }
           if ((m == "contains" || m == "includes") && nargs == 1) {
@@ -2832,12 +2920,18 @@ struct Engine::Impl {
               const ir::Expr& mk = X(fr, r.kids[0]);
               literal = (mk.s == "asList" || mk.s == "of") && all_constants(r.kids, 1);
             }
-            if (literal || (r.kind != ExprKind::kList && TrustedContainer(fr, recv))) fact(e.kids[1], Value{});
+            if (literal || (r.kind != ExprKind::kList && TrustedContainer(fr, recv))) {
+              fact(e.kids[1], Value{});
+              host_fact(e.kids[1]);
+            }
             return;
           }
           if (m == "has" && nargs == 1 && (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript ||
                                            fr.lang == Language::kTsx)) {
-            if (TrustedContainer(fr, recv)) fact(e.kids[1], Value{});  // ALLOWED.has(x) on a Set
+            if (TrustedContainer(fr, recv)) {  // ALLOWED.has(x) on a Set
+              fact(e.kids[1], Value{});
+              host_fact(e.kids[1]);
+            }
             return;
           }
           if (m == "test" && nargs == 1 && r.kind == ExprKind::kUnknown && r.s.starts_with("/")) {
@@ -2912,6 +3006,42 @@ struct Engine::Impl {
     }
   }
 
+  // The URL a host comparison is about: `u.hostname`, `urlparse(u).netloc`,
+  // `new URL(u).getHost()`, `URI.create(u).getHost()` -> u. Where the host
+  // is proven to be one of the program's own values, u can only reach that
+  // host (safe for SSRF and redirects).
+  ir::Id HostCheckTarget(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return ir::kNone;
+    const ir::Expr& e = X(fr, id);
+    ir::Id base = ir::kNone;
+    if (e.kind == ExprKind::kAttr && !e.kids.empty() &&
+        (e.s == "hostname" || e.s == "host" || e.s == "netloc" || e.s == "origin")) {
+      base = e.kids[0];
+    } else if (e.kind == ExprKind::kCall && e.kids.size() == 1 && e.kids[0] != ir::kNone) {
+      const ir::Expr& c = X(fr, e.kids[0]);
+      if (c.kind == ExprKind::kAttr && !c.kids.empty() && (c.s == "getHost" || c.s == "getAuthority")) {
+        base = c.kids[0];
+      }
+    }
+    if (base == ir::kNone) return ir::kNone;
+    const ir::Expr& b = X(fr, base);
+    if (b.kind == ExprKind::kName || b.kind == ExprKind::kAttr) return base;
+    // A parser applied to the URL: urlparse(u), new URL(u), URI.create(u).
+    auto url_like = [](std::string name) {
+      for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      return name.find("url") != std::string::npos || name.find("uri") != std::string::npos;
+    };
+    if (b.kind == ExprKind::kNew && !b.kids.empty() && url_like(b.s)) return b.kids[0];
+    if (b.kind == ExprKind::kCall && b.kids.size() >= 2 && b.kids[0] != ir::kNone) {
+      std::vector<std::string> names;
+      Names(fr, b.kids[0], names);
+      for (const std::string& n : names) {
+        if (url_like(n)) return b.kids[1];
+      }
+    }
+    return ir::kNone;
+  }
+
   // A named collection (or string) that carries no untrusted data: a value
   // found in it equals one of the program's own values (`x in ALLOWED`,
   // `ALLOWED.contains(x)`). Only names and fields are read, so a check
@@ -2933,7 +3063,29 @@ struct Engine::Impl {
   void Refine(Frame& fr, ir::Id cond, bool positive) {
     std::map<std::string, Value> facts;
     Facts(fr, cond, positive, facts);
+    // Marker facts are not values: a path proven to start with "/" and not
+    // with "//" is a same-site path, safe for redirects.
+    std::vector<std::string> local_paths;
+    for (const auto& [key, v] : facts) {
+      if (!key.starts_with(kSlashMark)) continue;
+      std::string p = key.substr(kSlashMark.size());
+      if (facts.count(std::string(kNoDoubleSlashMark) + p)) local_paths.push_back(p);
+    }
+    for (auto it = facts.begin(); it != facts.end();) {
+      if (it->first.starts_with(kSlashMark) || it->first.starts_with(kNoDoubleSlashMark)) {
+        it = facts.erase(it);
+      } else {
+        ++it;
+      }
+    }
     for (auto& [path, v] : facts) WritePath(fr, path, std::move(v));
+    UrlBits();
+    for (const std::string& p : local_paths) {
+      std::optional<Value> current = ReadPath(fr, p);
+      if (!current) continue;
+      for (Origin& o : current->o) o.safe |= redirect_bit_;
+      WritePath(fr, p, std::move(*current));
+    }
   }
 
   State Merge(State a, State b) {

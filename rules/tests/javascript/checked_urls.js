@@ -1,0 +1,35 @@
+// Checks that pin a URL's host or keep a redirect on the site.
+const express = require("express");
+const axios = require("axios");
+
+const app = express();
+const HOSTS = new Set(["api.example.com"]);
+
+app.get("/fetch", async (req, res) => {
+  const url = new URL(req.query.url);
+  if (url.hostname !== "api.example.com") return res.status(400).end();
+  // ok: ssrf
+  const r = await axios.get(url.toString());
+  res.json(r.data);
+});
+
+app.get("/fetch2", async (req, res) => {
+  const target = new URL(req.query.url);
+  if (HOSTS.has(target.host)) {
+    // ok: ssrf
+    await axios.get(target.href);
+  }
+  // ruleid: ssrf
+  await axios.get(target.href);
+  res.end();
+});
+
+app.get("/next", (req, res) => {
+  const next = String(req.query.next || "/");
+  if (next.startsWith("/") && !next.startsWith("//")) {
+    // ok: open-redirect
+    return res.redirect(next);
+  }
+  // ruleid: open-redirect
+  res.redirect(next);
+});

@@ -1,0 +1,50 @@
+# Checks that pin a URL's host or keep a redirect on the site.
+from urllib.parse import urlparse
+
+import requests
+from flask import abort, redirect, request
+
+ALLOWED_HOSTS = {"api.example.com", "cdn.example.com"}
+
+
+def fetch_checked():
+    url = request.args.get("url", "")
+    if urlparse(url).hostname not in ALLOWED_HOSTS:
+        abort(400)
+    # ok: ssrf
+    return requests.get(url).text
+
+
+def fetch_compared():
+    url = request.args.get("url", "")
+    parts = urlparse(url)
+    if parts.netloc == "api.example.com":
+        # ok: ssrf
+        requests.get(parts.geturl())
+    # ruleid: ssrf
+    return requests.get(parts.geturl()).text
+
+
+def fetch_path_checked():
+    url = request.args.get("url", "")
+    if urlparse(url).path == "/status":
+        # ruleid: ssrf
+        requests.get(url)
+    return "x"
+
+
+def next_page():
+    nxt = request.args.get("next", "/")
+    if not nxt.startswith("/") or nxt.startswith("//"):
+        nxt = "/"
+    # ok: open-redirect
+    return redirect(nxt)
+
+
+def next_page_half_checked():
+    nxt = request.args.get("next", "/")
+    if nxt.startswith("/"):
+        # "//evil.example" starts with "/" too.
+        # ruleid: open-redirect
+        return redirect(nxt)
+    return redirect("/")
