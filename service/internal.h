@@ -80,7 +80,7 @@ class Metrics {
 
 // ---- Login throttling ------------------------------------------------------------
 // Failed logins are counted per (account, address), per account and per
-// address in an http::BackoffStore: past a free allowance each further
+// address (IPv6: per /64, as the rate limit) in an http::BackoffStore: past a free allowance each further
 // failure doubles a wait during which that key is refused without checking
 // the password; every wait is capped and counts are forgotten after an hour
 // of quiet, so an attacker can slow a victim down but never lock them out

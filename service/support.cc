@@ -8,6 +8,7 @@
 #include "bulwark/core/encoding.h"
 #include "bulwark/crypto/hash.h"
 #include "bulwark/crypto/random.h"
+#include "bulwark/http/builtin.h"
 #include "internal.h"
 
 namespace bulwark::service {
@@ -249,10 +250,13 @@ struct ThrottleKeys {
 
 ThrottleKeys KeysFor(std::string_view account, std::string_view address) {
   const std::string acct = HashToken(account);
+  // An IPv6 client usually holds a whole /64: counted per address, every
+  // guess could come from a fresh one. The same prefixes as the rate limit.
+  const std::string from = http::IpPrefix(address, 32, 64).value_or(std::string(address));
   ThrottleKeys k;
-  k.pair = "p|" + acct + "|" + std::string(address);
+  k.pair = "p|" + acct + "|" + from;
   k.account = "a|" + acct;
-  k.address = "i|" + std::string(address);
+  k.address = "i|" + from;
   return k;
 }
 

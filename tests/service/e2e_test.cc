@@ -723,6 +723,26 @@ TEST_P(ServiceE2E, LoginThrottleBacksOffButDoesNotLockOut) {
   EXPECT_EQ(Post("/v1/tokens", R"({"email":"carol@example.com","password":"quartz lighthouse ember 5"})").status, 200);
 }
 
+// An IPv6 client holds a whole /64: a fresh address for each guess must not
+// mean a fresh allowance (here through a trusted proxy's X-Forwarded-For).
+TEST_P(ServiceE2E, LoginThrottleCountsAnIpv6ClientPerSlash64) {
+  Restart({{"BULWARK_TRUSTED_PROXIES", "127.0.0.1/32"}});
+  Register("walt@example.com", "saffron beacon tundra 83", "Walt");
+  auto login = [&](const std::string& password, int host) {
+    return Post("/v1/tokens",
+                "{\"email\":\"walt@example.com\",\"password\":" + JsonStr(password) + "}",
+                {{"X-Forwarded-For", "2001:db8:1:2::" + std::to_string(host)}});
+  };
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(login("wrong guess " + std::to_string(i), i + 1).status, 401) << i;
+  // The pair (account, 2001:db8:1:2::/64) waits now, whatever the host part.
+  HttpResponse blocked = login("saffron beacon tundra 83", 99);
+  EXPECT_EQ(blocked.status, 429) << blocked.body;
+  // Another /64 is another client.
+  HttpResponse other = Post("/v1/tokens", R"({"email":"walt@example.com","password":"saffron beacon tundra 83"})",
+                            {{"X-Forwarded-For", "2001:db8:1:3::1"}});
+  EXPECT_EQ(other.status, 200) << other.body;
+}
+
 // Re-authentication for sensitive actions is under the login backoff: a
 // stolen token cannot be used to guess the password at full speed.
 TEST_P(ServiceE2E, StepUpIsThrottledLikeLogin) {
