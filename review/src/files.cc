@@ -240,4 +240,25 @@ Result<Config> LoadConfig(const std::string& dir) {
   return c;
 }
 
+std::string ClipLine(const std::string& line, std::uint32_t col, std::size_t width, std::size_t* caret) {
+  const std::size_t at = std::min<std::size_t>(col > 0 ? col - 1 : 0, line.size());
+  if (line.size() <= width) {
+    if (caret) *caret = at;
+    return line;
+  }
+  auto boundary = [&](std::size_t i) {  // back to the start of a UTF-8 character
+    while (i > 0 && i < line.size() && (static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) --i;
+    return i;
+  };
+  std::size_t begin = boundary(at > width / 3 ? at - width / 3 : 0);
+  std::size_t end = boundary(std::min(line.size(), begin + width));
+  if (end <= at) end = boundary(std::min(line.size(), at + 1 + width / 3));
+  std::string out;
+  if (begin > 0) out = "...";
+  if (caret) *caret = out.size() + (at - begin);
+  out.append(line, begin, end - begin);
+  if (end < line.size()) out += "...";
+  return out;
+}
+
 }  // namespace bulwark::review

@@ -24,4 +24,10 @@ Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::ve
 // oversized or unreadable files.
 bool ReadSource(const std::string& path, std::uint64_t max_bytes, std::string& out, std::string& why);
 
+// A source line as shown to people: at most about `width` bytes around the
+// 1-based byte column `col` ("..." marks a cut; cuts fall on UTF-8
+// character boundaries), so a minified file's one long line stays readable.
+// `caret` receives the column's byte offset within the result.
+std::string ClipLine(const std::string& line, std::uint32_t col, std::size_t width, std::size_t* caret = nullptr);
+
 }  // namespace bulwark::review

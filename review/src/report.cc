@@ -15,6 +15,8 @@
 namespace bulwark::review {
 namespace {
 
+constexpr std::size_t kFrameWidth = 160;  // bytes of a long source line shown around a finding
+
 std::vector<std::string> FileLines(const std::string& path) {
   std::vector<std::string> lines;
   std::string text, why;
@@ -68,11 +70,14 @@ std::string FormatText(const ScanResult& result, bool color) {
     out << "  " << f.message << "\n";
     for (std::uint32_t l = f.line > 2 ? f.line - 2 : 1; l <= f.line + 2 && l <= lines.size(); ++l) {
       std::string num = std::to_string(l);
+      // Long (minified) lines are shown as a window around the finding's column.
+      std::size_t caret = 0;
+      const std::string shown = ClipLine(lines[l - 1], f.col, kFrameWidth, &caret);
       out << dim << (l == f.line ? "> " : "  ") << std::string(num.size() < 5 ? 5 - num.size() : 0, ' ') << num
-          << " | " << reset << Printable(lines[l - 1]) << "\n";
+          << " | " << reset << Printable(shown) << "\n";
       if (l == f.line) {
-        std::string prefix = lines[l - 1].substr(0, f.col > 0 ? f.col - 1 : 0);
-        out << "        | " << std::string(Printable(prefix).size(), ' ') << sev_color << "^" << reset << "\n";
+        out << "        | " << std::string(Printable(shown.substr(0, caret)).size(), ' ') << sev_color << "^" << reset
+            << "\n";
       }
     }
     if (!f.trace.empty()) {

@@ -24,6 +24,8 @@
 namespace bulwark::review {
 namespace {
 
+constexpr std::size_t kSnippetWidth = 240;  // bytes of a long source line kept in a finding's snippet
+
 std::vector<std::string> SplitLines(const std::string& text) {
   std::vector<std::string> lines;
   std::size_t start = 0;
@@ -210,6 +212,7 @@ Result<ScanResult> Scan(const RuleSet& rules, const ScanOptions& options) {
     std::string base = f.rule_id + "\n" + f.file + "\n" + Squash(f.snippet);
     int n = occurrences[base]++;
     f.fingerprint = Hex(Fnv1a(base + "\n" + std::to_string(n)));
+    f.snippet = ClipLine(f.snippet, f.col, kSnippetWidth);  // after the fingerprint: baselines see whole lines
   }
   result.files_scanned = files->size();
   result.lines_scanned = lines;

@@ -107,6 +107,39 @@ TEST_F(ScanTest, Reporters) {
   EXPECT_THAT(text, HasSubstr("secure alternative"));
 }
 
+// A minified file's one long line: the snippet and the text frame show a
+// window around the finding, the fingerprint still covers the whole line.
+TEST_F(ScanTest, LongLinesAreShownAroundTheFinding) {
+  const std::string pad(1800, 'x');  // the test scan skips files over 4 KiB
+  Write("min.py", "import os, sys\nv = '" + pad + "'; os.system(sys.argv[1]); w = '" + pad + "'\n");
+  ScanResult r = Run();
+  ASSERT_EQ(r.findings.size(), 1u);
+  const Finding& f = r.findings[0];
+  EXPECT_LT(f.snippet.size(), 300u);
+  EXPECT_THAT(f.snippet, HasSubstr("os.system(sys.argv[1])"));
+  EXPECT_EQ(f.snippet.substr(0, 3), "...");
+  std::string text = FormatText(r, false);
+  EXPECT_LT(text.size(), 2000u);
+  // The caret sits under the call.
+  const std::size_t code = text.find("> ");
+  ASSERT_NE(code, std::string::npos);
+  const std::size_t line_end = text.find('\n', code);
+  const std::size_t caret = text.find('^', line_end);
+  ASSERT_NE(caret, std::string::npos);
+  const std::size_t column_in_frame = caret - (line_end + 1);
+  EXPECT_EQ(text.compare(code + column_in_frame, 9, "os.system"), 0);
+  // The same line, shifted down: same fingerprint (computed on the whole line).
+  Write("min.py", "import os, sys\n\nv = '" + pad + "'; os.system(sys.argv[1]); w = '" + pad + "'\n");
+  ScanResult shifted = Run();
+  ASSERT_EQ(shifted.findings.size(), 1u);
+  EXPECT_EQ(shifted.findings[0].fingerprint, f.fingerprint);
+  // Not every line with the same window gets the same fingerprint.
+  Write("min.py", "import os, sys\nv = '" + pad + "'; os.system(sys.argv[1]); w = '" + pad + "y'\n");
+  ScanResult other = Run();
+  ASSERT_EQ(other.findings.size(), 1u);
+  EXPECT_NE(other.findings[0].fingerprint, f.fingerprint);
+}
+
 TEST_F(ScanTest, MissingPathIsAnError) {
   auto rules = RuleSet::Load({});
   ASSERT_TRUE(rules.ok());
