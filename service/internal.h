@@ -105,6 +105,30 @@ class LoginThrottle {
   std::shared_ptr<http::BackoffStore> store_;
 };
 
+// ---- Audit sampling ------------------------------------------------------------------
+// For events anyone can cause for free, without credentials (a throttled
+// sign-in, an unknown API key): at most one audit record a second, carrying
+// how many were left out since the last, so a flood cannot turn into one
+// synchronous, chained audit write per request. Thread-safe.
+class AuditSampler {
+ public:
+  // True when this occurrence is to be recorded; then *left_out is the
+  // number of occurrences not recorded since the last recorded one.
+  bool Admit(std::int64_t now_seconds, std::int64_t* left_out) {
+    std::int64_t last = second_.load();
+    if (last != now_seconds && second_.compare_exchange_strong(last, now_seconds)) {
+      *left_out = left_out_.exchange(0);
+      return true;
+    }
+    left_out_.fetch_add(1);
+    return false;
+  }
+
+ private:
+  std::atomic<std::int64_t> second_{0};
+  std::atomic<std::int64_t> left_out_{0};
+};
+
 // ---- Who is calling ----------------------------------------------------------------
 struct User {
   std::string id, email, display_name, role, password_hash, totp_secret, totp_pending;
@@ -187,10 +211,9 @@ struct Service::Impl {
   std::unique_ptr<encode::TemplateSet> templates;
   mutable Metrics metrics;
   std::unique_ptr<LoginThrottle> throttle;
-  // Throttled attempts are audited at most once per second (with a count), so
-  // a flood cannot turn into one synchronous audit write per request.
-  mutable std::atomic<std::int64_t> throttle_audit_second{0};
-  mutable std::atomic<std::int64_t> throttle_suppressed{0};
+  // Throttled sign-ins and unknown API keys are audited through these.
+  mutable AuditSampler throttled_audit;
+  mutable AuditSampler unknown_key_audit;
   std::vector<ApiRoute> routes;
   std::string openapi;
   std::unique_ptr<http::App> app;

@@ -430,7 +430,14 @@ Result<Caller> Service::Impl::Authenticate(http::Request& req) const {
       // Hash the secret either way, so timing does not say whether the id exists.
       std::string presented = HashToken(secret);
       if (rows.empty()) {
-        Event(auth::SecurityEventType::kApiKeyRejected, "", "api_key:" + id.substr(0, 8), "unknown key");
+        // Free to cause, so sampled; a known key with a wrong secret is
+        // always recorded below.
+        std::int64_t left_out = 0;
+        if (unknown_key_audit.Admit(now, &left_out)) {
+          Audit("", std::string(auth::SecurityEventName(auth::SecurityEventType::kApiKeyRejected)),
+                "api_key:" + id.substr(0, 8), audit::kFailure,
+                {{"reason", "unknown key"}, {"also_rejected_since_last", std::to_string(left_out)}});
+        }
         return unauthenticated;
       }
       const db::Row& row = rows[0];
@@ -605,14 +612,10 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
   const std::int64_t wait = *throttled;
   if (wait > 0) {
     const_cast<Metrics&>(metrics).LoginThrottled();
-    const std::int64_t second = clock->NowUnixSeconds();
-    std::int64_t last = throttle_audit_second.load();
-    if (last != second && throttle_audit_second.compare_exchange_strong(last, second)) {
-      std::int64_t suppressed = throttle_suppressed.exchange(0);
+    std::int64_t suppressed = 0;
+    if (throttled_audit.Admit(clock->NowUnixSeconds(), &suppressed)) {
       Audit("", "login.throttled", "", audit::kDenied,
             {{"retry_after", std::to_string(wait)}, {"also_throttled_since_last", std::to_string(suppressed)}});
-    } else {
-      throttle_suppressed.fetch_add(1);
     }
     out.status = 429;
     out.retry_after = wait;
