@@ -1199,6 +1199,16 @@ struct Engine::Impl {
     if (a.value) val = *a.value;
     else val = Eval(fr, a.expr);  // option inside an object literal
     if (c.not_constant) return !val->IsConst();
+    if (c.not_constant_here) {
+      if (val->IsConst()) return false;
+      std::vector<Origin> flat;
+      FlattenInto(*val, flat);
+      if (flat.empty()) return true;
+      for (const Origin& o : flat) {
+        if (o.key >= 0 || static_cast<std::size_t>(-(o.key + 1)) >= kFieldBase) return true;
+      }
+      return false;  // only parameters
+    }
     if (c.below) return val->ck == ConstKind::kInt && val->i < *c.below;
     if (c.any_bits) return val->ck == ConstKind::kInt && (val->i & *c.any_bits) != 0;
     std::vector<std::string> texts;
@@ -1401,6 +1411,7 @@ struct Engine::Impl {
     const bool exact_arity = fr.lang == Language::kJava || fr.lang == Language::kC || fr.lang == Language::kCpp;
     auto arity_ok = [&](const FuncRef& r) {
       const ir::Function& f = program.modules[r.module]->functions[r.func];
+      if (f.variadic && nargs + 1 >= f.params.size()) return true;  // C `...` / Java `T... xs`
       return exact_arity ? f.params.size() == nargs : nargs <= f.params.size() + 0 || f.params.empty();
     };
     std::vector<FuncRef> same_module, same_class, typed, free_fns;
@@ -2331,7 +2342,14 @@ struct Engine::Impl {
             ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];
             if (auto p = TargetPathOf(fr, target)) {
               // Only a write to the whole variable replaces it; `buf + n` keeps the rest.
-              if (from.o.empty() && PathOf(fr, target)) WritePath(fr, *p, Value{});
+              // strcpy(buf, "fixed") leaves a known constant.
+              const bool whole = PathOf(fr, target).has_value();
+              const Value* only = m->args.size() == 1 && m->args[0] >= 0 &&
+                                          static_cast<std::size_t>(m->args[0]) < args.size()
+                                      ? &args[static_cast<std::size_t>(m->args[0])]
+                                      : nullptr;
+              if (whole && only && only->IsConst() && only->ck == ConstKind::kString) WritePath(fr, *p, *only);
+              else if (from.o.empty() && whole) WritePath(fr, *p, Value{});
               else JoinPath(fr, *p, from);
             }
           }

@@ -90,6 +90,9 @@ struct Function {
   std::uint32_t line = 0;
   bool is_module_body = false;  // the synthetic function holding top-level code
   bool is_lambda = false;
+  // C `f(const char *fmt, ...)` / Java `f(String... xs)`: takes more
+  // arguments than it names (Java's last parameter holds them all).
+  bool variadic = false;
 };
 
 struct Module {

@@ -421,8 +421,14 @@ class CLowerer final : public Lowerer {
 
   void Params(TSNode params, ir::Function& f) {
     if (Null(params)) return;
+    // `...`: a named node in the C grammar, an anonymous token in C++.
+    for (std::uint32_t k = 0; k < ts_node_child_count(params); ++k) {
+      std::string_view ct = Type(ts_node_child(params, k));
+      if (ct == "..." || ct == "variadic_parameter_declaration") f.variadic = true;
+    }
     for (TSNode p : Named(params)) {
       std::string_view pt = Type(p);
+      if (pt == "variadic_parameter") f.variadic = true;
       if (pt != "parameter_declaration" && pt != "optional_parameter_declaration") continue;
       // f(void) takes no parameters.
       if (Null(Field(p, "declarator")) && Text(p) == "void") continue;

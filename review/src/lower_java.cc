@@ -358,6 +358,7 @@ class JavaLowerer final : public Lowerer {
       for (TSNode p : Named(params)) {
         std::string_view pt = Type(p);
         if (pt != "formal_parameter" && pt != "spread_parameter") continue;
+        if (pt == "spread_parameter") f.variadic = true;
         ir::Param param;
         TSNode name = Field(p, "name");
         if (Null(name)) {

@@ -171,7 +171,8 @@ class Loader {
 
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
-    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "absent", "below", "any-bits"}, "condition");
+    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "absent", "below", "any-bits"},
+              "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
     if (n["option"]) c.option = Scalar(n["option"], "option");
@@ -189,6 +190,10 @@ class Loader {
       c.not_constant = Scalar(n["not-constant"], "not-constant") == "true";
       ++tests;
     }
+    if (n["not-constant-here"]) {
+      c.not_constant_here = Scalar(n["not-constant-here"], "not-constant-here") == "true";
+      ++tests;
+    }
     if (n["absent"]) {
       c.absent = Scalar(n["absent"], "absent") == "true";
       ++tests;
@@ -202,7 +207,8 @@ class Loader {
       ++tests;
     }
     if (tests != 1) {
-      Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'absent', 'below', 'any-bits'");
+      Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'absent', "
+              "'below', 'any-bits'");
     }
     return c;
   }

@@ -28,6 +28,10 @@ struct Cond {
   std::vector<std::string> equals;
   std::shared_ptr<RE2> matches;  // on the constant / name text
   bool not_constant = false;     // holds when the value is not a constant
+  // Holds when the value is not a constant and not made only from the
+  // function's parameters (what callers pass is judged at the call sites,
+  // by the taint rules).
+  bool not_constant_here = false;
   bool absent = false;           // holds when the argument/option is missing
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set

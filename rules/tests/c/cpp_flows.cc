@@ -34,6 +34,11 @@ int main(int argc, char **argv) {
   std::ifstream a(opts["mode"]);
   // ruleid: path-traversal
   std::ifstream b(opts["file"]);
+  std::ofstream out;
+  // ruleid: path-traversal
+  out.open(opts["file"]);
+  // ok: path-traversal
+  out.open("/var/log/app.log");
 
   std::vector<std::string> parts;
   parts.push_back("ls");

@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +120,38 @@ void format_ok(void) {
   fprintf(stdout, "%s\n", buffer);
   /* ruleid: format-string, non-literal-format */
   fprintf(stdout, buffer);
+}
+
+/* A variadic sink helper: the format comes from its caller. */
+static void log_line(char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  /* ruleid: format-string */
+  vprintf(format, args);
+  va_end(args);
+}
+
+void variadic_caller(void) {
+  char buffer[100] = "";
+  if (fgets(buffer, 100, stdin) == NULL) return;
+  log_line(buffer, buffer);
+}
+
+void appended_input(void) {
+  char path[256] = "/srv/data/";
+  char name[64];
+  if (fgets(name, sizeof name, stdin) == NULL) return;
+  /* ruleid: banned-c-function */
+  strcat(path, name);
+  /* Appending a constant keeps what the buffer held. */
+  strcat(path, ".txt");
+  /* ruleid: path-traversal */
+  fopen(path, "r");
+}
+
+void copied_constant(void) {
+  char format[64];
+  strcpy(format, "fixed: %d\n");
+  /* ok: non-literal-format */
+  printf(format, 1);
 }
