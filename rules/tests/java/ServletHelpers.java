@@ -78,6 +78,7 @@ public class ServletHelpers extends HttpServlet {
     // ruleid: xss
     out.write(chars, 0, chars.length);
 
+    // ruleid: header-injection
     Cookie c = new Cookie("pref", first);
     c.setHttpOnly(true);
     c.setSecure(true);

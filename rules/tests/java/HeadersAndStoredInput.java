@@ -1,0 +1,45 @@
+package samples.headers;
+
+import java.io.*;
+import java.net.URLEncoder;
+import java.sql.*;
+import java.util.Properties;
+import javax.servlet.http.*;
+
+// Response headers and cookies built from input; values read back from a
+// properties file or a database row are input too.
+public class HeadersAndStoredInput extends HttpServlet {
+  public void doGet(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    String lang = request.getParameter("lang");
+    // ruleid: header-injection, cookie-without-secure
+    response.addCookie(new Cookie("lang", lang));
+    // ok: header-injection
+    // ruleid: cookie-without-secure
+    response.addCookie(new Cookie("lang", URLEncoder.encode(lang, "UTF-8")));
+    // ruleid: header-injection
+    response.setHeader("X-Lang", lang);
+    // ok: header-injection
+    response.setHeader("X-Lang", lang.replace("\r", "").replace("\n", ""));
+    // ok: header-injection
+    response.setHeader("Cache-Control", "no-store");
+  }
+
+  public void doPost(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    Properties properties = new Properties();
+    try (FileInputStream in = new FileInputStream("../common/config.properties")) {
+      properties.load(in);
+    }
+    String fromFile = properties.getProperty("data");
+    // ruleid: command-injection
+    Runtime.getRuntime().exec("ls " + fromFile);
+
+    Connection connection = DriverManager.getConnection("jdbc:sqlite:app.db");
+    ResultSet rows = connection.prepareStatement("select name from users where id = 0").executeQuery();
+    rows.next();
+    String stored = rows.getString(1);
+    // ruleid: xss
+    response.getWriter().println("<p>" + stored + "</p>");
+    // ok: command-injection
+    Runtime.getRuntime().exec("ls /srv");
+  }
+}
