@@ -1190,6 +1190,22 @@ struct Engine::Impl {
     return {};
   }
 
+  // The literal text a string expression starts with: "redirect:" for
+  // "redirect:" + url, f"redirect:{url}" and String.format("redirect:%s", url).
+  std::string LeftmostText(Frame& fr, ir::Id id) {
+    for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
+      const ir::Expr& e = X(fr, id);
+      if (e.kind == ExprKind::kConst) return e.const_kind == ConstKind::kString ? e.s : std::string();
+      if ((e.kind == ExprKind::kBinary && e.s == "+" && e.kids.size() == 2) ||
+          (e.kind == ExprKind::kFormat && !e.kids.empty())) {
+        id = e.kids[0];
+        continue;
+      }
+      break;
+    }
+    return {};
+  }
+
   bool CondHolds(Frame& fr, const Cond& c, const ir::Expr& call, std::size_t first_arg,
                  const std::vector<Value>& args) {
     ArgView a = FindArg(fr, call, first_arg, args, c);
@@ -1198,6 +1214,7 @@ struct Engine::Impl {
     std::optional<Value> val;
     if (a.value) val = *a.value;
     else val = Eval(fr, a.expr);  // option inside an object literal
+    if (!c.prefix.empty()) return LeftmostText(fr, a.expr).starts_with(c.prefix);
     if (c.not_constant) return !val->IsConst();
     if (c.not_constant_here) {
       if (val->IsConst()) return false;
@@ -2719,9 +2736,19 @@ struct Engine::Impl {
         // (Flask, FastAPI, NestJS serialize it): not a response body sink.
         const bool object_literal = s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kDict;
         for (const ReturnSink& rs : fr.models->return_sinks) {
-          if (!object_literal && DecoratedWith(fr, rs.decorators)) {
-            ReportSink(fr, v, rs.kind, s.line, s.col, "response body of " + fr.f->name + "()");
+          if (object_literal || !DecoratedWith(fr, rs.decorators)) continue;
+          if (!rs.unless_decorators.empty() && DecoratedWith(fr, rs.unless_decorators)) continue;
+          if (!rs.return_types.empty() &&
+              std::find(rs.return_types.begin(), rs.return_types.end(), fr.f->ret_type) == rs.return_types.end()) {
+            continue;
           }
+          if (!rs.prefix.empty() || !rs.unless_prefix.empty()) {
+            const std::string lead = LeftmostText(fr, s.a);
+            if (!rs.prefix.empty() && !lead.starts_with(rs.prefix)) continue;
+            if (!rs.unless_prefix.empty() && lead.starts_with(rs.unless_prefix)) continue;
+          }
+          ReportSink(fr, v, rs.kind, s.line, s.col,
+                     (rs.prefix.empty() ? "response body of " : "view returned by ") + fr.f->name + "()");
         }
         if (fr.summary) {
           fr.summary->ret = fr.summary->has_ret ? Join(fr.summary->ret, v) : v;

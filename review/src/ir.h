@@ -93,6 +93,7 @@ struct Function {
   // C `f(const char *fmt, ...)` / Java `f(String... xs)`: takes more
   // arguments than it names (Java's last parameter holds them all).
   bool variadic = false;
+  std::string ret_type;  // declared return type's simple name (Java), "" if unknown
 };
 
 struct Module {

@@ -31,8 +31,12 @@ class JavaLowerer final : public Lowerer {
         S(s).a = a;
         out.push_back(s);
       }
+      // @RestController / @ResponseBody on a class apply to its methods.
+      std::vector<ir::Id> saved_annotations = std::move(class_annotations_);
+      class_annotations_ = annotations;
       TSNode body = Field(n, "body");
       if (!Null(body)) LowerChildren(body, out);
+      class_annotations_ = std::move(saved_annotations);
       cls_ = saved;
     } else if (t == "method_declaration" || t == "constructor_declaration" ||
                t == "compact_constructor_declaration") {
@@ -353,6 +357,8 @@ class JavaLowerer final : public Lowerer {
     f.cls = cls_;
     f.line = ts_node_start_point(n).row + 1;
     f.decorators = Annotations(n);
+    f.decorators.insert(f.decorators.end(), class_annotations_.begin(), class_annotations_.end());
+    if (Type(n) == "method_declaration" && !Null(Field(n, "type"))) f.ret_type = SimpleType(Text(Field(n, "type")));
     TSNode params = Field(n, "parameters");
     if (!Null(params)) {
       for (TSNode p : Named(params)) {
@@ -439,6 +445,7 @@ class JavaLowerer final : public Lowerer {
   }
 
   std::string cls_;
+  std::vector<ir::Id> class_annotations_;  // of the class being lowered
 };
 
 }  // namespace

@@ -171,7 +171,8 @@ class Loader {
 
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
-    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "absent", "below", "any-bits"},
+    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "absent", "below",
+                  "any-bits"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -188,6 +189,11 @@ class Loader {
     }
     if (n["not-constant"]) {
       c.not_constant = Scalar(n["not-constant"], "not-constant") == "true";
+      ++tests;
+    }
+    if (n["prefix"]) {
+      c.prefix = Scalar(n["prefix"], "prefix");
+      if (c.prefix.empty()) Fail(n["prefix"], "'prefix' must not be empty");
       ++tests;
     }
     if (n["not-constant-here"]) {
@@ -207,8 +213,8 @@ class Loader {
       ++tests;
     }
     if (tests != 1) {
-      Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'absent', "
-              "'below', 'any-bits'");
+      Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
+              "'absent', 'below', 'any-bits'");
     }
     return c;
   }
@@ -333,7 +339,13 @@ class Loader {
     if (YAML::Node l = list("sinks")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a sink must be a mapping");
-        CheckKeys(e, {"call", "store", "return-of-decorated", "kind", "args", "options", "when", "unless"}, "sink");
+        CheckKeys(e, {"call", "store", "return-of-decorated", "kind", "args", "options", "when", "unless", "return-type",
+                      "prefix", "unless-prefix", "unless-decorated"},
+                  "sink");
+        if (!e["return-of-decorated"] &&
+            (e["return-type"] || e["prefix"] || e["unless-prefix"] || e["unless-decorated"])) {
+          Fail(e, "'return-type', 'prefix', 'unless-prefix' and 'unless-decorated' belong to a 'return-of-decorated' sink");
+        }
         if (!e["kind"]) Fail(e, "a sink needs 'kind'");
         int kind = SinkKind(e["kind"]);
         sink_kind_defined_in_model_.insert(d_.sink_kinds[static_cast<std::size_t>(kind)]);
@@ -359,6 +371,10 @@ class Loader {
           ReturnSink rs;
           rs.decorators = Strings(e["return-of-decorated"], "return-of-decorated");
           rs.kind = kind;
+          if (e["return-type"]) rs.return_types = Strings(e["return-type"], "return-type");
+          if (e["prefix"]) rs.prefix = Scalar(e["prefix"], "prefix");
+          if (e["unless-prefix"]) rs.unless_prefix = Scalar(e["unless-prefix"], "unless-prefix");
+          if (e["unless-decorated"]) rs.unless_decorators = Strings(e["unless-decorated"], "unless-decorated");
           ForLanguages(mask, [&](LanguageModels& lm) { lm.return_sinks.push_back(rs); });
         }
       }

@@ -32,6 +32,8 @@ struct Cond {
   // function's parameters (what callers pass is judged at the call sites,
   // by the taint rules).
   bool not_constant_here = false;
+  // Holds when the argument's text starts with this literal ("redirect:" + url).
+  std::string prefix;
   bool absent = false;           // holds when the argument/option is missing
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set
@@ -124,6 +126,10 @@ struct ParamSource {
 struct ReturnSink {  // return value of a function with a matching decorator
   std::vector<std::string> decorators;
   int kind = -1;
+  std::vector<std::string> return_types;  // only functions declared to return one of these ("" = any)
+  std::string prefix;                     // only values whose text starts with this literal
+  std::string unless_prefix;              // not values whose text starts with this literal
+  std::vector<std::string> unless_decorators;  // not in functions also decorated with one of these
 };
 
 struct LanguageModels {
