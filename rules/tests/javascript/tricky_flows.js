@@ -101,3 +101,19 @@ app.get("/encoded", (req, res) => {
   // ruleid: sql-injection
   db.query("SELECT * FROM t WHERE name = '" + term + "'");
 });
+
+app.get("/file-body", (req, res) => {
+  // ruleid: path-traversal
+  const content = fs.readFileSync(path.join("/srv/pages", req.query.page), "utf8");
+  // The file's content is the server's, not the request's.
+  // ok: xss
+  res.send(content);
+});
+
+function registerFastify(fastify) {
+  fastify.get("/fastify/next", async (request, reply) => {
+    // ruleid: open-redirect
+    return reply.redirect(request.query.next);
+  });
+}
+module.exports.registerFastify = registerFastify;
