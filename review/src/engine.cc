@@ -1303,7 +1303,7 @@ struct Engine::Impl {
       const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
       if (!AllHold(fr, alt.where, call, first_arg, args)) continue;
       if (AnyHolds(fr, alt.unless, call, first_arg, args)) continue;
-      if (!alt.requires_method.empty()) {
+      if (!alt.requires_methods.empty()) {
         if (fr.assign_var.empty()) {
           EmitPattern(fr, ri, call.line, call.col);
         } else {
@@ -1325,7 +1325,9 @@ struct Engine::Impl {
       if (p.satisfied || p.var != *recv) continue;
       const PatternAlt& alt =
           rules.rules[static_cast<std::size_t>(p.rule)].patterns[static_cast<std::size_t>(p.alt)];
-      if (callee.s != alt.requires_method) continue;
+      if (std::find(alt.requires_methods.begin(), alt.requires_methods.end(), callee.s) == alt.requires_methods.end()) {
+        continue;
+      }
       if (!alt.requires_equals.empty()) {
         if (args.empty() || !args[0].IsConst()) continue;
         std::string t = ConstText(args[0]);

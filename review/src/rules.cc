@@ -591,7 +591,8 @@ class Loader {
       YAML::Node rc = m["requires-call"];
       if (!rc.IsMap() || a.calls.empty()) Fail(rc, "'requires-call' needs a mapping, on a 'call' entry");
       CheckKeys(rc, {"method", "equals"}, "requires-call");
-      a.requires_method = Required(rc, "method", "requires-call");
+      if (!rc["method"]) Fail(rc, "'requires-call' needs 'method'");
+      a.requires_methods = Strings(rc["method"], "method");
       if (rc["equals"]) a.requires_equals = Strings(rc["equals"], "equals");
     }
     return a;

@@ -48,9 +48,9 @@ struct PatternAlt {
   std::shared_ptr<RE2> assign_name;
   std::vector<std::string> assign_equals;  // constant text the value must equal ("" = any non-empty string)
   // Missing-call form: an object made by `calls`, stored in a variable, on
-  // which no call `requires_method` with first argument in `requires_equals`
+  // which no call to one of `requires_methods` with first argument in `requires_equals`
   // happens in the same function.
-  std::string requires_method;
+  std::vector<std::string> requires_methods;  // any one of them satisfies
   std::vector<std::string> requires_equals;
 };
 

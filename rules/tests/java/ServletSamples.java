@@ -171,6 +171,26 @@ public class ServletSamples extends HttpServlet {
     builder.parse(new File("config.xml"));
   }
 
+  void parseHardened(HttpServletRequest request) throws Exception {
+    javax.xml.parsers.DocumentBuilderFactory dbf = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+    dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+    javax.xml.parsers.DocumentBuilder builder = dbf.newDocumentBuilder();
+    // ok: xxe
+    builder.parse(request.getInputStream());
+    // Switched back on: parses after this are exposed again.
+    dbf.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+    javax.xml.parsers.DocumentBuilder loose = dbf.newDocumentBuilder();
+    // ruleid: xxe
+    loose.parse(request.getInputStream());
+  }
+
+  void streamHardened(HttpServletRequest request) throws Exception {
+    javax.xml.stream.XMLInputFactory xif = javax.xml.stream.XMLInputFactory.newFactory();
+    xif.setProperty(javax.xml.stream.XMLInputFactory.SUPPORT_DTD, false);
+    // ok: xxe
+    xif.createXMLStreamReader(request.getInputStream());
+  }
+
   void spring(@org.springframework.web.bind.annotation.RequestParam String q, javax.script.ScriptEngine engine,
       java.util.logging.Logger logger) throws Exception {
     // ruleid: code-injection

@@ -28,3 +28,14 @@ def parse():
     # ok: xxe
     doc = safe_fromstring(data)
     return doc
+
+
+def xml_with_parser():
+    from lxml import etree
+
+    # ruleid: xxe
+    etree.fromstring(request.data)
+    hardened = etree.XMLParser(resolve_entities=False, no_network=True)
+    # ok: xxe
+    etree.fromstring(request.data, parser=hardened)
+    return "ok"
