@@ -387,6 +387,8 @@ struct Frame {
   // Sink kinds not reported while evaluating an object made only to read a
   // part of it (new URL(u).getHost(), new File(p).getName()).
   std::uint32_t quiet_kinds = 0;
+  // Variables holding a parsed URL (`parts = urlparse(url)`) -> the URL's path.
+  std::unordered_map<std::string, std::string> parsed_url_of;
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
@@ -2651,7 +2653,14 @@ struct Engine::Impl {
         fr.stmt_end = s.end_line;
         fr.assign_var.clear();
         fr.ctor_fields.clear();
-        if (s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) fr.assign_var = X(fr, s.a).s;
+        if (s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
+          fr.assign_var = X(fr, s.a).s;
+          // parts = urlparse(url): a host check on parts is about url.
+          fr.parsed_url_of.erase(fr.assign_var);
+          if (ir::Id url = ParsedUrlArg(fr, s.b); url != ir::kNone) {
+            if (auto up = PathOf(fr, url)) fr.parsed_url_of[fr.assign_var] = *up;
+          }
+        }
         Value v;
         if (s.b != ir::kNone) {
           v = Eval(fr, s.b);
@@ -2855,12 +2864,17 @@ struct Engine::Impl {
       if (url == ir::kNone) return;
       std::optional<std::string> p = PathOf(fr, url);
       if (!p) return;
-      auto have = out.find(*p);
-      std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
-      if (!current) return;
-      Value v = std::move(*current);
-      for (Origin& o : v.o) o.safe |= UrlBits();
-      out[*p] = std::move(v);
+      auto mark = [&](const std::string& path) {
+        auto have = out.find(path);
+        std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, path);
+        if (!current) return;
+        Value v = std::move(*current);
+        for (Origin& o : v.o) o.safe |= UrlBits();
+        out[path] = std::move(v);
+      };
+      mark(*p);
+      // The parsed copy was checked: the URL it was parsed from is the same.
+      if (auto from = fr.parsed_url_of.find(*p); from != fr.parsed_url_of.end()) mark(from->second);
     };
     switch (e.kind) {
       case ExprKind::kUnary:
@@ -3073,7 +3087,13 @@ struct Engine::Impl {
     if (base == ir::kNone) return ir::kNone;
     const ir::Expr& b = X(fr, base);
     if (b.kind == ExprKind::kName || b.kind == ExprKind::kAttr) return base;
-    // A parser applied to the URL: urlparse(u), new URL(u), URI.create(u).
+    return ParsedUrlArg(fr, base);
+  }
+
+  // The URL a parser is applied to: urlparse(u), new URL(u), URI.create(u) -> u.
+  ir::Id ParsedUrlArg(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return ir::kNone;
+    const ir::Expr& b = X(fr, id);
     auto url_like = [](std::string name) {
       for (char& c : name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       return name.find("url") != std::string::npos || name.find("uri") != std::string::npos;

@@ -21,8 +21,21 @@ def fetch_compared():
     if parts.netloc == "api.example.com":
         # ok: ssrf
         requests.get(parts.geturl())
+        # ok: ssrf
+        requests.get(url)
     # ruleid: ssrf
-    return requests.get(parts.geturl()).text
+    return requests.get(url).text
+
+
+def fetch_reparsed():
+    url = request.args.get("url", "")
+    parts = urlparse(url)
+    parts = urlparse("https://api.example.com/")
+    if parts.netloc == "api.example.com":
+        # The checked copy is no longer url's.
+        # ruleid: ssrf
+        requests.get(url)
+    return "x"
 
 
 def fetch_path_checked():
