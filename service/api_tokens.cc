@@ -99,8 +99,12 @@ void Service::Impl::AddTokenRoutes() {
         // The family starts at the sign-in: the only time credentials were shown.
         std::int64_t signed_in_at = row.Get<std::int64_t>(6).value_or(0);
         if (revoked_at != 0) {
-          Audit("user:" + user_id, "refresh.rejected", "family:" + family, audit::kFailure,
-                {{"reason", "family revoked"}});
+          // The token can be presented again and again for free: sampled.
+          std::int64_t left_out = 0;
+          if (revoked_refresh_audit.Admit(now, &left_out)) {
+            Audit("user:" + user_id, "refresh.rejected", "family:" + family, audit::kFailure,
+                  {{"reason", "family revoked"}, {"also_rejected_since_last", std::to_string(left_out)}});
+          }
           return refused("revoked");
         }
         if (expires_at <= now) return refused("expired");

@@ -106,8 +106,9 @@ class LoginThrottle {
 };
 
 // ---- Audit sampling ------------------------------------------------------------------
-// For events anyone can cause for free, without credentials (a throttled
-// sign-in, an unknown API key): at most one audit record a second, carrying
+// For events anyone can repeat for free (a throttled sign-in, a rejected API
+// key, a revoked refresh token presented again): at most one audit record a
+// second per kind, carrying
 // how many were left out since the last, so a flood cannot turn into one
 // synchronous, chained audit write per request. Thread-safe.
 class AuditSampler {
@@ -211,9 +212,11 @@ struct Service::Impl {
   std::unique_ptr<encode::TemplateSet> templates;
   mutable Metrics metrics;
   std::unique_ptr<LoginThrottle> throttle;
-  // Throttled sign-ins and unknown API keys are audited through these.
+  // Throttled sign-ins, rejected API keys and refresh tokens of revoked
+  // families are audited through these.
   mutable AuditSampler throttled_audit;
-  mutable AuditSampler unknown_key_audit;
+  mutable AuditSampler rejected_key_audit;
+  mutable AuditSampler revoked_refresh_audit;
   std::vector<ApiRoute> routes;
   std::string openapi;
   std::unique_ptr<http::App> app;

@@ -429,17 +429,19 @@ Result<Caller> Service::Impl::Authenticate(http::Request& req) const {
                                    id));
       // Hash the secret either way, so timing does not say whether the id exists.
       std::string presented = HashToken(secret);
-      if (rows.empty()) {
-        // Free to cause, so sampled; a known key with a wrong secret is
-        // always recorded below.
+      // Free to repeat (a made-up key, or one's own key with a wrong
+      // secret), so sampled.
+      auto rejected = [&](std::string actor, std::string target, std::string reason) {
         std::int64_t left_out = 0;
-        if (unknown_key_audit.Admit(now, &left_out)) {
-          Audit("", std::string(auth::SecurityEventName(auth::SecurityEventType::kApiKeyRejected)),
-                "api_key:" + id.substr(0, 8), audit::kFailure,
-                {{"reason", "unknown key"}, {"also_rejected_since_last", std::to_string(left_out)}});
+        if (rejected_key_audit.Admit(now, &left_out)) {
+          Audit(std::move(actor),
+                std::string(auth::SecurityEventName(auth::SecurityEventType::kApiKeyRejected)),
+                std::move(target), audit::kFailure,
+                {{"reason", std::move(reason)}, {"also_rejected_since_last", std::to_string(left_out)}});
         }
         return unauthenticated;
-      }
+      };
+      if (rows.empty()) return rejected("", "api_key:" + id.substr(0, 8), "unknown key");
       const db::Row& row = rows[0];
       BULWARK_ASSIGN_OR_RETURN(std::string user_id, row.Get<std::string>(0));
       BULWARK_ASSIGN_OR_RETURN(std::string stored, row.Get<std::string>(1));
@@ -449,9 +451,8 @@ Result<Caller> Service::Impl::Authenticate(http::Request& req) const {
       BULWARK_ASSIGN_OR_RETURN(std::int64_t last_used, row.Get<std::int64_t>(5));
       if (!crypto::ConstantTimeEquals(presented, stored) || revoked_at != 0 ||
           (expires_at != 0 && expires_at <= now)) {
-        Event(auth::SecurityEventType::kApiKeyRejected, user_id, "api_key:" + id,
-              revoked_at != 0 ? "revoked" : "bad secret or expired");
-        return unauthenticated;
+        return rejected("user:" + user_id, "api_key:" + id,
+                        revoked_at != 0 ? "revoked" : "bad secret or expired");
       }
       Result<User> user = LoadUser(user_id);
       if (!user.ok()) return unauthenticated;
