@@ -65,3 +65,23 @@ def grep():
     # ok: regex-injection
     fixed = re.compile(r"^[a-z]+$")
     return {"hits": hits, "literal": literal, "ok": bool(fixed.match(term))}
+
+
+def pathlib_files():
+    from pathlib import Path
+
+    from flask import request
+
+    name = request.args.get("name", "")
+    # ruleid: path-traversal
+    Path("/srv/files", name).read_text()
+    # ruleid: path-traversal
+    (Path("/srv/files") / name).write_bytes(b"")
+    # ruleid: path-traversal
+    Path("/srv/files").joinpath(name).unlink()
+    # ok: path-traversal
+    Path("/srv/files", "index.txt").read_text()
+    # A Path is only a name until it is used.
+    # ok: path-traversal
+    shown = str(Path("/srv/files", name))
+    return shown
