@@ -1234,6 +1234,13 @@ struct Engine::Impl {
     if (val->IsConst()) texts.push_back(ConstText(*val));
     std::string et = ExprText(fr, a.expr);
     if (!et.empty()) texts.push_back(et);
+    // A list literal's elements: algorithms=["HS256", "none"].
+    if (a.expr != ir::kNone && X(fr, a.expr).kind == ExprKind::kList) {
+      for (ir::Id k : X(fr, a.expr).kids) {
+        std::string t = ExprText(fr, k);
+        if (!t.empty()) texts.push_back(std::move(t));
+      }
+    }
     // Flags combined with | or + (S_IRWXU | S_IRWXO): each operand's name.
     std::vector<ir::Id> parts{a.expr};
     for (std::size_t k = 0; k < parts.size() && k < 16; ++k) {

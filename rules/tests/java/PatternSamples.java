@@ -92,6 +92,9 @@ public class PatternSamples {
     io.jsonwebtoken.Jwts.parser().parseClaimsJwt(token);
     // ok: jwt-not-verified
     io.jsonwebtoken.Jwts.parser().parseClaimsJws(token);
+    // parse() accepts an unsigned token as readily as a signed one.
+    // ruleid: jwt-not-verified
+    io.jsonwebtoken.Jwts.parser().setSigningKey(new byte[32]).parse(token);
   }
 
   void tls(javax.net.ssl.HttpsURLConnection conn) {

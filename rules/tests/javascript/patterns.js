@@ -32,6 +32,8 @@ function sign(data, key, iv, token) {
   const g = jwt.decode(token);
   // ok: jwt-not-verified
   const h = jwt.verify(token, key, { algorithms: ["ES256"] });
+  // ruleid: jwt-not-verified
+  const i = jwt.verify(token, key, { algorithms: ["none"] });
   // ruleid: tls-verification-disabled
   https.request({ host: "api.example.com", rejectUnauthorized: false });
   // ok: tls-verification-disabled

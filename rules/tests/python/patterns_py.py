@@ -63,6 +63,8 @@ def claims(token_text, key):
     a = jwt.decode(token_text, options={"verify_signature": False})
     # ok: jwt-not-verified
     b = jwt.decode(token_text, key, algorithms=["ES256"])
+    # ruleid: jwt-not-verified
+    c = jwt.decode(token_text, key, algorithms=["HS256", "none"])
     return a, b
 
 
