@@ -1217,6 +1217,7 @@ struct Engine::Impl {
     if (a.value) val = *a.value;
     else val = Eval(fr, a.expr);  // option inside an object literal
     if (!c.prefix.empty()) return LeftmostText(fr, a.expr).starts_with(c.prefix);
+    if (c.literal) return val->IsConst() && val->ck == ConstKind::kString && !val->s.empty();
     if (c.not_constant) return !val->IsConst();
     if (c.not_constant_here) {
       if (val->IsConst()) return false;

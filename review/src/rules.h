@@ -34,6 +34,7 @@ struct Cond {
   bool not_constant_here = false;
   // Holds when the argument's text starts with this literal ("redirect:" + url).
   std::string prefix;
+  bool literal = false;  // holds when the value is a known non-empty string (a literal, or copied from one)
   bool absent = false;           // holds when the argument/option is missing
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set

@@ -85,3 +85,19 @@ void Escape(bulwark::db::Database& db, const std::string& text) {
   (void)r;
   (void)db_password;
 }
+
+struct MYSQL;
+MYSQL* mysql_real_connect(MYSQL*, const char*, const char*, const char*, const char*, unsigned, const char*,
+                          unsigned long);
+
+void Connect(MYSQL* db) {
+  char pass[64];
+  std::strcpy(pass, "s3cr3t-pass");
+  // ruleid: hardcoded-secret
+  mysql_real_connect(db, "db", "app", pass, "app", 3306, nullptr, 0);
+  char from_env[64];
+  // ruleid: banned-c-function
+  std::strcpy(from_env, std::getenv("DB_PASS"));
+  // ok: hardcoded-secret
+  mysql_real_connect(db, "db", "app", from_env, "app", 3306, nullptr, 0);
+}

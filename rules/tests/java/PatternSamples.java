@@ -87,6 +87,13 @@ public class PatternSamples {
     http.headers().disable();
   }
 
+  void connect() throws Exception {
+    // ruleid: hardcoded-secret
+    java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", "app-password-1");
+    // ok: hardcoded-secret
+    java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", System.getenv("DB_PASSWORD"));
+  }
+
   void jwt(String token) {
     // ruleid: jwt-not-verified
     io.jsonwebtoken.Jwts.parser().parseClaimsJwt(token);
