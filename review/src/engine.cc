@@ -1235,9 +1235,10 @@ struct Engine::Impl {
     if (val->IsConst()) texts.push_back(ConstText(*val));
     std::string et = ExprText(fr, a.expr);
     if (!et.empty()) texts.push_back(et);
-    // A list literal's elements: algorithms=["HS256", "none"].
+    // A list literal's constant elements: algorithms=["HS256", "none"].
     if (a.expr != ir::kNone && X(fr, a.expr).kind == ExprKind::kList) {
       for (ir::Id k : X(fr, a.expr).kids) {
+        if (k == ir::kNone || X(fr, k).kind != ExprKind::kConst) continue;
         std::string t = ExprText(fr, k);
         if (!t.empty()) texts.push_back(std::move(t));
       }

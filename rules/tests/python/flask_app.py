@@ -62,6 +62,8 @@ def run():
     subprocess.call(cmd, shell=True)
     # ok: command-injection
     subprocess.call(["ls", cmd])
+    # ruleid: command-injection
+    subprocess.call(["/bin/sh", "-c", "ls " + cmd])
     mode = "prod"
     if mode == "debug":
         # ok: command-injection
