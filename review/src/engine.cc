@@ -1233,7 +1233,14 @@ struct Engine::Impl {
     if (c.any_bits) return val->ck == ConstKind::kInt && (val->i & *c.any_bits) != 0;
     std::vector<std::string> texts;
     if (val->IsConst()) texts.push_back(ConstText(*val));
-    std::string et = ExprText(fr, a.expr);
+    // A name stands for itself (a flag, an enum constant, a macro) unless it
+    // is one of the function's variables: `spawn(cmd, ...)` is not `cmd.exe`.
+    auto variable = [&](ir::Id id) {
+      if (id == ir::kNone || X(fr, id).kind != ExprKind::kName) return false;
+      const std::string& n = X(fr, id).s;
+      return fr.types.count(n) > 0 || ReadPath(fr, n).has_value();
+    };
+    std::string et = variable(a.expr) ? std::string() : ExprText(fr, a.expr);
     if (!et.empty()) texts.push_back(et);
     // A list literal's constant elements: algorithms=["HS256", "none"].
     if (a.expr != ir::kNone && X(fr, a.expr).kind == ExprKind::kList) {
@@ -1254,6 +1261,7 @@ struct Engine::Impl {
         parts.push_back(pe.kids[1]);
         continue;
       }
+      if (variable(p)) continue;
       std::vector<std::string> names;
       Names(fr, p, names);
       for (auto& n : names) texts.push_back(n);
