@@ -2346,7 +2346,9 @@ struct Engine::Impl {
           break;
         }
         case CallModel::kSource:
-          if (m->to >= 0) {
+          if (m->to == -2) {
+            if (recv_path) WritePath(fr, *recv_path, SourceValue(fr, m->kind, call.line, call.col, shown));
+          } else if (m->to >= 0) {
             // out-parameter source: fgets(buf, ...) taints buf
             if (static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
               ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];

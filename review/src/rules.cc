@@ -308,7 +308,10 @@ class Loader {
           m->role = CallModel::kSource;
           m->kind = kind;
           m->origin = origin(e);
-          if (e["out-arg"]) m->to = Int(e["out-arg"], "out-arg", 0, 64);
+          if (e["out-arg"]) {
+            // props.load(stream): the receiver is filled with input.
+            m->to = e["out-arg"].IsScalar() && e["out-arg"].Scalar() == "receiver" ? -2 : Int(e["out-arg"], "out-arg", 0, 64);
+          }
           if (e["when"]) m->when = Conds(e["when"]);
           if (e["unless"]) m->unless = Conds(e["unless"]);
           AddCalls(mask, Strings(e["call"], "call"), m);

@@ -32,6 +32,11 @@ public class HeadersAndStoredInput extends HttpServlet {
     String fromFile = properties.getProperty("data");
     // ruleid: command-injection
     Runtime.getRuntime().exec("ls " + fromFile);
+    Properties defaults = new Properties();
+    defaults.setProperty("tool", "uptime");
+    // Filled by the program, not loaded from a file.
+    // ok: command-injection
+    Runtime.getRuntime().exec(defaults.getProperty("tool"));
 
     Connection connection = DriverManager.getConnection("jdbc:sqlite:app.db");
     ResultSet rows = connection.prepareStatement("select name from users where id = 0").executeQuery();
