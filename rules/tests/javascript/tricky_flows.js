@@ -117,3 +117,17 @@ function registerFastify(fastify) {
   });
 }
 module.exports.registerFastify = registerFastify;
+
+function registerHapi(server) {
+  server.route({
+    method: "POST",
+    path: "/hapi/run",
+    handler: (request, h) => {
+      // ruleid: command-injection
+      exec("ls " + request.payload.dir);
+      // ruleid: open-redirect
+      return h.redirect(request.query.next);
+    },
+  });
+}
+module.exports.registerHapi = registerHapi;
