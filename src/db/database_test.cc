@@ -165,6 +165,44 @@ TEST_P(DatabaseTest, TypeMismatchErrorsNameTheColumnAndKinds) {
   EXPECT_THAT(narrow.error().message(), HasSubstr("out of range"));
 }
 
+TEST_P(DatabaseTest, TakeMovesTextOutAndChecksKindsLikeGet) {
+  const std::string long_text(100, 'y');  // beyond the small-string buffer
+  ASSERT_OK(db_->Execute("INSERT INTO items(id, name, note) VALUES (?, ?, ?)", 1, long_text,
+                         std::optional<std::string>()));
+  ASSERT_OK(db_->Execute("INSERT INTO items(id, name, note) VALUES (?, ?, ?)", 2, "s", "short"));
+  auto row = [&](int id) {
+    Result<Row> r = db_->QueryRow("SELECT id, name, note FROM items WHERE id = ?", id);
+    EXPECT_TRUE(r.ok());
+    return std::move(r).value();
+  };
+  EXPECT_EQ(row(1).Take<std::string>(1).value(), long_text);
+  EXPECT_EQ(row(1).Take<std::string>("name").value(), long_text);
+  EXPECT_EQ(row(2).Take<std::string>("note").value(), "short");
+  EXPECT_EQ(row(2).Take<std::optional<std::string>>(2).value(), std::optional<std::string>("short"));
+  EXPECT_EQ(row(1).Take<std::optional<std::string>>(2).value(), std::nullopt);
+  EXPECT_EQ(row(1).Take<std::int64_t>(0).value(), 1);
+  // The other columns of the Row are still there after one is taken.
+  Row taken = row(2);
+  EXPECT_EQ(std::move(taken).Take<std::string>(1).value(), "s");
+  EXPECT_EQ(taken.Get<std::int64_t>(0).value(), 2);         // NOLINT(bugprone-use-after-move)
+  EXPECT_EQ(taken.Get<std::string>(2).value(), "short");  // NOLINT(bugprone-use-after-move)
+
+  // The same errors as Get: a kind mismatch names the column and both kinds,
+  // NULL needs std::optional, and a missing column is refused.
+  Result<std::string> mismatch = row(1).Take<std::string>(0);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(mismatch.error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(mismatch.error().message(), "column 0 (id): expected text, got integer");
+  Result<std::int64_t> not_integer = row(1).Take<std::int64_t>(1);
+  ASSERT_FALSE(not_integer.ok());
+  EXPECT_EQ(not_integer.error().message(), "column 1 (name): expected integer, got text");
+  Result<std::string> null = row(1).Take<std::string>("note");
+  ASSERT_FALSE(null.ok());
+  EXPECT_THAT(null.error().message(), HasSubstr("is NULL: read it as std::optional"));
+  EXPECT_EQ(row(1).Take<std::string>(3).error().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(row(1).Take<std::string>("missing").error().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_P(DatabaseTest, SortColumnComesFromAnAllowlistedEnum) {
   enum class ItemSort { kName, kScore };
   static constexpr sql::IdentifierMap<ItemSort, 2> kItemSort{
@@ -281,6 +319,14 @@ TEST_P(DatabaseTest, AffectedRowsAreCounted) {
   EXPECT_EQ(db_->Execute("UPDATE items SET score = ? WHERE id >= ?", 2.0, 2).value(), 2);
   EXPECT_EQ(db_->Execute("DELETE FROM items WHERE id = ?", 1).value(), 1);
   EXPECT_EQ(db_->Query("SELECT id FROM items")->affected(), 0);
+  // Execute of a SELECT runs it and changes nothing; in a transaction too.
+  EXPECT_EQ(db_->Execute("SELECT id FROM items WHERE id >= ?", 0).value(), 0);
+  Result<Transaction> tx = db_->Begin();
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ(tx->Execute("UPDATE items SET score = ? WHERE id >= ?", 3.0, 0).value(), 2);
+  EXPECT_EQ(tx->Execute("SELECT id FROM items").value(), 0);
+  ASSERT_OK(tx->Commit());
+  EXPECT_EQ(db_->Execute("DELETE FROM items WHERE id >= ?", 0).value(), 2);
 }
 
 TEST_P(DatabaseTest, UnsafeDynamicIsCheckedAtExecution) {
@@ -462,6 +508,24 @@ TEST_F(SqliteTest, MaxRowsIsEnforced) {
   Result<Rows> many = db->Query(
       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 11) SELECT x FROM c");
   EXPECT_EQ(many.error().code(), ErrorCode::kResourceExhausted);
+  // Execute does not keep the rows but still counts them against max_rows,
+  // in a transaction too (where the failure poisons it).
+  Result<std::int64_t> executed = db->Execute(
+      "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 11) SELECT x FROM c");
+  EXPECT_EQ(executed.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(db->Execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 10) "
+                        "SELECT x FROM c")
+                .value(),
+            0);
+  Result<Transaction> tx = db->Begin();
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ(tx->Execute("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 11) "
+                        "SELECT x FROM c")
+                .error()
+                .code(),
+            ErrorCode::kResourceExhausted);
+  EXPECT_FALSE(tx->active());
+  EXPECT_EQ(tx->Commit().error().code(), ErrorCode::kFailedPrecondition);
 }
 
 // ---- PostgreSQL specifics

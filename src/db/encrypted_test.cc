@@ -88,6 +88,13 @@ TEST_P(EncryptedTest, ReadsAndWritesAreTransparent) {
   EXPECT_EQ(row->Get<std::string>("email").value(), "alice@example.com");
   EXPECT_EQ(row->Get<SecretString>(1).value().Reveal(InsecureSecretAccess()), "alice@example.com");
   EXPECT_EQ(row->Get<std::optional<std::string>>(2).value(), std::nullopt);
+  // Take reads decrypted text too (copied: the Row still wipes its copy).
+  EXPECT_EQ(std::move(*row).Take<std::string>(1).value(), "alice@example.com");
+  EXPECT_EQ(enc_->QueryRow("SELECT id, email FROM users WHERE id = ?", 1)
+                .value()
+                .Take<std::optional<std::string>>("email")
+                .value(),
+            std::optional<std::string>("alice@example.com"));
   // Aliases, SELECT * and subqueries in FROM are recognised too.
   EXPECT_EQ(enc_->QueryRow("SELECT u.id AS k, u.email AS e FROM users u WHERE u.id = ?", 1)
                 ->Get<std::string>("e")

@@ -18,6 +18,20 @@
 //   SecretString, SecretBytes <- text, blob
 //   std::optional<T>          <- NULL or T
 //
+// Take<T> reads like Get<T> from a Row that is about to be discarded: text
+// read as std::string (or std::optional<std::string>) is moved out of the
+// Row instead of copied, so the value is copied once, out of the database's
+// buffer, as a hand-written loop over the C API would do:
+//
+//   BULWARK_ASSIGN_OR_RETURN(db::Row row, db.QueryRow("SELECT email FROM users WHERE id = ?", id));
+//   BULWARK_ASSIGN_OR_RETURN(std::string email, std::move(row).Take<std::string>(0));
+//
+// The same kinds are accepted and the same errors returned as Get. A taken
+// column is left valid but unspecified (as a moved-from std::string): read
+// the other columns first, and do not read that column again. Values that
+// are wiped on destruction (decrypted columns) are copied, not moved, so the
+// Row still wipes its copy; every other type is read as Get reads it.
+//
 // Rows are fully read before a query returns (the connection goes back to
 // the pool at once); their number is bounded by the database's max_rows.
 // Thread-safety: plain values.
@@ -54,8 +68,11 @@ struct IsOptionalRead : std::false_type {};
 template <class T>
 struct IsOptionalRead<std::optional<T>> : std::true_type {};
 
+// Inlined into Get: once the kind is known only a few checks remain (the
+// errors are built out of line).
 template <class T>
-Result<T> FromValue(const Value& v, std::size_t index, std::string_view column) {
+[[gnu::always_inline]] inline Result<T> FromValue(const Value& v, std::size_t index,
+                                                  std::string_view column) {
   if constexpr (IsOptionalRead<T>::value) {
     using Inner = typename T::value_type;
     if (v.is_null()) return T(std::nullopt);
@@ -143,11 +160,35 @@ class Row {
     return NoColumn();
   }
 
+  // Get<T>, moving text out of the Row (see the file comment).
+  template <class T>
+  [[gnu::always_inline]] inline Result<T> Take(std::size_t index) && {
+    if (index >= values_.size()) return NoColumn();
+    if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::optional<std::string>>) {
+      Value& v = values_[index];
+      if (v.kind_ == Value::Kind::kText && !v.borrowed_ && !v.sensitive_) {
+        if constexpr (std::is_same_v<T, std::string>) {
+          return std::move(v.bytes_);  // moved once, into the Result
+        } else {
+          return T(std::move(v.bytes_));
+        }
+      }
+    }
+    return internal::FromValue<T>(values_[index], index, (*columns_)[index]);
+  }
+  template <class T>
+  Result<T> Take(std::string_view column) && {
+    for (std::size_t i = 0; i < columns_->size(); ++i) {
+      if ((*columns_)[i] == column) return std::move(*this).template Take<T>(i);
+    }
+    return NoColumn();
+  }
+
  private:
   friend class internal::FieldCodec;
   // Backends fill a Row in place (internal.h).
   friend class internal::RowAccess;
-  Row() = default;
+  Row() noexcept {}  // NOLINT: user-provided, so Row() does not zero the inline value storage first
   static Error NoColumn();
   std::shared_ptr<const std::vector<std::string>> columns_;
   internal::ValueList values_;

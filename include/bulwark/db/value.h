@@ -24,6 +24,7 @@
 #include <concepts>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <new>
 #include <optional>
 #include <span>
@@ -41,6 +42,7 @@ namespace bulwark::db {
 
 using Timestamp = std::chrono::sys_time<std::chrono::microseconds>;
 
+class Row;
 namespace internal {
 class ValueList;
 }  // namespace internal
@@ -140,10 +142,15 @@ class Value {
  private:
   // Result cells are built in place in a ValueList (no temporary to move).
   friend class internal::ValueList;
+  // Row::Take moves owned text out.
+  friend class Row;
   explicit Value(Kind kind) noexcept : kind_(kind) {}
   Value(Kind kind, std::int64_t integer) noexcept : kind_(kind), integer_(integer) {}
   Value(Kind kind, double real) noexcept : kind_(kind), real_(real) {}
   Value(Kind kind, std::string_view bytes) : kind_(kind), bytes_(bytes) {}
+  struct BorrowTag {};
+  static constexpr BorrowTag kBorrow{};
+  Value(Kind kind, ByteView view, BorrowTag) noexcept : kind_(kind), borrowed_(true), view_(view) {}
   void Wipe() noexcept;
 
   Kind kind_ = Kind::kNull;
@@ -195,18 +202,22 @@ class ValueList {
     }
     return *this;
   }
-  ~ValueList() { Clear(); }
+  ~ValueList() {
+    const std::size_t n = size_ < kInline ? size_ : kInline;
+    for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
+    // overflow_ destroys its own values.
+  }
 
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
   void reserve(std::size_t n) {
-    if (n > kInline) overflow_.reserve(n - kInline);
+    if (n > kInline) Overflow().reserve(n - kInline);
   }
   void push_back(Value&& v) {
     if (size_ < kInline) {
       ::new (static_cast<void*>(Slot(size_))) Value(std::move(v));
     } else {
-      overflow_.push_back(std::move(v));
+      Overflow().push_back(std::move(v));
     }
     ++size_;
   }
@@ -214,21 +225,29 @@ class ValueList {
   void emplace_back() { Emplace(); }
   // Result cells, constructed in place: an integer, a real, and a copy of
   // text or blob bytes (owned by the Value).
-  void PushInteger(std::int64_t v) { Emplace(Value::Kind::kInteger, v); }
-  void PushReal(double v) { Emplace(Value::Kind::kReal, v); }
-  void PushCopy(Value::Kind kind, std::string_view bytes) { Emplace(kind, bytes); }
-  Value& operator[](std::size_t i) noexcept { return i < kInline ? *Slot(i) : overflow_[i - kInline]; }
+  [[gnu::always_inline]] inline void PushInteger(std::int64_t v) { Emplace(Value::Kind::kInteger, v); }
+  [[gnu::always_inline]] inline void PushReal(double v) { Emplace(Value::Kind::kReal, v); }
+  [[gnu::always_inline]] inline void PushCopy(Value::Kind kind, std::string_view bytes) {
+    Emplace(kind, bytes);
+  }
+  // A parameter that refers to the caller's text or blob (Value::Borrowed*),
+  // constructed in place.
+  [[gnu::always_inline]] inline void PushBorrowed(Value::Kind kind, ByteView bytes) {
+    Emplace(kind, bytes, Value::kBorrow);
+  }
+  Value& operator[](std::size_t i) noexcept { return i < kInline ? *Slot(i) : (*overflow_)[i - kInline]; }
   const Value& operator[](std::size_t i) const noexcept {
-    return i < kInline ? *Slot(i) : overflow_[i - kInline];
+    return i < kInline ? *Slot(i) : (*overflow_)[i - kInline];
   }
 
  private:
+  // Inlined: a call per value costs more than the construction itself.
   template <class... A>
-  void Emplace(A&&... args) {
+  [[gnu::always_inline]] inline void Emplace(A&&... args) {
     if (size_ < kInline) {
       ::new (static_cast<void*>(Slot(size_))) Value(std::forward<A>(args)...);
     } else {
-      overflow_.push_back(Value(std::forward<A>(args)...));
+      Overflow().push_back(Value(std::forward<A>(args)...));
     }
     ++size_;
   }
@@ -241,7 +260,7 @@ class ValueList {
   void Clear() noexcept {
     const std::size_t n = size_ < kInline ? size_ : kInline;
     for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
-    overflow_.clear();
+    if (overflow_) overflow_->clear();
     size_ = 0;
   }
   void TakeFrom(ValueList& other) noexcept {
@@ -255,7 +274,13 @@ class ValueList {
   }
 
   alignas(Value) unsigned char storage_[kInline * sizeof(Value)];
-  std::vector<Value> overflow_;
+  // Values beyond kInline, allocated only when there are some (an empty
+  // std::vector costs more to construct, move and destroy than a pointer).
+  std::vector<Value>& Overflow() {
+    if (!overflow_) overflow_ = std::make_unique<std::vector<Value>>();
+    return *overflow_;
+  }
+  std::unique_ptr<std::vector<Value>> overflow_;
   std::size_t size_ = 0;
 };
 
