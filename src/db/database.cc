@@ -80,6 +80,12 @@ Result<Row> Executor::RunRow(Statement& statement) {
   return SingleRow(std::move(*rows));
 }
 
+Result<std::int64_t> Executor::RunCount(Statement& statement) {
+  Result<Rows> rows = Run(statement);
+  if (!rows.ok()) return std::move(rows).error();
+  return rows->affected();
+}
+
 // ---- Pool
 
 namespace internal {
@@ -155,10 +161,11 @@ Result<Pool::Lease> Pool::Acquire(Hold hold) {
   }
 }
 
-void Pool::Release(std::unique_ptr<Connection> connection) {
+void Pool::Release(std::unique_ptr<Connection> connection,
+                   std::chrono::steady_clock::time_point idle_since) {
   const bool broken = connection->Broken();
   if (!broken) {
-    connection->idle_since = CoarseNow();
+    connection->idle_since = idle_since;
     Connection* expected = nullptr;
     if (hot_.compare_exchange_strong(expected, connection.get())) {
       connection.release();  // owned by hot_ now
@@ -181,6 +188,11 @@ void Pool::Release(std::unique_ptr<Connection> connection) {
   if (waiters_.load() > 0) available_.notify_one();
 }
 
+void Pool::NotifyWaiter() {
+  std::lock_guard lock(mutex_);
+  available_.notify_one();
+}
+
 void Pool::ParkIdle(Connection* connection) {
   const auto since = connection->idle_since;
   std::lock_guard lock(mutex_);
@@ -201,6 +213,13 @@ std::optional<Error> Connection::RunRow(Statement& statement, Row& first, std::s
   if (!rows.ok()) return std::move(rows).error();
   count = rows->size() > 1 ? 2 : rows->size();
   if (count > 0) first = std::move(*rows).TakeFront();
+  return std::nullopt;
+}
+
+std::optional<Error> Connection::RunCount(Statement& statement, std::int64_t& affected) {
+  Result<Rows> rows = Run(statement);
+  if (!rows.ok()) return std::move(rows).error();
+  affected = rows->affected();
   return std::nullopt;
 }
 
@@ -299,6 +318,20 @@ Result<Row> Database::RunRow(Statement& statement) {
   return out;
 }
 
+Result<std::int64_t> Database::RunCount(Statement& statement) {
+  BULWARK_CHECK(pool_ != nullptr);
+  // Encrypted columns: Run seals the parameters and checks the result
+  // columns (an encrypted column without its row key is an error here too).
+  if (fields_ != nullptr || !statement.fields.empty()) return Executor::RunCount(statement);
+  internal::Pool::Borrowed connection(*pool_);
+  if (const Error* e = connection.error()) return *e;
+  std::int64_t affected = 0;
+  if (std::optional<Error> failed = connection->RunCount(statement, affected)) {
+    return std::move(*failed);
+  }
+  return affected;
+}
+
 struct Transaction::Lease {
   internal::Pool::Lease lease;
 };
@@ -354,7 +387,9 @@ std::optional<Error> Transaction::BeforeRun(Statement& statement) {
 }
 
 Result<Rows> Transaction::Run(Statement& statement) {
-  if (std::optional<Error> refused = BeforeRun(statement)) return std::move(*refused);
+  if (NeedsBeforeRun(statement)) {
+    if (std::optional<Error> refused = BeforeRun(statement)) return std::move(*refused);
+  }
   Result<Rows> rows = lease_->lease->Run(statement);
   if (!rows.ok()) {
     state_ = State::kFailed;
@@ -370,10 +405,23 @@ Result<Rows> Transaction::Run(Statement& statement) {
   return rows;
 }
 
+Result<std::int64_t> Transaction::RunCount(Statement& statement) {
+  // Encrypted columns, or a statement refused before it runs: Run's path.
+  if (NeedsBeforeRun(statement)) return Executor::RunCount(statement);
+  std::int64_t affected = 0;
+  if (std::optional<Error> failed = lease_->lease->RunCount(statement, affected)) {
+    state_ = State::kFailed;
+    return std::move(*failed);
+  }
+  return affected;
+}
+
 Result<Row> Transaction::RunRow(Statement& statement) {
   Result<Row> out = internal::RowAccess::Empty();  // returned on every path (NRVO)
   std::size_t count = 0;
-  if (std::optional<Error> refused = BeforeRun(statement)) {
+  std::optional<Error> refused;
+  if (NeedsBeforeRun(statement)) refused = BeforeRun(statement);
+  if (refused) {
     out = std::move(*refused);
   } else if (std::optional<Error> failed = lease_->lease->RunRow(statement, *out, count)) {
     state_ = State::kFailed;

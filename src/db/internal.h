@@ -52,6 +52,10 @@ class Connection {
   // whose success value would build an Error on every call). The default
   // builds the Rows and takes its first row.
   virtual std::optional<Error> RunRow(Statement& statement, Row& first, std::size_t& count);
+  // Runs a statement for Execute: `affected` receives the number of rows it
+  // changed. Errors as Run's (rows are stepped through and counted against
+  // max_rows, not kept). The default runs Run.
+  virtual std::optional<Error> RunCount(Statement& statement, std::int64_t& affected);
   // BEGIN / COMMIT / ROLLBACK.
   virtual Result<void> Begin() = 0;
   virtual Result<void> Commit() = 0;
@@ -121,13 +125,16 @@ class Pool : public std::enable_shared_from_this<Pool> {
   // REQUIRES: the caller keeps the pool alive until it ends.
   class Borrowed {
    public:
-    explicit Borrowed(Pool& pool) : pool_(&pool), parked_(pool.TakeParked()) {
+    explicit Borrowed(Pool& pool) : pool_(&pool), parked_(pool.TakeParked(taken_)) {
       if (parked_ == nullptr) lease_.emplace(pool.Acquire(Hold::kBorrow));
     }
     Borrowed(const Borrowed&) = delete;
     Borrowed& operator=(const Borrowed&) = delete;
+    // The parked connection goes back idle since the time it was taken (no
+    // second clock read): earlier than the true release, so the health
+    // check after health_check_after_idle can only come sooner, never later.
     ~Borrowed() {
-      if (parked_ != nullptr) pool_->Release(std::unique_ptr<Connection>(parked_));
+      if (parked_ != nullptr) pool_->ReleaseParked(parked_, taken_);
     }
     // Acquire's error, or null when there is a connection.
     const Error* error() const { return lease_ && !lease_->ok() ? &lease_->error() : nullptr; }
@@ -137,17 +144,20 @@ class Pool : public std::enable_shared_from_this<Pool> {
 
    private:
     Pool* pool_;
+    std::chrono::steady_clock::time_point taken_;  // set by TakeParked
     Connection* parked_;
     std::optional<Result<Lease>> lease_;
   };
 
  private:
-  // The parked connection if it is fresh; a stale one goes to idle_ (where
-  // Acquire health-checks it) and null is returned.
-  Connection* TakeParked() {
+  // The parked connection if it is fresh (`now` is set to the time read to
+  // tell); a stale one goes to idle_ (where Acquire health-checks it) and
+  // null is returned.
+  Connection* TakeParked(std::chrono::steady_clock::time_point& now) {
     Connection* hot = hot_.exchange(nullptr, std::memory_order_acquire);
     if (hot == nullptr) return nullptr;
-    if (CoarseNow() - hot->idle_since < options_.health_check_after_idle) return hot;
+    now = CoarseNow();
+    if (now - hot->idle_since < options_.health_check_after_idle) return hot;
     ParkIdle(hot);
     return nullptr;
   }
@@ -156,7 +166,26 @@ class Pool : public std::enable_shared_from_this<Pool> {
     std::unique_ptr<Connection> connection;
     std::chrono::steady_clock::time_point since;
   };
-  void Release(std::unique_ptr<Connection> connection);
+  // Release for a connection taken with TakeParked: parked again inline
+  // when it is not broken and the slot is free (the common case).
+  void ReleaseParked(Connection* connection, std::chrono::steady_clock::time_point idle_since) {
+    if (!connection->Broken()) {
+      connection->idle_since = idle_since;
+      Connection* expected = nullptr;
+      if (hot_.compare_exchange_strong(expected, connection)) {
+        if (waiters_.load() > 0) NotifyWaiter();
+        return;
+      }
+    }
+    Release(std::unique_ptr<Connection>(connection), idle_since);
+  }
+  void NotifyWaiter();
+  void Release(std::unique_ptr<Connection> connection) {
+    Release(std::move(connection), CoarseNow());
+  }
+  // `idle_since`: when it was last in use (no later than now).
+  void Release(std::unique_ptr<Connection> connection,
+               std::chrono::steady_clock::time_point idle_since);
 
   ConnectionFactory factory_;
   PoolOptions options_;
@@ -191,7 +220,17 @@ class LruCache {
  public:
   explicit LruCache(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {}
 
-  V* Find(std::string_view key, bool literal = false) {
+ private:
+  using List = std::list<std::pair<std::string, V>>;
+  struct Memo {
+    const char* data = nullptr;
+    std::size_t size = 0;
+    typename List::iterator entry{};
+  };
+
+ public:
+  // The memo hit is inlined; the rest (hashing the text) is not.
+  [[gnu::always_inline]] inline V* Find(std::string_view key, bool literal = false) {
     Memo* memo = nullptr;
     if (literal) {
       memo = &memo_[MemoSlot(key.data())];
@@ -200,11 +239,7 @@ class LruCache {
         return &memo->entry->second;
       }
     }
-    auto it = index_.find(key);
-    if (it == index_.end()) return nullptr;
-    Touch(it->second);
-    if (memo != nullptr) *memo = Memo{key.data(), key.size(), it->second};
-    return &it->second->second;
+    return FindByText(key, memo);
   }
   // Inserts; returns the evicted entry, if any, for the caller to release.
   std::optional<std::pair<std::string, V>> Insert(std::string key, V value) {
@@ -238,12 +273,14 @@ class LruCache {
   }
 
  private:
-  using List = std::list<std::pair<std::string, V>>;
-  struct Memo {
-    const char* data = nullptr;
-    std::size_t size = 0;
-    typename List::iterator entry{};
-  };
+  // A lookup by text (hashing it); remembers a literal's entry in `memo`.
+  [[gnu::noinline]] V* FindByText(std::string_view key, Memo* memo) {
+    auto it = index_.find(key);
+    if (it == index_.end()) return nullptr;
+    Touch(it->second);
+    if (memo != nullptr) *memo = Memo{key.data(), key.size(), it->second};
+    return &it->second->second;
+  }
   static constexpr std::size_t kMemoSlots = 64;
   static std::size_t MemoSlot(const char* p) noexcept {
     return static_cast<std::size_t>((reinterpret_cast<std::uintptr_t>(p) * 0x9E3779B97F4A7C15ull) >>

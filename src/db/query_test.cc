@@ -104,10 +104,10 @@ TEST(ValueTest, TextMustBeUtf8WithoutNul) {
   EXPECT_FALSE(CheckText("\xff").ok());
 }
 
-// Every length and position around the 8- and 16-byte fast paths and the
-// overlapping 16-byte tail: one bad byte anywhere is found.
+// Every length and position around the 8-, 16-, 32- and 64-byte fast paths
+// and the overlapping 16-byte tails: one bad byte anywhere is found.
 TEST(ValueTest, TextCheckFindsABadByteAtEveryPosition) {
-  for (std::size_t n = 1; n <= 70; ++n) {
+  for (std::size_t n = 1; n <= 140; ++n) {
     std::string text(n, 'x');
     EXPECT_TRUE(CheckText(text).ok()) << n;
     for (std::size_t at = 0; at < n; ++at) {

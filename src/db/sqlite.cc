@@ -132,9 +132,34 @@ class SqliteConnection final : public Connection {
     });
     if (failed) return std::move(*failed);
     if (too_many) return TooManyRows(options_.max_rows);
+    BULWARK_CHECK(shape != nullptr);  // Execute sets it whenever it succeeds
     const std::int64_t affected = shape->read_only ? 0 : sqlite3_changes64(db_);
     if (shape->columns->empty()) return Rows(affected);
     return Rows(shape->columns, std::move(rows), affected);
+  }
+
+  // Execute's path: no Rows is built. Result rows, if any, are stepped
+  // through and counted against max_rows as Run does, without being kept.
+  std::optional<Error> RunCount(Statement& st, std::int64_t& affected) override {
+    if (st.script) return Connection::RunCount(st, affected);
+    const CachedStatement* shape = nullptr;
+    std::size_t rows = 0;
+    bool too_many = false;
+    ValueList scratch;  // each row is read here, then dropped
+    std::optional<Error> failed = Execute(st, shape, [&]() -> ValueList* {
+      if (rows >= options_.max_rows) {
+        too_many = true;
+        return nullptr;
+      }
+      ++rows;
+      scratch = ValueList();
+      return &scratch;
+    });
+    if (failed) return failed;
+    if (too_many) return TooManyRows(options_.max_rows);
+    BULWARK_CHECK(shape != nullptr);  // Execute sets it whenever it succeeds
+    affected = shape->read_only ? 0 : sqlite3_changes64(db_);
+    return std::nullopt;
   }
 
   // QueryRow's path: no Rows is built; the first row is read into `first`.
@@ -164,9 +189,14 @@ class SqliteConnection final : public Connection {
   // null to stop there. `shape` is set to the cached statement.
   template <class NextRow>
   std::optional<Error> Execute(Statement& st, const CachedStatement*& shape, NextRow&& next_row) {
-    Result<CachedStatement*> cached = Prepare(st);
-    if (!cached.ok()) return std::move(cached).error();
-    CachedStatement& c = **cached;
+    // A cached statement is found inline; only a miss calls Prepare.
+    CachedStatement* found = st.cacheable ? cache_.Find(st.text, st.literal) : nullptr;
+    if (found == nullptr) {
+      Result<CachedStatement*> cached = Prepare(st);
+      if (!cached.ok()) return std::move(cached).error();
+      found = *cached;
+    }
+    CachedStatement& c = *found;
     shape = &c;
     if (st.want_origins) {
       if (c.origins == nullptr) c.origins = OriginsOf(c.stmt);
@@ -236,7 +266,7 @@ class SqliteConnection final : public Connection {
   // Copies the current row's cells into `values` (constructed in place; the
   // text and blob bytes are copied out of SQLite's buffers, which the next
   // step or reset reuses).
-  static void ReadRow(sqlite3_stmt* stmt, int ncols, ValueList& values) {
+  [[gnu::always_inline]] static void ReadRow(sqlite3_stmt* stmt, int ncols, ValueList& values) {
     values.reserve(static_cast<std::size_t>(ncols));
     for (int col = 0; col < ncols; ++col) {
       // One column_value call, then the cheap value accessors (each
@@ -314,10 +344,9 @@ class SqliteConnection final : public Connection {
     return Ok();
   }
 
+  // Prepares a statement that is not in the cache (Execute looks there
+  // first), and caches it when it is cacheable.
   Result<CachedStatement*> Prepare(const Statement& st) {
-    if (st.cacheable) {
-      if (CachedStatement* hit = cache_.Find(st.text, st.literal)) return hit;
-    }
     const std::string key(st.cacheable ? st.text : std::string_view());
     sqlite3_stmt* stmt = nullptr;
     const char* tail = nullptr;

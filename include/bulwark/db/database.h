@@ -109,8 +109,10 @@ void CollectIdent(std::vector<std::string_view>& idents, const T& arg) {
 Error ParamError(std::size_t position, const Error& error);
 
 // Appends one bound value; on failure sets `failure` and returns false.
+// (Inlined into Build: a call per parameter costs more than most bindings.)
 template <class T>
-bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
+[[gnu::always_inline]] inline bool CollectParam(Statement& st, const T& arg,
+                                                std::optional<Error>& failure) {
   using U = std::remove_cvref_t<T>;
   if constexpr (sql::kIsIdentifierArg<T>) {
     return true;
@@ -127,7 +129,7 @@ bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
       failure.emplace(ParamError(st.params.size() + 1, Error(ErrorCode::kInvalidArgument, problem)));
       return false;
     }
-    st.params.push_back(Value::BorrowedText(arg));  // refers to the caller's argument
+    st.params.PushBorrowed(Value::Kind::kText, AsBytes(std::string_view(arg)));  // the caller's argument
     return true;
   } else {
     Result<Value> v = ToValue(arg);
@@ -144,8 +146,9 @@ bool CollectParam(Statement& st, const T& arg, std::optional<Error>& failure) {
 // the first error, if any. (Not Result<void>: on the per-statement path its
 // success value would still build an Error.)
 template <class... Args>
-std::optional<Error> Build(Statement& st, std::string_view text, std::size_t params,
-                           std::size_t slots, const Args&... args) {
+[[gnu::always_inline]] inline std::optional<Error> Build(Statement& st, std::string_view text,
+                                                         std::size_t params, std::size_t slots,
+                                                         const Args&... args) {
   st.text = text;
   st.expected_params = params;
   st.params.reserve(sizeof...(Args));
@@ -174,7 +177,7 @@ class Executor {
   // Runs a statement and returns its rows (empty for INSERT/UPDATE/DELETE
   // without RETURNING; affected() counts changed rows).
   template <class... Args>
-  Result<Rows> Query(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
+  [[gnu::always_inline]] inline Result<Rows> Query(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
     Statement st;
     if (std::optional<Error> failed = BuildStatement(st, query.query(), args...)) {
       return std::move(*failed);
@@ -183,16 +186,18 @@ class Executor {
   }
   // Runs a statement; returns the number of rows it changed.
   template <class... Args>
-  Result<std::int64_t> Execute(sql::QueryFor<std::type_identity_t<Args>...> query,
+  [[gnu::always_inline]] inline Result<std::int64_t> Execute(sql::QueryFor<std::type_identity_t<Args>...> query,
                                const Args&... args) {
-    Result<Rows> rows = Query<Args...>(query, args...);
-    if (!rows.ok()) return std::move(rows).error();
-    return rows->affected();
+    Statement st;
+    if (std::optional<Error> failed = BuildStatement(st, query.query(), args...)) {
+      return std::move(*failed);
+    }
+    return RunCount(st);
   }
   // Exactly one row is expected. Errors: kNotFound when there is none,
   // kFailedPrecondition when there are several.
   template <class... Args>
-  Result<Row> QueryRow(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
+  [[gnu::always_inline]] inline Result<Row> QueryRow(sql::QueryFor<std::type_identity_t<Args>...> query, const Args&... args) {
     Statement st;
     if (std::optional<Error> failed = BuildStatement(st, query.query(), args...)) {
       return std::move(*failed);
@@ -245,6 +250,11 @@ class Executor {
   // kFailedPrecondition as for QueryRow); backends read it without building
   // a Rows.
   virtual Result<Row> RunRow(Statement& statement);
+  // The same for a statement whose rows are not wanted (Execute): the
+  // number of rows it changed, with the same errors as Run (result rows are
+  // still stepped through and counted against max_rows); backends may skip
+  // building a Rows.
+  virtual Result<std::int64_t> RunCount(Statement& statement);
 
  protected:
   // Called when a statement fails before it reaches Run (a parameter that
@@ -256,7 +266,9 @@ class Executor {
   // Binds `args` to a literal query's statement; a parameter that does not
   // bind fails the statement (StatementFailed) before it runs.
   template <class... Args>
-  std::optional<Error> BuildStatement(Statement& st, const sql::Query& query, const Args&... args) {
+  [[gnu::always_inline]] inline std::optional<Error> BuildStatement(Statement& st,
+                                                                    const sql::Query& query,
+                                                                    const Args&... args) {
     std::optional<Error> failed =
         internal::Build(st, query.text(), query.param_count(), query.slot_count(), args...);
     if (failed) {
@@ -352,6 +364,7 @@ class Database final : public Executor {
 
   Result<Rows> Run(Statement& statement) override;
   Result<Row> RunRow(Statement& statement) override;
+  Result<std::int64_t> RunCount(Statement& statement) override;
 
  private:
   friend class internal::FieldCodec;
@@ -381,6 +394,7 @@ class Transaction final : public Executor {
 
   Result<Rows> Run(Statement& statement) override;
   Result<Row> RunRow(Statement& statement) override;
+  Result<std::int64_t> RunCount(Statement& statement) override;
 
  protected:
   void StatementFailed() override {
@@ -396,6 +410,11 @@ class Transaction final : public Executor {
   // Refuses a finished or failed transaction and seals encrypted
   // parameters; a sealing failure fails the transaction.
   std::optional<Error> BeforeRun(Statement& statement);
+  // False in the common case (an active transaction, nothing to seal), when
+  // BeforeRun has nothing to do.
+  bool NeedsBeforeRun(const Statement& statement) const noexcept {
+    return state_ != State::kActive || fields_ != nullptr || !statement.fields.empty();
+  }
 
   Backend backend_;
   std::unique_ptr<Lease> lease_;
