@@ -167,6 +167,12 @@ public class ServletSamples extends HttpServlet {
     java.io.ObjectInputStream in = new java.io.ObjectInputStream(request.getInputStream());
     // ok: unsafe-deserialization
     java.io.ObjectInputStream local = new java.io.ObjectInputStream(new java.io.FileInputStream("cache.bin"));
+    String body = new String(request.getInputStream().readAllBytes(), "UTF-8");
+    // fastjson with autoType: the JSON names the class to instantiate.
+    // ruleid: unsafe-deserialization
+    Object any = com.alibaba.fastjson.JSON.parseObject(body);
+    // ruleid: unsafe-deserialization
+    Object copy = org.apache.commons.lang3.SerializationUtils.deserialize(request.getInputStream());
     // ok: xxe
     builder.parse(new File("config.xml"));
   }
