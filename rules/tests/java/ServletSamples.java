@@ -160,6 +160,16 @@ public class ServletSamples extends HttpServlet {
     xp.evaluate("//user[@name='admin']", doc);
   }
 
+  void clients(HttpServletRequest request) throws Exception {
+    String target = request.getParameter("target");
+    // ruleid: ssrf
+    org.jsoup.Jsoup.connect(target).get();
+    // ruleid: ssrf
+    okhttp3.Request r = new okhttp3.Request.Builder().url(target).build();
+    // ok: ssrf
+    okhttp3.Request fixed = new okhttp3.Request.Builder().url("https://api.example.com/status").build();
+  }
+
   void parse(HttpServletRequest request, javax.xml.parsers.DocumentBuilder builder) throws Exception {
     // ruleid: xxe
     builder.parse(request.getInputStream());
