@@ -1824,10 +1824,12 @@ struct Engine::Impl {
   }
 
   // ----------------------------------------------------------------- eval
-  Value SourceValue(Frame& fr, int kind, std::uint32_t line, std::uint32_t col, const std::string& what) {
+  Value SourceValue(Frame& fr, int kind, std::uint32_t line, std::uint32_t col, const std::string& what,
+                    std::uint32_t safe = 0) {
     Value v;
     Origin o;
     o.key = kind;
+    o.safe = safe;
     o.step = NewStep(nullptr, fr, line, col, "source: " + what);
     v.o.push_back(o);
     return v;
@@ -1842,7 +1844,7 @@ struct Engine::Impl {
     std::string last = e.kind == ExprKind::kAttr ? e.s : NormalizeName(e.s);
     std::optional<Value> out;
     lm.access.Match(names, [&](const AccessModel& am) {
-      if (!out) out = SourceValue(fr, am.kind, e.line, e.col, names.front());
+      if (!out) out = SourceValue(fr, am.kind, e.line, e.col, names.front(), am.safe);
     });
     return out;
   }
@@ -1940,6 +1942,8 @@ struct Engine::Impl {
         } else {
           FlattenInto(b, r.o);
         }
+        // Arithmetic and concatenation give a string or a number, never an object.
+        for (Origin& o : r.o) o.safe |= TextOnlyKinds();
         return r;
       }
       case ExprKind::kUnary: {
@@ -1974,6 +1978,7 @@ struct Engine::Impl {
           AppendAfterStart(r, v);
         }
         if (all_const && r.o.empty()) return StrConst(text);
+        for (Origin& o : r.o) o.safe |= TextOnlyKinds();  // a string, whatever went in
         return r;
       }
       case ExprKind::kList: {
@@ -2191,6 +2196,14 @@ struct Engine::Impl {
     }
     return 0;
   }
+
+  // Sink kinds only an object or array can harm (NoSQL operator injection:
+  // {"$ne": null}); text built from a value is safe for them.
+  std::uint32_t TextOnlyKinds() {
+    if (text_only_bits_ == UINT32_MAX) text_only_bits_ = SinkKindBit("nosql");
+    return text_only_bits_;
+  }
+  std::uint32_t text_only_bits_ = UINT32_MAX;
 
   // The SSRF and redirect sink kinds.
   std::uint32_t UrlBits() {
@@ -2434,7 +2447,7 @@ struct Engine::Impl {
         if (any) return result;
       }
     }
-    if (source) return SourceValue(fr, source->kind, call.line, call.col, shown);
+    if (source) return SourceValue(fr, source->kind, call.line, call.col, shown, source->kinds);
     if (collection) {
       if (auto r = ApplyCollection(fr, collection->op, call, first_arg, args, recv, recv_path)) return *r;
     }

@@ -294,8 +294,10 @@ class Loader {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a source must be a mapping");
         CheckKeys(e, {"call", "access", "kind", "out-arg", "param-annotation", "param", "param-of-decorated", "when",
-                      "unless"},
+                      "unless", "safe-for"},
                   "source");
+        if (e["safe-for"] && !e["call"] && !e["access"]) Fail(e, "'safe-for' belongs to a 'call' or 'access' source");
+        const std::uint32_t safe_for = e["safe-for"] ? KindMask(e["safe-for"], /*allow_all=*/false) : 0;
         if (!e["kind"]) Fail(e, "a source needs 'kind'");
         int kind = SourceKind(e["kind"]);
         int forms = (e["call"] ? 1 : 0) + (e["access"] ? 1 : 0) + (e["param-annotation"] ? 1 : 0) + (e["param"] ? 1 : 0) +
@@ -307,6 +309,7 @@ class Loader {
           auto m = std::make_shared<CallModel>();
           m->role = CallModel::kSource;
           m->kind = kind;
+          m->kinds = safe_for;
           m->origin = origin(e);
           if (e["out-arg"]) {
             // props.load(stream): the receiver is filled with input.
@@ -318,7 +321,7 @@ class Loader {
         } else if (e["access"]) {
           auto globs = Strings(e["access"], "access");
           ForLanguages(mask, [&](LanguageModels& lm) {
-            for (auto& g : globs) lm.access.Add(g, AccessModel{kind});
+            for (auto& g : globs) lm.access.Add(g, AccessModel{kind, safe_for});
           });
         } else if (e["param-of-decorated"]) {
           ParamSource ps;

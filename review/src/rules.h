@@ -92,7 +92,8 @@ struct CallModel {
                              kValidator };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
-  std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything)
+  std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything);
+                               // source: sink kinds its values cannot harm (`safe-for`)
   std::vector<int> args;       // sink: sensitive args (-1 = all, -2 = receiver); propagator: from
   std::vector<std::string> options;  // sink: sensitive options (keywords / object keys)
   int to = -3;                 // propagator target: -2 receiver, >=0 argument; source out-arg
@@ -110,6 +111,7 @@ struct CallModel {
 
 struct AccessModel {  // a source read as an attribute: flask.request.args
   int kind = -1;
+  std::uint32_t safe = 0;  // sink kinds its values cannot harm (`safe-for`: path parameters are strings)
 };
 
 struct StoreModel {  // a sink written as an attribute / key: session[...] = v

@@ -1,0 +1,34 @@
+// MongoDB / Mongoose queries built from request values that may be objects.
+const express = require("express");
+const User = require("./models/user");
+
+const app = express();
+app.use(express.json());
+
+app.post("/login", async (req, res) => {
+  // {"password": {"$ne": null}} matches any account.
+  // ruleid: nosql-injection
+  const user = await User.findOne({ name: req.body.name, password: req.body.password });
+  // ok: nosql-injection
+  const checked = await User.findOne({ name: String(req.body.name), password: String(req.body.password) });
+  res.json({ ok: Boolean(user || checked) });
+});
+
+app.get("/users/:id", async (req, res) => {
+  // Path parameters are strings.
+  // ok: nosql-injection
+  const user = await User.findOne({ _id: req.params.id });
+  // ruleid: nosql-injection
+  const byName = await User.find({ name: req.query.name });
+  // A template literal is a string.
+  // ok: nosql-injection
+  const byTag = await User.find({ tag: `${req.query.tag}` });
+  res.json({ user, byName, byTag });
+});
+
+app.get("/list", (req, res) => {
+  const items = ["a", "b"];
+  // ok: nosql-injection
+  const first = items.find((x) => x === req.query.q);
+  res.json({ first });
+});
