@@ -1973,7 +1973,7 @@ struct Engine::Impl {
             FlattenInto(v, r.o);
             continue;
           }
-          if (all_const) r.fixed_start = UrlStartKinds(text);
+          if (all_const) r.fixed_start = UrlStartKinds(text) | (text.empty() ? 0 : PrefixedKeyKinds());
           all_const = false;
           AppendAfterStart(r, v);
         }
@@ -2190,6 +2190,13 @@ struct Engine::Impl {
   // Sink kinds a string starting with `s` cannot be steered for: a URL
   // with a scheme and a host ended by '/', '?' or '#' (SSRF and redirects),
   // or a same-site path "/x..." (redirects).
+  int SinkKindIndex(std::string_view name) const {
+    for (std::size_t k = 0; k < rules.sink_kinds.size() && k < 32; ++k) {
+      if (rules.sink_kinds[k] == name) return static_cast<int>(k);
+    }
+    return -1;
+  }
+
   std::uint32_t SinkKindBit(std::string_view name) const {
     for (std::size_t k = 0; k < rules.sink_kinds.size() && k < 32; ++k) {
       if (rules.sink_kinds[k] == name) return 1u << k;
@@ -2240,9 +2247,17 @@ struct Engine::Impl {
   std::uint32_t url_bits_ = UINT32_MAX, redirect_bit_ = 0;
 
   std::uint32_t FixedStart(const Value& v) {
-    if (v.ck == ConstKind::kString) return UrlStartKinds(v.s);
+    if (v.ck == ConstKind::kString) return UrlStartKinds(v.s) | (v.s.empty() ? 0 : PrefixedKeyKinds());
     return v.fixed_start;
   }
+
+  // A property name with a constant prefix ("user_" + k) cannot be
+  // "__proto__" or "constructor".
+  std::uint32_t PrefixedKeyKinds() {
+    if (prefixed_key_bits_ == UINT32_MAX) prefixed_key_bits_ = SinkKindBit("prototype");
+    return prefixed_key_bits_;
+  }
+  std::uint32_t prefixed_key_bits_ = UINT32_MAX;
 
   // Appends `tail`'s origins to `r`, marked safe for r's fixed start.
   static void AppendAfterStart(Value& r, const Value& tail) {
@@ -2636,6 +2651,17 @@ struct Engine::Impl {
             ReportSink(fr, Eval(fr, t.kids[1]), sm.kind, t.line, t.col, names.front());
           }
         });
+      }
+    }
+    // JS obj[a][b] = v with a request-chosen a: a = "__proto__" (or
+    // "constructor" then b = "prototype") writes into Object.prototype.
+    if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone &&
+        (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript || fr.lang == Language::kTsx)) {
+      const ir::Expr& inner = X(fr, t.kids[0]);
+      const int proto = SinkKindIndex("prototype");
+      if (proto >= 0 && inner.kind == ExprKind::kIndex && inner.kids.size() > 1 && inner.kids[1] != ir::kNone &&
+          X(fr, inner.kids[1]).kind != ExprKind::kCall && X(fr, inner.kids[1]).kind != ExprKind::kConst) {
+        ReportSink(fr, Eval(fr, inner.kids[1]), proto, t.line, t.col, "computed property write");
       }
     }
     std::string name = t.kind == ExprKind::kName ? t.s : t.kind == ExprKind::kAttr ? t.s : std::string();
