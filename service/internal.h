@@ -107,7 +107,7 @@ class LoginThrottle {
 
 // ---- Audit sampling ------------------------------------------------------------------
 // For events anyone can repeat for free (a throttled sign-in, a rejected API
-// key, a revoked refresh token presented again): at most one audit record a
+// key, a revoked refresh token presented again, a permission denial): at most one audit record a
 // second per kind, carrying
 // how many were left out since the last, so a flood cannot turn into one
 // synchronous, chained audit write per request. Thread-safe.
@@ -217,6 +217,7 @@ struct Service::Impl {
   mutable AuditSampler throttled_audit;
   mutable AuditSampler rejected_key_audit;
   mutable AuditSampler revoked_refresh_audit;
+  mutable AuditSampler denied_audit;  // permission denials: a caller can repeat them at will
   std::vector<ApiRoute> routes;
   std::string openapi;
   std::unique_ptr<http::App> app;

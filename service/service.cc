@@ -350,18 +350,25 @@ http::Response Service::Impl::Dispatch(const ApiRoute& route, http::Request& req
                    std::find(caller->scopes.begin(), caller->scopes.end(), route.api_key_scope) !=
                        caller->scopes.end();
     if (!allowed) {
-      Audit("user:" + caller->user.id, "permission.denied", "api_key:" + caller->api_key_id,
-            audit::kDenied,
-            {{"route", route.path},
-             {"needs_scope", route.api_key_scope.empty() ? "interactive" : route.api_key_scope}});
+      std::int64_t left_out = 0;
+      if (denied_audit.Admit(clock->NowUnixSeconds(), &left_out)) {
+        Audit("user:" + caller->user.id, "permission.denied", "api_key:" + caller->api_key_id,
+              audit::kDenied,
+              {{"route", route.path},
+               {"needs_scope", route.api_key_scope.empty() ? "interactive" : route.api_key_scope},
+               {"also_denied_since_last", std::to_string(left_out)}});
+      }
       return ProblemResponse(req, 403, route.api_key_scope.empty()
                                            ? "API keys cannot be used for this operation"
                                            : "the API key lacks the required scope");
     }
   }
   if (route.access == Access::kAdmin && caller->user.role != "admin") {
-    Audit("user:" + caller->user.id, "permission.denied", route.path, audit::kDenied,
-          {{"needs_role", "admin"}});
+    std::int64_t left_out = 0;
+    if (denied_audit.Admit(clock->NowUnixSeconds(), &left_out)) {
+      Audit("user:" + caller->user.id, "permission.denied", route.path, audit::kDenied,
+            {{"needs_role", "admin"}, {"also_denied_since_last", std::to_string(left_out)}});
+    }
     return ProblemResponse(req, 403, "administrator role required");
   }
   return route.handler(req, &*caller);

@@ -740,12 +740,17 @@ TEST_P(ServiceE2E, FreeToRepeatRejectionsDoNotFloodTheAuditTrail) {
     EXPECT_EQ(Get("/v1/me", {{"Authorization", made_up}}).status, 401);
     EXPECT_EQ(Get("/v1/me", {{"Authorization", "ApiKey " + real.substr(0, real.size() - 2) + "xx"}}).status, 401);
     EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(t.refresh) + "}").status, 401);
+    // Permission denials: a user on an admin route, a key without the scope.
+    EXPECT_EQ(Get("/v1/admin/users", {Bearer(t.access)}).status, 403);
+    EXPECT_EQ(Post("/v1/api-keys", R"({"name":"k2","scopes":["me:read"]})",
+                   {{"Authorization", "ApiKey " + real}}).status,
+              403);
   }
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - start).count();
   StopServer();
   auto db = OpenServiceDb();
   ASSERT_NE(db, nullptr);
-  for (const char* action : {"api_key.rejected", "refresh.rejected"}) {
+  for (const char* action : {"api_key.rejected", "refresh.rejected", "permission.denied"}) {
     auto rows = db->Query("SELECT COUNT(*) FROM bulwark_audit_log WHERE action = ?", std::string(action));
     ASSERT_TRUE(rows.ok());
     const std::int64_t recorded = (*rows)[0].Get<std::int64_t>(0).value_or(-1);
