@@ -741,7 +741,9 @@ Response RequestChecks::Handle(Request& request, const Next& next) const {
     std::string type = ct ? internal::MediaType(*ct) : std::string();
     bool ok = false;
     for (const auto& c : ro.consumes) ok = ok || c == type;
-    if (!ok || request.headers().Count("content-type") != 1) return Response::Problem(415, id);
+    if (!ok || request.headers().Count("content-type") != 1 || !internal::CharsetIsUtf8(*ct)) {
+      return Response::Problem(415, id);
+    }
     if (type == "application/json" && !ro.unsafe_skip_json_check) {
       validate::Checked<Untrusted<validate::JsonValue>> parsed =
           validate::ParseJson(request.Body().UnvalidatedValue(), options_.json_limits);

@@ -241,6 +241,10 @@ TEST(RequestChecks, ContentTypeAcceptAndSize) {
   EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "text/plain"}}, "{}").status(), 415);
   EXPECT_EQ(f.Do(Method::kPost, "/api/items", {}, "{}").status(), 415);
   EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json; charset=utf-8"}}, "{}").status(), 201);
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json;Charset=\"UTF-8\""}}, "{}").status(), 201);
+  // Bodies are read as UTF-8: another charset label is refused, not reinterpreted.
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json; charset=utf-7"}}, "{}").status(), 415);
+  EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json; charset=iso-8859-1"}}, "{}").status(), 415);
   EXPECT_EQ(f.Do(Method::kPost, "/api/items", {{"Content-Type", "application/json"}},
                  "[" + std::string(5000, '1') + "]").status(), 413);
   EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {{"Accept", "text/html"}}).status(), 406);

@@ -160,6 +160,29 @@ std::string MediaType(std::string_view value) {
   return ToLowerAscii(v);
 }
 
+bool CharsetIsUtf8(std::string_view content_type) {
+  std::size_t semi = content_type.find(';');
+  while (semi != std::string_view::npos) {
+    std::string_view param = content_type.substr(semi + 1);
+    semi = param.find(';');
+    if (semi != std::string_view::npos) param = param.substr(0, semi);
+    std::size_t eq = param.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = param.substr(0, eq), value = param.substr(eq + 1);
+    auto trim = [](std::string_view& s) {
+      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+      while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    };
+    trim(name);
+    trim(value);
+    if (ToLowerAscii(name) != "charset") continue;
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    const std::string cs = ToLowerAscii(value);
+    if (cs != "utf-8" && cs != "utf8") return false;
+  }
+  return true;
+}
+
 }  // namespace internal
 
 std::string_view MethodName(Method method) noexcept {

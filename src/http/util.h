@@ -25,6 +25,11 @@ std::string ToLowerAscii(std::string_view text);
 // and lower-cased ("application/json; charset=utf-8" -> "application/json").
 std::string MediaType(std::string_view value);
 
+// Whether a Content-Type names no charset or UTF-8 ("utf-8"/"utf8", any case,
+// quoted or not). Bodies are read as UTF-8; a UTF-7 or Latin-1 label would
+// mean different text to a client, a proxy or a logger than to the handler.
+bool CharsetIsUtf8(std::string_view content_type);
+
 }  // namespace bulwark::http::internal
 
 namespace bulwark::http::internal {
