@@ -20,7 +20,7 @@ const validate::Schema& RegisterSchema() {
   static const validate::Schema s = MustCompile(Rule::Object({
       Field("email", EmailRule()),
       Field("password", PasswordRule()),
-      Field("display_name", Rule::String().Length(1, 64)),
+      Field("display_name", DisplayNameRule()),
   }));
   return s;
 }
@@ -35,7 +35,7 @@ const validate::Schema& LoginSchema() {
 }
 const validate::Schema& PatchMeSchema() {
   static const validate::Schema s = MustCompile(Rule::Object({
-      Field("display_name", Rule::String().Length(1, 64)).Optional(),
+      Field("display_name", DisplayNameRule()).Optional(),
   }));
   return s;
 }

@@ -21,6 +21,10 @@ inline validate::Schema MustCompile(const validate::Rule& rule) {
 inline validate::Rule PasswordRule() {
   return validate::Rule::String().Length(1, 128).WithNormalization(validate::Normalization::kNone);
 }
+// A name shown to people: not blank (only spaces would show as nothing).
+inline validate::Rule DisplayNameRule() {
+  return validate::Rule::String().Length(1, 64).Pattern(".*\\S.*").Describe("the name shown to other people");
+}
 inline validate::Rule EmailRule() {
   return validate::Rule::String().MaxLength(254).WithFormat(validate::Format::kEmail);
 }

@@ -463,6 +463,12 @@ TEST_P(ServiceE2E, HostileInputIsRefusedOnEveryBodyRoute) {
     EXPECT_EQ(r.body.find("script"), std::string::npos);  // never echoed
   }
   EXPECT_EQ(Post("/v1/accounts", R"({"email":"a@example.com","password":12345678,"display_name":"x"})").status, 422);
+  // A blank display name would show as nothing.
+  EXPECT_EQ(Post("/v1/accounts",
+                 R"({"email":"blank@example.com","password":"lantern orchard velvet 42","display_name":"   "})")
+                .status,
+            422);
+  EXPECT_EQ(Send(port_, "PATCH", "/v1/me", {kJson, Bearer(t.access)}, R"({"display_name":"  "})").status, 422);
   EXPECT_EQ(Post("/v1/tokens", R"({"email":"' OR 1=1 --","password":"x' OR '1'='1"})").status, 401);
   HttpResponse weak = Post("/v1/accounts", R"({"email":"w@example.com","password":"password1","display_name":"w"})");
   EXPECT_EQ(weak.status, 422);
