@@ -170,6 +170,19 @@ public class ServletSamples extends HttpServlet {
     okhttp3.Request fixed = new okhttp3.Request.Builder().url("https://api.example.com/status").build();
   }
 
+  void lookups(HttpServletRequest request) throws Exception {
+    String name = request.getParameter("name");
+    javax.naming.InitialContext ctx = new javax.naming.InitialContext();
+    // A request-chosen JNDI name (ldap://attacker/x) loads remote code.
+    // ruleid: code-injection
+    ctx.lookup(name);
+    // ok: code-injection
+    ctx.lookup("java:comp/env/jdbc/app");
+    javax.el.ExpressionFactory factory = javax.el.ExpressionFactory.newInstance();
+    // ruleid: code-injection
+    factory.createValueExpression(null, "${" + name + "}", Object.class);
+  }
+
   void parse(HttpServletRequest request, javax.xml.parsers.DocumentBuilder builder) throws Exception {
     // ruleid: xxe
     builder.parse(request.getInputStream());
