@@ -216,3 +216,19 @@ def files_naive():
         # ruleid: path-traversal
         return open(name).read()
     return ""
+
+
+@app.route("/greeting")
+def greeting():
+    import jinja2
+    from django.template import Template, Context
+
+    name = request.args.get("name", "")
+    env = jinja2.Environment(autoescape=True)
+    # ruleid: code-injection
+    env.from_string("Hello " + name).render()
+    # ok: code-injection
+    env.from_string("Hello {{ name }}").render(name=name)
+    # ruleid: code-injection
+    Template("<p>" + name + "</p>").render(Context({}))
+    return "ok"
