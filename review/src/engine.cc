@@ -1911,6 +1911,7 @@ struct Engine::Impl {
         }
         Value obj = Eval(fr, e.kids[0]);
         Value key = e.kids.size() > 1 ? Eval(fr, e.kids[1]) : Value{};
+        if (e.kids.size() > 1) CheckArrayIndex(fr, e.kids[1], key, e.line, e.col);
         if (obj.list && key.ck == ConstKind::kInt) {
           std::int64_t k = key.i;
           if (k < 0) k += static_cast<std::int64_t>(obj.list->size());
@@ -2653,6 +2654,10 @@ struct Engine::Impl {
         });
       }
     }
+    // C/C++ buf[i] = v with an input-chosen i.
+    if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[1] != ir::kNone) {
+      CheckArrayIndex(fr, t.kids[1], Eval(fr, t.kids[1]), t.line, t.col);
+    }
     // JS obj[a][b] = v with a request-chosen a: a = "__proto__" (or
     // "constructor" then b = "prototype") writes into Object.prototype.
     if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone &&
@@ -2957,6 +2962,30 @@ struct Engine::Impl {
           }
           return;
         }
+        // An upper bound: `x < 10` / `x <= N` where it holds (or `x >= 10`
+        // where it does not) keeps x inside an array or allocation limit.
+        if (e.s == "<" || e.s == "<=" || e.s == ">" || e.s == ">=") {
+          const bool less = e.s == "<" || e.s == "<=";
+          ir::Id bounded = ir::kNone;
+          // A literal, or a name holding a known constant (#define MAX 10).
+          auto limit = [&](ir::Id k) {
+            if (constant(k)) return true;
+            return k != ir::kNone && X(fr, k).kind == ExprKind::kName && Eval(fr, k).IsConst();
+          };
+          if (limit(e.kids[1]) && less == positive) bounded = e.kids[0];        // x < C
+          else if (limit(e.kids[0]) && less != positive) bounded = e.kids[1];   // C > x
+          if (bounded != ir::kNone && BoundKinds() != 0) {
+            if (auto p = PathOf(fr, bounded)) {
+              auto have = out.find(*p);
+              std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
+              if (current) {
+                for (Origin& o : current->o) o.safe |= BoundKinds();
+                out[*p] = std::move(*current);
+              }
+            }
+          }
+          return;
+        }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
         if ((eq && positive) || (ne && !positive)) {
@@ -3124,6 +3153,36 @@ struct Engine::Impl {
         return;
     }
   }
+
+  // C/C++: an integer index into an array (`buf[data]`, read or written)
+  // that input chose without an upper-bound check (CWE-129).
+  void CheckArrayIndex(Frame& fr, ir::Id index, const Value& v, std::uint32_t line, std::uint32_t col) {
+    if (!IsC(fr.lang) || v.IsConst() || v.o.empty()) return;
+    const int kind = SinkKindIndex("index");
+    if (kind < 0) return;
+    const ir::Expr& e = X(fr, index);
+    if (e.kind != ExprKind::kName) return;
+    auto t = fr.types.find(e.s);
+    if (t == fr.types.end() || !IntegerType(t->second)) return;  // map keys, iterators, pointers
+    ReportSink(fr, v, kind, line, col, "array index");
+  }
+
+  static bool IntegerType(std::string_view t) {
+    for (std::string_view n : {"int", "long", "short", "size_t", "ssize_t", "int8_t", "int16_t", "int32_t",
+                               "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t",
+                               "ptrdiff_t", "longlong", "longint", "shortint", "off_t", "DWORD", "UINT", "INT"}) {
+      if (t == n) return true;
+    }
+    return false;
+  }
+
+  // The sink kinds a number can still harm (an array index, an allocation
+  // size) and that an upper-bound check clears.
+  std::uint32_t BoundKinds() {
+    if (bound_bits_ == UINT32_MAX) bound_bits_ = SinkKindBit("index") | SinkKindBit("alloc");
+    return bound_bits_;
+  }
+  std::uint32_t bound_bits_ = UINT32_MAX;
 
   // The URL a host comparison is about: `u.hostname`, `urlparse(u).netloc`,
   // `new URL(u).getHost()`, `URI.create(u).getHost()` -> u. Where the host

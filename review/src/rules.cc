@@ -392,12 +392,15 @@ class Loader {
     if (YAML::Node l = list("sanitizers")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a sanitizer must be a mapping");
-        CheckKeys(e, {"call", "kinds", "when", "unless", "normalizes"}, "sanitizer");
+        CheckKeys(e, {"call", "kinds", "except", "when", "unless", "normalizes"}, "sanitizer");
         if (!e["call"] || !e["kinds"]) Fail(e, "a sanitizer needs 'call' and 'kinds'");
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kSanitizer;
         m->origin = origin(e);
         m->kinds = KindMask(e["kinds"], /*allow_all=*/true);
+        // `kinds: [all], except: [index]`: a number is safe for every sink but
+        // the ones a number can harm.
+        if (e["except"]) m->kinds &= ~KindMask(e["except"], /*allow_all=*/false);
         if (e["normalizes"]) m->normalizes = Bool(e["normalizes"], "normalizes");
         if (e["when"]) m->when = Conds(e["when"]);
         if (e["unless"]) m->unless = Conds(e["unless"]);
