@@ -38,6 +38,13 @@ function sign(data, key, iv, token) {
   https.request({ host: "api.example.com", rejectUnauthorized: false });
   // ok: tls-verification-disabled
   https.request({ host: "api.example.com" });
+  // ruleid: tls-verification-disabled
+  const agent = new https.Agent({ keepAlive: true, rejectUnauthorized: false });
+  // ruleid: tls-verification-disabled
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
+  // ok: tls-verification-disabled
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = "1";
+  void agent;
   return [a, b, c, d, e, f, g, h];
 }
 

@@ -55,7 +55,13 @@ def fetch(url):
     requests.get(url, timeout=5)
     # ruleid: tls-verification-disabled
     ctx = ssl._create_unverified_context()
-    return ctx
+    loose = ssl.create_default_context()
+    # ruleid: tls-verification-disabled
+    loose.check_hostname = False
+    strict = ssl.create_default_context()
+    # ok: tls-verification-disabled
+    strict.check_hostname = True
+    return ctx, loose, strict
 
 
 def claims(token_text, key):
