@@ -3345,6 +3345,37 @@ struct Engine::Impl {
     return false;
   }
 
+  // Definition-form pattern rules: a method named like a security check
+  // whose body does nothing or only returns a constant.
+  void CheckTrivialMethod(Frame& fr) {
+    if (field_pass || fr.f->name.empty() || fr.f->body == ir::kNone) return;
+    const auto& list = rules.pattern_methods[static_cast<std::size_t>(RuleLanguage(fr.lang))];
+    if (list.empty()) return;
+    const ir::Stmt& body = fr.m->stmts[fr.f->body];
+    bool trivial = body.body.empty();
+    if (body.body.size() == 1) {
+      const ir::Stmt& only = fr.m->stmts[body.body[0]];
+      trivial = only.kind == StmtKind::kReturn &&
+                (only.a == ir::kNone || X(fr, only.a).kind == ExprKind::kConst);
+    }
+    if (!trivial) return;
+    for (const auto& [ri, ai] : list) {
+      const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
+      if (std::find(alt.trivial_methods.begin(), alt.trivial_methods.end(), fr.f->name) == alt.trivial_methods.end()) {
+        continue;
+      }
+      // A constant other than "yes" (false, an empty list) refuses: not trivial.
+      if (!body.body.empty()) {
+        const ir::Stmt& only = fr.m->stmts[body.body[0]];
+        if (only.a != ir::kNone) {
+          const ir::Expr& c = X(fr, only.a);
+          if (c.const_kind == ConstKind::kBool && c.i == 0) continue;
+        }
+      }
+      EmitPattern(fr, ri, fr.f->line, 1);
+    }
+  }
+
   void Analyze(const FuncRef& ref, Summary& summary) {
     const ir::Module& m = *program.modules[ref.module];
     const ir::Function& f = m.functions[ref.func];
@@ -3356,6 +3387,7 @@ struct Engine::Impl {
     fr.models = &rules.models[static_cast<std::size_t>(RuleLanguage(m.language))];
     fr.summary = &summary;
     fr.budget = 200000;
+    CheckTrivialMethod(fr);
     for (std::size_t i = 0; i < f.params.size(); ++i) {
       const ir::Param& p = f.params[i];
       if (p.name.empty()) continue;

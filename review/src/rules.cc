@@ -589,11 +589,17 @@ class Loader {
 
   PatternAlt ParseAlt(const YAML::Node& m) {
     if (!m.IsMap()) Fail(m, "a match entry must be a mapping");
-    CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call"}, "match entry");
+    CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method"}, "match entry");
     PatternAlt a;
     if (m["call"]) a.calls = Strings(m["call"], "call");
     if (m["assign"]) a.assign_name = Regex(m["assign"], "assign");
-    if (a.calls.empty() == !a.assign_name) Fail(m, "a match entry needs exactly one of 'call' or 'assign'");
+    if (m["trivial-method"]) a.trivial_methods = Strings(m["trivial-method"], "trivial-method");
+    if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) != 1) {
+      Fail(m, "a match entry needs exactly one of 'call', 'assign' or 'trivial-method'");
+    }
+    if (!a.trivial_methods.empty() && (m["where"] || m["unless"])) {
+      Fail(m, "'where'/'unless' belong to 'call' entries");
+    }
     if (m["where"]) a.where = Conds(m["where"]);
     if (m["unless"]) a.unless = Conds(m["unless"]);
     if (m["equals"]) {
@@ -659,6 +665,7 @@ void RuleSetData::BuildIndexes() {
     auto l = static_cast<std::size_t>(lang);
     pattern_calls[l] = {};
     pattern_assigns[l].clear();
+    pattern_methods[l].clear();
     taint_rules_by_sink[l].assign(sink_kinds.size(), {});
   }
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -675,6 +682,9 @@ void RuleSetData::BuildIndexes() {
         const PatternAlt& alt = r.patterns[a];
         if (alt.assign_name) {
           pattern_assigns[l].push_back({static_cast<int>(i), static_cast<int>(a)});
+        }
+        if (!alt.trivial_methods.empty()) {
+          pattern_methods[l].push_back({static_cast<int>(i), static_cast<int>(a)});
         }
         for (const std::string& g : alt.calls) {
           pattern_calls[l].Add(g, {static_cast<int>(i), static_cast<int>(a)});

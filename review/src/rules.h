@@ -52,6 +52,10 @@ struct PatternAlt {
   // which no call to one of `requires_methods` with first argument in `requires_equals`
   // happens in the same function.
   std::vector<std::string> requires_methods;  // any one of them satisfies
+  // Definition form: a function or method with one of these names whose body
+  // does nothing or only returns a constant (a TrustManager accepting every
+  // certificate, a verify() that always says yes).
+  std::vector<std::string> trivial_methods;
   std::vector<std::string> requires_equals;
 };
 
@@ -151,6 +155,7 @@ struct RuleSetData {
   // Pattern rules per language: callee glob index -> (rule index, alt index).
   std::array<GlobIndex<std::pair<int, int>>, kLanguageCount> pattern_calls;
   std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_assigns;
+  std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_methods;
   std::array<std::vector<std::vector<int>>, kLanguageCount> taint_rules_by_sink;  // [lang][sink] -> rules
 
   void BuildIndexes();

@@ -120,3 +120,48 @@ class AndroidDebug {
     android.webkit.WebView.setWebContentsDebuggingEnabled(fromBuildConfig);
   }
 }
+
+class TrustEverything implements javax.net.ssl.X509TrustManager {
+  public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+  // ruleid: tls-verification-disabled
+  public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+  public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+    return new java.security.cert.X509Certificate[0];
+  }
+}
+
+class PinnedTrust implements javax.net.ssl.X509TrustManager {
+  private final javax.net.ssl.X509TrustManager system;
+
+  PinnedTrust(javax.net.ssl.X509TrustManager system) {
+    this.system = system;
+  }
+
+  public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {}
+
+  // ok: tls-verification-disabled
+  public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+      throws java.security.cert.CertificateException {
+    system.checkServerTrusted(chain, authType);
+  }
+
+  public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+    return system.getAcceptedIssuers();
+  }
+}
+
+class AnyHost implements javax.net.ssl.HostnameVerifier {
+  // ruleid: tls-verification-disabled
+  public boolean verify(String hostname, javax.net.ssl.SSLSession session) {
+    return true;
+  }
+}
+
+class NoHost implements javax.net.ssl.HostnameVerifier {
+  // ok: tls-verification-disabled
+  public boolean verify(String hostname, javax.net.ssl.SSLSession session) {
+    return false;
+  }
+}
