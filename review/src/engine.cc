@@ -1218,6 +1218,12 @@ struct Engine::Impl {
     else val = Eval(fr, a.expr);  // option inside an object literal
     if (!c.prefix.empty()) return LeftmostText(fr, a.expr).starts_with(c.prefix);
     if (c.literal) return val->IsConst() && val->ck == ConstKind::kString && !val->s.empty();
+    if (c.trivial_function) {
+      if (a.expr == ir::kNone || X(fr, a.expr).kind != ExprKind::kFunc) return false;
+      const std::int64_t fi = X(fr, a.expr).i;
+      return fi >= 0 && static_cast<std::size_t>(fi) < fr.m->functions.size() &&
+             TrivialFunction(*fr.m, fr.m->functions[static_cast<std::size_t>(fi)]);
+    }
     if (c.not_constant) return !val->IsConst();
     if (c.not_constant_here) {
       if (val->IsConst()) return false;
@@ -3347,32 +3353,30 @@ struct Engine::Impl {
 
   // Definition-form pattern rules: a method named like a security check
   // whose body does nothing or only returns a constant.
+  // A body that does nothing, or only returns a constant other than false:
+  // a check that accepts everything.
+  static bool TrivialFunction(const ir::Module& m, const ir::Function& f) {
+    if (f.body == ir::kNone) return false;
+    const ir::Stmt& body = m.stmts[f.body];
+    if (body.body.empty()) return true;
+    if (body.body.size() != 1) return false;
+    const ir::Stmt& only = m.stmts[body.body[0]];
+    if (only.kind != StmtKind::kReturn) return false;
+    if (only.a == ir::kNone) return true;
+    const ir::Expr& c = m.exprs[only.a];
+    if (c.kind == ExprKind::kName && c.s == "undefined") return true;  // JS: "no error"
+    return c.kind == ExprKind::kConst && !(c.const_kind == ConstKind::kBool && c.i == 0);
+  }
+
   void CheckTrivialMethod(Frame& fr) {
-    if (field_pass || fr.f->name.empty() || fr.f->body == ir::kNone) return;
+    if (field_pass || fr.f->name.empty()) return;
     const auto& list = rules.pattern_methods[static_cast<std::size_t>(RuleLanguage(fr.lang))];
-    if (list.empty()) return;
-    const ir::Stmt& body = fr.m->stmts[fr.f->body];
-    bool trivial = body.body.empty();
-    if (body.body.size() == 1) {
-      const ir::Stmt& only = fr.m->stmts[body.body[0]];
-      trivial = only.kind == StmtKind::kReturn &&
-                (only.a == ir::kNone || X(fr, only.a).kind == ExprKind::kConst);
-    }
-    if (!trivial) return;
+    if (list.empty() || !TrivialFunction(*fr.m, *fr.f)) return;
     for (const auto& [ri, ai] : list) {
       const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
-      if (std::find(alt.trivial_methods.begin(), alt.trivial_methods.end(), fr.f->name) == alt.trivial_methods.end()) {
-        continue;
+      if (std::find(alt.trivial_methods.begin(), alt.trivial_methods.end(), fr.f->name) != alt.trivial_methods.end()) {
+        EmitPattern(fr, ri, fr.f->line, 1);
       }
-      // A constant other than "yes" (false, an empty list) refuses: not trivial.
-      if (!body.body.empty()) {
-        const ir::Stmt& only = fr.m->stmts[body.body[0]];
-        if (only.a != ir::kNone) {
-          const ir::Expr& c = X(fr, only.a);
-          if (c.const_kind == ConstKind::kBool && c.i == 0) continue;
-        }
-      }
-      EmitPattern(fr, ri, fr.f->line, 1);
     }
   }
 

@@ -171,8 +171,8 @@ class Loader {
 
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
-    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal", "absent",
-                  "below", "any-bits"},
+    CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal",
+                  "trivial-function", "absent", "below", "any-bits"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -189,6 +189,10 @@ class Loader {
     }
     if (n["not-constant"]) {
       c.not_constant = Scalar(n["not-constant"], "not-constant") == "true";
+      ++tests;
+    }
+    if (n["trivial-function"]) {
+      c.trivial_function = Scalar(n["trivial-function"], "trivial-function") == "true";
       ++tests;
     }
     if (n["literal"]) {
@@ -218,7 +222,7 @@ class Loader {
     }
     if (tests != 1) {
       Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
-              "'literal', 'absent', 'below', 'any-bits'");
+              "'literal', 'trivial-function', 'absent', 'below', 'any-bits'");
     }
     return c;
   }

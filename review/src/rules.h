@@ -35,6 +35,9 @@ struct Cond {
   // Holds when the argument's text starts with this literal ("redirect:" + url).
   std::string prefix;
   bool literal = false;  // holds when the value is a known non-empty string (a literal, or copied from one)
+  // Holds when the argument is a function literal whose body does nothing or
+  // only returns a constant other than false: `(host, session) -> true`.
+  bool trivial_function = false;
   bool absent = false;           // holds when the argument/option is missing
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set

@@ -109,6 +109,10 @@ public class PatternSamples {
     conn.setHostnameVerifier(NoopHostnameVerifier.INSTANCE);
     // ok: tls-verification-disabled
     conn.setHostnameVerifier(new StrictHostnameVerifier());
+    // ruleid: tls-verification-disabled
+    conn.setHostnameVerifier((host, session) -> true);
+    // ok: tls-verification-disabled
+    conn.setHostnameVerifier((host, session) -> host.equals("api.example.com"));
   }
 }
 

@@ -44,6 +44,10 @@ function sign(data, key, iv, token) {
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = "0";
   // ok: tls-verification-disabled
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = "1";
+  // ruleid: tls-verification-disabled
+  https.request({ host: "api.example.com", checkServerIdentity: () => undefined });
+  // ok: tls-verification-disabled
+  https.request({ host: "api.example.com", checkServerIdentity: (host, cert) => pinned(host, cert) });
   void agent;
   return [a, b, c, d, e, f, g, h];
 }
