@@ -1188,7 +1188,7 @@ struct Engine::Impl {
     if (e.kind == ExprKind::kUnary && (e.s == "-" || e.s == "!" || e.s == "not") && !e.kids.empty()) {
       return e.s + ExprText(fr, e.kids[0]);
     }
-    if (e.kind == ExprKind::kUnknown) return e.s;  // a JS regex literal's /pattern/flags
+    if (e.kind == ExprKind::kUnknown) return e.s;  // a JS regex literal's /pattern/flags, a Java Type::method
     return {};
   }
 

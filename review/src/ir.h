@@ -35,7 +35,7 @@ enum class ExprKind : std::uint8_t {
   kDict,     // dict/object literal: keys[i] = constant key of kids[i] ("" when not constant)
   kFunc,     // a lambda / nested function: i = index into Module::functions
   kThis,     // this / self
-  kUnknown,  // anything else; taint flows from any kid (s: a JS regex literal's text)
+  kUnknown,  // anything else; taint flows from any kid (s: a JS regex literal's or a Java method reference's text)
 };
 
 enum class ConstKind : std::uint8_t { kUnset, kString, kInt, kBool, kNull };

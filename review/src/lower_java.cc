@@ -297,8 +297,12 @@ class JavaLowerer final : public Lowerer {
       return UpdateExpr(n, kids.empty() ? TSNode{} : kids[0]);
     }
     if (t == "instanceof_expression") return NewExpr(ir::ExprKind::kUnknown, n);
-    if (t == "class_literal" || t == "method_reference" || t == "type_identifier" ||
-        t == "scoped_type_identifier" || t == "generic_type") {
+    if (t == "method_reference") {  // no data flow; the text (Type::method) for model conditions
+      ir::Id id = NewExpr(ir::ExprKind::kUnknown, n);
+      E(id).s = std::string(Text(n));
+      return id;
+    }
+    if (t == "class_literal" || t == "type_identifier" || t == "scoped_type_identifier" || t == "generic_type") {
       return NewExpr(ir::ExprKind::kUnknown, n);
     }
     if (t == "scoped_identifier") {

@@ -85,6 +85,11 @@ public class PatternSamples {
     http.csrf().disable();
     // ok: csrf-protection-disabled
     http.headers().disable();
+    // Spring Security 6 spelling.
+    // ruleid: csrf-protection-disabled
+    http.csrf(org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer::disable);
+    // ok: csrf-protection-disabled
+    http.csrf(org.springframework.security.config.Customizer.withDefaults());
   }
 
   void connect() throws Exception {
