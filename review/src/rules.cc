@@ -187,29 +187,20 @@ class Loader {
       c.matches = Regex(n["matches"], "matches");
       ++tests;
     }
-    if (n["not-constant"]) {
-      c.not_constant = Scalar(n["not-constant"], "not-constant") == "true";
+    // Flag tests: `literal: "true"` (anything but true/false is a rule error).
+    auto flag = [&](const char* key, bool& out) {
+      if (!n[key]) return;
+      out = Bool(n[key], key);
       ++tests;
-    }
-    if (n["trivial-function"]) {
-      c.trivial_function = Scalar(n["trivial-function"], "trivial-function") == "true";
-      ++tests;
-    }
-    if (n["literal"]) {
-      c.literal = Scalar(n["literal"], "literal") == "true";
-      ++tests;
-    }
+    };
+    flag("not-constant", c.not_constant);
+    flag("not-constant-here", c.not_constant_here);
+    flag("trivial-function", c.trivial_function);
+    flag("literal", c.literal);
+    flag("absent", c.absent);
     if (n["prefix"]) {
       c.prefix = Scalar(n["prefix"], "prefix");
       if (c.prefix.empty()) Fail(n["prefix"], "'prefix' must not be empty");
-      ++tests;
-    }
-    if (n["not-constant-here"]) {
-      c.not_constant_here = Scalar(n["not-constant-here"], "not-constant-here") == "true";
-      ++tests;
-    }
-    if (n["absent"]) {
-      c.absent = Scalar(n["absent"], "absent") == "true";
       ++tests;
     }
     if (n["below"]) {

@@ -86,6 +86,40 @@ TEST(RulesTest, BadValuesAreErrors) {
   EXPECT_THAT(bad_regex.error().message(), HasSubstr("invalid regular expression"));
 }
 
+TEST(RulesTest, ConditionFlagsAreTrueOrFalse) {
+  auto pattern = [](const std::string& where) {
+    return std::string(R"(rules:
+  - id: p
+    kind: pattern
+    title: t
+    languages: [python]
+    cwe: CWE-1
+    owasp: x
+    severity: low
+    precision: low
+    message: m
+    why: w
+    fix: {python: x}
+    references: [r]
+    match:
+      - call: [f]
+        where: )") + where + "\n";
+  };
+  EXPECT_TRUE(RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, literal: "true"})")}}).ok());
+  EXPECT_TRUE(RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, trivial-function: "false"})")}}).ok());
+  // A typo would silently make the condition never hold.
+  auto yes = RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, literal: "yes"})")}});
+  ASSERT_FALSE(yes.ok());
+  EXPECT_THAT(yes.error().message(), HasSubstr("p.yaml:16:"));
+  EXPECT_THAT(yes.error().message(), HasSubstr("'literal' must be true or false"));
+  auto two = RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, literal: "true", absent: "true"})")}});
+  ASSERT_FALSE(two.ok());
+  EXPECT_THAT(two.error().message(), HasSubstr("exactly one of"));
+  auto empty_prefix = RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, prefix: ""})")}});
+  ASSERT_FALSE(empty_prefix.ok());
+  EXPECT_THAT(empty_prefix.error().message(), HasSubstr("'prefix' must not be empty"));
+}
+
 TEST(RulesTest, MissingFixForALanguageIsAnError) {
   std::string r = Rule("");
   r.replace(r.find("languages: [python]"), 19, "languages: [python, java]");
