@@ -18,6 +18,25 @@ const char* kModels = R"(models:
       kind: command
 )";
 
+// A pattern rule with one match entry (its own lines, indented under `match:`).
+std::string PatternRule(const std::string& match_entry) {
+  return std::string(R"(rules:
+  - id: p
+    kind: pattern
+    title: t
+    languages: [python]
+    cwe: CWE-1
+    owasp: x
+    severity: low
+    precision: low
+    message: m
+    why: w
+    fix: {python: x}
+    references: [r]
+    match:
+)") + match_entry + "\n";
+}
+
 std::string Rule(const std::string& extra) {
   return std::string(R"(rules:
   - id: cmd
@@ -65,46 +84,14 @@ TEST(RulesTest, BadValuesAreErrors) {
   auto no_model = RuleSet::FromYaml({{"r.yaml", Rule("")}});
   ASSERT_FALSE(no_model.ok());
   EXPECT_THAT(no_model.error().message(), HasSubstr("no model defines sink kind 'command'"));
-  auto bad_regex = RuleSet::FromYaml({{"p.yaml", R"(rules:
-  - id: p
-    kind: pattern
-    title: t
-    languages: [python]
-    cwe: CWE-1
-    owasp: x
-    severity: low
-    precision: low
-    message: m
-    why: w
-    fix: {python: x}
-    references: [r]
-    match:
-      - assign: "(unclosed"
-)"}});
+  auto bad_regex = RuleSet::FromYaml({{"p.yaml", PatternRule(R"(      - assign: "(unclosed")")}});
   ASSERT_FALSE(bad_regex.ok());
   EXPECT_THAT(bad_regex.error().message(), HasSubstr("p.yaml:15:"));
   EXPECT_THAT(bad_regex.error().message(), HasSubstr("invalid regular expression"));
 }
 
 TEST(RulesTest, ConditionFlagsAreTrueOrFalse) {
-  auto pattern = [](const std::string& where) {
-    return std::string(R"(rules:
-  - id: p
-    kind: pattern
-    title: t
-    languages: [python]
-    cwe: CWE-1
-    owasp: x
-    severity: low
-    precision: low
-    message: m
-    why: w
-    fix: {python: x}
-    references: [r]
-    match:
-      - call: [f]
-        where: )") + where + "\n";
-  };
+  auto pattern = [](const std::string& where) { return PatternRule("      - call: [f]\n        where: " + where); };
   EXPECT_TRUE(RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, literal: "true"})")}}).ok());
   EXPECT_TRUE(RuleSet::FromYaml({{"p.yaml", pattern(R"({arg: 0, trivial-function: "false"})")}}).ok());
   // A typo would silently make the condition never hold.
