@@ -665,17 +665,21 @@ struct Engine::Impl {
     return {};
   }
 
+  // A literal other than null as a value.
+  static std::optional<Value> ConstOf(const ir::Expr& v) {
+    if (v.kind != ExprKind::kConst || v.const_kind == ConstKind::kNull) return std::nullopt;
+    Value val;
+    val.ck = v.const_kind;
+    val.s = v.s;
+    val.i = v.i;
+    return val;
+  }
+
   // A literal initializer (a constant other than null, or a negated integer
   // literal) as a value.
   static std::optional<Value> LiteralValue(const ir::Module& m, ir::Id id) {
     const ir::Expr& v = m.exprs[id];
-    if (v.kind == ExprKind::kConst && v.const_kind != ConstKind::kNull) {
-      Value val;
-      val.ck = v.const_kind;
-      val.s = v.s;
-      val.i = v.i;
-      return val;
-    }
+    if (auto c = ConstOf(v)) return c;
     if (v.kind == ExprKind::kUnary && v.s == "-" && !v.kids.empty() && v.kids[0] != ir::kNone &&
         m.exprs[v.kids[0]].kind == ExprKind::kConst && m.exprs[v.kids[0]].const_kind == ConstKind::kInt &&
         m.exprs[v.kids[0]].i != INT64_MIN) {
@@ -2899,15 +2903,7 @@ struct Engine::Impl {
     const ir::Expr& e = X(fr, id);
     auto constant = [&](ir::Id k) -> std::optional<Value> {
       if (k == ir::kNone) return std::nullopt;
-      const ir::Expr& x = X(fr, k);
-      if (x.kind == ExprKind::kConst && x.const_kind != ConstKind::kNull) {
-        Value v;
-        v.ck = x.const_kind;
-        v.s = x.s;
-        v.i = x.i;
-        return v;
-      }
-      return std::nullopt;
+      return ConstOf(X(fr, k));
     };
     auto all_constants = [&](const std::vector<ir::Id>& kids, std::size_t from) {
       if (kids.size() <= from) return false;
@@ -2933,17 +2929,11 @@ struct Engine::Impl {
       if (url == ir::kNone) return;
       std::optional<std::string> p = PathOf(fr, url);
       if (!p) return;
-      auto mark = [&](const std::string& path) {
-        auto have = out.find(path);
-        std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, path);
-        if (!current) return;
-        Value v = std::move(*current);
-        for (Origin& o : v.o) o.safe |= UrlBits();
-        out[path] = std::move(v);
-      };
-      mark(*p);
+      MarkSafe(fr, out, *p, UrlBits());
       // The parsed copy was checked: the URL it was parsed from is the same.
-      if (auto from = fr.parsed_url_of.find(*p); from != fr.parsed_url_of.end()) mark(from->second);
+      if (auto from = fr.parsed_url_of.find(*p); from != fr.parsed_url_of.end()) {
+        MarkSafe(fr, out, from->second, UrlBits());
+      }
     };
     switch (e.kind) {
       case ExprKind::kUnary:
@@ -2981,14 +2971,7 @@ struct Engine::Impl {
           if (limit(e.kids[1]) && less == positive) bounded = e.kids[0];        // x < C
           else if (limit(e.kids[0]) && less != positive) bounded = e.kids[1];   // C > x
           if (bounded != ir::kNone && BoundKinds() != 0) {
-            if (auto p = PathOf(fr, bounded)) {
-              auto have = out.find(*p);
-              std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
-              if (current) {
-                for (Origin& o : current->o) o.safe |= BoundKinds();
-                out[*p] = std::move(*current);
-              }
-            }
+            if (auto p = PathOf(fr, bounded)) MarkSafe(fr, out, *p, BoundKinds());
           }
           return;
         }
@@ -3268,14 +3251,19 @@ struct Engine::Impl {
         ++it;
       }
     }
-    for (auto& [path, v] : facts) WritePath(fr, path, std::move(v));
     UrlBits();
-    for (const std::string& p : local_paths) {
-      std::optional<Value> current = ReadPath(fr, p);
-      if (!current) continue;
-      for (Origin& o : current->o) o.safe |= redirect_bit_;
-      WritePath(fr, p, std::move(*current));
-    }
+    for (const std::string& p : local_paths) MarkSafe(fr, facts, p, redirect_bit_);
+    for (auto& [path, v] : facts) WritePath(fr, path, std::move(v));
+  }
+
+  // A fact that a path is safe for `kinds`: its value (as already refined in
+  // `out`, else as it is now) with those kinds marked on every origin.
+  void MarkSafe(Frame& fr, std::map<std::string, Value>& out, const std::string& path, std::uint32_t kinds) {
+    auto have = out.find(path);
+    std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, path);
+    if (!current) return;
+    for (Origin& o : current->o) o.safe |= kinds;
+    out[path] = std::move(*current);
   }
 
   State Merge(State a, State b) {
