@@ -7,9 +7,12 @@
 # Each mode runs twice (N and 2N requests); the difference divided by N is
 # the steady-state cost of one request, without start-up (key generation,
 # router and chain construction). Prints instructions per request for
-# App::Handle and for the raw socket path (parse + ServeRequest +
-# serialize), and the secure/bare ratio. Annotated profiles are left in
-# $out (callgrind_annotate $out/secure-raw-2N.out).
+# App::Handle, for the raw socket path through RawExchangeForTest (parse +
+# ServeRequest + serialize, plus that helper collecting all output in one
+# growing string), and for `conn`, the server loop's own steps without the
+# socket (the same minus the collecting), and the secure/bare ratio.
+# Annotated profiles are left in $out (callgrind_annotate
+# $out/secure-conn-2N.out).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -32,7 +35,7 @@ total() {  # mode path count -> instructions
 }
 
 declare -A per
-for path in handle raw; do
+for path in handle raw conn; do
   for mode in secure bare; do
     a=$(total "$mode" "$path" "$n")
     b=$(total "$mode" "$path" "$((2 * n))")
@@ -41,7 +44,7 @@ for path in handle raw; do
 done
 echo "instructions per request (callgrind, N=$n; profiles in $out)"
 printf '%-8s %14s %14s %8s\n' path secure bare a/b
-for path in handle raw; do
+for path in handle raw conn; do
   printf '%-8s %14s %14s %8s\n' "$path" "${per[secure-$path]}" "${per[bare-$path]}" \
     "$(awk -v a="${per[secure-$path]}" -v b="${per[bare-$path]}" 'BEGIN { printf "%.2f", b / a }')"
 done

@@ -2,12 +2,17 @@
 // under `valgrind --tool=callgrind` (bench/http/callgrind.sh): instruction
 // counts are repeatable on a loaded machine where wall-clock numbers are not.
 //
-//   http_handle_driver secure|bare handle|raw N
+//   http_handle_driver secure|bare handle|raw|conn N
 //
 // `handle` pushes a typical JSON GET through App::Handle N times; `raw` feeds
-// the same request as bytes through the socket path's protocol object
-// (parse, ServeRequest, serialize) on keep-alive connections of 100
-// requests each. `secure` is SecureDefaults() with the default access log
+// the same request as bytes through RawExchangeForTest (the socket path's
+// protocol object: parse, ServeRequest, serialize) on keep-alive
+// connections of 100 requests each. `conn` runs the socket server's own
+// loop (server.cc) on the same protocol object without the socket: append
+// the bytes read, parse, ServeRequest, drop the bytes as a write would.
+// RawExchangeForTest also collects every response into one growing string
+// (for tests to inspect), a cost the server does not have: `conn` leaves it
+// out. `secure` is SecureDefaults() with the default access log
 // (spdlog to stdout: redirect it); `bare` has no middleware. The rate limit
 // is high enough never to answer 429.
 #include <cstdio>
@@ -17,11 +22,13 @@
 
 #include "bench_app.h"
 #include "bulwark/http/testing.h"
+#include "exchange.h"
+#include "http1.h"
 
 int main(int argc, char** argv) {
   using namespace bulwark::http;
   if (argc != 4) {
-    std::fprintf(stderr, "usage: %s secure|bare handle|raw N\n", argv[0]);
+    std::fprintf(stderr, "usage: %s secure|bare handle|raw|conn N\n", argv[0]);
     return 2;
   }
   std::string mode = argv[1];
@@ -58,6 +65,30 @@ int main(int argc, char** argv) {
       RawExchangeResult r = RawExchangeForTest(app, batch, options);
       if (r.responses != static_cast<std::size_t>(kPerConnection)) return 1;
       bytes += r.output.size();
+    }
+  } else if (path == "conn") {
+    const std::string one =
+        "GET /api/hello HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nUser-Agent: wrk/4.1.0\r\n"
+        "Accept: application/json\r\n\r\n";
+    constexpr long kPerConnection = 100;
+    using Kind = internal::Http1Connection::Outcome::Kind;
+    const ServerLimits limits;
+    const internal::PeerInfo peer{"127.0.0.1", 40000, false};
+    for (long done = 0; done < n; done += kPerConnection) {
+      internal::Http1Connection conn(limits, &app);
+      for (long i = 0; i < kPerConnection; ++i) {
+        // As in server.cc: parse (nothing yet), read, parse, serve, write.
+        if (conn.Parse().kind != Kind::kNeedMore) return 1;
+        conn.Append(one);
+        internal::Http1Connection::Outcome out = conn.Parse();
+        if (out.kind != Kind::kRequest) return 1;
+        bool keep_alive = false;
+        internal::Served answer =
+            internal::ServeRequest(app, limits, peer, std::move(*out.request),
+                                   conn.last_request_keep_alive(), true, nullptr, keep_alive);
+        if (!keep_alive) return 1;
+        bytes += answer.bytes.size();
+      }
     }
   } else {
     return 2;
