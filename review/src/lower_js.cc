@@ -1,6 +1,7 @@
 // JavaScript / TypeScript (and TSX) -> IR. `require("m")` and ES imports
 // become import aliases so models can say "child_process.exec"; callbacks
 // (express handlers, promise chains) are lowered as functions of their own.
+#include <algorithm>
 #include <memory>
 
 #include "lower.h"
@@ -538,6 +539,19 @@ class JsLowerer final : public Lowerer {
         }
         f.params.push_back(std::move(param));
       }
+    }
+    // A handler that destructures its request, `({ body, query }: Request,
+    // res) => ...`, reads the same fields as `req.body`: name the hidden
+    // parameter `req` so the request models apply. It is a request when its
+    // type says so or when the next parameter is the response.
+    if (!destructured.empty() && destructured.front().second == 0) {
+      const ir::Param& first = f.params[0];
+      bool request_type = first.type.size() >= 7 && first.type.ends_with("Request");
+      bool before_response = f.params.size() > 1 &&
+                             (f.params[1].name == "res" || f.params[1].name == "response" ||
+                              f.params[1].name == "reply" || f.params[1].type == "Response");
+      bool taken = std::any_of(f.params.begin(), f.params.end(), [](const ir::Param& p) { return p.name == "req"; });
+      if ((request_type || before_response) && !taken) f.params[0].name = "req";
     }
     std::size_t index = AddFunction(std::move(f));
     std::string saved = cls_;

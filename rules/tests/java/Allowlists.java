@@ -32,4 +32,15 @@ public class Allowlists extends HttpServlet {
     // ruleid: command-injection
     Runtime.getRuntime().exec(cmd);
   }
+
+  // Deleting every character outside letters, digits, '_' and '-' leaves
+  // nothing to inject; keeping '.' and '/' leaves a path.
+  public void doPut(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    String name = request.getParameter("name").replaceAll("[^a-zA-Z0-9_-]", "");
+    // ok: command-injection
+    Runtime.getRuntime().exec("convert " + name);
+    String file = request.getParameter("file").replaceAll("[^a-zA-Z0-9./]", "");
+    // ruleid: path-traversal
+    new java.io.FileInputStream(file);
+  }
 }

@@ -99,6 +99,16 @@ public class PatternSamples {
     java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", System.getenv("DB_PASSWORD"));
   }
 
+  String tokens(String user) {
+    // ruleid: hardcoded-secret
+    com.auth0.jwt.algorithms.Algorithm a = com.auth0.jwt.algorithms.Algorithm.HMAC256("pa4qacea4VK9t9nGv7yZtwmj");
+    // ok: hardcoded-secret
+    com.auth0.jwt.algorithms.Algorithm b = com.auth0.jwt.algorithms.Algorithm.HMAC256(System.getenv("JWT_KEY"));
+    // ruleid: hardcoded-secret
+    String t = io.jsonwebtoken.Jwts.builder().setSubject(user).signWith(io.jsonwebtoken.SignatureAlgorithm.HS256, "k3y-material-here").compact();
+    return t + a + b;
+  }
+
   void jwt(String token) {
     // ruleid: jwt-not-verified
     io.jsonwebtoken.Jwts.parser().parseClaimsJwt(token);

@@ -3,6 +3,7 @@ import { exec } from "child_process";
 import * as xpath from "xpath";
 import * as ldap from "ldapjs";
 import * as libxmljs from "libxmljs";
+import * as path from "path";
 
 export function lookup(req: Request, res: Response, client: ldap.Client, doc: Node): void {
   const user: string = req.query.user as string;
@@ -20,4 +21,35 @@ export function lookup(req: Request, res: Response, client: ldap.Client, doc: No
   libxmljs.parseXml(req.body, { noent: false });
   // ruleid: command-injection
   exec(`ping -c 1 ${user}`);
+}
+
+// Handlers that destructure the request read the same fields.
+export function destructured({ body, query }: Request, res: Response): void {
+  // ruleid: command-injection
+  exec(`convert ${body.file}`);
+  // ruleid: open-redirect
+  res.redirect(query.to as string);
+  // ok: open-redirect
+  res.redirect("/home");
+}
+
+export const untyped = ({ params }, res) => {
+  // ruleid: path-traversal
+  res.sendFile(path.resolve("ftp/", params.file));
+};
+
+// Not a handler: destructuring an options object is not reading a request.
+export function configure({ command }: { command: string }, verbose: boolean): void {
+  // ok: command-injection
+  exec(command);
+}
+
+// Deleting everything but letters, digits, '_' and '-' leaves nothing to inject.
+export function trackOrder(req: Request, res: Response): void {
+  const id = String(req.params.id).replace(/[^\w-]+/g, "");
+  // ok: command-injection
+  exec(`track ${id}`);
+  const loose = String(req.params.id).replace(/[^\w.\/-]+/g, "");
+  // ruleid: path-traversal
+  res.sendFile(loose);
 }

@@ -1,6 +1,8 @@
 // MongoDB / Mongoose queries built from request values that may be objects.
 const express = require("express");
 const User = require("./models/user");
+const crypto = require("crypto");
+const db = require("./db");
 
 const app = express();
 app.use(express.json());
@@ -31,4 +33,16 @@ app.get("/list", (req, res) => {
   // ok: nosql-injection
   const first = items.find((x) => x === req.query.q);
   res.json({ first });
+});
+
+// The legacy collection API: update(filter, update) and remove(filter).
+app.patch("/reviews", (req, res) => {
+  // ruleid: nosql-injection
+  db.reviewsCollection.update({ _id: req.body.id }, { $set: { message: String(req.body.message) } });
+  // ok: nosql-injection
+  db.reviewsCollection.update({ _id: String(req.body.id) }, { $set: { message: String(req.body.message) } });
+  // A hash's update() is no query.
+  // ok: nosql-injection
+  crypto.createHash("sha256").update(req.body.id);
+  res.end();
 });

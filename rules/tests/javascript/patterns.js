@@ -15,6 +15,18 @@ const apiKey = "AKIA1234567890EXAMPLE";
 // ok: hardcoded-secret
 const apiKeyHeader = "X-Api-Key";
 
+function tokens(user, data) {
+  // ruleid: hardcoded-secret
+  const t = jwt.sign(user, "pa4qacea4VK9t9nGv7yZtwmj", { algorithm: "HS256" });
+  // ok: hardcoded-secret
+  const u = jwt.sign(user, process.env.JWT_KEY, { algorithm: "HS256" });
+  // ruleid: hardcoded-secret
+  const mac = crypto.createHmac("sha256", "k3y-material-here").update(data).digest("hex");
+  // ok: hardcoded-secret
+  const mac2 = crypto.createHmac("sha256", process.env.MAC_KEY).update(data).digest("hex");
+  return [t, u, mac, mac2];
+}
+
 function sign(data, key, iv, token) {
   // ruleid: weak-hash
   const a = crypto.createHash("md5").update(data).digest("hex");

@@ -1,6 +1,7 @@
 # Membership in the program's own collections validates a value; membership
 # in request data does not.
 import os
+import re
 
 from flask import abort, request
 
@@ -41,3 +42,14 @@ def run_against_argument(allowed):
     if cmd in allowed:
         # ruleid: command-injection
         os.system(cmd)
+
+
+def run_stripped():
+    # Deleting every character outside letters, digits, '_' and '-' leaves
+    # nothing to inject; keeping '.' and '/' leaves a path.
+    name = re.sub(r"[^\w-]", "", request.args.get("name", ""))
+    # ok: command-injection
+    os.system("convert " + name)
+    path = re.sub(r"[^\w./-]", "", request.args.get("path", ""))
+    # ruleid: path-traversal
+    open(path)

@@ -1,4 +1,6 @@
 import hashlib
+import hmac
+import os
 import random
 import secrets
 import ssl
@@ -26,6 +28,18 @@ SECRET_KEY = "9f8a7sdf98a7sdf98a7sdf"
 SECRET_KEY_ENV = "SECRET_KEY"
 # ok: hardcoded-secret
 password = ""
+
+
+def sign_token(claims, data):
+    # ruleid: hardcoded-secret
+    token = jwt.encode(claims, "pa4qacea4VK9t9nGv7yZtwmj", algorithm="HS256")
+    # ok: hardcoded-secret
+    token2 = jwt.encode(claims, os.environ["JWT_KEY"], algorithm="HS256")
+    # ruleid: hardcoded-secret
+    mac = hmac.new(b"k3y-material-here", data, hashlib.sha256)
+    # ok: hardcoded-secret
+    mac2 = hmac.new(os.environb[b"MAC_KEY"], data, hashlib.sha256)
+    return token, token2, mac, mac2
 
 
 def digest(data):
