@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -28,7 +29,10 @@ std::uint64_t B64UrlDigits8(std::uint64_t v) {
 
 }  // namespace
 
-std::string RandomToken128() {
+// Lane i of a word is its i-th byte in memory.
+static_assert(std::endian::native == std::endian::little);
+
+void RandomToken128To(char* out) {
   constexpr std::size_t kBuffer = 512;
   constexpr std::size_t kToken = 16;
   struct Pool {
@@ -41,34 +45,36 @@ std::string RandomToken128() {
     crypto::RandomFill(std::span<std::uint8_t>(pool.bytes));
     pool.used = 0;
   }
-  const std::uint8_t* in = pool.bytes.data() + pool.used;
   // 16 bytes -> 22 base64url digits, no padding (same text as
-  // Base64UrlEncode gives): the 6-bit groups one per byte, then all 24
-  // lanes (22 used) turned into digits three words at a time.
-  std::array<std::uint8_t, 24> groups{};
-  std::size_t o = 0;
-  for (std::size_t i = 0; i < 15; i += 3) {
-    unsigned v = (unsigned{in[i]} << 16) | (unsigned{in[i + 1]} << 8) | unsigned{in[i + 2]};
-    groups[o++] = static_cast<std::uint8_t>((v >> 18) & 63U);
-    groups[o++] = static_cast<std::uint8_t>((v >> 12) & 63U);
-    groups[o++] = static_cast<std::uint8_t>((v >> 6) & 63U);
-    groups[o++] = static_cast<std::uint8_t>(v & 63U);
-  }
-  unsigned last = unsigned{in[15]};
-  groups[o++] = static_cast<std::uint8_t>(last >> 2);
-  groups[o++] = static_cast<std::uint8_t>((last & 3U) << 4);
-  std::array<char, 24> text{};
-  for (std::size_t w = 0; w < 24; w += 8) {
-    std::uint64_t word = 0;
-    std::memcpy(&word, groups.data() + w, 8);
-    word = B64UrlDigits8(word);
-    std::memcpy(text.data() + w, &word, 8);
-  }
-  std::string token(text.data(), 22);
+  // Base64UrlEncode gives). The 128 bits as two big-endian words; eight
+  // 6-bit groups at a time go one per byte (from 48 bits, first group on
+  // top), then become digits. Nothing goes through memory on the way, so
+  // only the pool's bytes need wiping.
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  std::memcpy(&hi, pool.bytes.data() + pool.used, 8);
+  std::memcpy(&lo, pool.bytes.data() + pool.used + 8, 8);
   SecureWipe(pool.bytes.data() + pool.used, kToken);
-  SecureWipe(text.data(), text.size());
-  SecureWipe(groups.data(), groups.size());
   pool.used += kToken;
+  hi = __builtin_bswap64(hi);
+  lo = __builtin_bswap64(lo);
+  auto lanes = [](std::uint64_t bits48) {
+    std::uint64_t w = 0;
+    for (unsigned i = 0; i < 8; ++i) w |= ((bits48 >> (42 - 6 * i)) & 63U) << (8 * i);
+    return w;
+  };
+  const std::uint64_t w0 = B64UrlDigits8(lanes(hi >> 16));                         // bits 127..80
+  const std::uint64_t w1 = B64UrlDigits8(lanes(((hi & 0xFFFFU) << 32) | (lo >> 32)));  // 79..32
+  // 31..0 then zeros: the last digit holds two bits, the two lanes after it are unused.
+  const std::uint64_t w2 = B64UrlDigits8(lanes((lo & 0xFFFFFFFFU) << 16));
+  std::memcpy(out, &w0, 8);
+  std::memcpy(out + 8, &w1, 8);
+  std::memcpy(out + 16, &w2, kToken128Chars - 16);
+}
+
+std::string RandomToken128() {
+  std::string token(kToken128Chars, '\0');
+  RandomToken128To(token.data());
   return token;
 }
 

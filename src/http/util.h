@@ -38,6 +38,9 @@ namespace bulwark::http::internal {
 // Draws from a small per-thread buffer filled by crypto::RandomFill (the
 // system CSPRNG) 512 bytes at a time, so a request costs no getrandom(2)
 // call; bytes handed out are wiped from the buffer.
+inline constexpr std::size_t kToken128Chars = 22;
+// Writes the kToken128Chars digits to `out` (no allocation).
+void RandomToken128To(char* out);
 std::string RandomToken128();
 
 }  // namespace bulwark::http::internal
