@@ -2822,6 +2822,7 @@ struct Engine::Impl {
         for (const ReturnSink& rs : fr.models->return_sinks) {
           if (object_literal || !DecoratedWith(fr, rs.decorators)) continue;
           if (!rs.unless_decorators.empty() && DecoratedWith(fr, rs.unless_decorators)) continue;
+          if (!rs.own_decorators.empty() && !DecoratedWith(fr, rs.own_decorators, /*own_only=*/true)) continue;
           if (!rs.return_types.empty() &&
               std::find(rs.return_types.begin(), rs.return_types.end(), fr.f->ret_type) == rs.return_types.end()) {
             continue;
@@ -3324,9 +3325,11 @@ struct Engine::Impl {
     return true;
   }
 
-  bool DecoratedWith(Frame& fr, const std::vector<std::string>& globs) {
-    for (ir::Id d : fr.f->decorators) {
-      const ir::Expr& call = X(fr, d);
+  bool DecoratedWith(Frame& fr, const std::vector<std::string>& globs, bool own_only = false) {
+    const std::size_t count =
+        own_only ? std::min(fr.f->own_decorators, fr.f->decorators.size()) : fr.f->decorators.size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const ir::Expr& call = X(fr, fr.f->decorators[i]);
       if (call.kids.empty()) continue;
       std::vector<std::string> names;
       Names(fr, call.kids[0], names);

@@ -86,6 +86,9 @@ struct Function {
   std::string cls;        // enclosing class, "" for free functions
   std::vector<Param> params;
   std::vector<Id> decorators;  // Python decorators / Java annotations, as kCall exprs
+  // How many of `decorators` are the function's own; the rest are its
+  // class's annotations (Java), which apply to every method.
+  std::size_t own_decorators = static_cast<std::size_t>(-1);
   Id body = kNone;        // a kBlock statement
   std::uint32_t line = 0;
   bool is_module_body = false;  // the synthetic function holding top-level code

@@ -361,6 +361,7 @@ class JavaLowerer final : public Lowerer {
     f.cls = cls_;
     f.line = ts_node_start_point(n).row + 1;
     f.decorators = Annotations(n);
+    f.own_decorators = f.decorators.size();
     f.decorators.insert(f.decorators.end(), class_annotations_.begin(), class_annotations_.end());
     if (Type(n) == "method_declaration" && !Null(Field(n, "type"))) f.ret_type = SimpleType(Text(Field(n, "type")));
     TSNode params = Field(n, "parameters");

@@ -345,11 +345,12 @@ class Loader {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a sink must be a mapping");
         CheckKeys(e, {"call", "store", "return-of-decorated", "kind", "args", "options", "when", "unless", "return-type",
-                      "prefix", "unless-prefix", "unless-decorated"},
+                      "prefix", "unless-prefix", "unless-decorated", "own-decorated"},
                   "sink");
-        if (!e["return-of-decorated"] &&
-            (e["return-type"] || e["prefix"] || e["unless-prefix"] || e["unless-decorated"])) {
-          Fail(e, "'return-type', 'prefix', 'unless-prefix' and 'unless-decorated' belong to a 'return-of-decorated' sink");
+        if (!e["return-of-decorated"] && (e["return-type"] || e["prefix"] || e["unless-prefix"] ||
+                                          e["unless-decorated"] || e["own-decorated"])) {
+          Fail(e, "'return-type', 'prefix', 'unless-prefix', 'unless-decorated' and 'own-decorated' belong to a "
+                  "'return-of-decorated' sink");
         }
         if (!e["kind"]) Fail(e, "a sink needs 'kind'");
         int kind = SinkKind(e["kind"]);
@@ -380,6 +381,7 @@ class Loader {
           if (e["prefix"]) rs.prefix = Scalar(e["prefix"], "prefix");
           if (e["unless-prefix"]) rs.unless_prefix = Scalar(e["unless-prefix"], "unless-prefix");
           if (e["unless-decorated"]) rs.unless_decorators = Strings(e["unless-decorated"], "unless-decorated");
+          if (e["own-decorated"]) rs.own_decorators = Strings(e["own-decorated"], "own-decorated");
           ForLanguages(mask, [&](LanguageModels& lm) { lm.return_sinks.push_back(rs); });
         }
       }

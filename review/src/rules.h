@@ -140,6 +140,9 @@ struct ReturnSink {  // return value of a function with a matching decorator
   std::string prefix;                     // only values whose text starts with this literal
   std::string unless_prefix;              // not values whose text starts with this literal
   std::vector<std::string> unless_decorators;  // not in functions also decorated with one of these
+  // Only in functions that themselves (not through their class) carry one
+  // of these: the handler methods of a @RestController, not its helpers.
+  std::vector<std::string> own_decorators;
 };
 
 struct LanguageModels {

@@ -167,6 +167,24 @@ TEST(RulesTest, ValidatorsAreValidated) {
   EXPECT_THAT(bad_arg.error().message(), HasSubstr("argument positions"));
 }
 
+TEST(RulesTest, ReturnSinkKeysBelongToReturnSinks) {
+  std::string ok = std::string(kModels) + R"(    - return-of-decorated: [RestController]
+      own-decorated: [GetMapping]
+      kind: command
+)";
+  auto good = RuleSet::FromYaml({{"m.yaml", ok}, {"r.yaml", Rule("")}});
+  ASSERT_TRUE(good.ok()) << good.error().message();
+  std::string on_call = std::string(kModels) + R"(    - call: [run]
+      args: [0]
+      own-decorated: [GetMapping]
+      kind: command
+)";
+  auto bad = RuleSet::FromYaml({{"m.yaml", on_call}, {"r.yaml", Rule("")}});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.error().message(), HasSubstr("m.yaml:7:"));
+  EXPECT_THAT(bad.error().message(), HasSubstr("belong to a 'return-of-decorated' sink"));
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});
