@@ -1158,20 +1158,33 @@ struct Engine::Impl {
         v.expr = call.kids[k];
         return v;
       }
-      // options object: f(x, {secure: true})
-      ir::Id arg = call.kids[k];
-      if (arg != ir::kNone && X(fr, arg).kind == ExprKind::kDict) {
-        const ir::Expr& d = X(fr, arg);
-        for (std::size_t j = 0; j < d.keys.size() && j < d.kids.size(); ++j) {
-          if (d.keys[j] == c.option) {
-            v.present = true;
-            v.expr = d.kids[j];
-            return v;
-          }
-        }
+      // options object: f(x, {secure: true}); a dotted option names a
+      // nested one: "cookie.secure" in session({cookie: {secure: false}}).
+      ir::Id found = OptionIn(fr, call.kids[k], c.option);
+      if (found != ir::kNone) {
+        v.present = true;
+        v.expr = found;
+        return v;
       }
     }
     return v;
+  }
+
+  // The value under `path` ("a" or "a.b") in an object literal, or kNone.
+  ir::Id OptionIn(Frame& fr, ir::Id dict, std::string_view path) {
+    for (int depth = 0; depth < 4 && dict != ir::kNone && X(fr, dict).kind == ExprKind::kDict; ++depth) {
+      const std::size_t dot = path.find('.');
+      const std::string_view key = path.substr(0, dot);
+      const ir::Expr& d = X(fr, dict);
+      ir::Id value = ir::kNone;
+      for (std::size_t j = 0; j < d.keys.size() && j < d.kids.size(); ++j) {
+        if (d.keys[j] == key) value = d.kids[j];
+      }
+      if (value == ir::kNone || dot == std::string_view::npos) return value;
+      dict = value;
+      path.remove_prefix(dot + 1);
+    }
+    return ir::kNone;
   }
 
   std::string ExprText(Frame& fr, ir::Id id) {

@@ -22,3 +22,8 @@ function render() {
   // ruleid: open-redirect
   window.location.href = q;
 }
+
+function findUser(name) {
+  // ruleid: xpath-injection
+  return document.evaluate("//user[@name='" + location.hash.slice(1) + "']", document, null, 9, null);
+}

@@ -71,6 +71,19 @@ app.get("/login", (req, res) => {
   res.cookie("session", "v", { httpOnly: true, secure: true });
 });
 
+const session = require("express-session");
+const cookieSession = require("cookie-session");
+// ruleid: cookie-without-secure
+app.use(session({ secret: process.env.SESSION_KEY, cookie: { httpOnly: false, secure: true } }));
+// ruleid: cookie-without-secure
+app.use(session({ secret: process.env.SESSION_KEY, cookie: { maxAge: 3600000 } }));
+// ok: cookie-without-secure
+app.use(session({ secret: process.env.SESSION_KEY, cookie: { secure: true, sameSite: "lax" } }));
+// ruleid: cookie-without-secure
+app.use(cookieSession({ name: "s", keys: [process.env.SESSION_KEY] }));
+// ok: cookie-without-secure
+app.use(cookieSession({ name: "s", keys: [process.env.SESSION_KEY], secure: true }));
+
 const fs = require("fs");
 const tls = require("tls");
 

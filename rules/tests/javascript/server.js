@@ -7,6 +7,7 @@ const mysql = require("mysql");
 const escapeHtml = require("escape-html");
 const serialize = require("node-serialize");
 const validator = require("validator");
+const mathjs = require("mathjs");
 
 const app = express();
 const db = mysql.createConnection({});
@@ -144,4 +145,17 @@ app.get("/mongo", async (req, res) => {
   // ok: code-injection
   await users.find({ name: String(req.query.name) }).toArray();
   res.json({});
+});
+
+app.get("/static", (req, res) => {
+  // send() refuses ".." segments below a root.
+  // ok: path-traversal
+  res.sendFile(req.query.f, { root: path.join(__dirname, "public") });
+  // ruleid: path-traversal
+  res.sendFile(path.join(__dirname, "public", req.query.f));
+});
+
+app.post("/calc", (req, res) => {
+  // ruleid: code-injection
+  res.json({ value: mathjs.evaluate(req.body.expr) });
 });
