@@ -655,6 +655,15 @@ TEST(Headers, FieldValueCheckAndJsonEscapeAtEveryOffset) {
         std::string escaped;
         internal::AppendJsonEscaped(escaped, v);
         EXPECT_EQ(escaped, reference_escape(v)) << len << " " << at << " " << special;
+        // And a second one in the last byte: both checks switch strategy
+        // part-way through a value.
+        if (at + 1 < len) {
+          v[len - 1] = '\n';
+          EXPECT_FALSE(IsValidFieldValue(v)) << len << " " << at << " " << special;
+          std::string twice;
+          internal::AppendJsonEscaped(twice, v);
+          EXPECT_EQ(twice, reference_escape(v)) << len << " " << at << " " << special;
+        }
       }
     }
   }
