@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -382,20 +383,28 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
       "X-Frame-Options",            "Referrer-Policy",              "Permissions-Policy",
       "Cross-Origin-Opener-Policy", "Cross-Origin-Resource-Policy", "Server",
       "X-Powered-By"};
-  // Lengths of those names (and of Cache-Control) as a bit set: most
-  // handler fields are ruled out by their length alone.
-  static constexpr std::uint64_t kLengths = [] {
-    std::uint64_t bits = std::uint64_t{1} << std::string_view("Cache-Control").size();
-    for (std::string_view name : kReplaced) bits |= std::uint64_t{1} << name.size();
-    return bits;
+  // For each name length, which of those names have it (bit i: kReplaced[i]):
+  // most handler fields are ruled out by their length alone, the rest are
+  // compared only with the names of their length.
+  static constexpr std::array<std::uint16_t, 64> kByLength = [] {
+    std::array<std::uint16_t, 64> t{};
+    for (std::size_t i = 0; i < kReplaced.size(); ++i) {
+      t[kReplaced[i].size()] = static_cast<std::uint16_t>(t[kReplaced[i].size()] | (1U << i));
+    }
+    return t;
   }();
+  constexpr std::string_view kCacheControl = "Cache-Control";
+  // Strict-Transport-Security (bit 0) is this middleware's only on secure requests.
+  const unsigned owned = hsts ? ~0U : ~1U;
   bool clash = false;
   bool has_cache_control = false;
   for (Headers::Field f : h.fields()) {
-    if (f.name.size() >= 64 || ((kLengths >> f.name.size()) & 1U) == 0) continue;
-    if (SameFieldName(f.name, "Cache-Control")) has_cache_control = true;
-    for (std::size_t i = hsts ? 0 : 1; i < kReplaced.size() && !clash; ++i) {
-      clash = SameFieldName(f.name, kReplaced[i]);
+    if (f.name.size() >= kByLength.size()) continue;
+    if (f.name.size() == kCacheControl.size() && SameFieldName(f.name, kCacheControl)) {
+      has_cache_control = true;
+    }
+    for (unsigned c = kByLength[f.name.size()] & owned; c != 0 && !clash; c &= c - 1) {
+      clash = SameFieldName(f.name, kReplaced[static_cast<std::size_t>(std::countr_zero(c))]);
     }
   }
   if (clash) {
@@ -648,12 +657,24 @@ Response AccessLog::Handle(Request& request, const Next& next) const {
     raw(key);
     out = std::to_chars(out, out + 24, value).ptr;
   };
-  auto now = std::chrono::system_clock::now();
+  // The time stamp's digits change once a millisecond: formatted once per
+  // millisecond per thread.
+  struct Stamp {
+    long long ms = -1;
+    std::size_t size = 0;
+    char text[24] = {};
+  };
+  thread_local Stamp stamp;
+  const long long now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  if (now_ms != stamp.ms) {
+    stamp.ms = now_ms;
+    stamp.size = static_cast<std::size_t>(
+        std::to_chars(stamp.text, stamp.text + sizeof(stamp.text), now_ms).ptr - stamp.text);
+  }
   raw("{\"ts_ms\":");
-  out = std::to_chars(out, out + 24,
-                      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch())
-                          .count())
-            .ptr;
+  raw(std::string_view(stamp.text, stamp.size));
   field(",\"request_id\":\"", ctx.request_id);
   field(",\"method\":\"", MethodName(method));
   field(",\"path\":\"", path);

@@ -114,10 +114,14 @@ Result<std::shared_ptr<const RateLimit>> RateLimit::Create(RateLimitOptions opti
   const RatePolicy& p = m->options_.policy;
   m->policy_header_ = std::to_string(p.limit) + ";w=" + std::to_string(p.period.count());
   if (p.burst != 0) m->policy_header_ += ";burst=" + std::to_string(p.burst);
-  Result<HeaderBlock> fields = HeaderBlock::Builder()
-                                   .Add("RateLimit-Policy", m->policy_header_)
-                                   .AddWithSlot("RateLimit", "", "")
-                                   .Build();
+  // RateLimit: "limit=N, remaining=R, reset=S"; only R and S change, so
+  // "limit=N, remaining=" is the slot's fixed prefix.
+  const std::uint32_t quota = p.burst == 0 ? p.limit : p.burst;
+  Result<HeaderBlock> fields =
+      HeaderBlock::Builder()
+          .Add("RateLimit-Policy", m->policy_header_)
+          .AddWithSlot("RateLimit", "limit=" + std::to_string(quota) + ", remaining=", "")
+          .Build();
   if (!fields.ok()) return fields.error();
   m->fields_ = std::move(fields).value();
   return std::shared_ptr<const RateLimit>(std::move(m));
@@ -258,20 +262,14 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
     auto [end, ec] = std::to_chars(num, num + sizeof(num), (ms.count() + 999) / 1000);
     out.append(num, static_cast<std::size_t>(end - num));
   };
-  // "limit=N, remaining=N, reset=N", formatted on the stack (no allocation).
-  char state_text[96];
+  // "R, reset=S", the changing part of "limit=N, remaining=R, reset=S"
+  // (fields_ holds the rest), formatted on the stack (no allocation).
+  char state_text[64];
   char* out = state_text;
-  auto put = [&out](std::string_view text) {
-    std::memcpy(out, text.data(), text.size());
-    out += text.size();
-  };
-  put("limit=");
-  out = std::to_chars(out, out + 16,
-                      options_.policy.burst == 0 ? options_.policy.limit : options_.policy.burst)
-            .ptr;
-  put(", remaining=");
   out = std::to_chars(out, out + 16, d.remaining).ptr;
-  put(", reset=");
+  constexpr std::string_view kReset = ", reset=";
+  std::memcpy(out, kReset.data(), kReset.size());
+  out += kReset.size();
   out = std::to_chars(out, out + 24, (d.reset.count() + 999) / 1000).ptr;
   const std::string_view state(state_text, static_cast<std::size_t>(out - state_text));
   Response response;
