@@ -1436,6 +1436,26 @@ struct Engine::Impl {
 
   enum How { kFree, kSelf, kTyped, kOther };
 
+  // Whether `call` is obj.m(...) where obj's known class (this/self, a typed
+  // variable, `new C()`) is a project class that defines m.
+  bool ProjectMethodCall(Frame& fr, const ir::Expr& call) {
+    if (call.kids.empty() || call.kids[0] == ir::kNone) return false;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    if (callee.kind != ExprKind::kAttr || callee.kids.empty() || callee.kids[0] == ir::kNone) return false;
+    const ir::Expr& obj = X(fr, callee.kids[0]);
+    std::string type;
+    if (obj.kind == ExprKind::kThis) type = fr.f->cls;
+    else if (obj.kind == ExprKind::kName) type = TypeOf(fr, obj.s);
+    else if (obj.kind == ExprKind::kNew) type = obj.s;
+    if (type.empty()) return false;
+    auto it = program.by_name.find(callee.s);
+    if (it == program.by_name.end()) return false;
+    for (const FuncRef& r : it->second) {
+      if (program.modules[r.module]->functions[r.func].cls == type) return true;
+    }
+    return false;
+  }
+
   // Summaries being computed, innermost last. A fallback taken for one of
   // them (recursion, depth cap) makes every summary on the stack depend on
   // where the analysis started.
@@ -2358,6 +2378,13 @@ struct Engine::Impl {
                     const std::vector<std::string>& names, const std::string& new_type, ir::Id id) {
     std::vector<const CallModel*> ms;
     fr.models->calls.Match(names, [&](const std::shared_ptr<const CallModel>& m) { ms.push_back(m.get()); });
+    // A method of the project's own class (svc.find(x) on a UserService,
+    // self.execute(q) in a DB wrapper) is judged by its summary, not by a
+    // library sink that shares the name. Propagators stay: a summary of a
+    // container-like class is coarser than the model.
+    if (!ms.empty() && ProjectMethodCall(fr, call)) {
+      std::erase_if(ms, [](const CallModel* m) { return m->role == CallModel::kSink; });
+    }
     const std::string shown = names.front() == "?" && names.size() > 1 ? names[1] : names.front();
     const CallModel* source = nullptr;
     const CallModel* sanitizer = nullptr;

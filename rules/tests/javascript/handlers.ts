@@ -4,6 +4,7 @@ import * as xpath from "xpath";
 import * as ldap from "ldapjs";
 import * as libxmljs from "libxmljs";
 import * as path from "path";
+import { pool } from "./db";
 
 export function lookup(req: Request, res: Response, client: ldap.Client, doc: Node): void {
   const user: string = req.query.user as string;
@@ -52,4 +53,20 @@ export function trackOrder(req: Request, res: Response): void {
   const loose = String(req.params.id).replace(/[^\w.\/-]+/g, "");
   // ruleid: path-traversal
   res.sendFile(loose);
+}
+
+// A project class's own find() is judged by what it does, not by the
+// MongoDB model that shares its name.
+class UserRepository {
+  constructor(private readonly db: { query(sql: string): Promise<unknown> }) {}
+  find(name: string): Promise<unknown> {
+    // ruleid: sql-injection
+    return this.db.query("SELECT * FROM users WHERE name = '" + name + "'");
+  }
+}
+
+export async function findUser(req: Request, res: Response, repo: UserRepository): Promise<void> {
+  const users = new UserRepository(pool);
+  // ok: nosql-injection
+  res.json(await users.find(req.body.name));
 }
