@@ -362,13 +362,12 @@ Response SecurityHeaders::HandleReport(Request& request) const {
 Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   const CspOptions& csp = options_.csp;
   if (csp.enabled) request.context().csp_nonce = internal::RandomToken128();
-  Response response;
-  if (csp.enabled && !csp.report_path.empty() && request.method() == Method::kPost &&
-      request.path() == csp.report_path) {
-    response = HandleReport(request);
-  } else {
-    response = next(request);
-  }
+  // Initialized from either call directly (no moves of the response).
+  Response response = csp.enabled && !csp.report_path.empty() &&
+                              request.method() == Method::kPost &&
+                              request.path() == csp.report_path
+                          ? HandleReport(request)
+                          : next(request);
   Headers& h = response.headers();
   const bool hsts = options_.hsts.enabled && request.context().secure;
   // The fields this middleware owns replace any the handler set, except a
@@ -426,16 +425,17 @@ Result<std::shared_ptr<const Errors>> Errors::Create(ErrorsOptions) {
 
 Response Errors::Handle(Request& request, const Next& next) const {
   const std::string& id = request.context().request_id;
-  Response response;
-  try {
-    response = next(request);
-  } catch (const std::exception& e) {
-    internal::LogError("exception in handler", id, e.what());
-    response = Response(500);
-  } catch (...) {
-    internal::LogError("unknown exception in handler", id);
-    response = Response(500);
-  }
+  // Initialized from the call directly (no moves of the response).
+  Response response = [&]() -> Response {
+    try {
+      return next(request);
+    } catch (const std::exception& e) {
+      internal::LogError("exception in handler", id, e.what());
+    } catch (...) {
+      internal::LogError("unknown exception in handler", id);
+    }
+    return Response(500);
+  }();
   int status = response.status();
   if (status >= 500) {
     if (!response.body().empty()) {

@@ -486,10 +486,21 @@ void Headers::Replace(const HeaderBlock& block, std::string_view slot) {
     return;
   }
   // One pass to find out whether any field has a name of the block's (the
-  // usual answer is no); only then remove them name by name.
+  // usual answer is no); only then remove them name by name. The lengths of
+  // the block's names as a bit set rule out most fields without a compare.
   const std::string_view block_data = block.data_;
+  std::uint64_t lengths = 0;
+  bool long_names = false;
+  for (const Entry& b : block.entries_) {
+    if (b.name_size < 64) {
+      lengths |= std::uint64_t{1} << b.name_size;
+    } else {
+      long_names = true;
+    }
+  }
   bool clash = false;
   for (const Entry& e : entries_) {
+    if (e.name_size < 64 ? ((lengths >> e.name_size) & 1U) == 0 : !long_names) continue;
     for (const Entry& b : block.entries_) {
       if (e.name_size == b.name_size &&
           EqualsIgnoreCase(NameOf(e), block_data.substr(b.offset, b.name_size))) {
