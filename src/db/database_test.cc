@@ -528,6 +528,74 @@ TEST_F(SqliteTest, MaxRowsIsEnforced) {
   EXPECT_EQ(tx->Commit().error().code(), ErrorCode::kFailedPrecondition);
 }
 
+// QueryRow skips SQLite's step to the end only where the schema proves one
+// row at most (a lookup by the whole primary key). Everywhere else, and
+// after the schema changes, a second row is still found and refused.
+TEST_F(SqliteTest, QueryRowFindsSecondRowsUnlessTheKeyRulesThemOut) {
+  SqliteOptions o;
+  o.path = dir_ / "app.db";
+  o.pool.max_connections = 1;  // one connection: its statement cache and temp tables
+  Result<Database> opened = Database::OpenSqlite(o);
+  ASSERT_TRUE(opened.ok());
+  Database& db = *opened;
+  ASSERT_OK(db.ExecuteScript(sql::Script(R"sql(
+    CREATE TABLE k (id INTEGER PRIMARY KEY, name TEXT, v INTEGER);
+    CREATE TABLE pair (a INTEGER, b INTEGER, v INTEGER, PRIMARY KEY (a, b));
+    CREATE TABLE coll (k TEXT COLLATE NOCASE, v INTEGER, PRIMARY KEY (k COLLATE BINARY));
+    CREATE TABLE tk (k TEXT PRIMARY KEY, v INTEGER);
+    CREATE TABLE wr (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID;
+    CREATE TABLE later (k INTEGER PRIMARY KEY, v INTEGER);
+    CREATE VIEW twice AS SELECT id, v FROM k UNION ALL SELECT id, v FROM k;
+    INSERT INTO k VALUES (1, 'a', 10), (2, 'a', 20);
+    INSERT INTO pair VALUES (1, 1, 10), (1, 2, 20);
+    INSERT INTO coll VALUES ('a', 10), ('A', 20);
+    INSERT INTO tk VALUES (NULL, 10), (NULL, 20), ('x', 30);
+    INSERT INTO wr VALUES ('x', 30);
+    INSERT INTO later VALUES (1, 10);
+  )sql")));
+  // Lookups by the key: one row, or none.
+  for (int round = 0; round < 2; ++round) {  // the second round runs the cached statements
+    EXPECT_EQ(db.QueryRow("SELECT v FROM k WHERE id = ?", 2)->Get<int>(0).value(), 20);
+    EXPECT_EQ(db.QueryRow("SELECT * FROM k WHERE id = ?", 3).error().code(), ErrorCode::kNotFound);
+    EXPECT_EQ(db.QueryRow("select v from tk where K = ?;", "x")->Get<int>(0).value(), 30);
+    EXPECT_EQ(db.QueryRow("SELECT v FROM tk WHERE k = ?", std::optional<std::string>()).error().code(),
+              ErrorCode::kNotFound);  // NULL keys equal nothing
+    EXPECT_EQ(db.QueryRow("SELECT v FROM wr WHERE k = ?", "x")->Get<int>(0).value(), 30);
+    EXPECT_EQ(db.QueryRow("SELECT v FROM later WHERE k = ?", 1)->Get<int>(0).value(), 10);
+  }
+  // Same shape, no proof: a column that is not the key, part of a key, a
+  // key under another collation than the comparison, a view.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(db.QueryRow("SELECT v FROM k WHERE name = ?", "a").error().code(),
+              ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(db.QueryRow("SELECT v FROM pair WHERE a = ?", 1).error().code(),
+              ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(db.QueryRow("SELECT v FROM coll WHERE k = ?", "a").error().code(),
+              ErrorCode::kFailedPrecondition);
+    EXPECT_EQ(db.QueryRow("SELECT v FROM twice WHERE id = ?", 1).error().code(),
+              ErrorCode::kFailedPrecondition);
+  }
+  // A temp table of the same name comes first, as SQLite resolves the name.
+  ASSERT_OK(db.ExecuteScript(sql::Script(
+      "CREATE TEMP TABLE wr (k TEXT, v INTEGER); INSERT INTO wr VALUES ('x', 1), ('x', 2);")));
+  EXPECT_EQ(db.QueryRow("SELECT v FROM wr WHERE k = ?", "x").error().code(),
+            ErrorCode::kFailedPrecondition);
+  // The schema changes under a cached, proven statement: the key is gone.
+  ASSERT_OK(db.ExecuteScript(sql::Script(
+      "DROP TABLE later; CREATE TABLE later (k INTEGER, v INTEGER);"
+      "INSERT INTO later VALUES (1, 10), (1, 20);")));
+  EXPECT_EQ(db.QueryRow("SELECT v FROM later WHERE k = ?", 1).error().code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(db.QueryRow("SELECT v FROM later WHERE k = ?", 1).error().code(),
+            ErrorCode::kFailedPrecondition);
+  // And back to a key: one row again.
+  ASSERT_OK(db.ExecuteScript(sql::Script(
+      "DROP TABLE later; CREATE TABLE later (k INTEGER PRIMARY KEY, v INTEGER);"
+      "INSERT INTO later VALUES (1, 10), (2, 20);")));
+  EXPECT_EQ(db.QueryRow("SELECT v FROM later WHERE k = ?", 2)->Get<int>(0).value(), 20);
+  EXPECT_EQ(db.QueryRow("SELECT v FROM later WHERE k = ?", 2)->Get<int>(0).value(), 20);
+}
+
 // ---- PostgreSQL specifics
 
 class PostgresTest : public ::testing::Test {

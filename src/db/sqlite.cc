@@ -83,7 +83,193 @@ struct CachedStatement {
   // Filled on first use by a Database with encrypted columns.
   std::shared_ptr<const ResultOrigins> origins;
   bool read_only = false;
+  // QueryRow: whether the schema proves that the statement returns at most
+  // one row (AtMostOneRow), decided on its first QueryRow; `reprepares` is
+  // the statement's re-prepare count then. A re-prepare (any schema change)
+  // voids the proof until it is made again.
+  enum class OneRow : std::uint8_t { kUnknown, kProven, kNotProven };
+  OneRow one_row = OneRow::kUnknown;
+  int reprepares = 0;
 };
+
+// ---- At most one row, proven from the schema
+
+// ASCII-only case folding, as SQLite compares identifiers and keywords.
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// The shape `SELECT <names or *> FROM <table> WHERE <column> = ?`, nothing
+// else: unquoted ASCII names, whitespace, an optional final ';'. No
+// comments, quotes, joins, aliases, schema names, subqueries or other
+// operators, so the text means what this reading says it means.
+struct KeyLookup {
+  std::string_view table;
+  std::string_view column;
+};
+std::optional<KeyLookup> ParseKeyLookup(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t i = 0;
+  auto is_start = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto is_part = [&](char c) { return is_start(c) || (c >= '0' && c <= '9'); };
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (is_start(c)) {
+      const std::size_t from = i;
+      while (i < text.size() && is_part(text[i])) ++i;
+      if (i < text.size() && (text[i] == '$' || static_cast<unsigned char>(text[i]) >= 0x80)) {
+        return std::nullopt;
+      }
+      tokens.push_back(text.substr(from, i - from));
+    } else if (c == ',' || c == '=' || c == '?' || c == ';' || c == '*') {
+      tokens.push_back(text.substr(i, 1));
+      ++i;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!tokens.empty() && tokens.back() == ";") tokens.pop_back();
+  auto is_name = [&](std::string_view t) { return is_start(t[0]); };
+  std::size_t at = 0;
+  auto next = [&]() -> std::string_view { return at < tokens.size() ? tokens[at++] : std::string_view(); };
+  if (!EqualsIgnoreCase(next(), "select")) return std::nullopt;
+  std::string_view t = next();
+  if (t == "*") {
+    t = next();
+  } else {
+    while (true) {
+      if (t.empty() || !is_name(t) || EqualsIgnoreCase(t, "from")) return std::nullopt;
+      t = next();
+      if (t != ",") break;
+      t = next();
+    }
+  }
+  if (!EqualsIgnoreCase(t, "from")) return std::nullopt;
+  KeyLookup out;
+  out.table = next();
+  if (out.table.empty() || !is_name(out.table) || !EqualsIgnoreCase(next(), "where")) return std::nullopt;
+  out.column = next();
+  if (out.column.empty() || !is_name(out.column)) return std::nullopt;
+  if (next() != "=" || next() != "?" || at != tokens.size()) return std::nullopt;
+  return out;
+}
+
+// Runs a read-only query over the schema with text parameters, calling
+// `row` for each row; false on any error.
+template <class Row>
+bool SchemaQuery(sqlite3* db, const char* sql, std::initializer_list<std::string_view> params, Row&& row) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db, sql, -1, 0, &stmt, nullptr) != SQLITE_OK || stmt == nullptr) {
+    sqlite3_finalize(stmt);
+    return false;
+  }
+  int index = 0;
+  for (std::string_view p : params) {
+    if (sqlite3_bind_text64(stmt, ++index, p.data(), p.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return false;
+    }
+  }
+  int rc;
+  while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) row(stmt);
+  sqlite3_finalize(stmt);
+  return rc == SQLITE_DONE;
+}
+
+std::string_view ColumnText(sqlite3_stmt* stmt, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+  return p == nullptr ? std::string_view() : std::string_view(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
+// True when `text` (already prepared on `db`) can return at most one row,
+// whatever the data and the bound value: it is a KeyLookup whose table
+// resolves (temp first, then main, as SQLite resolves an unqualified name)
+// to an ordinary table, not a view or a virtual table, whose primary key is
+// that one column, compared under the key's own collation. Rows equal to
+// the value then have equal keys, which the key's uniqueness forbids (a
+// NULL key equals nothing). Only documented interfaces are read: the schema
+// table, the table_info/index_list/index_xinfo pragmas and
+// sqlite3_table_column_metadata. Anything unexpected answers false.
+bool AtMostOneRow(sqlite3* db, std::string_view text) {
+  const std::optional<KeyLookup> lookup = ParseKeyLookup(text);
+  if (!lookup) return false;
+  const std::string table(lookup->table);
+  const std::string column(lookup->column);
+  // Where the name leads: the temp schema first, then main (no other
+  // database can be attached). It must be an ordinary table: not a view, a
+  // virtual table or a virtual table's shadow table. (table_list reads the
+  // schemas as loaded; reading sqlite_temp_master instead would open the
+  // temp database and make every later commit on the connection dearer.)
+  std::string schema;
+  std::string type;
+  bool readable = SchemaQuery(db, "SELECT schema, type FROM pragma_table_list(?1)", {table},
+                              [&](sqlite3_stmt* s) {
+                                const std::string_view at = ColumnText(s, 0);
+                                if (schema == "temp" || (schema == "main" && at != "temp")) return;
+                                if (at != "temp" && at != "main") return;
+                                schema = at;
+                                type = ColumnText(s, 1);
+                              });
+  if (!readable || schema.empty() || type != "table") return false;
+  // The primary key: exactly one column, the one compared.
+  int key_columns = 0;
+  long long key_cid = -1;
+  std::string key_name;
+  if (!SchemaQuery(db, "SELECT cid, name FROM pragma_table_info(?1, ?2) WHERE pk > 0", {table, schema},
+                   [&](sqlite3_stmt* s) {
+                     ++key_columns;
+                     key_cid = sqlite3_column_int64(s, 0);
+                     key_name = ColumnText(s, 1);
+                   }) ||
+      key_columns != 1 || !EqualsIgnoreCase(key_name, column)) {
+    return false;
+  }
+  const char* declared_type = nullptr;
+  const char* collation = nullptr;
+  int not_null = 0, primary_key = 0, autoinc = 0;
+  if (sqlite3_table_column_metadata(db, schema.c_str(), table.c_str(), column.c_str(), &declared_type,
+                                    &collation, &not_null, &primary_key, &autoinc) != SQLITE_OK ||
+      primary_key == 0) {
+    return false;
+  }
+  const std::string column_collation = collation == nullptr ? "BINARY" : collation;
+  // Its uniqueness: an index made for the key (origin 'pk') on that column
+  // alone, with the column's collation; without one, the key is the rowid
+  // (INTEGER PRIMARY KEY), unique integers.
+  int key_indexes = 0;
+  std::string index_name;
+  if (!SchemaQuery(db, "SELECT name FROM pragma_index_list(?1, ?2) WHERE origin = 'pk'", {table, schema},
+                   [&](sqlite3_stmt* s) {
+                     ++key_indexes;
+                     index_name = ColumnText(s, 0);
+                   }) ||
+      key_indexes > 1) {
+    return false;
+  }
+  if (key_indexes == 0) {
+    return declared_type != nullptr && EqualsIgnoreCase(declared_type, "integer");
+  }
+  int index_keys = 0;
+  bool same = false;
+  if (!SchemaQuery(db, "SELECT cid, coll FROM pragma_index_xinfo(?1, ?2) WHERE key = 1",
+                   {index_name, schema}, [&](sqlite3_stmt* s) {
+                     ++index_keys;
+                     same = sqlite3_column_int64(s, 0) == key_cid &&
+                            EqualsIgnoreCase(ColumnText(s, 1), column_collation);
+                   })) {
+    return false;
+  }
+  return index_keys == 1 && same;
+}
 
 // The table and column each result column comes from, as SQLite's column
 // metadata reports it (through aliases, views and subqueries in FROM; empty
@@ -119,9 +305,9 @@ class SqliteConnection final : public Connection {
   Result<Rows> Run(Statement& st) override {
     if (st.script) return RunScript(st.text);
     std::vector<Row> rows;
-    const CachedStatement* shape = nullptr;
+    CachedStatement* shape = nullptr;
     bool too_many = false;
-    std::optional<Error> failed = Execute(st, shape, [&]() -> ValueList* {
+    std::optional<Error> failed = Execute(st, shape, false, [&]() -> ValueList* {
       if (rows.size() >= options_.max_rows) {
         too_many = true;
         return nullptr;
@@ -142,11 +328,11 @@ class SqliteConnection final : public Connection {
   // through and counted against max_rows as Run does, without being kept.
   std::optional<Error> RunCount(Statement& st, std::int64_t& affected) override {
     if (st.script) return Connection::RunCount(st, affected);
-    const CachedStatement* shape = nullptr;
+    CachedStatement* shape = nullptr;
     std::size_t rows = 0;
     bool too_many = false;
     ValueList scratch;  // each row is read here, then dropped
-    std::optional<Error> failed = Execute(st, shape, [&]() -> ValueList* {
+    std::optional<Error> failed = Execute(st, shape, false, [&]() -> ValueList* {
       if (rows >= options_.max_rows) {
         too_many = true;
         return nullptr;
@@ -165,13 +351,26 @@ class SqliteConnection final : public Connection {
   // QueryRow's path: no Rows is built; the first row is read into `first`.
   std::optional<Error> RunRow(Statement& st, Row& first, std::size_t& count) override {
     if (st.script) return Error(ErrorCode::kInvalidArgument, "sqlite: a script returns no row");
-    const CachedStatement* shape = nullptr;
+    CachedStatement* shape = nullptr;
     // A second row settles the answer: stop there, without reading it.
-    return Execute(st, shape, [&]() -> ValueList* {
-      if (++count > 1) return nullptr;
-      RowAccess::SetColumns(first, shape->columns);
-      return &RowAccess::Values(first);
-    });
+    // Without a second row, SQLite's step to the end proves there is none,
+    // unless the schema already proves it (AtMostOneRow) for the program
+    // that produced the first row (not re-prepared since).
+    return Execute(
+        st, shape, true,
+        [&]() -> ValueList* {
+          if (++count > 1) return nullptr;
+          RowAccess::SetColumns(first, shape->columns);
+          return &RowAccess::Values(first);
+        },
+        [&]() -> bool {
+          if (shape->one_row != CachedStatement::OneRow::kProven) return false;
+          if (sqlite3_stmt_status(shape->stmt, SQLITE_STMTSTATUS_REPREPARE, 0) == shape->reprepares) {
+            return true;
+          }
+          shape->one_row = CachedStatement::OneRow::kUnknown;  // proven again on the next QueryRow
+          return false;
+        });
   }
 
   Result<void> Begin() override { return Simple("BEGIN IMMEDIATE"); }
@@ -186,9 +385,12 @@ class SqliteConnection final : public Connection {
  private:
   // Prepares (or finds) the statement, binds and steps; for each row,
   // `next_row()` says where to read its values (an empty ValueList), or
-  // null to stop there. `shape` is set to the cached statement.
-  template <class NextRow>
-  std::optional<Error> Execute(Statement& st, const CachedStatement*& shape, NextRow&& next_row) {
+  // null to stop there, and after reading it `last_row()` true stops
+  // without another step. `shape` is set to the cached statement. With
+  // `one_row`, a cached statement's OneRow is decided before its first run.
+  template <class NextRow, class LastRow = bool (*)()>
+  std::optional<Error> Execute(Statement& st, CachedStatement*& shape, bool one_row, NextRow&& next_row,
+                               LastRow&& last_row = [] { return false; }) {
     // A cached statement is found inline; only a miss calls Prepare.
     CachedStatement* found = st.cacheable ? cache_.Find(st.text, st.literal) : nullptr;
     if (found == nullptr) {
@@ -198,6 +400,12 @@ class SqliteConnection final : public Connection {
     }
     CachedStatement& c = *found;
     shape = &c;
+    if (one_row && st.cacheable && c.one_row == CachedStatement::OneRow::kUnknown) {
+      deadline_set_ = false;
+      c.one_row = AtMostOneRow(db_, st.text) ? CachedStatement::OneRow::kProven
+                                             : CachedStatement::OneRow::kNotProven;
+      c.reprepares = sqlite3_stmt_status(c.stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+    }
     if (st.want_origins) {
       if (c.origins == nullptr) c.origins = OriginsOf(c.stmt);
       st.origins = c.origins;
@@ -259,6 +467,7 @@ class SqliteConnection final : public Connection {
       ValueList* values = next_row();
       if (values == nullptr) break;
       ReadRow(stmt, ncols, *values);
+      if (last_row()) break;
     }
     return std::nullopt;
   }
