@@ -287,6 +287,29 @@ TEST_P(DatabaseTest, HostileParametersFailCleanlyWithoutPartialWrites) {
   EXPECT_EQ(CountItems(), 0);
 }
 
+// The text check's fast path reads 16 bytes at a time: every length around
+// its block sizes, with a NUL, a stray high byte or valid UTF-8 at every
+// position.
+TEST(TextCheck, FindsABadByteAtEveryLengthAndPosition) {
+  for (std::size_t n = 0; n <= 200; ++n) {
+    const std::string plain(n, 'a');
+    EXPECT_EQ(internal::TextProblem(plain), nullptr) << n;
+    for (std::size_t k = 0; k < n; ++k) {
+      for (const char bad : {'\0', '\x80', '\xff', '\xc3'}) {
+        std::string t = plain;
+        t[k] = bad;
+        EXPECT_NE(internal::TextProblem(t), nullptr) << n << " " << k << " " << int{bad};
+      }
+      if (k + 1 < n) {
+        std::string utf8 = plain;
+        utf8[k] = '\xc3';
+        utf8[k + 1] = '\xa9';
+        EXPECT_EQ(internal::TextProblem(utf8), nullptr) << n << " " << k;
+      }
+    }
+  }
+}
+
 TEST_P(DatabaseTest, ConstraintViolationsMapToErrorCodes) {
   ASSERT_OK(db_->Execute("INSERT INTO items(id, name) VALUES (?, ?)", 1, "a"));
   Result<std::int64_t> unique = db_->Execute("INSERT INTO items(id, name) VALUES (?, ?)", 2, "a");

@@ -81,22 +81,26 @@ const char* TextProblem(std::string_view text) noexcept {
   const std::size_t n = text.size();
   std::size_t i = 0;
 #if defined(__SSE2__)
-  // The common case, plain ASCII: 64 then 32 bytes at a time, then the rest
-  // (under 32 bytes) as its first and last 16 (overlapping). Anything else
-  // falls through to the loop below, from the first chunk that is not plain.
-  {
+  // The common case, plain ASCII without NUL: every byte, as a signed
+  // char, is greater than zero. 16 bytes at a time, 64 per round with one
+  // test, then the rest 16 at a time and the last 16 (overlapping) with one
+  // test for all. Anything else goes to the loop below, from the start of
+  // the round (or of the rest) that is not plain.
+  if (n >= 16) {
     const __m128i zeros = _mm_setzero_si128();
-    auto bad16 = [&](std::size_t at) {
-      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at));
-      return _mm_or_si128(chunk, _mm_cmpeq_epi8(chunk, zeros));
+    auto good16 = [&](std::size_t at) {  // 0xff for each byte in 1..127
+      return _mm_cmpgt_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + at)), zeros);
     };
-    auto bad32 = [&](std::size_t at) { return _mm_or_si128(bad16(at), bad16(at + 16)); };
-    while (i + 64 <= n && _mm_movemask_epi8(_mm_or_si128(bad32(i), bad32(i + 32))) == 0) i += 64;
-    while (i + 32 <= n && _mm_movemask_epi8(bad32(i)) == 0) i += 32;
-    if (i == n) return nullptr;
-    if (n >= 16 && n - i < 32 &&
-        _mm_movemask_epi8(_mm_or_si128(bad16(i + 16 <= n ? i : n - 16), bad16(n - 16))) == 0) {
-      return nullptr;
+    while (i + 64 <= n) {
+      const __m128i round = _mm_and_si128(_mm_and_si128(good16(i), good16(i + 16)),
+                                          _mm_and_si128(good16(i + 32), good16(i + 48)));
+      if (_mm_movemask_epi8(round) != 0xffff) break;
+      i += 64;
+    }
+    if (i + 64 > n) {
+      __m128i rest = good16(n - 16);
+      for (std::size_t at = i; at + 16 <= n; at += 16) rest = _mm_and_si128(rest, good16(at));
+      if (_mm_movemask_epi8(rest) == 0xffff) return nullptr;
     }
   }
 #endif
