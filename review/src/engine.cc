@@ -12,6 +12,11 @@ namespace bulwark::review {
 
 void Program::Index() {
   by_name.clear();
+  class_bases.clear();
+  for (const auto& mod : modules) {
+    if (!mod) continue;
+    for (const auto& [cls, bases] : mod->class_bases) class_bases.emplace(cls, bases);
+  }
   // C++ class members by class, from every file (in file order: the first
   // declaration of a class name wins, the same for any number of jobs).
   std::unordered_map<std::string, const std::vector<std::pair<std::string, std::string>>*> members;
@@ -1051,7 +1056,21 @@ struct Engine::Impl {
       }
       case ExprKind::kThis:
         out.push_back("this");
-        if (!fr.f->cls.empty()) out.push_back(fr.f->cls);
+        if (!fr.f->cls.empty()) {
+          out.push_back(fr.f->cls);
+          // Inherited library methods read as the base's: self.write(...) in
+          // a tornado.web.RequestHandler subclass is RequestHandler.write.
+          std::vector<std::string> todo{fr.f->cls};
+          for (std::size_t i = 0; i < todo.size() && todo.size() < 8; ++i) {
+            auto it = program.class_bases.find(todo[i]);
+            if (it == program.class_bases.end()) continue;
+            for (const std::string& b : it->second) {
+              if (std::find(todo.begin(), todo.end(), b) != todo.end()) continue;
+              todo.push_back(b);
+              out.push_back(b);
+            }
+          }
+        }
         return;
       case ExprKind::kAttr: {
         std::vector<std::string> base;

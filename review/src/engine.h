@@ -31,6 +31,8 @@ struct FuncRef {
 struct Program {
   std::vector<std::unique_ptr<ir::Module>> modules;  // null: not parsed
   std::unordered_map<std::string, std::vector<FuncRef>> by_name;
+  // Class -> its bases, from every module (the first definition of a name wins).
+  std::unordered_map<std::string, std::vector<std::string>> class_bases;
   void Index();
 };
 

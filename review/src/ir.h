@@ -112,6 +112,9 @@ struct Module {
   // C++: members declared in each class body of this file (class -> name, type),
   // so methods defined in another file (a .cpp for a header's class) know them.
   std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> class_fields;
+  // Base classes of each class defined here, qualified through the imports
+  // ("MainHandler" -> {"tornado.web.RequestHandler"}) (Python).
+  std::unordered_map<std::string, std::vector<std::string>> class_bases;
   std::uint32_t lines = 0;
   std::uint32_t error_nodes = 0;  // tree-sitter ERROR/MISSING nodes seen
 };

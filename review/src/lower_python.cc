@@ -596,6 +596,20 @@ class PythonLowerer final : public Lowerer {
 
   void LowerClass(TSNode n, std::vector<ir::Id>& out) {
     std::string name(Text(Field(n, "name")));
+    TSNode supers = Field(n, "superclasses");
+    if (!Null(supers)) {
+      std::vector<std::string>& bases = m_.class_bases[name];
+      for (TSNode b : Named(supers)) {
+        std::string_view bt = Type(b);
+        if (bt != "identifier" && bt != "attribute") continue;  // not metaclass=..., *args
+        std::string base(Text(b));
+        // Qualify the first component through the imports seen so far.
+        const std::size_t dot = base.find('.');
+        auto imp = m_.imports.find(base.substr(0, dot));
+        if (imp != m_.imports.end()) base = imp->second + (dot == std::string::npos ? "" : base.substr(dot));
+        if (base != name && bases.size() < 8) bases.push_back(std::move(base));
+      }
+    }
     TSNode body = Field(n, "body");
     if (Null(body)) return;
     for (TSNode c : Named(body)) {

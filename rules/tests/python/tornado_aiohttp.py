@@ -1,4 +1,5 @@
 # Tornado handlers and aiohttp views.
+import io
 import os
 
 import tornado.web
@@ -19,6 +20,31 @@ class EchoHandler(tornado.web.RequestHandler):
     def post(self):
         # ruleid: command-injection
         os.system(self.request.body)
+
+    def put(self):
+        name = self.get_argument("name")
+        # ruleid: xss
+        self.write("<p>Hello " + name + "</p>")
+        # ok: xss
+        self.write("<p>Hello " + tornado.escape.xhtml_escape(name) + "</p>")
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    pass
+
+
+class ProfileHandler(BaseHandler):
+    def get(self):
+        # Inherited through the project's own base class.
+        # ruleid: xss
+        self.finish(self.get_argument("bio"))
+
+
+class LogBuffer(io.StringIO):
+    # Not a request handler: the inherited write() is no response.
+    def log(self, handler):
+        # ok: xss
+        self.write(handler.get_argument("msg"))
 
 
 async def hello(request):
