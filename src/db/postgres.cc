@@ -219,7 +219,7 @@ class PgConnection final : public Connection {
     std::vector<int> formats(n);
     static const char kEmpty = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const Value& v = st.params[i];
+      const Value& v = std::as_const(st.params)[i];
       switch (v.kind()) {
         case Value::Kind::kNull:
           types[i] = 0;

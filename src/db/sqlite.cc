@@ -432,7 +432,7 @@ class SqliteConnection final : public Connection {
     } resetter{stmt};
 
     for (std::size_t i = 0; i < st.params.size(); ++i) {
-      const Value& v = st.params[i];
+      const Value& v = std::as_const(st.params)[i];
       const int index = static_cast<int>(i + 1);
       int rc = SQLITE_OK;
       if (v.kind() == Value::Kind::kText || v.kind() == Value::Kind::kBlob) resetter.clear = true;
@@ -457,7 +457,7 @@ class SqliteConnection final : public Connection {
     // The deadline starts at the first progress callback (after 1000 VM
     // steps), so short statements never read the clock.
     deadline_set_ = false;
-    const int ncols = sqlite3_column_count(stmt);
+    int ncols = -1;  // read at the first row (an INSERT has none)
     while (true) {
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) break;
@@ -466,6 +466,7 @@ class SqliteConnection final : public Connection {
       }
       ValueList* values = next_row();
       if (values == nullptr) break;
+      if (ncols < 0) ncols = sqlite3_column_count(stmt);
       ReadRow(stmt, ncols, *values);
       if (last_row()) break;
     }

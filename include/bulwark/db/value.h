@@ -166,7 +166,9 @@ namespace internal {
 
 // A sequence of Values that keeps the first kInline in place (no heap
 // allocation for the usual few parameters or result columns); only the
-// values in use are constructed, moved and destroyed.
+// values in use are constructed, moved and destroyed. A list of values that
+// own nothing (numbers, NULLs, borrowed parameters) is destroyed without
+// visiting them.
 class ValueList {
  public:
   static constexpr std::size_t kInline = 4;
@@ -187,7 +189,8 @@ class ValueList {
     }
     return *this;
   }
-  ValueList(ValueList&& other) noexcept : overflow_(std::move(other.overflow_)), size_(other.size_) {
+  ValueList(ValueList&& other) noexcept
+      : overflow_(std::move(other.overflow_)), size_(other.size_), plain_(other.plain_) {
     const std::size_t n = size_ < kInline ? size_ : kInline;
     for (std::size_t i = 0; i < n; ++i) {
       ::new (static_cast<void*>(Slot(i))) Value(std::move(*other.Slot(i)));
@@ -203,9 +206,9 @@ class ValueList {
     return *this;
   }
   ~ValueList() {
+    if (plain_) return;  // nothing to free or wipe; overflow_ destroys its own values
     const std::size_t n = size_ < kInline ? size_ : kInline;
     for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
-    // overflow_ destroys its own values.
   }
 
   std::size_t size() const noexcept { return size_; }
@@ -214,6 +217,7 @@ class ValueList {
     if (n > kInline) Overflow().reserve(n - kInline);
   }
   void push_back(Value&& v) {
+    plain_ = false;
     if (size_ < kInline) {
       ::new (static_cast<void*>(Slot(size_))) Value(std::move(v));
     } else {
@@ -228,6 +232,7 @@ class ValueList {
   [[gnu::always_inline]] inline void PushInteger(std::int64_t v) { Emplace(Value::Kind::kInteger, v); }
   [[gnu::always_inline]] inline void PushReal(double v) { Emplace(Value::Kind::kReal, v); }
   [[gnu::always_inline]] inline void PushCopy(Value::Kind kind, std::string_view bytes) {
+    plain_ = false;
     Emplace(kind, bytes);
   }
   // A parameter that refers to the caller's text or blob (Value::Borrowed*),
@@ -235,7 +240,12 @@ class ValueList {
   [[gnu::always_inline]] inline void PushBorrowed(Value::Kind kind, ByteView bytes) {
     Emplace(kind, bytes, Value::kBorrow);
   }
-  Value& operator[](std::size_t i) noexcept { return i < kInline ? *Slot(i) : (*overflow_)[i - kInline]; }
+  // Writable access: the value may be made to own something (read through
+  // a const ValueList where a read is all that is needed).
+  Value& operator[](std::size_t i) noexcept {
+    plain_ = false;
+    return i < kInline ? *Slot(i) : (*overflow_)[i - kInline];
+  }
   const Value& operator[](std::size_t i) const noexcept {
     return i < kInline ? *Slot(i) : (*overflow_)[i - kInline];
   }
@@ -262,6 +272,7 @@ class ValueList {
     for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
     if (overflow_) overflow_->clear();
     size_ = 0;
+    plain_ = true;
   }
   void TakeFrom(ValueList& other) noexcept {
     const std::size_t n = other.size_ < kInline ? other.size_ : kInline;
@@ -270,6 +281,7 @@ class ValueList {
     }
     overflow_ = std::move(other.overflow_);
     size_ = other.size_;
+    plain_ = other.plain_;
     other.Clear();
   }
 
@@ -282,6 +294,10 @@ class ValueList {
   }
   std::unique_ptr<std::vector<Value>> overflow_;
   std::size_t size_ = 0;
+  // No inline value owns memory or is sensitive (each was built in place by
+  // PushInteger, PushReal, PushBorrowed or emplace_back, and none was
+  // handed out for writing): the destructor has nothing to do.
+  bool plain_ = true;
 };
 
 }  // namespace internal
