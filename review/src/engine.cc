@@ -361,6 +361,11 @@ struct Summary {
   // terms of parameters / sources / the receiver's own fields); every
   // field assigned is listed, also with a clean value.
   std::vector<std::pair<std::string, Value>> field_writes;
+  // A check the project wrote (`def is_allowed(x): return x in ALLOWED`):
+  // per parameter, the sink kinds its value is proven safe for when the
+  // function returns false ([0]) / true ([1]); `returns` says whether it can.
+  std::vector<std::uint32_t> proves[2];
+  bool returns[2] = {false, false};
 };
 
 struct Pending {  // a missing-call pattern waiting for its required call
@@ -1515,8 +1520,10 @@ struct Engine::Impl {
       return exact_arity ? f.params.size() == nargs : nargs <= f.params.size() + 0 || f.params.empty();
     };
     std::vector<FuncRef> same_module, same_class, typed, free_fns;
+    const int family = LinkFamily(fr.lang);
+    auto same_family = [&](const FuncRef& r) { return LinkFamily(program.modules[r.module]->language) == family; };
     for (const FuncRef& r : it->second) {
-      if (!arity_ok(r)) continue;
+      if (!arity_ok(r) || !same_family(r)) continue;
       const ir::Function& f = program.modules[r.module]->functions[r.func];
       if (r.module == fr.module) {
         same_module.push_back(r);
@@ -1548,7 +1555,9 @@ struct Engine::Impl {
         break;
       }
       case kOther:
-        if (!model_matched && it->second.size() == 1 && arity_ok(it->second[0])) out = it->second;
+        if (!model_matched && it->second.size() == 1 && arity_ok(it->second[0]) && same_family(it->second[0])) {
+          out = it->second;
+        }
         break;
     }
     if (out.size() > 4) out.resize(4);
@@ -1857,13 +1866,14 @@ struct Engine::Impl {
   }
 
   // The constructor a `new T(...)` / Python `T(...)` runs, if the project defines it.
-  std::optional<FuncRef> Constructor(const std::string& type, std::size_t nargs) {
+  std::optional<FuncRef> Constructor(const std::string& type, std::size_t nargs, Language lang) {
     std::string cls = LastOf(NormalizeName(type));
     for (const char* name : {"<init>", "__init__", cls.c_str()}) {
       auto it = program.by_name.find(name);
       if (it == program.by_name.end()) continue;
       for (const FuncRef& r : it->second) {
         const ir::Function& f = program.modules[r.module]->functions[r.func];
+        if (LinkFamily(program.modules[r.module]->language) != LinkFamily(lang)) continue;
         if (f.cls == cls && (f.params.size() == nargs || program.modules[r.module]->language == Language::kPython ||
                              program.modules[r.module]->language == Language::kJavaScript)) {
           return r;
@@ -1876,7 +1886,7 @@ struct Engine::Impl {
   // Runs T's constructor for its sinks and keeps its field writes for the
   // variable this statement assigns.
   void ApplyConstructor(Frame& fr, const std::string& type, const ir::Expr& call, const std::vector<Value>& args) {
-    auto ctor = Constructor(type, args.size());
+    auto ctor = Constructor(type, args.size(), fr.lang);
     if (!ctor || call_depth > 40) return;
     Summary* s = GetSummary(*ctor);
     if (!s) return;
@@ -2897,6 +2907,7 @@ struct Engine::Impl {
         if (fr.summary) {
           fr.summary->ret = fr.summary->has_ret ? Join(fr.summary->ret, v) : v;
           fr.summary->has_ret = true;
+          RecordProof(fr, s.a, v);
         }
         RecordOutParams(fr);
         RecordFieldWrites(fr);
@@ -3082,6 +3093,7 @@ struct Engine::Impl {
             }
           }
         }
+        ProjectCheckFacts(fr, e, positive, out);
         if (!positive) return;
         const ir::Expr& callee = X(fr, e.kids[0]);
         const std::size_t nargs = e.kids.size() - 1;
@@ -3291,6 +3303,82 @@ struct Engine::Impl {
       if (o.key >= 0 || static_cast<std::size_t>(-(o.key + 1)) < kFieldBase) return false;
     }
     return true;
+  }
+
+  // At a return in a summary: what the returned truth value proves about
+  // each parameter (see Summary::proves). A constant return proves what the
+  // path to it established; any other value adds what it proves itself.
+  void RecordProof(Frame& fr, ir::Id ret, const Value& v) {
+    const std::size_t n = fr.f->params.size();
+    if (n == 0 || n > 8 || ret == ir::kNone) return;
+    std::optional<bool> truth;
+    if (v.ck == ConstKind::kBool || v.ck == ConstKind::kInt) truth = Truthy(v);
+    if (!truth) {
+      const ExprKind k = X(fr, ret).kind;
+      if (k != ExprKind::kBinary && k != ExprKind::kUnary && k != ExprKind::kCall) return;  // not a yes/no answer
+    }
+    for (int when = 0; when < 2; ++when) {
+      if (truth && *truth != (when == 1)) continue;
+      State saved = fr.st;
+      if (!truth) Refine(fr, ret, when == 1);
+      std::vector<std::uint32_t> kinds(n, 0);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string& name = fr.f->params[i].name;
+        if (name.empty()) continue;
+        std::optional<Value> now = ReadPath(fr, name);
+        if (!now) continue;
+        std::vector<Origin> flat;
+        FlattenInto(*now, flat);
+        if (flat.empty()) {  // replaced by a fact: one of the program's own values
+          kinds[i] = kAllKinds;
+          continue;
+        }
+        std::uint32_t k = kAllKinds;
+        bool found = false;
+        for (const Origin& o : flat) {
+          if (o.key != -static_cast<int>(i) - 1) continue;
+          k &= o.safe;
+          found = true;
+        }
+        kinds[i] = found ? k : 0;
+      }
+      fr.st = std::move(saved);
+      Summary& s = *fr.summary;
+      if (!s.returns[when]) {
+        s.proves[when] = std::move(kinds);
+        s.returns[when] = true;
+      } else {
+        for (std::size_t i = 0; i < n; ++i) s.proves[when][i] &= kinds[i];
+      }
+    }
+  }
+
+  // `if is_allowed(x)` / `if (!isSafe(url)) return;` on a project function:
+  // the checked arguments are safe for what its summary proves.
+  void ProjectCheckFacts(Frame& fr, const ir::Expr& call, bool positive, std::map<std::string, Value>& out) {
+    std::size_t nargs = call.kids.size() - 1;
+    std::vector<FuncRef> targets = Resolve(fr, call, nargs, false);
+    if (targets.empty()) return;
+    std::vector<std::uint32_t> kinds;
+    for (const FuncRef& r : targets) {
+      auto it = summaries.find((static_cast<std::uint64_t>(r.module) << 32) | r.func);
+      if (it == summaries.end() || !it->second.done || !it->second.returns[positive ? 1 : 0]) return;
+      const std::vector<std::uint32_t>& p = it->second.proves[positive ? 1 : 0];
+      if (kinds.empty()) {
+        kinds = p;
+      } else {
+        for (std::size_t i = 0; i < kinds.size() && i < p.size(); ++i) kinds[i] &= p[i];
+        if (p.size() < kinds.size()) kinds.resize(p.size());
+      }
+    }
+    std::size_t pos = 0;
+    for (std::size_t k = 1; k < call.kids.size(); ++k) {
+      const std::size_t ai = k - 1;
+      if (ai < call.keys.size() && !call.keys[ai].empty()) continue;  // keyword arguments: not mapped
+      const std::size_t param = pos++;
+      if (param >= kinds.size() || kinds[param] == 0 || call.kids[k] == ir::kNone) continue;
+      if (auto path = PathOf(fr, call.kids[k])) MarkSafe(fr, out, *path, kinds[param]);
+    }
   }
 
   void Refine(Frame& fr, ir::Id cond, bool positive) {

@@ -33,6 +33,18 @@ TEST(EngineTest, SinkInsideHelperInAnotherFile) {
   EXPECT_THAT(found, ElementsAre("sql-injection:2"));
 }
 
+TEST(EngineTest, CallsResolveOnlyWithinALanguageFamily) {
+  // A Python call is never resolved to a JavaScript function of the same
+  // name (here one that returns a constant, which would hide the flow).
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  auto found = ReviewSourcesForTest(
+      *rules, {{"app.py", "import os\nfrom flask import request\n"
+                          "def v():\n    os.system(request.args['a'].strip().decode())\n"},
+               {"util.js", "const decode = (t) => 'fixed';\nmodule.exports = { decode };\n"}});
+  EXPECT_THAT(found, ElementsAre("command-injection:4"));
+}
+
 TEST(EngineTest, DeadBranchIsPruned) {
   EXPECT_THAT(ReviewSourceForTest("a.py", "import os\nfrom flask import request\ndef v():\n"
                                           "    x = 'ls'\n    if 3 * 4 > 100:\n        x = request.args['c']\n"

@@ -27,4 +27,20 @@ inline Language RuleLanguage(Language language) noexcept {
 }
 inline constexpr int kLanguageCount = 7;
 
+// Languages whose code can call each other's functions in one program:
+// JavaScript with TypeScript, C with C++. A Python call never reaches a
+// JavaScript function of the same name.
+inline int LinkFamily(Language language) noexcept {
+  switch (language) {
+    case Language::kJavaScript:
+    case Language::kTypeScript:
+    case Language::kTsx: return 2;
+    case Language::kC:
+    case Language::kCpp: return 3;
+    case Language::kJava: return 1;
+    case Language::kPython: return 0;
+  }
+  return 0;
+}
+
 }  // namespace bulwark::review

@@ -53,7 +53,17 @@ class JsLowerer final : public Lowerer {
           }
           continue;
         }
+        // `const check = (x) => ...`: the function is known by the
+        // variable's name, so calls to it resolve like a declaration's.
+        if (!Null(value) && Type(name) == "identifier") {
+          std::string_view vt = Type(value);
+          if ((vt == "arrow_function" || vt == "function_expression" || vt == "function") &&
+              Null(Field(value, "name"))) {
+            binding_name_ = std::string(Text(name));
+          }
+        }
         ir::Id v = Null(value) ? ir::kNone : Expr(value);
+        binding_name_.clear();
         DestructureAssign(name, v, d, type, out);
       }
     } else if (t == "return_statement") {
@@ -319,7 +329,9 @@ class JsLowerer final : public Lowerer {
     }
     if (t == "arrow_function" || t == "function_expression" || t == "function" ||
         t == "generator_function") {
-      std::size_t index = LowerFunction(n, Null(Field(n, "name")) ? "" : std::string(Text(Field(n, "name"))), cls_);
+      std::string fname = Null(Field(n, "name")) ? std::move(binding_name_) : std::string(Text(Field(n, "name")));
+      binding_name_.clear();
+      std::size_t index = LowerFunction(n, std::move(fname), cls_);
       m_.functions[index].is_lambda = true;
       ir::Id id = NewExpr(ir::ExprKind::kFunc, n);
       E(id).i = static_cast<std::int64_t>(index);
@@ -575,6 +587,7 @@ class JsLowerer final : public Lowerer {
   }
 
   std::string cls_;
+  std::string binding_name_;  // the variable a function literal being lowered is assigned to
 };
 
 }  // namespace

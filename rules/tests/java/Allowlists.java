@@ -33,6 +33,32 @@ public class Allowlists extends HttpServlet {
     Runtime.getRuntime().exec(cmd);
   }
 
+  // Checks the project writes itself prove what their body proves.
+  private static boolean isPlain(String s) {
+    return s.matches("[a-zA-Z0-9]+");
+  }
+
+  private static boolean allowed(String s) {
+    return ALLOWED.contains(s);
+  }
+
+  public void doDelete(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    String name = request.getParameter("name");
+    if (!isPlain(name)) {
+      response.sendError(400);
+      return;
+    }
+    // ok: command-injection
+    Runtime.getRuntime().exec("ls " + name);
+    String cmd = request.getParameter("cmd");
+    if (allowed(cmd)) {
+      // ok: command-injection
+      Runtime.getRuntime().exec(cmd);
+    }
+    // ruleid: command-injection
+    Runtime.getRuntime().exec(cmd);
+  }
+
   // Deleting every character outside letters, digits, '_' and '-' leaves
   // nothing to inject; keeping '.' and '/' leaves a path.
   public void doPut(HttpServletRequest request, HttpServletResponse response) throws Exception {

@@ -28,3 +28,34 @@ app.get("/b", (req, res) => {
   // ruleid: command-injection
   exec(cmd);
 });
+
+// Checks the project writes itself: what they prove where they returned
+// true (or false) holds at the call, for the kinds they prove.
+function isPlainName(x) {
+  return /^[a-z0-9]+$/.test(x);
+}
+const isAllowedCommand = (x) => ALLOWED_SET.has(x);
+
+app.get("/helpers", (req, res) => {
+  const name = req.query.name;
+  if (!isPlainName(name)) return res.status(400).end();
+  // ok: command-injection
+  exec("echo " + name);
+  const cmd = req.query.cmd;
+  if (isAllowedCommand(cmd)) {
+    // ok: command-injection
+    exec(cmd);
+  }
+  // ruleid: command-injection
+  exec(cmd);
+});
+
+// A function literal assigned to a name is called by that name.
+const runTool = (tool) => {
+  // ruleid: command-injection
+  exec("tool " + tool);
+};
+app.get("/tool", (req, res) => {
+  runTool(req.query.tool);
+  res.end();
+});

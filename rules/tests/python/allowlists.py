@@ -3,7 +3,9 @@
 import os
 import re
 
-from flask import abort, request
+from urllib.parse import urlparse
+
+from flask import abort, redirect, request
 
 ALLOWED_COMMANDS = {"ls", "uptime"}
 SETTINGS = {"modes": ("fast", "slow")}
@@ -53,3 +55,48 @@ def run_stripped():
     path = re.sub(r"[^\w./-]", "", request.args.get("path", ""))
     # ruleid: path-traversal
     open(path)
+
+
+# Checks the project writes itself: what they prove where they returned
+# true (or false) holds at the call, for the kinds they prove only.
+def is_allowed_command(cmd):
+    return cmd in ALLOWED_COMMANDS
+
+
+def is_local_url(url):
+    parsed = urlparse(url)
+    return parsed.netloc in ("", "example.com")
+
+
+def has_bad_chars(name):
+    if name.isalnum():
+        return False
+    return True
+
+
+def run_helper_checked():
+    cmd = request.args.get("cmd", "")
+    if is_allowed_command(cmd):
+        # ok: command-injection
+        os.system(cmd)
+    # ruleid: command-injection
+    os.system(cmd)
+
+
+def redirect_helper_checked():
+    nxt = request.args.get("next", "/")
+    if not is_local_url(nxt):
+        abort(400)
+    # ok: open-redirect
+    redirect(nxt)
+    # A host check is no command check.
+    # ruleid: command-injection
+    os.system(nxt)
+
+
+def run_inverted_check():
+    name = request.args.get("name", "")
+    if has_bad_chars(name):
+        abort(400)
+    # ok: command-injection
+    os.system("echo " + name)
