@@ -60,7 +60,7 @@ http::Response PasswordProblem(const http::Request& req, std::string_view pointe
                          {"errors", JArr({JObj({{"pointer", J(std::string(pointer))},
                                                 {"code", J(std::string(crypto::PasswordProblemCode(problem)))},
                                                 {"detail", J("the password is too weak or too common")}})})},
-                         {"request_id", J(req.context().request_id)}});
+                         {"request_id", J(std::string(req.context().request_id))}});
   http::Response r(422);
   r.SetBody(body.Serialize(), "application/problem+json");
   return r;

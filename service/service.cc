@@ -331,7 +331,7 @@ bool Service::Impl::MetricsAllowed(http::Request& req) const {
 }
 
 http::Response Service::Impl::Dispatch(const ApiRoute& route, http::Request& req) const {
-  ScopeGuard scope({req.context().request_id, req.context().client_ip});
+  ScopeGuard scope({std::string(req.context().request_id), req.context().client_ip});
   if (route.access == Access::kPublic) return route.handler(req, nullptr);
   Result<Caller> caller = Authenticate(req);
   if (!caller.ok()) {

@@ -138,7 +138,7 @@ void Service::Impl::AddWebRoutes() {
     data.Set("csrf_token", req.context().csrf_token);
     Result<encode::Template> t = templates->Get(name);
     if (!t.ok()) return ProblemResponse(req, 500);
-    Result<encode::SanitizedHtml> html = t->Render(data, {.csp_nonce = req.context().csp_nonce});
+    Result<encode::SanitizedHtml> html = t->Render(data, {.csp_nonce = std::string(req.context().csp_nonce)});
     if (!html.ok()) {
       OpLog("error", "template " + std::string(name) + ": " + html.error().ToString());
       return ProblemResponse(req, 500);

@@ -14,6 +14,7 @@
 #include <exception>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include "bulwark/crypto/random.h"
 #include "bulwark/http/router.h"
@@ -104,16 +105,21 @@ Result<std::shared_ptr<const RequestId>> RequestId::Create(RequestIdOptions opti
 }
 
 Response RequestId::Handle(Request& request, const Next& next) const {
-  std::string& id = request.context().request_id;
+  auto& id = request.context().request_id;
+  static_assert(std::remove_reference_t<decltype(id)>::kCapacity >= 64);
   id.clear();
   if (options_.trust_incoming) {
     if (auto in = request.Header("x-request-id"); in && in->size() >= 8 && in->size() <= 64) {
       bool ok = true;
       for (char c : *in) ok = ok && IsIdChar(c);
-      if (ok) id = std::string(*in);
+      if (ok) id = *in;
     }
   }
-  if (id.empty()) id = internal::RandomToken128();
+  if (id.empty()) {
+    char token[internal::kToken128Chars];
+    internal::RandomToken128To(token);
+    id = std::string_view(token, sizeof(token));
+  }
   Response response = next(request);
   response.headers().Replace(id_field_, request.context().request_id);
   return response;
@@ -361,7 +367,13 @@ Response SecurityHeaders::HandleReport(Request& request) const {
 
 Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   const CspOptions& csp = options_.csp;
-  if (csp.enabled) request.context().csp_nonce = internal::RandomToken128();
+  if (csp.enabled) {
+    char nonce[internal::kToken128Chars];
+    internal::RandomToken128To(nonce);
+    request.context().csp_nonce = std::string_view(nonce, sizeof(nonce));
+  } else {
+    request.context().csp_nonce.clear();
+  }
   // Initialized from either call directly (no moves of the response).
   Response response = csp.enabled && !csp.report_path.empty() &&
                               request.method() == Method::kPost &&
@@ -424,7 +436,7 @@ Result<std::shared_ptr<const Errors>> Errors::Create(ErrorsOptions) {
 }
 
 Response Errors::Handle(Request& request, const Next& next) const {
-  const std::string& id = request.context().request_id;
+  const std::string_view id = request.context().request_id;
   // Initialized from the call directly (no moves of the response).
   Response response = [&]() -> Response {
     try {
@@ -750,7 +762,7 @@ bool AcceptAllows(std::string_view accept, std::string_view media_type) {
 }
 
 Response RequestChecks::Handle(Request& request, const Next& next) const {
-  const std::string& id = request.context().request_id;
+  const std::string_view id = request.context().request_id;
   if (!allowed_[static_cast<std::size_t>(request.method())]) return Response::Problem(501, id);
   const Route* route = request.context().route;
   if (route == nullptr) return next(request);  // 404/405/OPTIONS: answered without a body

@@ -77,7 +77,7 @@ bool Cors::OriginAllowed(std::string_view origin) const {
 
 Response Cors::Handle(Request& request, const Next& next) const {
   auto origin_header = request.Header("origin");
-  const std::string& id = request.context().request_id;
+  const std::string_view id = request.context().request_id;
   bool preflight = request.method() == Method::kOptions && origin_header &&
                    request.headers().Has("access-control-request-method");
   if (preflight) {

@@ -190,6 +190,26 @@ TEST(Errors, ProblemJsonWithRequestIdNoInternals) {
   EXPECT_NE(fail.body().find("\"title\":\"Internal Server Error\""), std::string::npos);
 }
 
+TEST(RequestId, ClientIdsOnlyWhenTrustedAndWellFormed) {
+  auto id_of = [](Fixture& f, std::string sent) {
+    Response r = f.Do(Method::kGet, "/api/items/7", {{"X-Request-Id", std::move(sent)}});
+    return std::string(r.headers().Get("x-request-id").value_or(""));
+  };
+  const std::string longest(64, 'a');
+  Fixture untrusted;
+  EXPECT_NE(id_of(untrusted, longest), longest);
+  SecureDefaultsOptions o;
+  o.request_id.trust_incoming = true;
+  Fixture trusted(std::move(o));
+  EXPECT_EQ(id_of(trusted, longest), longest);  // the whole id, not cut
+  EXPECT_EQ(id_of(trusted, "client-id_0123"), "client-id_0123");
+  for (std::string bad : {std::string(65, 'a'), std::string("short"), std::string("has space in it")}) {
+    std::string id = id_of(trusted, bad);
+    EXPECT_NE(id, bad);
+    EXPECT_EQ(id.size(), 22u) << bad;  // a fresh one instead
+  }
+}
+
 // A handler's 500 and a handler's exception are rebuilt as problems; they
 // must still carry every security header (they used to go out bare).
 TEST(Errors, ServerErrorsKeepSecurityHeaders) {
@@ -671,6 +691,26 @@ TEST(Headers, FieldValueCheckAndJsonEscapeAtEveryOffset) {
   std::string escaped;
   internal::AppendJsonEscaped(escaped, utf8);
   EXPECT_EQ(escaped, utf8);
+}
+
+TEST(InlineString, KeepsAtMostItsCapacityAndReadsLikeAString) {
+  InlineString<8> s;
+  EXPECT_TRUE(s.empty());
+  s = "abc";
+  EXPECT_EQ(s, "abc");
+  EXPECT_EQ(s.size(), 3u);
+  EXPECT_EQ("<" + s + ">", "<abc>");
+  EXPECT_EQ(std::string("x=") + s, "x=abc");
+  EXPECT_EQ(std::string(s), "abc");
+  s = "0123456789";  // longer than 8: cut, never an allocation or an abort
+  EXPECT_EQ(s.view(), "01234567");
+  s = s.view().substr(2);  // a view of itself
+  EXPECT_EQ(s, "234567");
+  InlineString<8> t(std::string_view("234567"));
+  EXPECT_TRUE(s == t);
+  s.clear();
+  EXPECT_TRUE(s.empty());
+  EXPECT_FALSE(s == t);
 }
 
 TEST(RandomToken, Is16RandomBytesInCanonicalBase64Url) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -254,12 +255,74 @@ struct PathParam {
   std::int64_t number = 0;
 };
 
+// Text of at most N bytes kept inside the object, so setting it never
+// allocates: RequestContext's request id and CSP nonce are set on every
+// request. Text longer than N is cut to its first N bytes. It reads as a
+// std::string_view; std::string(text) copies it, and `+` with strings
+// builds a std::string ("nonce=\"" + ctx.csp_nonce + "\"").
+//
+// Thread-safety: a value type.
+template <std::size_t N>
+class InlineString {
+  static_assert(N > 0 && N < 256, "the size is kept in one byte");
+
+ public:
+  static constexpr std::size_t kCapacity = N;
+
+  InlineString() noexcept = default;
+  explicit InlineString(std::string_view text) noexcept { assign(text); }
+  InlineString& operator=(std::string_view text) noexcept {
+    assign(text);
+    return *this;
+  }
+  void assign(std::string_view text) noexcept {
+    const std::size_t n = text.size() < N ? text.size() : N;
+    // memmove: `text` may be this very text.
+    if (n > 0) std::memmove(data_, text.data(), n);
+    size_ = static_cast<std::uint8_t>(n);
+  }
+  void clear() noexcept { size_ = 0; }
+
+  const char* data() const noexcept { return data_; }
+  std::size_t size() const noexcept { return size_; }
+  bool empty() const noexcept { return size_ == 0; }
+  std::string_view view() const noexcept { return std::string_view(data_, size_); }
+  operator std::string_view() const noexcept { return view(); }  // NOLINT: implicit on purpose
+
+  friend bool operator==(const InlineString& a, const InlineString& b) noexcept {
+    return a.view() == b.view();
+  }
+  friend bool operator==(const InlineString& a, std::string_view b) noexcept {
+    return a.view() == b;
+  }
+  friend std::string operator+(std::string a, const InlineString& b) {
+    a.append(b.view());
+    return a;
+  }
+  friend std::string operator+(const char* a, const InlineString& b) {
+    std::string out(a);
+    out.append(b.view());
+    return out;
+  }
+  friend std::string operator+(const InlineString& a, std::string_view b) {
+    std::string out(a.view());
+    out.append(b);
+    return out;
+  }
+
+ private:
+  std::uint8_t size_ = 0;
+  char data_[N] = {};
+};
+
 // What middleware learns about one request. Fields are filled in order by the
 // server and the middleware chain; each says who sets it.
 struct RequestContext {
-  // Set by the RequestId middleware: 128-bit random, base64url. Echoed in the
-  // X-Request-Id response header and in every problem body and log line.
-  std::string request_id;
+  // Set by the RequestId middleware: 128-bit random, base64url (22
+  // characters), or a checked client id of at most 64 with trust_incoming.
+  // Echoed in the X-Request-Id response header and in every problem body and
+  // log line. Kept inline (no allocation per request).
+  InlineString<64> request_id;
   // The TCP peer (set by the server) and the client after trusted-proxy
   // resolution (set by the ProxyHeaders middleware; equals peer_ip otherwise).
   std::string peer_ip;
@@ -273,8 +336,9 @@ struct RequestContext {
   // so middleware can apply per-route options.
   const Route* route = nullptr;
   // Set by the SecurityHeaders middleware: a fresh 128-bit nonce for this
-  // response, for <script nonce="..."> in templates. Empty if CSP is off.
-  std::string csp_nonce;
+  // response (base64url, 22 characters), for <script nonce="..."> in
+  // templates. Empty if CSP is off. Kept inline (no allocation per request).
+  InlineString<32> csp_nonce;
   // Set by the Csrf middleware on requests that carry a session: a token
   // masked freshly for this response, to embed in forms or send back in the
   // X-CSRF-Token header.
