@@ -59,9 +59,12 @@ void RandomToken128To(char* out) {
   hi = __builtin_bswap64(hi);
   lo = __builtin_bswap64(lo);
   auto lanes = [](std::uint64_t bits48) {
-    std::uint64_t w = 0;
-    for (unsigned i = 0; i < 8; ++i) w |= ((bits48 >> (42 - 6 * i)) & 63U) << (8 * i);
-    return w;
+    // Each 24-bit half (groups 0-3, groups 4-7) in its own 32-bit half of
+    // the word; then the four groups of both halves move into their bytes
+    // together (no shift carries a group across the halves' boundary).
+    const std::uint64_t y = (bits48 >> 24) | ((bits48 & 0xFFFFFFU) << 32);
+    return ((y >> 18) & 0x0000003F0000003FULL) | ((y >> 4) & 0x00003F0000003F00ULL) |
+           ((y << 10) & 0x003F0000003F0000ULL) | ((y << 24) & 0x3F0000003F000000ULL);
   };
   const std::uint64_t w0 = B64UrlDigits8(lanes(hi >> 16));                         // bits 127..80
   const std::uint64_t w1 = B64UrlDigits8(lanes(((hi & 0xFFFFU) << 32) | (lo >> 32)));  // 79..32

@@ -60,10 +60,11 @@ class MemoryStore final : public RateLimitStore {
                            clock_->Now().time_since_epoch())
                            .count();
     Gcra g = ParamsFor(policy);
-    std::size_t h = std::hash<std::string_view>{}(key);
-    Shard& shard = shards_[h % shards_.size()];
+    // Hashed once: the same hash picks the shard and finds the bucket.
+    const HashedKey hashed{key, std::hash<std::string_view>{}(key)};
+    Shard& shard = shards_[hashed.hash % shards_.size()];
     std::lock_guard<std::mutex> lock(shard.mu);
-    auto it = shard.tat.find(key);  // no std::string per lookup
+    auto it = shard.tat.find(hashed);  // no std::string per lookup
     if (it == shard.tat.end()) {
       if (shard.tat.size() >= per_shard_max_) {
         // Drop buckets that are full again (their TAT is in the past).
@@ -78,14 +79,26 @@ class MemoryStore final : public RateLimitStore {
   }
 
  private:
-  // Transparent hash/equality: lookups by string_view, no allocation.
+  // Transparent hash/equality: lookups by a key and its hash, computed
+  // once, with no allocation.
+  struct HashedKey {
+    std::string_view text;
+    std::size_t hash;
+  };
   struct KeyHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view k) const noexcept { return std::hash<std::string_view>{}(k); }
+    std::size_t operator()(const HashedKey& k) const noexcept { return k.hash; }
+  };
+  struct KeyEqual {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const noexcept { return a == b; }
+    bool operator()(const HashedKey& a, std::string_view b) const noexcept { return a.text == b; }
+    bool operator()(std::string_view a, const HashedKey& b) const noexcept { return a == b.text; }
   };
   struct Shard {
     std::mutex mu;
-    std::unordered_map<std::string, std::int64_t, KeyHash, std::equal_to<>> tat;
+    std::unordered_map<std::string, std::int64_t, KeyHash, KeyEqual> tat;
   };
   const Clock* clock_;
   std::vector<Shard> shards_;

@@ -654,14 +654,13 @@ Result<Request> Request::Create(Method method, std::string_view target) {
 }
 
 std::string_view Request::path() const noexcept {
-  std::string_view t = target_;
-  return t.substr(0, t.find('?'));
+  return std::string_view(target_.data(), path_size_);
 }
 
 std::string_view Request::query() const noexcept {
-  std::string_view t = target_;
-  std::size_t q = t.find('?');
-  return q == std::string_view::npos ? std::string_view() : t.substr(q + 1);
+  // After the '?', if there is one.
+  return path_size_ < target_.size() ? std::string_view(target_).substr(path_size_ + 1)
+                                     : std::string_view();
 }
 
 std::optional<Untrusted<std::string>> Request::QueryParam(std::string_view name) const {

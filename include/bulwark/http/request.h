@@ -401,10 +401,14 @@ class Request {
   void set_path_params(std::vector<PathParam> params) { params_ = std::move(params); }
 
  private:
-  Request(Method method, std::string target) : method_(method), target_(std::move(target)) {}
+  Request(Method method, std::string target)
+      : method_(method), target_(std::move(target)), path_size_(target_.find('?')) {
+    if (path_size_ == std::string::npos) path_size_ = target_.size();
+  }
 
   Method method_ = Method::kGet;
   std::string target_;
+  std::size_t path_size_ = 0;  // the path is target_[0, path_size_): found once
   int version_minor_ = 1;
   Headers headers_;
   std::string body_;
