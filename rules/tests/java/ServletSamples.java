@@ -196,6 +196,9 @@ public class ServletSamples extends HttpServlet {
     Object any = com.alibaba.fastjson.JSON.parseObject(body);
     // ruleid: unsafe-deserialization
     Object copy = org.apache.commons.lang3.SerializationUtils.deserialize(request.getInputStream());
+    // SnakeYAML before 2.0 builds any class a YAML tag names.
+    // ruleid: unsafe-deserialization
+    Object typed = new org.yaml.snakeyaml.Yaml().loadAs(body, Object.class);
     // ok: xxe
     builder.parse(new File("config.xml"));
   }
