@@ -619,6 +619,46 @@ TEST_F(SqliteTest, QueryRowFindsSecondRowsUnlessTheKeyRulesThemOut) {
   EXPECT_EQ(db.QueryRow("SELECT v FROM later WHERE k = ?", 2)->Get<int>(0).value(), 20);
 }
 
+// A cached `SELECT *` after the table changes: SQLite re-prepares it, and
+// the rows carry the new columns with their new names.
+TEST_F(SqliteTest, CachedStatementsFollowSchemaChanges) {
+  SqliteOptions o;
+  o.path = dir_ / "app.db";
+  o.pool.max_connections = 1;  // one connection, one statement cache
+  Result<Database> opened = Database::OpenSqlite(o);
+  ASSERT_TRUE(opened.ok());
+  Database& db = *opened;
+  ASSERT_OK(db.ExecuteScript(sql::Script(
+      "CREATE TABLE s (id INTEGER PRIMARY KEY, b INTEGER); INSERT INTO s VALUES (1, 2);")));
+  auto names = [](const Rows& rows) { return rows.columns(); };
+  Result<Rows> before = db.Query("SELECT * FROM s");
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(names(*before), (std::vector<std::string>{"id", "b"}));
+  ASSERT_OK(db.QueryRow("SELECT * FROM s WHERE id = ?", 1));
+
+  ASSERT_OK(db.Execute("ALTER TABLE s ADD COLUMN c INTEGER DEFAULT 3"));
+  Result<Rows> added = db.Query("SELECT * FROM s");
+  ASSERT_TRUE(added.ok());
+  EXPECT_EQ(names(*added), (std::vector<std::string>{"id", "b", "c"}));
+  ASSERT_EQ((*added)[0].size(), 3u);
+  EXPECT_EQ((*added)[0].Get<int>(2).value(), 3);
+  EXPECT_EQ((*added)[0].column_name(2), "c");
+  Result<Row> one = db.QueryRow("SELECT * FROM s WHERE id = ?", 1);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 3u);
+  EXPECT_EQ(one->Get<int>("c").value(), 3);
+
+  ASSERT_OK(db.Execute("ALTER TABLE s RENAME COLUMN b TO bee"));
+  Result<Rows> renamed = db.Query("SELECT * FROM s");
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(names(*renamed), (std::vector<std::string>{"id", "bee", "c"}));
+  EXPECT_EQ((*renamed)[0].Get<int>("bee").value(), 2);
+  EXPECT_FALSE((*renamed)[0].Get<int>("b").ok());
+  one = db.QueryRow("SELECT * FROM s WHERE id = ?", 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->Get<int>("bee").value(), 2);
+}
+
 // ---- PostgreSQL specifics
 
 class PostgresTest : public ::testing::Test {

@@ -83,6 +83,10 @@ struct CachedStatement {
   // Filled on first use by a Database with encrypted columns.
   std::shared_ptr<const ResultOrigins> origins;
   bool read_only = false;
+  // The statement's re-prepare count (SQLITE_STMTSTATUS_REPREPARE) when
+  // `columns` and `origins` were read: SQLite re-prepares a statement when
+  // the schema changes, and `SELECT *` may then have other columns.
+  int shape_reprepares = 0;
   // QueryRow: whether the schema proves that the statement returns at most
   // one row (AtMostOneRow), decided on its first QueryRow; `reprepares` is
   // the statement's re-prepare count then. A re-prepare (any schema change)
@@ -91,6 +95,16 @@ struct CachedStatement {
   OneRow one_row = OneRow::kUnknown;
   int reprepares = 0;
 };
+
+std::shared_ptr<const std::vector<std::string>> ColumnNames(sqlite3_stmt* stmt) {
+  auto columns = std::make_shared<std::vector<std::string>>();
+  const int ncols = sqlite3_column_count(stmt);
+  for (int i = 0; i < ncols; ++i) {
+    const char* name = sqlite3_column_name(stmt, i);
+    columns->emplace_back(name == nullptr ? "" : name);
+  }
+  return columns;
+}
 
 // ---- At most one row, proven from the schema
 
@@ -354,23 +368,12 @@ class SqliteConnection final : public Connection {
     CachedStatement* shape = nullptr;
     // A second row settles the answer: stop there, without reading it.
     // Without a second row, SQLite's step to the end proves there is none,
-    // unless the schema already proves it (AtMostOneRow) for the program
-    // that produced the first row (not re-prepared since).
-    return Execute(
-        st, shape, true,
-        [&]() -> ValueList* {
-          if (++count > 1) return nullptr;
-          RowAccess::SetColumns(first, shape->columns);
-          return &RowAccess::Values(first);
-        },
-        [&]() -> bool {
-          if (shape->one_row != CachedStatement::OneRow::kProven) return false;
-          if (sqlite3_stmt_status(shape->stmt, SQLITE_STMTSTATUS_REPREPARE, 0) == shape->reprepares) {
-            return true;
-          }
-          shape->one_row = CachedStatement::OneRow::kUnknown;  // proven again on the next QueryRow
-          return false;
-        });
+    // unless the schema already proves it (Execute's one_row).
+    return Execute(st, shape, true, [&]() -> ValueList* {
+      if (++count > 1) return nullptr;
+      RowAccess::SetColumns(first, shape->columns);
+      return &RowAccess::Values(first);
+    });
   }
 
   Result<void> Begin() override { return Simple("BEGIN IMMEDIATE"); }
@@ -385,12 +388,13 @@ class SqliteConnection final : public Connection {
  private:
   // Prepares (or finds) the statement, binds and steps; for each row,
   // `next_row()` says where to read its values (an empty ValueList), or
-  // null to stop there, and after reading it `last_row()` true stops
-  // without another step. `shape` is set to the cached statement. With
-  // `one_row`, a cached statement's OneRow is decided before its first run.
-  template <class NextRow, class LastRow = bool (*)()>
-  std::optional<Error> Execute(Statement& st, CachedStatement*& shape, bool one_row, NextRow&& next_row,
-                               LastRow&& last_row = [] { return false; }) {
+  // null to stop there. `shape` is set to the cached statement. With
+  // `one_row` (QueryRow), a cached statement's OneRow is decided before its
+  // first run, and when it is proven for the program that produced the
+  // first row (not re-prepared since), that row ends the run without
+  // another step.
+  template <class NextRow>
+  std::optional<Error> Execute(Statement& st, CachedStatement*& shape, bool one_row, NextRow&& next_row) {
     // A cached statement is found inline; only a miss calls Prepare.
     CachedStatement* found = st.cacheable ? cache_.Find(st.text, st.literal) : nullptr;
     if (found == nullptr) {
@@ -458,19 +462,38 @@ class SqliteConnection final : public Connection {
     // steps), so short statements never read the clock.
     deadline_set_ = false;
     int ncols = -1;  // read at the first row (an INSERT has none)
+    int reprepares = 0;
     while (true) {
       const int rc = sqlite3_step(stmt);
       if (rc == SQLITE_DONE) break;
       if (rc != SQLITE_ROW) {
         return SqliteError(sqlite3_extended_errcode(db_), db_, "step");
       }
+      if (ncols < 0) {
+        // The program that produced this row: if SQLite re-prepared it
+        // (in this step), its columns may differ from the cached names.
+        ncols = sqlite3_column_count(stmt);
+        reprepares = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
+        if (reprepares != c.shape_reprepares) Reshape(c, st);
+      }
       ValueList* values = next_row();
       if (values == nullptr) break;
-      if (ncols < 0) ncols = sqlite3_column_count(stmt);
       ReadRow(stmt, ncols, *values);
-      if (last_row()) break;
+      if (one_row && c.one_row == CachedStatement::OneRow::kProven) {
+        if (reprepares == c.reprepares) break;  // no second row: the schema proves it
+        c.one_row = CachedStatement::OneRow::kUnknown;  // proven again on the next QueryRow
+      }
     }
     return std::nullopt;
+  }
+
+  // Reads the columns (and origins, when they are in use) of a statement
+  // SQLite re-prepared.
+  [[gnu::noinline]] static void Reshape(CachedStatement& c, Statement& st) {
+    c.columns = ColumnNames(c.stmt);
+    if (c.origins != nullptr) c.origins = OriginsOf(c.stmt);
+    if (st.want_origins) st.origins = c.origins;
+    c.shape_reprepares = sqlite3_stmt_status(c.stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
   }
 
   // Copies the current row's cells into `values` (constructed in place; the
@@ -582,13 +605,8 @@ class SqliteConnection final : public Connection {
     CachedStatement c;
     c.stmt = stmt;
     c.read_only = sqlite3_stmt_readonly(stmt) != 0;
-    auto columns = std::make_shared<std::vector<std::string>>();
-    const int ncols = sqlite3_column_count(stmt);
-    for (int i = 0; i < ncols; ++i) {
-      const char* name = sqlite3_column_name(stmt, i);
-      columns->emplace_back(name == nullptr ? "" : name);
-    }
-    c.columns = std::move(columns);
+    c.columns = ColumnNames(stmt);
+    c.shape_reprepares = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
     if (!st.cacheable) {
       one_off_ = c;
       return &one_off_;
