@@ -99,6 +99,24 @@ public class PatternSamples {
     java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", System.getenv("DB_PASSWORD"));
   }
 
+  void deserializers(com.fasterxml.jackson.databind.ObjectMapper mapper, com.thoughtworks.xstream.XStream xstream) {
+    // ruleid: unsafe-deserializer-config
+    mapper.enableDefaultTyping();
+    // ruleid: unsafe-deserializer-config
+    mapper.activateDefaultTyping(com.fasterxml.jackson.databind.jsontype.LaissezFaireSubTypeValidator.instance);
+    // ok: unsafe-deserializer-config
+    mapper.activateDefaultTyping(com.fasterxml.jackson.databind.jsontype.BasicPolymorphicTypeValidator.builder()
+        .allowIfSubType("com.example.api.").build());
+    // ruleid: unsafe-deserializer-config
+    com.alibaba.fastjson.parser.ParserConfig.getGlobalInstance().setAutoTypeSupport(true);
+    // ok: unsafe-deserializer-config
+    com.alibaba.fastjson.parser.ParserConfig.getGlobalInstance().setAutoTypeSupport(false);
+    // ruleid: unsafe-deserializer-config
+    xstream.addPermission(com.thoughtworks.xstream.security.AnyTypePermission.ANY);
+    // ok: unsafe-deserializer-config
+    xstream.addPermission(com.thoughtworks.xstream.security.NoTypePermission.NONE);
+  }
+
   String tokens(String user) {
     // ruleid: hardcoded-secret
     com.auth0.jwt.algorithms.Algorithm a = com.auth0.jwt.algorithms.Algorithm.HMAC256("pa4qacea4VK9t9nGv7yZtwmj");
