@@ -399,6 +399,8 @@ struct Frame {
   std::uint32_t quiet_kinds = 0;
   // Variables holding a parsed URL (`parts = urlparse(url)`) -> the URL's path.
   std::unordered_map<std::string, std::string> parsed_url_of;
+  // host = urlparse(url).hostname: a check on host is about url (var -> url path).
+  std::unordered_map<std::string, std::string> host_of;
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
@@ -2799,8 +2801,13 @@ struct Engine::Impl {
           fr.assign_var = X(fr, s.a).s;
           // parts = urlparse(url): a host check on parts is about url.
           fr.parsed_url_of.erase(fr.assign_var);
+          fr.host_of.erase(fr.assign_var);
           if (ir::Id url = ParsedUrlArg(fr, s.b); url != ir::kNone) {
             if (auto up = PathOf(fr, url)) fr.parsed_url_of[fr.assign_var] = *up;
+          }
+          // host = urlparse(url).hostname / new URL(u).getHost()
+          if (ir::Id url = HostCheckTarget(fr, s.b); url != ir::kNone) {
+            if (auto up = PathOf(fr, url)) fr.host_of[fr.assign_var] = *up;
           }
         }
         Value v;
@@ -2996,9 +3003,12 @@ struct Engine::Impl {
     // `host` was proven to be one of the program's values: if it is the
     // host of a URL, that URL is safe for SSRF and redirects.
     auto host_fact = [&](ir::Id host) {
-      ir::Id url = HostCheckTarget(fr, host);
-      if (url == ir::kNone) return;
-      std::optional<std::string> p = PathOf(fr, url);
+      std::optional<std::string> p;
+      if (ir::Id url = HostCheckTarget(fr, host); url != ir::kNone) {
+        p = PathOf(fr, url);
+      } else if (host != ir::kNone && X(fr, host).kind == ExprKind::kName) {
+        if (auto h = fr.host_of.find(X(fr, host).s); h != fr.host_of.end()) p = h->second;
+      }
       if (!p) return;
       MarkSafe(fr, out, *p, UrlBits());
       // The parsed copy was checked: the URL it was parsed from is the same.

@@ -61,3 +61,23 @@ def next_page_half_checked():
         # ruleid: open-redirect
         return redirect(nxt)
     return redirect("/")
+
+
+def fetch_host_copy():
+    url = request.args.get("url", "")
+    host = urlparse(url).hostname
+    if host not in ALLOWED_HOSTS:
+        abort(400)
+    # ok: ssrf
+    return requests.get(url).text
+
+
+def fetch_host_copy_of_another():
+    url = request.args.get("url", "")
+    other = request.args.get("other", "")
+    host = urlparse(other).hostname
+    if host not in ALLOWED_HOSTS:
+        abort(400)
+    # The check was on another URL's host.
+    # ruleid: ssrf
+    return requests.get(url).text

@@ -7,7 +7,7 @@ import subprocess
 
 import requests
 import yaml
-from flask import Flask, redirect, request, send_file, session
+from flask import Flask, redirect, request, send_file, send_from_directory, session
 from werkzeug.utils import safe_join
 
 app = Flask(__name__)
@@ -232,3 +232,22 @@ def greeting():
     # ruleid: code-injection
     Template("<p>" + name + "</p>").render(Context({}))
     return "ok"
+
+
+@app.route("/exec")
+def exec_vector():
+    host = request.args.get("host", "")
+    # An argument vector for a fixed program: no shell parses it.
+    # ok: command-injection
+    os.execvp("ping", ["ping", "-c", "1", host])
+    # ruleid: command-injection
+    os.execv("/bin/sh", ["sh", "-c", "ping " + host])
+    # ruleid: command-injection
+    os.execvp(host, [host])
+
+
+@app.route("/static-file")
+def static_file():
+    # send_from_directory refuses names that leave the directory.
+    # ok: path-traversal
+    return send_from_directory("/srv/static", request.args.get("name", ""))
