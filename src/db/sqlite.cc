@@ -84,9 +84,11 @@ struct CachedStatement {
   std::shared_ptr<const ResultOrigins> origins;
   bool read_only = false;
   // The statement's re-prepare count (SQLITE_STMTSTATUS_REPREPARE) when
-  // `columns` and `origins` were read: SQLite re-prepares a statement when
-  // the schema changes, and `SELECT *` may then have other columns.
+  // `columns`, `ncols` and `origins` were read: SQLite re-prepares a
+  // statement when the schema changes, and `SELECT *` may then have other
+  // columns.
   int shape_reprepares = 0;
+  int ncols = 0;
   // QueryRow: whether the schema proves that the statement returns at most
   // one row (AtMostOneRow), decided on its first QueryRow; `reprepares` is
   // the statement's re-prepare count then. A re-prepare (any schema change)
@@ -471,10 +473,10 @@ class SqliteConnection final : public Connection {
       }
       if (ncols < 0) {
         // The program that produced this row: if SQLite re-prepared it
-        // (in this step), its columns may differ from the cached names.
-        ncols = sqlite3_column_count(stmt);
+        // (in this step), its columns may differ from the cached ones.
         reprepares = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
         if (reprepares != c.shape_reprepares) Reshape(c, st);
+        ncols = c.ncols;
       }
       ValueList* values = next_row();
       if (values == nullptr) break;
@@ -491,6 +493,7 @@ class SqliteConnection final : public Connection {
   // SQLite re-prepared.
   [[gnu::noinline]] static void Reshape(CachedStatement& c, Statement& st) {
     c.columns = ColumnNames(c.stmt);
+    c.ncols = sqlite3_column_count(c.stmt);
     if (c.origins != nullptr) c.origins = OriginsOf(c.stmt);
     if (st.want_origins) st.origins = c.origins;
     c.shape_reprepares = sqlite3_stmt_status(c.stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
@@ -606,6 +609,7 @@ class SqliteConnection final : public Connection {
     c.stmt = stmt;
     c.read_only = sqlite3_stmt_readonly(stmt) != 0;
     c.columns = ColumnNames(stmt);
+    c.ncols = sqlite3_column_count(stmt);
     c.shape_reprepares = sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
     if (!st.cacheable) {
       one_off_ = c;
