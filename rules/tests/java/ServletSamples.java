@@ -114,6 +114,14 @@ public class ServletSamples extends HttpServlet {
     ProcessBuilder pb = new ProcessBuilder();
     // ruleid: command-injection
     pb.command("sh", "-c", cmd);
+    // An argument vector for a fixed program: no shell parses it.
+    // ok: command-injection
+    new ProcessBuilder("ping", "-c", "1", cmd).start();
+    List<String> argv = new ArrayList<>();
+    argv.add(request.getParameter("tool"));
+    argv.add(cmd);
+    // ruleid: command-injection
+    new ProcessBuilder(argv).start();
 
     String file = request.getParameter("file");
     // ruleid: path-traversal
