@@ -2035,7 +2035,20 @@ struct Engine::Impl {
       case ExprKind::kCond: {
         Value c = Eval(fr, e.kids[0]);
         if (auto t = Truthy(c)) return Eval(fr, *t ? e.kids[1] : e.kids[2]);
-        return Join(Eval(fr, e.kids[1]), Eval(fr, e.kids[2]));
+        // What the condition proves holds in its branch only:
+        // ok(x) ? x : "/" yields x where ok(x) held.
+        std::map<std::string, Value> proven;
+        Facts(fr, e.kids[0], true, proven);
+        Facts(fr, e.kids[0], false, proven);
+        if (proven.empty()) return Join(Eval(fr, e.kids[1]), Eval(fr, e.kids[2]));
+        const State before = fr.st;
+        Refine(fr, e.kids[0], true);
+        Value a = Eval(fr, e.kids[1]);
+        fr.st = before;
+        Refine(fr, e.kids[0], false);
+        Value b = Eval(fr, e.kids[2]);
+        fr.st = before;
+        return Join(std::move(a), std::move(b));
       }
       case ExprKind::kFormat: {
         Value r;

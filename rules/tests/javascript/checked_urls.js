@@ -33,3 +33,12 @@ app.get("/next", (req, res) => {
   // ruleid: open-redirect
   res.redirect(next);
 });
+
+// A check inside a conditional expression holds in its branch.
+app.get("/next-inline", (req, res) => {
+  const next = String(req.query.next || "/");
+  // ok: open-redirect
+  res.redirect(next.startsWith("/") && !next.startsWith("//") ? next : "/");
+  // ruleid: open-redirect
+  res.redirect(next.startsWith("/") && !next.startsWith("//") ? "/" : next);
+});
