@@ -20,6 +20,21 @@ public class CheckedUrls extends HttpServlet {
     String v = request.getParameter("v");
     // ruleid: ssrf
     new URL(v).openConnection();
+    // ruleid: ssrf
+    java.net.URI.create(v).toURL().openStream();
+
+    // A host check on the URL object: opening it is the request.
+    // ok: ssrf
+    URL w = new URL(request.getParameter("w"));
+    if (!"api.example.com".equals(w.getHost())) {
+      response.sendError(400);
+      return;
+    }
+    // ok: ssrf
+    w.openStream().close();
+    URL x = new URL(request.getParameter("x"));
+    // ruleid: ssrf
+    x.openStream().close();
 
     String next = request.getParameter("next");
     if (next.startsWith("/") && !next.startsWith("//")) {
