@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
     const internal::PeerInfo peer{"127.0.0.1", 40000, false};
     for (long done = 0; done < n; done += kPerConnection) {
       internal::Http1Connection conn(limits, &app);
+      internal::Served answer;  // one per connection, as in server.cc
       for (long i = 0; i < kPerConnection; ++i) {
         // As in server.cc: parse (nothing yet), read, parse, serve, write.
         if (conn.Parse().kind != Kind::kNeedMore) return 1;
@@ -83,11 +84,11 @@ int main(int argc, char** argv) {
         internal::Http1Connection::Outcome out = conn.Parse();
         if (out.kind != Kind::kRequest) return 1;
         bool keep_alive = false;
-        internal::Served answer =
-            internal::ServeRequest(app, limits, peer, std::move(*out.request),
-                                   conn.last_request_keep_alive(), true, nullptr, keep_alive);
+        internal::ServeRequest(app, limits, peer, std::move(*out.request),
+                               conn.last_request_keep_alive(), true, nullptr, keep_alive, answer);
         if (!keep_alive) return 1;
         bytes += answer.bytes.size();
+        answer.ReleaseLargeBuffer();
       }
     }
   } else {

@@ -21,9 +21,9 @@ std::string NormalizeIp(std::string ip) {
   return ip;
 }
 
-Served ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
-                    Request&& request, bool request_keep_alive, bool allow_keep_alive,
-                    const std::atomic<bool>* stopping, bool& keep_alive) {
+void ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& peer,
+                  Request&& request, bool request_keep_alive, bool allow_keep_alive,
+                  const std::atomic<bool>* stopping, bool& keep_alive, Served& served) {
   RequestContext& ctx = request.context();
   ctx.peer_ip = peer.ip;
   ctx.peer_port = peer.port;
@@ -43,15 +43,14 @@ Served ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& 
     response.SetHeader("Cache-Control", "no-store");
     response.set_close(true);
   }
-  Served served;
+  served.delay = std::chrono::milliseconds(0);
   if (stopping != nullptr && stopping->load(std::memory_order_relaxed)) {
     allow_keep_alive = false;
   } else {
     served.delay = std::min(response.delay(), limits.max_response_delay);
   }
-  served.bytes = Http1Connection::Serialize(response, method, request_keep_alive && allow_keep_alive,
-                                            keep_alive);
-  return served;
+  Http1Connection::Serialize(response, method, request_keep_alive && allow_keep_alive, keep_alive,
+                             served.bytes);
 }
 
 std::string RejectRequest(int status) {

@@ -334,8 +334,8 @@ Http1Connection::Outcome Http1Connection::ParseBody() {
   return out;
 }
 
-std::string Http1Connection::Serialize(const Response& response, Method method,
-                                       bool request_keep_alive, bool& keep_alive) {
+void Http1Connection::Serialize(const Response& response, Method method, bool request_keep_alive,
+                                bool& keep_alive, std::string& out) {
   if (!ResponseHeadersValid(response)) {
     // A handler put something unsendable into a header (CR/LF from input,
     // a bad name) or a bad status. Never send it; answer 500 generically.
@@ -343,7 +343,8 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
     if (auto rid = response.headers().Get("x-request-id"); rid && IsToken(*rid)) id = *rid;
     Response fallback = Response::Problem(500, id);
     if (!id.empty()) fallback.SetHeader("X-Request-Id", id);
-    return Serialize(fallback, method, false, keep_alive);
+    Serialize(fallback, method, false, keep_alive, out);
+    return;
   }
   keep_alive = request_keep_alive && !response.close();
   int status = response.status();
@@ -351,7 +352,7 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   // The fields are kept in wire form: unless one is a field the server
   // writes itself (dropped here), they go out as one copy.
   const bool verbatim = !headers.has_server_owned_fields();
-  std::string out;
+  out.clear();
   // Status line, Date, Content-Length, Connection and the blank line fit in 160 bytes.
   out.reserve(160 + headers.wire().size() + response.body().size());
   out += "HTTP/1.1 ";
@@ -385,7 +386,6 @@ std::string Http1Connection::Serialize(const Response& response, Method method,
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   if (!no_body && method != Method::kHead) out += response.body();
-  return out;
 }
 
 std::string Http1Connection::SerializeRejection(int status, std::string_view request_id) {
@@ -401,7 +401,9 @@ std::string Http1Connection::SerializeRejection(int status, std::string_view req
   response.SetHeader("Referrer-Policy", "no-referrer");
   response.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
   bool keep_alive = false;
-  return Serialize(response, Method::kGet, false, keep_alive);
+  std::string out;
+  Serialize(response, Method::kGet, false, keep_alive, out);
+  return out;
 }
 
 }  // namespace bulwark::http::internal

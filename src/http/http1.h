@@ -49,12 +49,13 @@ class Http1Connection {
   // Parses as far as the buffered bytes allow.
   Outcome Parse();
 
-  // Serializes `response` to the request it answers (HEAD drops the body).
+  // Serializes `response` to the request it answers (HEAD drops the body)
+  // into `out`, replacing what it held (its capacity is kept for reuse).
   // Sets `keep_alive` to whether the connection may carry another request.
   // `request_keep_alive` is what the request asked for. An invalid header
   // in `response` turns it into a generic 500.
-  static std::string Serialize(const Response& response, Method method, bool request_keep_alive,
-                               bool& keep_alive);
+  static void Serialize(const Response& response, Method method, bool request_keep_alive,
+                        bool& keep_alive, std::string& out);
   // The response to a rejected request (always closes the connection).
   static std::string SerializeRejection(int status, std::string_view request_id);
 

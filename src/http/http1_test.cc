@@ -261,6 +261,24 @@ TEST(Http1, SplitAtEveryByteStillParses) {
   EXPECT_NE(r.output.find("Connection: close"), std::string::npos);
 }
 
+// A connection reuses one response buffer: a small answer after a large
+// one is exactly the small answer.
+TEST(Http1, SmallResponseAfterLargeOneOnTheSameConnection) {
+  const std::string big(10000, 'b');
+  const std::string input =
+      "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Type: text/plain\r\nContent-Length: 10000\r\n\r\n" +
+      big + "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n";
+  RawExchangeResult r = RawExchangeForTest(TestApp(), input);
+  ASSERT_EQ(r.responses, 2u);
+  const std::size_t second = r.output.find("HTTP/1.1 ", 1);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_NE(r.output.substr(0, second).find(big), std::string::npos);
+  const std::string tail = r.output.substr(second);
+  EXPECT_EQ(tail.find("bbbb"), std::string::npos);
+  EXPECT_NE(tail.find("Content-Length: 17\r\n"), std::string::npos);
+  EXPECT_EQ(tail.substr(tail.size() - 17), R"({"hello":"world"})");
+}
+
 TEST(Http1, Http10ClosesByDefault) {
   auto r = Send("GET /hello HTTP/1.0\r\n\r\n");
   EXPECT_EQ(FirstStatus(r.output), 200);

@@ -122,6 +122,8 @@ asio::awaitable<void> RunSession(Server::Impl& impl, Worker& worker, Stream stre
 
   internal::Http1Connection conn(limits, impl.app);
   std::unique_ptr<char[]> buffer(new char[16384]);
+  // One response buffer per connection, reused (Served::ReleaseLargeBuffer).
+  internal::Served answer;
   std::size_t served = 0;
   Clock::time_point phase_deadline{};
   internal::Http1Connection::Phase last_phase = internal::Http1Connection::Phase::kIdle;
@@ -171,16 +173,16 @@ asio::awaitable<void> RunSession(Server::Impl& impl, Worker& worker, Stream stre
       continue;
     }
 
-    internal::Served answer;
     bool keep_alive = false;
     if (out.kind == internal::Http1Connection::Outcome::Kind::kReject) {
       answer.bytes = internal::RejectRequest(out.status);
+      answer.delay = std::chrono::milliseconds(0);
     } else {
       ++served;
       bool allow = !worker.stopping && served < limits.max_requests_per_connection;
-      answer = internal::ServeRequest(*impl.app, limits, peer, std::move(*out.request),
-                                      conn.last_request_keep_alive(), allow,
-                                      &impl.stop_requested, keep_alive);
+      internal::ServeRequest(*impl.app, limits, peer, std::move(*out.request),
+                             conn.last_request_keep_alive(), allow, &impl.stop_requested,
+                             keep_alive, answer);
     }
     if (answer.delay.count() > 0 && !worker.stopping) {
       // Tarpit (Response::set_delay): wait on a timer, not on the thread.
@@ -196,6 +198,7 @@ asio::awaitable<void> RunSession(Server::Impl& impl, Worker& worker, Stream stre
     SetDeadline(stream, Clock::now() + limits.write_timeout);
     auto [wec, wn] = co_await asio::async_write(stream, asio::buffer(bytes), kAwait);
     if (wec) co_return;
+    answer.ReleaseLargeBuffer();
     if (!keep_alive) break;
     last_phase = internal::Http1Connection::Phase::kIdle;
   }

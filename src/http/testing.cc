@@ -12,6 +12,7 @@ RawExchangeResult RawExchangeForTest(const App& app, std::string_view input,
   internal::PeerInfo peer{options.peer_ip, 40000, options.tls};
   std::size_t offset = 0;
   std::size_t served = 0;
+  internal::Served answer;  // reused, as the server does
   while (true) {
     internal::Http1Connection::Outcome out = conn.Parse();
     if (out.kind == internal::Http1Connection::Outcome::Kind::kNeedMore) {
@@ -30,10 +31,8 @@ RawExchangeResult RawExchangeForTest(const App& app, std::string_view input,
     } else {
       ++served;
       bool allow = served < options.limits.max_requests_per_connection;
-      internal::Served answer = internal::ServeRequest(app, options.limits, peer,
-                                                       std::move(*out.request),
-                                                       conn.last_request_keep_alive(), allow,
-                                                       nullptr, keep_alive);
+      internal::ServeRequest(app, options.limits, peer, std::move(*out.request),
+                             conn.last_request_keep_alive(), allow, nullptr, keep_alive, answer);
       result.output += answer.bytes;
       result.delays.push_back(answer.delay);
     }
