@@ -275,7 +275,7 @@ PoolStats Database::Stats() const {
 
 Result<Rows> Database::Run(Statement& statement) {
   BULWARK_CHECK(pool_ != nullptr);
-  if (fields_ != nullptr || !statement.fields.empty()) {
+  if (fields_ != nullptr || statement.has_fields()) {
     Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
     if (!sealed.ok()) return std::move(sealed).error();
   }
@@ -283,7 +283,7 @@ Result<Rows> Database::Run(Statement& statement) {
   if (const Error* e = connection.error()) return *e;
   Result<Rows> rows = connection->Run(statement);
   if (fields_ != nullptr && rows.ok()) {
-    Result<void> opened = fields_->Open(*rows, statement.origins.get());
+    Result<void> opened = fields_->Open(*rows, statement.origins());
     if (!opened.ok()) return std::move(opened).error();
   }
   return rows;
@@ -294,7 +294,7 @@ Result<Row> Database::RunRow(Statement& statement) {
   // The row is read straight into the returned Result: one object, every
   // path returns it (NRVO), so no Row or value is moved on the way out.
   Result<Row> out = internal::RowAccess::Empty();
-  if (fields_ != nullptr || !statement.fields.empty()) {
+  if (fields_ != nullptr || statement.has_fields()) {
     Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
     if (!sealed.ok()) {
       out = std::move(sealed).error();
@@ -312,7 +312,7 @@ Result<Row> Database::RunRow(Statement& statement) {
   } else if (count > 1) {
     out = internal::MoreThanOneRow();
   } else if (fields_ != nullptr) {
-    Result<void> opened = fields_->Open(*out, statement.origins.get());
+    Result<void> opened = fields_->Open(*out, statement.origins());
     if (!opened.ok()) out = std::move(opened).error();
   }
   return out;
@@ -322,7 +322,7 @@ Result<std::int64_t> Database::RunCount(Statement& statement) {
   BULWARK_CHECK(pool_ != nullptr);
   // Encrypted columns: Run seals the parameters and checks the result
   // columns (an encrypted column without its row key is an error here too).
-  if (fields_ != nullptr || !statement.fields.empty()) return Executor::RunCount(statement);
+  if (fields_ != nullptr || statement.has_fields()) return Executor::RunCount(statement);
   internal::Pool::Borrowed connection(*pool_);
   if (const Error* e = connection.error()) return *e;
   std::int64_t affected = 0;
@@ -376,7 +376,7 @@ std::optional<Error> Transaction::BeforeRun(Statement& statement) {
     return Error(ErrorCode::kFailedPrecondition,
                  "transaction aborted by an earlier failed statement");
   }
-  if (fields_ != nullptr || !statement.fields.empty()) {
+  if (fields_ != nullptr || statement.has_fields()) {
     Result<void> sealed = internal::FieldCodec::BeforeRun(fields_.get(), statement);
     if (!sealed.ok()) {
       state_ = State::kFailed;
@@ -396,7 +396,7 @@ Result<Rows> Transaction::Run(Statement& statement) {
     return rows;
   }
   if (fields_ != nullptr) {
-    Result<void> opened = fields_->Open(*rows, statement.origins.get());
+    Result<void> opened = fields_->Open(*rows, statement.origins());
     if (!opened.ok()) {
       state_ = State::kFailed;
       return std::move(opened).error();
@@ -431,7 +431,7 @@ Result<Row> Transaction::RunRow(Statement& statement) {
   } else if (count > 1) {
     out = internal::MoreThanOneRow();
   } else if (fields_ != nullptr) {
-    Result<void> opened = fields_->Open(*out, statement.origins.get());
+    Result<void> opened = fields_->Open(*out, statement.origins());
     if (!opened.ok()) {
       state_ = State::kFailed;
       out = std::move(opened).error();

@@ -230,7 +230,8 @@ const EncryptedColumn* FieldCodec::Find(std::string_view table, std::string_view
 }
 
 Result<void> FieldCodec::BeforeRun(const FieldCodec* codec, Statement& st) {
-  for (const auto& [position, param] : st.fields) {
+  static const std::vector<std::pair<std::size_t, const FieldParam*>> kNone;
+  for (const auto& [position, param] : st.extra != nullptr ? st.extra->fields : kNone) {
     const std::string where = "parameter " + std::to_string(position + 1) + " (" +
                               Name(param->column().table(), param->column().column()) + "): ";
     if (codec == nullptr) {

@@ -429,12 +429,12 @@ class PgConnection final : public Connection {
     if (st.want_origins) {
       if (prepared != nullptr && prepared->origins &&
           prepared->origins->columns.size() == static_cast<std::size_t>(ncols)) {
-        st.origins = prepared->origins;
+        st.More().origins = prepared->origins;
       } else {
         Result<std::shared_ptr<const ResultOrigins>> origins = OriginsOf(res);
         if (!origins.ok()) return std::move(origins).error();
-        st.origins = std::move(origins).value();
-        if (prepared != nullptr) prepared->origins = st.origins;
+        st.More().origins = std::move(origins).value();
+        if (prepared != nullptr) prepared->origins = st.extra->origins;
       }
     }
     std::vector<Oid> types(static_cast<std::size_t>(ncols));

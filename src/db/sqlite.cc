@@ -414,7 +414,7 @@ class SqliteConnection final : public Connection {
     }
     if (st.want_origins) {
       if (c.origins == nullptr) c.origins = OriginsOf(c.stmt);
-      st.origins = c.origins;
+      st.More().origins = c.origins;
     }
     struct Finalizer {
       CachedStatement* one_off;
@@ -495,7 +495,7 @@ class SqliteConnection final : public Connection {
     c.columns = ColumnNames(c.stmt);
     c.ncols = sqlite3_column_count(c.stmt);
     if (c.origins != nullptr) c.origins = OriginsOf(c.stmt);
-    if (st.want_origins) st.origins = c.origins;
+    if (st.want_origins) st.More().origins = c.origins;
     c.shape_reprepares = sqlite3_stmt_status(c.stmt, SQLITE_STMTSTATUS_REPREPARE, 0);
   }
 

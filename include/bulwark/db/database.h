@@ -71,7 +71,6 @@ class FieldCodec;
 // A statement ready to run: final text (identifier slots filled) and values.
 struct Statement {
   std::string_view text;
-  std::string owned_text;  // backs `text` when slots were filled
   std::size_t expected_params = 0;
   internal::ValueList params;
   // False for one-off statements (scripts): not kept in the statement cache.
@@ -83,14 +82,32 @@ struct Statement {
   // changes), so its address and length identify it: statement caches look
   // it up by pointer before hashing the text.
   bool literal = false;
-  // Encrypted values and blind indexes (db::Encrypted, db::BlindIndex) by
-  // parameter position; their slots in `params` hold NULL until a Database
-  // made by EncryptColumns fills them (any other Database refuses them).
-  std::vector<std::pair<std::size_t, const FieldParam*>> fields;
   // Set by a Database with encrypted columns: the backend then reports in
   // `origins` which table and column each result column comes from.
   bool want_origins = false;
-  std::shared_ptr<const internal::ResultOrigins> origins;
+
+  // What most statements do without, allocated when one of them is set (a
+  // statement is built and dropped on every call: its empty members cost
+  // a store each to make and a test each to drop).
+  struct Extra {
+    std::string owned_text;  // backs `text` when slots were filled
+    // Encrypted values and blind indexes (db::Encrypted, db::BlindIndex) by
+    // parameter position; their slots in `params` hold NULL until a
+    // Database made by EncryptColumns fills them (any other Database
+    // refuses them).
+    std::vector<std::pair<std::size_t, const FieldParam*>> fields;
+    std::shared_ptr<const internal::ResultOrigins> origins;
+  };
+  std::unique_ptr<Extra> extra;
+
+  Extra& More() {
+    if (extra == nullptr) extra = std::make_unique<Extra>();
+    return *extra;
+  }
+  bool has_fields() const noexcept { return extra != nullptr && !extra->fields.empty(); }
+  const internal::ResultOrigins* origins() const noexcept {
+    return extra != nullptr ? extra->origins.get() : nullptr;
+  }
 };
 
 namespace internal {
@@ -117,7 +134,7 @@ template <class T>
   if constexpr (sql::kIsIdentifierArg<T>) {
     return true;
   } else if constexpr (std::is_same_v<U, FieldParam>) {
-    st.fields.emplace_back(st.params.size(), &arg);
+    st.More().fields.emplace_back(st.params.size(), &arg);
     st.params.push_back(Value());
     return true;
   } else if constexpr (std::is_integral_v<U> && std::is_signed_v<U> && !std::is_same_v<U, bool> &&
@@ -157,8 +174,8 @@ template <class... Args>
     (CollectIdent(idents, args), ...);
     Result<std::string> filled = FillSlots(text, idents);
     if (!filled.ok()) return std::move(filled).error();
-    st.owned_text = std::move(filled).value();
-    st.text = st.owned_text;
+    st.More().owned_text = std::move(filled).value();
+    st.text = st.extra->owned_text;
   }
   std::optional<Error> failure;
   (void)(CollectParam(st, args, failure) && ...);
@@ -413,7 +430,7 @@ class Transaction final : public Executor {
   // False in the common case (an active transaction, nothing to seal), when
   // BeforeRun has nothing to do.
   bool NeedsBeforeRun(const Statement& statement) const noexcept {
-    return state_ != State::kActive || fields_ != nullptr || !statement.fields.empty();
+    return state_ != State::kActive || fields_ != nullptr || statement.has_fields();
   }
 
   Backend backend_;

@@ -205,10 +205,10 @@ class ValueList {
     }
     return *this;
   }
-  ~ValueList() {
-    if (plain_) return;  // nothing to free or wipe; overflow_ destroys its own values
-    const std::size_t n = size_ < kInline ? size_ : kInline;
-    for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
+  // Inlined: a plain list (the usual parameters) is one test; overflow_
+  // destroys its own values.
+  [[gnu::always_inline]] inline ~ValueList() {
+    if (!plain_) DestroyInline();
   }
 
   std::size_t size() const noexcept { return size_; }
@@ -266,6 +266,10 @@ class ValueList {
   }
   const Value* Slot(std::size_t i) const noexcept {
     return std::launder(reinterpret_cast<const Value*>(storage_ + i * sizeof(Value)));
+  }
+  [[gnu::noinline]] void DestroyInline() noexcept {
+    const std::size_t n = size_ < kInline ? size_ : kInline;
+    for (std::size_t i = 0; i < n; ++i) Slot(i)->~Value();
   }
   void Clear() noexcept {
     const std::size_t n = size_ < kInline ? size_ : kInline;
