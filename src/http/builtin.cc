@@ -714,6 +714,8 @@ Result<std::shared_ptr<const RequestChecks>> RequestChecks::Create(RequestChecks
 }
 
 bool AcceptAllows(std::string_view accept, std::string_view media_type) {
+  // The usual answers from API clients: exactly the type, or anything.
+  if (accept == media_type || accept == "*/*") return true;
   std::string_view type = media_type.substr(0, media_type.find('/'));
   bool any_item = false;
   while (true) {

@@ -273,6 +273,19 @@ TEST(RequestChecks, ContentTypeAcceptAndSize) {
   EXPECT_EQ(f.Do(Method::kGet, "/api/items/1", {{"Accept", "*/*"}}).status(), 200);
 }
 
+TEST(RequestChecks, AcceptMatching) {
+  constexpr std::string_view kJson = "application/json";
+  EXPECT_TRUE(AcceptAllows("application/json", kJson));
+  EXPECT_TRUE(AcceptAllows("*/*", kJson));
+  EXPECT_TRUE(AcceptAllows("Application/JSON", kJson));
+  EXPECT_TRUE(AcceptAllows("text/html, application/*;q=0.5", kJson));
+  EXPECT_TRUE(AcceptAllows("", kJson));
+  EXPECT_FALSE(AcceptAllows("text/html", kJson));
+  EXPECT_FALSE(AcceptAllows("application/json;q=0", kJson));
+  EXPECT_FALSE(AcceptAllows("*/*;q=0", kJson));
+  EXPECT_FALSE(AcceptAllows("application/json-seq", kJson));
+}
+
 TEST(RequestChecks, HostileJsonBodies) {
   Fixture f;
   auto post = [&](std::string body) {
