@@ -316,10 +316,12 @@ void Service::Impl::AddAccountRoutes() {
         Result<std::string> hash = pool->Hash(*hasher, next);
         if (!hash.ok()) return ProblemResponse(req, 503);
         const std::int64_t now = clock->NowUnixSeconds();
+        // credentials_changed_at only grows, also for two changes in one
+        // second: access tokens carry it and must stop matching.
         Result<std::int64_t> n = db->Execute(
-            "UPDATE users SET password_hash = ?, credentials_changed_at = ?, updated_at = ? "
-            "WHERE id = ?",
-            *hash, now, now, c->user.id);
+            "UPDATE users SET password_hash = ?, credentials_changed_at = CASE WHEN ? > credentials_changed_at "
+            "THEN ? ELSE credentials_changed_at + 1 END, updated_at = ? WHERE id = ?",
+            *hash, now, now, now, c->user.id);
         if (!n.ok()) return ProblemResponse(req, 503);
         Result<std::size_t> sessions = RevokeSessions(c->user.id, c->session_hash);
         Result<std::size_t> families = RevokeFamilies(c->user.id, "password changed");

@@ -414,7 +414,11 @@ Result<Caller> Service::Impl::Authenticate(http::Request& req) const {
         return std::move(user).error();
       }
       std::int64_t iat = jwt->claims().issued_at().value_or(0);
-      if (user->locked || iat < user->credentials_changed_at) return unauthenticated;
+      // The token names the credentials it was issued under ("cv"); any
+      // password change since then moves the user's value, even within the
+      // same second as the token's iat.
+      std::optional<std::int64_t> cv = jwt->claims().GetInt("cv");
+      if (user->locked || !cv || *cv != user->credentials_changed_at) return unauthenticated;
       Caller c;
       c.via = Caller::Via::kBearer;
       c.user = std::move(user).value();
@@ -759,6 +763,7 @@ Result<std::string> Service::Impl::SignAccessToken(const User& user, bool mfa,
   auth::Claims claims;
   claims.SetString("sub", user.id);
   claims.SetInt("auth_time", auth_time);
+  claims.SetInt("cv", user.credentials_changed_at);
   claims.SetStrings("amr", mfa ? std::vector<std::string>{"pwd", "otp"}
                                : std::vector<std::string>{"pwd"});
   return signer->Sign(claims);

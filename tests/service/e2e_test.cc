@@ -855,6 +855,31 @@ TEST_P(ServiceE2E, TotpConfirmationIsThrottledLikeLogin) {
   EXPECT_EQ(done.status, 200) << done.body;
 }
 
+// A password change ends every access token issued before it, also one
+// issued in the same second (JWT iat is whole seconds), and tokens issued
+// right after it work at once.
+TEST_P(ServiceE2E, PasswordChangeEndsAccessTokensOfTheSameSecond) {
+  Register("ned@example.com", "hollow birch signal 73", "Ned");
+  Tokens first = Login("ned@example.com", "hollow birch signal 73");
+  Tokens second = Login("ned@example.com", "hollow birch signal 73");
+  ASSERT_EQ(Get("/v1/me", {Bearer(second.access)}).status, 200);
+  HttpResponse changed = Post("/v1/me/password",
+                              R"({"current_password":"hollow birch signal 73","new_password":"velvet orchid pylon 19"})",
+                              {Bearer(first.access)});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Get("/v1/me", {Bearer(first.access)}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(second.access)}).status, 401);
+  Tokens after = Login("ned@example.com", "velvet orchid pylon 19");
+  EXPECT_EQ(Get("/v1/me", {Bearer(after.access)}).status, 200);
+  // A second change in the same second still moves the credentials on.
+  HttpResponse again = Post("/v1/me/password",
+                            R"({"current_password":"velvet orchid pylon 19","new_password":"quartz meadow falcon 42"})",
+                            {Bearer(after.access)});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Get("/v1/me", {Bearer(after.access)}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(Login("ned@example.com", "quartz meadow falcon 42").access)}).status, 200);
+}
+
 // A refresh is not a sign-in: the access token it issues keeps the time the
 // credentials were presented, so a stolen refresh token (valid for 30 days)
 // never passes the "signed in within 15 minutes" step-up (API key creation).
