@@ -597,6 +597,37 @@ TEST(Headers, FlatStorageKeepsOrderAndSurvivesSelfReference) {
   EXPECT_TRUE(h.wire().empty());
 }
 
+// Lookups skip the scan for names never added; any case must still find a
+// field, after removals, copies, Clear and block appends.
+TEST(Headers, LookupsInAnyCaseAfterEveryKindOfChange) {
+  Headers h;
+  for (std::string_view name : {"ETag", "X-Custom-1", "a", "Accept-^~", "WWW-Authenticate"}) {
+    h.Add(name, "v");
+  }
+  for (std::string_view name : {"etag", "ETAG", "x-custom-1", "A", "accept-^~", "www-authenticate"}) {
+    EXPECT_EQ(h.Get(name), "v") << name;
+    EXPECT_EQ(h.Count(name), 1u) << name;
+  }
+  EXPECT_FALSE(h.Get("x-custom-2"));
+  EXPECT_FALSE(h.Get("Accept-~~"));
+  h.Remove("ETAG");
+  EXPECT_FALSE(h.Get("etag"));
+  h.Add("etag", "w");
+  EXPECT_EQ(h.Get("ETag"), "w");
+  Headers copy = h;
+  EXPECT_EQ(copy.Get("X-CUSTOM-1"), "v");
+  auto block = HeaderBlock::Builder().Add("X-From-Block", "b").AddWithSlot("Etag", "", "").Build();
+  ASSERT_TRUE(block.ok());
+  copy.Replace(*block, "x");
+  EXPECT_EQ(copy.Count("etag"), 1u);
+  EXPECT_EQ(copy.Get("ETAG"), "x");
+  EXPECT_EQ(copy.Get("x-from-block"), "b");
+  copy.Clear();
+  EXPECT_FALSE(copy.Get("x-from-block"));
+  copy.Add("X-From-Block", "again");
+  EXPECT_EQ(copy.Get("x-FROM-block"), "again");
+}
+
 // The security headers come from one pre-built block; what reaches the wire
 // for errors, HEAD and handler overrides must be what it always was: each
 // field once, the middleware's value winning except for the CSP.

@@ -353,6 +353,7 @@ bool Overlaps(const std::string& buffer, std::string_view part) noexcept {
 }  // namespace
 
 std::optional<std::string_view> Headers::Get(std::string_view name) const noexcept {
+  if ((name_bits_ & NameBit(name)) == 0) return std::nullopt;
   for (const Entry& e : entries_) {
     if (SameName(NameOf(e), name)) return ValueOf(e);
   }
@@ -361,6 +362,7 @@ std::optional<std::string_view> Headers::Get(std::string_view name) const noexce
 
 std::vector<std::string_view> Headers::All(std::string_view name) const {
   std::vector<std::string_view> out;
+  if ((name_bits_ & NameBit(name)) == 0) return out;
   for (const Entry& e : entries_) {
     if (SameName(NameOf(e), name)) out.push_back(ValueOf(e));
   }
@@ -369,6 +371,7 @@ std::vector<std::string_view> Headers::All(std::string_view name) const {
 
 std::size_t Headers::Count(std::string_view name) const noexcept {
   std::size_t n = 0;
+  if ((name_bits_ & NameBit(name)) == 0) return 0;
   for (const Entry& e : entries_) {
     if (SameName(NameOf(e), name)) ++n;
   }
@@ -434,6 +437,7 @@ void Headers::AddUnaliased(std::string_view name, std::string_view value) {
   out[0] = '\r';
   out[1] = '\n';
   entries_.push_back(e);
+  name_bits_ |= NameBit(name);
   server_owned_ = server_owned_ || IsServerOwnedField(name);
 }
 
@@ -444,6 +448,7 @@ void Headers::Append(const HeaderBlock& block, std::string_view slot) {
     Append(block, copy);
     return;
   }
+  name_bits_ |= block.name_bits_;
   if (!block.has_slot()) slot = {};
   const std::size_t base = data_.size();
   const std::size_t total = block.data_.size() + slot.size();
@@ -485,6 +490,10 @@ void Headers::Replace(const HeaderBlock& block, std::string_view slot) {
     Replace(block, copy);
     return;
   }
+  if ((name_bits_ & block.name_bits_) == 0) {  // none of the block's names is here
+    Append(block, slot);
+    return;
+  }
   // One pass to find out whether any field has a name of the block's (the
   // usual answer is no); only then remove them name by name. The lengths of
   // the block's names as a bit set rule out most fields without a compare.
@@ -517,6 +526,7 @@ void Headers::Replace(const HeaderBlock& block, std::string_view slot) {
 }
 
 void Headers::Remove(std::string_view name) noexcept {
+  if ((name_bits_ & NameBit(name)) == 0) return;
   // The common case (no such field) only compares lengths and names.
   std::size_t first = 0;
   while (first < entries_.size() && !SameName(NameOf(entries_[first]), name)) ++first;
@@ -553,6 +563,7 @@ void Headers::Remove(std::string_view name) noexcept {
 void Headers::Clear() noexcept {
   data_.clear();
   entries_.clear();
+  name_bits_ = 0;
   server_owned_ = false;
 }
 
@@ -605,6 +616,7 @@ Result<HeaderBlock> HeaderBlock::Builder::Build() const {
     block.data_ += "\r\n";
     Size32(block.data_.size());
     block.entries_.push_back(e);
+    block.name_bits_ |= Headers::NameBit(p.name);
   }
   return block;
 }

@@ -193,9 +193,20 @@ class Headers {
     return std::string_view(data_.data() + e.offset + e.name_size + 2, e.value_size);
   }
   void AddUnaliased(std::string_view name, std::string_view value);
+  // One of 64 bits for a name, the same for names equal ignoring case.
+  static std::uint64_t NameBit(std::string_view name) noexcept {
+    if (name.empty()) return 1;
+    const auto first = static_cast<unsigned char>(name.front()) | 0x20U;
+    const auto last = static_cast<unsigned char>(name.back()) | 0x20U;
+    return std::uint64_t{1} << ((name.size() * 7 + first + last * 3) & 63U);
+  }
 
   std::string data_;
   std::vector<Entry> entries_;
+  // NameBit of every name added since the last Clear (Remove leaves the
+  // bits: a superset). A name whose bit is not here is not a field, so most
+  // lookups of absent fields and most Replace()s skip the scan.
+  std::uint64_t name_bits_ = 0;
   // A field the server writes itself (IsServerOwnedField) may be present.
   bool server_owned_ = false;
 };
@@ -241,6 +252,7 @@ class HeaderBlock {
   static constexpr std::size_t kNoSlot = static_cast<std::size_t>(-1);
   std::string data_;  // wire form, the slot's text left out
   std::vector<Headers::Entry> entries_;
+  std::uint64_t name_bits_ = 0;  // Headers::NameBit of every name
   std::size_t slot_field_ = kNoSlot;  // index into entries_
   std::size_t slot_offset_ = 0;       // where the slot's text goes in data_
 };
