@@ -440,22 +440,25 @@ class SqliteConnection final : public Connection {
     for (std::size_t i = 0; i < st.params.size(); ++i) {
       const Value& v = std::as_const(st.params)[i];
       const int index = static_cast<int>(i + 1);
-      int rc = SQLITE_OK;
-      if (v.kind() == Value::Kind::kText || v.kind() == Value::Kind::kBlob) resetter.clear = true;
-      switch (v.kind()) {
-        case Value::Kind::kNull: rc = sqlite3_bind_null(stmt, index); break;
-        case Value::Kind::kInteger: rc = sqlite3_bind_int64(stmt, index, v.integer()); break;
-        case Value::Kind::kBool: rc = sqlite3_bind_int64(stmt, index, v.boolean() ? 1 : 0); break;
-        case Value::Kind::kReal: rc = sqlite3_bind_double(stmt, index, v.real()); break;
-        case Value::Kind::kText:
-          rc = sqlite3_bind_text64(stmt, index, v.text().data(), v.text().size(), SQLITE_STATIC,
-                                   SQLITE_UTF8);
-          break;
-        case Value::Kind::kBlob:
-          rc = v.blob().empty()
-                   ? sqlite3_bind_zeroblob(stmt, index, 0)
-                   : sqlite3_bind_blob64(stmt, index, v.blob().data(), v.blob().size(), SQLITE_STATIC);
-          break;
+      int rc;
+      // Integers and text first: most parameters are one or the other.
+      if (v.kind() == Value::Kind::kInteger) {
+        rc = sqlite3_bind_int64(stmt, index, v.integer());
+      } else if (v.kind() == Value::Kind::kText) {
+        resetter.clear = true;
+        const std::string_view text = v.text();
+        rc = sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+      } else if (v.kind() == Value::Kind::kBlob) {
+        resetter.clear = true;
+        const ByteView blob = v.blob();
+        rc = blob.empty() ? sqlite3_bind_zeroblob(stmt, index, 0)
+                          : sqlite3_bind_blob64(stmt, index, blob.data(), blob.size(), SQLITE_STATIC);
+      } else if (v.kind() == Value::Kind::kReal) {
+        rc = sqlite3_bind_double(stmt, index, v.real());
+      } else if (v.kind() == Value::Kind::kBool) {
+        rc = sqlite3_bind_int64(stmt, index, v.boolean() ? 1 : 0);
+      } else {
+        rc = sqlite3_bind_null(stmt, index);
       }
       if (rc != SQLITE_OK) return SqliteError(rc, db_, "bind parameter " + std::to_string(index));
     }
