@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *passthrough(const char *s) { return s; }
 
@@ -42,5 +43,13 @@ int main(int argc, char **argv) {
   system(small);
   (void)f;
   (void)g;
+  /* An argument vector for a fixed program: no shell parses it. */
+  char *ping[] = {"/bin/ping", "-c", "1", argv[2], NULL};
+  /* ok: command-injection */
+  execv("/bin/ping", ping);
+  /* ruleid: command-injection */
+  execl("/bin/sh", "sh", "-c", argv[2], NULL);
+  /* ruleid: command-injection */
+  execvp(argv[3], ping);
   return 0;
 }
