@@ -61,6 +61,10 @@ constexpr std::size_t kFieldBase = std::size_t{1} << 20;
 // Keys of marker facts (see Refine); no variable path starts with a control character.
 constexpr std::string_view kSlashMark = "\x01slash:";
 constexpr std::string_view kNoDoubleSlashMark = "\x01no//:";
+// A path proven to hold no ".." / no "/": both together leave a single
+// name that cannot leave the directory it is joined to.
+constexpr std::string_view kNoDotDotMark = "\x01no..:";
+constexpr std::string_view kNoSlashMark = "\x01no/:";
 
 struct Step {
   const Step* prev = nullptr;
@@ -401,6 +405,9 @@ struct Frame {
   std::unordered_map<std::string, std::string> parsed_url_of;
   // host = urlparse(url).hostname: a check on host is about url (var -> url path).
   std::unordered_map<std::string, std::string> host_of;
+  // Path checks seen so far for a variable (1: no "..", 2: no "/"), which
+  // may come from separate conditions; cleared when it is assigned.
+  std::unordered_map<std::string, int> path_checks;
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
@@ -2815,6 +2822,7 @@ struct Engine::Impl {
           // parts = urlparse(url): a host check on parts is about url.
           fr.parsed_url_of.erase(fr.assign_var);
           fr.host_of.erase(fr.assign_var);
+          fr.path_checks.erase(fr.assign_var);
           if (ir::Id url = ParsedUrlArg(fr, s.b); url != ir::kNone) {
             if (auto up = PathOf(fr, url)) fr.parsed_url_of[fr.assign_var] = *up;
           }
@@ -3013,6 +3021,12 @@ struct Engine::Impl {
     auto fact = [&](ir::Id target, Value v) {
       if (auto p = PathOf(fr, target)) out[*p] = std::move(v);
     };
+    // `text` proven absent from `target`: ".." or "/" (see kNoDotDotMark).
+    auto path_mark = [&](ir::Id text, ir::Id target) {
+      auto c = constant(text);
+      if (!c || c->ck != ConstKind::kString || (c->s != ".." && c->s != "/")) return;
+      if (auto p = PathOf(fr, target)) out[std::string(c->s == ".." ? kNoDotDotMark : kNoSlashMark) + *p] = Value{};
+    };
     // `host` was proven to be one of the program's values: if it is the
     // host of a URL, that URL is safe for SSRF and redirects.
     auto host_fact = [&](ir::Id host) {
@@ -3086,6 +3100,11 @@ struct Engine::Impl {
           }
           return;
         }
+        // ".." not in name / "/" not in name (Python): a path check.
+        if ((e.s == "in" && !positive) || (e.s == "not in" && positive)) {
+          path_mark(e.kids[0], e.kids[1]);
+          return;
+        }
         if ((e.s == "in" && positive) || (e.s == "not in" && !positive)) {
           const ir::Expr& set = X(fr, e.kids[1]);
           if (e.kids[1] != ir::kNone && set.kind != ExprKind::kList && TrustedContainer(fr, e.kids[1])) {
@@ -3117,7 +3136,15 @@ struct Engine::Impl {
           }
         }
         ProjectCheckFacts(fr, e, positive, out);
-        if (!positive) return;
+        if (!positive) {
+          // !name.includes("..") (JS) / !name.contains("/") (Java): a path check.
+          const ir::Expr& cal = X(fr, e.kids[0]);
+          if (cal.kind == ExprKind::kAttr && (cal.s == "includes" || cal.s == "contains") && e.kids.size() == 2 &&
+              !cal.kids.empty()) {
+            path_mark(e.kids[1], cal.kids[0]);
+          }
+          return;
+        }
         const ir::Expr& callee = X(fr, e.kids[0]);
         const std::size_t nargs = e.kids.size() - 1;
         if (callee.kind == ExprKind::kAttr && !callee.kids.empty() && callee.kids[0] != ir::kNone) {
@@ -3415,8 +3442,16 @@ struct Engine::Impl {
       std::string p = key.substr(kSlashMark.size());
       if (facts.count(std::string(kNoDoubleSlashMark) + p)) local_paths.push_back(p);
     }
+    std::vector<std::string> single_names;
     for (auto it = facts.begin(); it != facts.end();) {
-      if (it->first.starts_with(kSlashMark) || it->first.starts_with(kNoDoubleSlashMark)) {
+      const bool dotdot = it->first.starts_with(kNoDotDotMark);
+      if (dotdot || it->first.starts_with(kNoSlashMark)) {
+        std::string p = it->first.substr(dotdot ? kNoDotDotMark.size() : kNoSlashMark.size());
+        int& checks = fr.path_checks[p];
+        checks |= dotdot ? 1 : 2;
+        if (checks == 3) single_names.push_back(std::move(p));
+        it = facts.erase(it);
+      } else if (it->first.starts_with(kSlashMark) || it->first.starts_with(kNoDoubleSlashMark)) {
         it = facts.erase(it);
       } else {
         ++it;
@@ -3424,6 +3459,12 @@ struct Engine::Impl {
     }
     UrlBits();
     for (const std::string& p : local_paths) MarkSafe(fr, facts, p, redirect_bit_);
+    if (!single_names.empty()) {
+      const int path = SinkKindIndex("path");
+      if (path >= 0) {
+        for (const std::string& p : single_names) MarkSafe(fr, facts, p, 1u << static_cast<unsigned>(path));
+      }
+    }
     for (auto& [path, v] : facts) WritePath(fr, path, std::move(v));
   }
 

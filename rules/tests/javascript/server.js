@@ -159,3 +159,14 @@ app.post("/calc", (req, res) => {
   // ruleid: code-injection
   res.json({ value: mathjs.evaluate(req.body.expr) });
 });
+
+app.get("/single-name", (req, res) => {
+  const name = String(req.query.name);
+  if (name.includes("..") || name.includes("/")) return res.status(400).end();
+  // ok: path-traversal
+  res.send(fs.readFileSync(path.join("/srv/files", name)));
+  const other = String(req.query.other);
+  if (other.includes("..")) return res.status(400).end();
+  // ruleid: path-traversal
+  res.send(fs.readFileSync(path.join("/srv/files", other)));
+});

@@ -5,7 +5,7 @@ import tempfile
 
 from cryptography.hazmat.primitives.asymmetric import dsa, rsa
 from Crypto.PublicKey import RSA
-from flask import Flask, request
+from flask import Flask, abort, request
 
 app = Flask(__name__)
 
@@ -85,3 +85,31 @@ def pathlib_files():
     # ok: path-traversal
     shown = str(Path("/srv/files", name))
     return shown
+
+
+def read_single_name():
+    # No ".." and no "/": a single name that stays in the directory.
+    name = request.args.get("name", "")
+    if ".." in name or "/" in name:
+        abort(400)
+    # ok: path-traversal
+    return open(os.path.join("/srv/files", name)).read()
+
+
+def read_checked_twice():
+    name = request.args.get("name", "")
+    if ".." in name:
+        abort(400)
+    if "/" in name:
+        abort(400)
+    # ok: path-traversal
+    return open(os.path.join("/srv/files", name)).read()
+
+
+def read_dotdot_only():
+    name = request.args.get("name", "")
+    if ".." in name:
+        abort(400)
+    # An absolute name still replaces the directory.
+    # ruleid: path-traversal
+    return open(os.path.join("/srv/files", name)).read()

@@ -60,5 +60,12 @@ public class FileServlet extends HttpServlet {
     }
     // ruleid: path-traversal
     Files.readAllBytes(root.resolve(request.getParameter("g")));
+    String single = request.getParameter("h");
+    if (single.contains("..") || single.contains("/")) {
+      response.sendError(400);
+      return;
+    }
+    // ok: path-traversal
+    Files.readAllBytes(root.resolve(single));
   }
 }
