@@ -65,3 +65,20 @@ async def form(request):
     os.system(data["cmd"])
     # ruleid: open-redirect
     raise web.HTTPFound(data["next"])
+
+
+# Sanic / Pyramid / Falcon-style handlers get the request as a parameter.
+async def sanic_search(request):
+    # ruleid: command-injection
+    os.system("grep " + request.args.get("q", ""))
+
+
+def pyramid_view(request):
+    # ruleid: command-injection
+    os.system("echo " + request.matchdict["name"])
+
+
+class FalconResource:
+    def on_get(self, req, resp):
+        # ruleid: command-injection
+        os.system("echo " + req.get_param("name"))
