@@ -33,3 +33,20 @@ const server = http.createServer((req: http.IncomingMessage, res: http.ServerRes
 });
 
 server.listen(8080);
+
+// Hono: the context's req reads input, c.html answers HTML.
+import { Hono } from "hono";
+const hono = new Hono();
+hono.get("/hi", (c) => {
+  const name = c.req.query("name");
+  // ruleid: xss
+  return c.html(`<p>Hello ${name}</p>`);
+});
+hono.get("/go", (c) => {
+  // ruleid: open-redirect
+  return c.redirect(c.req.query("next") ?? "/");
+});
+hono.get("/home", (c) => {
+  // ok: open-redirect
+  return c.redirect("/home");
+});
