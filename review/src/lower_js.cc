@@ -428,7 +428,14 @@ class JsLowerer final : public Lowerer {
           DestructureAssign(Field(p, "value"), value == ir::kNone ? ir::kNone : Attr(value, key, p), at,
                             "", out);
         } else if (t == "object_assignment_pattern") {
-          DestructureAssign(Field(p, "left"), value, at, "", out);
+          // const {a = "x"} = v  ->  a = v.a (the default only when it is missing)
+          TSNode left = Field(p, "left");
+          if (!Null(left) && (Type(left) == "shorthand_property_identifier_pattern" || Type(left) == "identifier")) {
+            std::string name(Text(left));
+            out.push_back(Assign(Name(name, left), value == ir::kNone ? ir::kNone : Attr(value, name, left), at));
+          } else {
+            DestructureAssign(left, value, at, "", out);
+          }
         } else if (t == "rest_pattern") {
           for (TSNode k : Named(p)) DestructureAssign(k, value, at, "", out);
         }

@@ -34,6 +34,13 @@ export function destructured({ body, query }: Request, res: Response): void {
   res.redirect("/home");
 }
 
+export function withDefaults(req: Request, res: Response): void {
+  const { q = "", limit = 10 } = req.query;
+  // ruleid: command-injection
+  exec(`grep ${q}`);
+  res.json({ limit });
+}
+
 export const untyped = ({ params }, res) => {
   // ruleid: path-traversal
   res.sendFile(path.resolve("ftp/", params.file));
