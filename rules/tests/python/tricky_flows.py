@@ -186,3 +186,14 @@ async def run_async(request):
     await asyncio.create_subprocess_shell("ping -c 1 " + target)
     # ok: command-injection
     await asyncio.create_subprocess_exec("ping", "-c", "1", target)
+
+
+def extended_list():
+    parts = ["echo"]
+    parts.extend(request.args.getlist("p"))
+    # ruleid: command-injection
+    os.system(" ".join(parts))
+    fixed = ["echo"]
+    fixed.extend(["a", "b"])
+    # ok: command-injection
+    os.system(" ".join(fixed))
