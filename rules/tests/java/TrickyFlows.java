@@ -112,6 +112,15 @@ public class TrickyFlows extends HttpServlet {
     ProcessBuilder pb = new ProcessBuilder(argsArr);
     pb.start();
 
+    List<String> all = new ArrayList<>();
+    all.addAll(Arrays.asList("echo", param));
+    // ruleid: command-injection
+    Runtime.getRuntime().exec(String.join(" ", all));
+    List<String> fixedArgs = new ArrayList<>();
+    fixedArgs.addAll(Arrays.asList("echo", "hello"));
+    // ok: command-injection
+    Runtime.getRuntime().exec(String.join(" ", fixedArgs));
+
     String esc = StringEscapeUtils.escapeHtml(param);
     // ok: xss
     response.getWriter().print(esc);
