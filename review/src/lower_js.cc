@@ -343,6 +343,8 @@ class JsLowerer final : public Lowerer {
       auto kids = Named(n);
       if (t == "type_assertion" && kids.size() == 2) return Expr(kids[1]);
       if ((t == "as_expression" || t == "satisfies_expression") && !kids.empty()) return Expr(kids[0]);
+      // [...items] / f(...args): the spread value stands for its elements.
+      if (t == "spread_element" && !kids.empty()) return Expr(kids[0]);
       return Unknown(n);
     }
     if (t == "regex") {  // no data flow; the text (/pattern/flags) for allowlist checks

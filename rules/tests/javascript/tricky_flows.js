@@ -131,3 +131,18 @@ function registerHapi(server) {
   });
 }
 module.exports.registerHapi = registerHapi;
+
+app.get("/collections", (req, res) => {
+  const seen = new Set();
+  seen.add(req.query.tool);
+  // ruleid: command-injection
+  exec([...seen][0]);
+  const target = {};
+  Object.assign(target, req.query);
+  // ruleid: command-injection
+  exec(target.cmd);
+  const fixed = new Set(["ls"]);
+  fixed.add("uptime");
+  // ok: command-injection
+  exec([...fixed][0]);
+});
