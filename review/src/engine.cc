@@ -1962,6 +1962,11 @@ struct Engine::Impl {
       }
       case ExprKind::kAttr: {
         if (auto s = AccessSource(fr, id)) return *s;
+        // A Java array's length is an int, whatever the array holds.
+        if (fr.lang == Language::kJava && e.s == "length") {
+          Eval(fr, e.kids[0]);
+          return {};
+        }
         // Exact knowledge of this path wins; otherwise the object's value
         // (evaluated, so sources on a prefix like req.query are seen).
         if (auto p = PathOf(fr, id)) {
@@ -2036,7 +2041,9 @@ struct Engine::Impl {
           return {};
         }
         if (e.s == "-" && a.ck == ConstKind::kInt && a.i != INT64_MIN) return IntConst(-a.i);
-        if (e.s == "typeof" || e.s == "-" || e.s == "~") return {};
+        if (e.s == "+" && a.ck == ConstKind::kInt) return a;
+        // Arithmetic yields a number (JS +s converts a string, or NaN).
+        if (e.s == "typeof" || e.s == "-" || e.s == "~" || e.s == "+") return {};
         return Flat(a);
       }
       case ExprKind::kCond: {

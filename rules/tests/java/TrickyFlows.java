@@ -121,6 +121,10 @@ public class TrickyFlows extends HttpServlet {
     // ok: command-injection
     Runtime.getRuntime().exec(String.join(" ", fixedArgs));
 
+    // An array's length is a number.
+    // ok: sql-injection
+    st.executeQuery("SELECT * FROM t LIMIT " + param.split(",").length);
+
     String esc = StringEscapeUtils.escapeHtml(param);
     // ok: xss
     response.getWriter().print(esc);

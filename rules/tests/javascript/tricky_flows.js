@@ -146,3 +146,12 @@ app.get("/collections", (req, res) => {
   // ok: command-injection
   exec([...fixed][0]);
 });
+
+app.get("/numbers", (req, res) => {
+  // Unary plus converts to a number (or NaN).
+  // ok: sql-injection
+  db.query("SELECT * FROM t LIMIT " + (+req.query.limit));
+  // A query value may be an object whose length is any string (q[length]=...).
+  // ruleid: sql-injection
+  db.query("SELECT * FROM t LIMIT " + req.query.q.length);
+});
