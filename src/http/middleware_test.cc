@@ -789,8 +789,10 @@ TEST(RateLimitKey, MasksAddressesLikeIpPrefix) {
   // The inline dotted-quad parser agrees with inet_pton at the edges.
   EXPECT_EQ(key_for("0.0.0.0"), "ip=0.0.0.0/32");
   EXPECT_EQ(key_for("255.255.255.255"), "ip=255.255.255.255/32");
+  EXPECT_EQ(key_for("10.0.0.10"), "ip=10.0.0.10/32");
   for (const char* bad : {"01.2.3.4", "1.2.3.256", "1.2.3", "1.2.3.4.", ".1.2.3.4", "1..2.3",
-                          "1.2.3.4.5", "1.2.3.4 ", "1.2.3.-4", "1.2.3.1000"}) {
+                          "1.2.3.4.5", "1.2.3.4 ", "1.2.3.-4", "1.2.3.1000", "1.2.3.00",
+                          "1.2.3.4/", "256.1.1.1", "1.2.3:4"}) {
     EXPECT_EQ(key_for(bad), "ip=unknown") << bad;
   }
 }

@@ -147,25 +147,32 @@ namespace {
 // separated by single dots. False for anything else; the caller then still
 // asks inet_pton, so this can only save time, never accept more.
 bool ParseDottedQuad(std::string_view text, unsigned char* out) {
-  auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  const char* p = text.data();
-  const char* const end = p + text.size();
+  if (text.size() < 7 || text.size() > 15) return false;
+  // A copy with zeros after it: the NUL that ends the text is neither a
+  // digit nor a dot, so the scan needs no end checks.
+  char s[17] = {};
+  std::memcpy(s, text.data(), text.size());
+  auto digit = [](char c) { return static_cast<unsigned>(static_cast<unsigned char>(c) - '0'); };
+  const char* p = s;
   unsigned char parts[4];
   for (std::size_t part = 0; part < 4; ++part) {
-    if (part > 0) {
-      if (p == end || *p != '.') return false;
+    if (part > 0 && *p++ != '.') return false;
+    unsigned value = digit(*p++);
+    if (value > 9) return false;
+    if (const unsigned d1 = digit(*p); d1 <= 9) {
+      if (value == 0) return false;  // leading zero
+      value = value * 10 + d1;
       ++p;
-    }
-    if (p == end || !digit(*p)) return false;
-    unsigned value = static_cast<unsigned>(*p++ - '0');
-    if (value == 0 && p != end && digit(*p)) return false;  // leading zero
-    while (p != end && digit(*p)) {
-      value = value * 10 + static_cast<unsigned>(*p++ - '0');
-      if (value > 255) return false;
+      if (const unsigned d2 = digit(*p); d2 <= 9) {
+        value = value * 10 + d2;
+        ++p;
+        if (value > 255 || digit(*p) <= 9) return false;
+      }
     }
     parts[part] = static_cast<unsigned char>(value);
   }
-  if (p != end) return false;
+  // All of the text, and no NUL inside it.
+  if (p != s + text.size()) return false;
   std::memcpy(out, parts, 4);
   return true;
 }
@@ -270,11 +277,6 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
     return r;
   }
   const RateDecision& d = *decision;
-  auto append_seconds = [](std::string& out, std::chrono::milliseconds ms) {
-    char num[24];
-    auto [end, ec] = std::to_chars(num, num + sizeof(num), (ms.count() + 999) / 1000);
-    out.append(num, static_cast<std::size_t>(end - num));
-  };
   // "R, reset=S", the changing part of "limit=N, remaining=R, reset=S"
   // (fields_ holds the rest), formatted on the stack (no allocation).
   char state_text[64];
@@ -285,16 +287,17 @@ Response RateLimit::Handle(Request& request, const Next& next) const {
   out += kReset.size();
   out = std::to_chars(out, out + 24, (d.reset.count() + 999) / 1000).ptr;
   const std::string_view state(state_text, static_cast<std::size_t>(out - state_text));
-  Response response;
-  if (!d.allowed) {
-    response = Response::Problem(429, request.context().request_id);
-    std::string retry;
-    append_seconds(retry, d.retry_after);
-    response.SetHeader("Retry-After", retry);
-    response.set_delay(std::min(options_.reject_delay, d.retry_after));
-  } else {
-    response = next(request);
-  }
+  // Initialized from either branch directly (no moves of the response).
+  Response response = d.allowed ? next(request) : [&] {
+    Response refused = Response::Problem(429, request.context().request_id);
+    char retry[24];
+    char* retry_end =
+        std::to_chars(retry, retry + sizeof(retry), (d.retry_after.count() + 999) / 1000).ptr;
+    refused.SetHeader("Retry-After",
+                      std::string_view(retry, static_cast<std::size_t>(retry_end - retry)));
+    refused.set_delay(std::min(options_.reject_delay, d.retry_after));
+    return refused;
+  }();
   // Set() for both, in this order.
   response.headers().Replace(fields_, state);
   return response;
