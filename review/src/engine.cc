@@ -3034,6 +3034,24 @@ struct Engine::Impl {
       if (!c || c->ck != ConstKind::kString || (c->s != ".." && c->s != "/")) return;
       if (auto p = PathOf(fr, target)) out[std::string(c->s == ".." ? kNoDotDotMark : kNoSlashMark) + *p] = Value{};
     };
+    // C: strstr(s, "..") / strchr(s, '/') found nothing: s lacks that text.
+    auto c_absent = [&](ir::Id call_id) {
+      if (!IsC(fr.lang) || call_id == ir::kNone) return;
+      const ir::Expr& c = X(fr, call_id);
+      if (c.kind != ExprKind::kCall || c.kids.size() != 3 || c.kids[0] == ir::kNone) return;
+      const ir::Expr& fn = X(fr, c.kids[0]);
+      if (fn.kind != ExprKind::kName ||
+          (fn.s != "strstr" && fn.s != "strchr" && fn.s != "strrchr" && fn.s != "std::strstr" &&
+           fn.s != "std::strchr" && fn.s != "std::strrchr")) {
+        return;
+      }
+      auto needle = constant(c.kids[2]);
+      if (needle && needle->ck == ConstKind::kInt && needle->i == '/') {
+        if (auto p = PathOf(fr, c.kids[1])) out[std::string(kNoSlashMark) + *p] = Value{};
+        return;
+      }
+      path_mark(c.kids[2], c.kids[1]);
+    };
     // `host` was proven to be one of the program's values: if it is the
     // host of a URL, that URL is safe for SSRF and redirects.
     auto host_fact = [&](ir::Id host) {
@@ -3092,6 +3110,17 @@ struct Engine::Impl {
         }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
+        if (IsC(fr.lang) && ((eq && positive) || (ne && !positive))) {  // strstr(s, "..") == NULL
+          auto null = [&](ir::Id k) {
+            if (k == ir::kNone) return false;
+            const ir::Expr& x = X(fr, k);
+            if (x.kind == ExprKind::kName) return x.s == "NULL";
+            return x.kind == ExprKind::kConst && (x.const_kind == ConstKind::kNull ||
+                                                  (x.const_kind == ConstKind::kInt && x.i == 0));
+          };
+          if (null(e.kids[1])) c_absent(e.kids[0]);
+          else if (null(e.kids[0])) c_absent(e.kids[1]);
+        }
         if ((eq && positive) || (ne && !positive)) {
           // JS loose equality converts: x == 1 also holds for " 1\n".
           const bool loose = (e.s == "==" || e.s == "!=") &&
@@ -3150,6 +3179,7 @@ struct Engine::Impl {
               !cal.kids.empty()) {
             path_mark(e.kids[1], cal.kids[0]);
           }
+          c_absent(id);  // !strstr(s, "..")
           return;
         }
         const ir::Expr& callee = X(fr, e.kids[0]);

@@ -43,6 +43,18 @@ int main(int argc, char **argv) {
   system(small);
   (void)f;
   (void)g;
+  /* A single name: no ".." and no '/'. */
+  char path[512];
+  if (strstr(argv[4], "..") == NULL && !strchr(argv[4], '/')) {
+    snprintf(path, sizeof path, "/srv/files/%s", argv[4]);
+    /* ok: path-traversal */
+    fopen(path, "r");
+  }
+  if (strstr(argv[5], "..") == NULL) {
+    /* No "..", but an absolute name is still any file. */
+    /* ruleid: path-traversal */
+    fopen(argv[5], "r");
+  }
   /* An argument vector for a fixed program: no shell parses it. */
   char *ping[] = {"/bin/ping", "-c", "1", argv[2], NULL};
   /* ok: command-injection */
