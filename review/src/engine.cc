@@ -397,6 +397,10 @@ struct Frame {
   std::vector<Pending> pending;
   std::uint32_t stmt_line = 0, stmt_end = 0;
   std::string assign_var;  // variable the current statement assigns (missing-call rules)
+  // Set while a call's arguments are evaluated: a call made there hands its
+  // result straight to the enclosing call (execute(text(q))).
+  bool in_arguments = false;
+  bool nested_call = false;  // the call ApplyModels is judging is an argument of another
   std::set<std::string> globals;  // C/C++ globals this function writes (not locals of that name)
   // Sink kinds not reported while evaluating an object made only to read a
   // part of it (new URL(u).getHost(), new File(p).getName()).
@@ -2262,9 +2266,12 @@ struct Engine::Impl {
     } else if (callee != ir::kNone && X(fr, callee).kind != ExprKind::kName) {
       Eval(fr, callee);
     }
+    const bool as_argument = fr.in_arguments;
     std::vector<Value> args;
     args.reserve(e.kids.size());
+    fr.in_arguments = true;
     for (std::size_t k = 1; k < e.kids.size(); ++k) args.push_back(Eval(fr, e.kids[k]));
+    fr.in_arguments = as_argument;
     RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
     std::vector<std::string> names;
     Names(fr, callee, names);
@@ -2276,6 +2283,7 @@ struct Engine::Impl {
     }
     CheckCallPatterns(fr, e, 1, args, last, names);
     SatisfyPending(fr, e, args);
+    fr.nested_call = as_argument;
     return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id);
   }
 
@@ -2449,6 +2457,15 @@ struct Engine::Impl {
     const CallModel* collection = nullptr;
     bool clean = false;
     std::uint32_t sanitized = 0, normalized = 0;
+    // Kinds each argument (and the receiver) was judged for as this call's
+    // sink: when the result goes straight into another call, what it carries
+    // of them is not reported again by a sink of the same kind around it
+    // (execute(text(q))). A result kept in a variable is judged again where
+    // it is used.
+    const bool nested = fr.nested_call;
+    fr.nested_call = false;
+    std::vector<std::uint32_t> judged(args.size(), 0);
+    std::uint32_t recv_judged = 0;
     for (const CallModel* m : ms) {
       if (m->role == CallModel::kOutputType) {
         if (!AllHold(fr, m->when, call, first_arg, args)) continue;  // not a Content-Type call
@@ -2460,16 +2477,22 @@ struct Engine::Impl {
       if (!m->unless.empty() && AnyHolds(fr, m->unless, call, first_arg, args)) continue;
       switch (m->role) {
         case CallModel::kSink: {
+          const std::uint32_t bit = 1u << static_cast<unsigned>(m->kind);
           for (int a : m->args) {
             if (a == -1) {
               for (const Value& v : args) ReportSink(fr, v, m->kind, call.line, call.col, shown);
+              for (std::uint32_t& j : judged) j |= bit;
             } else if (a == -2) {
               if (recv) ReportSink(fr, *recv, m->kind, call.line, call.col, shown);
+              recv_judged |= bit;
             } else {
               Cond c;
               c.index = a;
               ArgView av = FindArg(fr, call, first_arg, args, c);
-              if (av.present && av.value) ReportSink(fr, *av.value, m->kind, call.line, call.col, shown);
+              if (av.present && av.value) {
+                ReportSink(fr, *av.value, m->kind, call.line, call.col, shown);
+                judged[static_cast<std::size_t>(av.value - args.data())] |= bit;
+              }
             }
           }
           for (const std::string& opt : m->options) {
@@ -2582,13 +2605,19 @@ struct Engine::Impl {
       return {};
     }
     Value r;
+    auto add = [&](const Value& v, std::uint32_t judged_kinds) {
+      const std::size_t from = r.o.size();
+      FlattenInto(v, r.o);
+      if (!nested) return;
+      for (std::size_t k = from; k < r.o.size(); ++k) r.o[k].safe |= judged_kinds;
+    };
     if (recv) {
       if (auto f = FoldMethod(last, *recv, args)) {
         if (!sanitizer) return *f;
       }
-      FlattenInto(*recv, r.o);
+      add(*recv, recv_judged);
     }
-    for (const Value& v : args) FlattenInto(v, r.o);
+    for (std::size_t k = 0; k < args.size(); ++k) add(args[k], judged[k]);
     if (sanitizer) {
       if (sanitized == kAllKinds) return {};
       for (Origin& o : r.o) {
@@ -2596,6 +2625,7 @@ struct Engine::Impl {
         o.normalized |= normalized;
       }
     }
+
     (void)id;
     return r;
   }

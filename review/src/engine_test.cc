@@ -45,6 +45,20 @@ TEST(EngineTest, CallsResolveOnlyWithinALanguageFamily) {
   EXPECT_THAT(found, ElementsAre("command-injection:4"));
 }
 
+TEST(EngineTest, NestedSinkOfTheSameKindReportsOnce) {
+  // text(q) is the SQL sink; the execute() it is handed to adds nothing.
+  // Kept in a variable, the value is judged again where it is used.
+  EXPECT_THAT(ReviewSourceForTest("a.py", "from flask import request\nfrom sqlalchemy import text\n"
+                                          "def v(session):\n"
+                                          "    session.execute(text('SELECT ' + request.args['q']))\n"),
+              ElementsAre("sql-injection:4"));
+  EXPECT_THAT(ReviewSourceForTest("a.py", "from flask import request\nfrom sqlalchemy import text\n"
+                                          "def v(session):\n"
+                                          "    t = text('SELECT ' + request.args['q'])\n"
+                                          "    session.execute(t)\n"),
+              ElementsAre("sql-injection:4", "sql-injection:5"));
+}
+
 TEST(EngineTest, DeadBranchIsPruned) {
   EXPECT_THAT(ReviewSourceForTest("a.py", "import os\nfrom flask import request\ndef v():\n"
                                           "    x = 'ls'\n    if 3 * 4 > 100:\n        x = request.args['c']\n"

@@ -121,6 +121,11 @@ public class TrickyFlows extends HttpServlet {
     // ok: command-injection
     Runtime.getRuntime().exec(String.join(" ", fixedArgs));
 
+    org.jooq.DSLContext jooq = org.jooq.impl.DSL.using(conn);
+    // ruleid: sql-injection
+    jooq.fetch("SELECT * FROM t WHERE a = '" + param + "'");
+    // ok: sql-injection
+    jooq.fetch("SELECT * FROM t WHERE a = ?", param);
     // An array's length is a number.
     // ok: sql-injection
     st.executeQuery("SELECT * FROM t LIMIT " + param.split(",").length);

@@ -77,3 +77,13 @@ export async function findUser(req: Request, res: Response, repo: UserRepository
   // ok: nosql-injection
   res.json(await users.find(req.body.name));
 }
+
+// TypeORM query builders take SQL text in where(); values go in the parameters.
+export async function typeorm(req: Request, res: Response, ds: any): Promise<void> {
+  const n = req.query.n as string;
+  // ruleid: sql-injection
+  await ds.getRepository("User").createQueryBuilder("u").where(`u.name = '${n}'`).getMany();
+  // ok: sql-injection
+  await ds.getRepository("User").createQueryBuilder("u").where("u.name = :n", { n }).getMany();
+  res.end();
+}
