@@ -334,6 +334,15 @@ TEST_P(DatabaseTest, QueryRowNeedsExactlyOneRow) {
   EXPECT_EQ(db_->QueryRow("SELECT id FROM items").error().code(), ErrorCode::kFailedPrecondition);
 }
 
+// More parameters than either backend keeps in place bind the same way.
+TEST_P(DatabaseTest, ManyParametersBind) {
+  Result<Row> row = db_->QueryRow("SELECT ? + ? + ? + ? + ? + ? + ? + ? + ? + ?, ?", 1, 2, 3, 4, 5, 6,
+                                  7, 8, 9, 10, std::string("eleventh"));
+  ASSERT_TRUE(row.ok()) << row.error().ToString();
+  EXPECT_EQ(row->Get<std::int64_t>(0).value(), 55);
+  EXPECT_EQ(row->Get<std::string>(1).value(), "eleventh");
+}
+
 TEST_P(DatabaseTest, AffectedRowsAreCounted) {
   for (int i = 1; i <= 3; ++i) {
     ASSERT_OK(db_->Execute("INSERT INTO items(id, name, score) VALUES (?, ?, ?)", i,

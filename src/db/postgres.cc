@@ -201,6 +201,26 @@ constexpr sql::Query kTableColumns(
     "JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid "
     "WHERE c.oid = ? AND a.attnum > 0 AND NOT a.attisdropped");
 
+// n values of T, in place when n <= kInline (the usual few parameters: no
+// heap allocation per statement), value-initialized.
+template <class T>
+class ParamArray {
+ public:
+  static constexpr std::size_t kInline = 8;
+  explicit ParamArray(std::size_t n) : n_(n) {
+    if (n > kInline) heap_ = std::make_unique<T[]>(n);
+  }
+  T* data() noexcept { return heap_ ? heap_.get() : inline_; }
+  T& operator[](std::size_t i) noexcept { return data()[i]; }
+  T* begin() noexcept { return data(); }
+  T* end() noexcept { return data() + n_; }
+
+ private:
+  std::size_t n_;
+  T inline_[kInline]{};
+  std::unique_ptr<T[]> heap_;
+};
+
 class PgConnection final : public Connection {
  public:
   PgConnection(PGconn* conn, std::size_t cache_size, std::size_t max_rows)
@@ -212,11 +232,11 @@ class PgConnection final : public Connection {
     if (n != st.expected_params) {
       return Error(ErrorCode::kInvalidArgument, "postgres: parameter count does not match");
     }
-    std::vector<Oid> types(n);
-    std::vector<std::string> texts(n);
-    std::vector<const char*> values(n);
-    std::vector<int> lengths(n);
-    std::vector<int> formats(n);
+    ParamArray<Oid> types(n);
+    ParamArray<std::string> texts(n);
+    ParamArray<const char*> values(n);
+    ParamArray<int> lengths(n);
+    ParamArray<int> formats(n);
     static const char kEmpty = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const Value& v = std::as_const(st.params)[i];
@@ -259,7 +279,7 @@ class PgConnection final : public Connection {
       }
     }
     struct WipeTexts {
-      std::vector<std::string>& texts;
+      ParamArray<std::string>& texts;
       ~WipeTexts() {
         for (std::string& t : texts) SecureWipe(t.data(), t.size());
       }
