@@ -116,3 +116,14 @@ app.get("/find", (req, res) => {
   const fixed = new RegExp("^[a-z]+$");
   res.json({ a: re.test("x"), b: fixed.test(req.query.q) });
 });
+
+const nunjucks = require("nunjucks");
+const Handlebars = require("handlebars");
+// ruleid: template-autoescape-off
+nunjucks.configure("views", { autoescape: false });
+// ok: template-autoescape-off
+nunjucks.configure("views", { autoescape: true });
+// ruleid: template-autoescape-off
+Handlebars.compile("<p>{{name}}</p>", { noEscape: true });
+// ok: template-autoescape-off
+Handlebars.compile("<p>{{name}}</p>");

@@ -116,3 +116,16 @@ def connect(db):
 if __name__ == "__main__":
     # ok: debug-enabled
     app.run(debug=False)
+
+
+def templates(loader):
+    import jinja2
+    # ruleid: template-autoescape-off
+    plain = jinja2.Environment(loader=loader)
+    # ruleid: template-autoescape-off
+    off = jinja2.Environment(loader=loader, autoescape=False)
+    # ok: template-autoescape-off
+    on = jinja2.Environment(loader=loader, autoescape=True)
+    # ok: template-autoescape-off
+    chosen = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
+    return plain, off, on, chosen
