@@ -228,6 +228,24 @@ class PgConnection final : public Connection {
   ~PgConnection() override { PQfinish(conn_); }
 
   Result<Rows> Run(Statement& st) override {
+    return Execute<Result<Rows>>(
+        st, [&](PGresult* res, Prepared* prepared) { return Collect(res, prepared, st); });
+  }
+
+  // QueryRow's path: the first row is read into `first` and `count` is the
+  // number of rows (2 for several), without building a Rows.
+  std::optional<Error> RunRow(Statement& st, Row& first, std::size_t& count) override {
+    return Execute<std::optional<Error>>(st, [&](PGresult* res, Prepared* prepared) {
+      return CollectFirst(res, prepared, st, first, count);
+    });
+  }
+
+ private:
+  // Binds and runs the statement (prepared and cached when it is
+  // cacheable) and hands the result to `collect(res, prepared)`, whose
+  // answer (R) is returned; errors before that are returned as R.
+  template <class R, class Collect>
+  R Execute(Statement& st, Collect&& collect) {
     const std::size_t n = st.params.size();
     if (n != st.expected_params) {
       return Error(ErrorCode::kInvalidArgument, "postgres: parameter count does not match");
@@ -289,7 +307,7 @@ class PgConnection final : public Connection {
       if (!translated.ok()) return std::move(translated).error();
       PgResult res(PQexecParams(conn_, translated->c_str(), static_cast<int>(n), types.data(),
                                 values.data(), lengths.data(), formats.data(), 0));
-      return Collect(res.get(), nullptr, st);
+      return collect(res.get(), nullptr);
     }
 
     // Key: text, NUL, one byte per parameter type (no allocation once warm).
@@ -320,10 +338,12 @@ class PgConnection final : public Connection {
         cache_.Erase(key_);
         continue;
       }
-      return Collect(res.get(), prepared, st);
+      return collect(res.get(), prepared);
     }
     return Error(ErrorCode::kInternal, "postgres: statement could not be prepared");
   }
+
+ public:
 
   Result<void> Begin() override { return Simple("BEGIN"); }
   Result<void> Commit() override {
@@ -422,21 +442,11 @@ class PgConnection final : public Connection {
     return &table_names_.emplace(table, std::move(names)).first->second;
   }
 
-  Result<Rows> Collect(PGresult* res, Prepared* prepared, Statement& st) {
-    const ExecStatusType status = PQresultStatus(res);
-    if (status == PGRES_COMMAND_OK) {
-      last_command_ = PQcmdStatus(res);
-      const char* tuples = PQcmdTuples(res);
-      std::int64_t affected = 0;
-      if (tuples != nullptr && *tuples != '\0') affected = std::strtoll(tuples, nullptr, 10);
-      return Rows(affected);
-    }
-    if (status != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
-    last_command_ = PQcmdStatus(res);
-    const int nrows = PQntuples(res);
-    const int ncols = PQnfields(res);
-    if (static_cast<std::size_t>(nrows) > max_rows_) return TooManyRows(max_rows_);
-    std::shared_ptr<const std::vector<std::string>> columns;
+  // The column names (cached with the prepared statement) and, for a
+  // Database with encrypted columns, the origins of a result with `ncols`
+  // columns.
+  std::optional<Error> Shape(PGresult* res, Prepared* prepared, Statement& st, int ncols,
+                             std::shared_ptr<const std::vector<std::string>>& columns) {
     if (prepared != nullptr && prepared->columns &&
         prepared->columns->size() == static_cast<std::size_t>(ncols)) {
       columns = prepared->columns;
@@ -457,22 +467,50 @@ class PgConnection final : public Connection {
         if (prepared != nullptr) prepared->origins = st.extra->origins;
       }
     }
-    std::vector<Oid> types(static_cast<std::size_t>(ncols));
+    return std::nullopt;
+  }
+
+  // Decodes row `r` into `values` (empty).
+  static std::optional<Error> DecodeRow(PGresult* res, int r, int ncols, const Oid* types,
+                                        ValueList& values) {
+    values.reserve(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) {
+      if (PQgetisnull(res, r, c)) {
+        values.emplace_back();
+        continue;
+      }
+      Result<Value> v = DecodeCell(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c)),
+                                   types[c]);
+      if (!v.ok()) return std::move(v).error();
+      values.push_back(std::move(v).value());
+    }
+    return std::nullopt;
+  }
+
+  Result<Rows> Collect(PGresult* res, Prepared* prepared, Statement& st) {
+    const ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_COMMAND_OK) {
+      last_command_ = PQcmdStatus(res);
+      const char* tuples = PQcmdTuples(res);
+      std::int64_t affected = 0;
+      if (tuples != nullptr && *tuples != '\0') affected = std::strtoll(tuples, nullptr, 10);
+      return Rows(affected);
+    }
+    if (status != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
+    last_command_ = PQcmdStatus(res);
+    const int nrows = PQntuples(res);
+    const int ncols = PQnfields(res);
+    if (static_cast<std::size_t>(nrows) > max_rows_) return TooManyRows(max_rows_);
+    std::shared_ptr<const std::vector<std::string>> columns;
+    if (std::optional<Error> failed = Shape(res, prepared, st, ncols, columns)) return std::move(*failed);
+    ParamArray<Oid> types(static_cast<std::size_t>(ncols));
     for (int c = 0; c < ncols; ++c) types[static_cast<std::size_t>(c)] = PQftype(res, c);
     std::vector<Row> rows;
     rows.reserve(static_cast<std::size_t>(nrows));
     for (int r = 0; r < nrows; ++r) {
       ValueList values;
-      values.reserve(static_cast<std::size_t>(ncols));
-      for (int c = 0; c < ncols; ++c) {
-        if (PQgetisnull(res, r, c)) {
-          values.emplace_back();
-          continue;
-        }
-        Result<Value> v = DecodeCell(PQgetvalue(res, r, c), static_cast<std::size_t>(PQgetlength(res, r, c)),
-                                     types[static_cast<std::size_t>(c)]);
-        if (!v.ok()) return std::move(v).error();
-        values.push_back(std::move(v).value());
+      if (std::optional<Error> failed = DecodeRow(res, r, ncols, types.data(), values)) {
+        return std::move(*failed);
       }
       rows.emplace_back(columns, std::move(values));
     }
@@ -482,6 +520,32 @@ class PgConnection final : public Connection {
     // A SELECT reports its row count in the tag; only writes count as changes.
     if (last_command_.rfind("SELECT", 0) == 0) affected = 0;
     return Rows(columns, std::move(rows), affected);
+  }
+
+  // Collect for QueryRow: the same checks (status, max_rows, names,
+  // origins), then only the first row is decoded; `count` is 0, 1 or 2
+  // (several).
+  std::optional<Error> CollectFirst(PGresult* res, Prepared* prepared, Statement& st, Row& first,
+                                    std::size_t& count) {
+    const ExecStatusType status = PQresultStatus(res);
+    if (status == PGRES_COMMAND_OK) {
+      last_command_ = PQcmdStatus(res);
+      count = 0;
+      return std::nullopt;
+    }
+    if (status != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
+    last_command_ = PQcmdStatus(res);
+    const int nrows = PQntuples(res);
+    const int ncols = PQnfields(res);
+    if (static_cast<std::size_t>(nrows) > max_rows_) return TooManyRows(max_rows_);
+    std::shared_ptr<const std::vector<std::string>> columns;
+    if (std::optional<Error> failed = Shape(res, prepared, st, ncols, columns)) return failed;
+    count = nrows > 1 ? 2 : static_cast<std::size_t>(nrows);
+    if (nrows != 1) return std::nullopt;  // no row, or several: QueryRow's answer, nothing to read
+    ParamArray<Oid> types(static_cast<std::size_t>(ncols));
+    for (int c = 0; c < ncols; ++c) types[static_cast<std::size_t>(c)] = PQftype(res, c);
+    RowAccess::SetColumns(first, columns);
+    return DecodeRow(res, 0, ncols, types.data(), RowAccess::Values(first));
   }
 
   PGconn* conn_;
