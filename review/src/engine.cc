@@ -1442,8 +1442,19 @@ struct Engine::Impl {
       }
       name = NormalizeName(callee.s);
       std::size_t dot = name.find_last_of('.');
-      if (dot != std::string::npos) name = name.substr(dot + 1);
       how = kFree;
+      if (dot != std::string::npos) {
+        // Class::Method(...) (C++ static member): the method of that class,
+        // never a free function of the same name elsewhere.
+        std::string qualifier = name.substr(0, dot);
+        const std::size_t outer = qualifier.find_last_of('.');
+        if (outer != std::string::npos) qualifier = qualifier.substr(outer + 1);
+        if (IsC(fr.lang) && callee.s.find("::") != std::string::npos && ProgramClasses().count(qualifier)) {
+          how = kTyped;
+          type = qualifier;
+        }
+        name = name.substr(dot + 1);
+      }
     } else if (callee.kind == ExprKind::kAttr) {
       name = callee.s;
       const ir::Expr& obj = X(fr, callee.kids[0]);

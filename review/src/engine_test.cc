@@ -59,6 +59,26 @@ TEST(EngineTest, NestedSinkOfTheSameKindReportsOnce) {
               ElementsAre("sql-injection:4", "sql-injection:5"));
 }
 
+TEST(EngineTest, DeclaringMacrosDoNotHideTheRestOfAFile) {
+  // ASSIGN_OR_RETURN(Table t, expr) is no C++ expression; tree-sitter's
+  // recovery swallowed the rest of such files, so they were skipped. The
+  // retry reads them as `Table t = expr;` with every line in place.
+  const char* src =
+      "#include <cstdlib>\n"
+      "namespace app {\n"
+      "Result<int> Load(Table& t) {\n"
+      "  ASSIGN_OR_RETURN(Table tls, t.Sub(\"tls\"));\n"
+      "  RETURN_IF_ERROR(tls.String(\"cert\", c.cert));\n"
+      "  ASSIGN_OR_RETURN(Table proxy,\n"
+      "                   t.Sub(\"proxy\"));\n"
+      "  RETURN_IF_ERROR(proxy.Finish());\n"
+      "  std::system(std::getenv(\"CMD\"));\n"
+      "  return 0;\n"
+      "}\n"
+      "}  // namespace app\n";
+  EXPECT_THAT(ReviewSourceForTest("a.cc", src), ElementsAre("command-injection:9"));
+}
+
 TEST(EngineTest, DeadBranchIsPruned) {
   EXPECT_THAT(ReviewSourceForTest("a.py", "import os\nfrom flask import request\ndef v():\n"
                                           "    x = 'ls'\n    if 3 * 4 > 100:\n        x = request.args['c']\n"

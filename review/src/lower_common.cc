@@ -1,9 +1,11 @@
 #include <tree_sitter/api.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -540,6 +542,104 @@ class ArenaScope {
   ArenaScope& operator=(const ArenaScope&) = delete;
 };
 
+// C/C++: a macro statement whose first argument declares a variable,
+// `ASSIGN_OR_RETURN(Table t, Load(x));`, is no expression, and
+// tree-sitter's recovery can swallow the rest of the file. For a retry,
+// such statements become the assignment they stand for, `Table t =
+// Load(x);`, padded with spaces so every line keeps its number. Returns
+// false when nothing was rewritten.
+bool RewriteDeclaringMacros(std::string& text) {
+  auto ident = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; };
+  bool changed = false;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (!ident(text[i]) || (i > 0 && ident(text[i - 1]))) {
+      ++i;
+      continue;
+    }
+    std::size_t name_end = i;
+    bool upper = true, underscore = false;
+    while (name_end < text.size() && ident(text[name_end])) {
+      const char c = text[name_end];
+      if (c >= 'a' && c <= 'z') upper = false;
+      if (c == '_') underscore = true;
+      ++name_end;
+    }
+    std::size_t open = name_end;
+    while (open < text.size() && (text[open] == ' ' || text[open] == '\t')) ++open;
+    if (!upper || !underscore || name_end - i < 4 || open >= text.size() || text[open] != '(') {
+      i = name_end;
+      continue;
+    }
+    // The matching ')', skipping strings and character literals; the one
+    // top-level comma.
+    int depth = 0;
+    std::size_t close = std::string::npos, comma = std::string::npos, commas = 0;
+    for (std::size_t k = open; k < text.size() && k - open < 4096; ++k) {
+      const char c = text[k];
+      if (c == '"' || c == '\'') {
+        for (++k; k < text.size() && text[k] != c && text[k] != '\n'; ++k) {
+          if (text[k] == '\\') ++k;
+        }
+        continue;
+      }
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') {
+        if (--depth == 0) {
+          close = k;
+          break;
+        }
+      }
+      if (c == ',' && depth == 1) {
+        ++commas;
+        comma = k;
+      }
+      if (c == ';') break;
+    }
+    std::size_t semi = close == std::string::npos ? close : close + 1;
+    while (semi != std::string::npos && semi < text.size() && (text[semi] == ' ' || text[semi] == '\t')) ++semi;
+    if (close == std::string::npos || commas != 1 || semi >= text.size() || text[semi] != ';') {
+      i = name_end;
+      continue;
+    }
+    // The first argument must declare: at least two words (`Table t`,
+    // `auto& [a, b]`, `const std::string s`).
+    std::string_view decl(text.data() + open + 1, comma - open - 1);
+    while (!decl.empty() && std::isspace(static_cast<unsigned char>(decl.front())) != 0) decl.remove_prefix(1);
+    while (!decl.empty() && std::isspace(static_cast<unsigned char>(decl.back())) != 0) decl.remove_suffix(1);
+    const std::size_t gap = decl.find_first_of(" \t\n&*");
+    if (decl.empty() || !ident(decl.front()) || gap == std::string_view::npos ||
+        decl.find_first_of("=;") != std::string_view::npos) {
+      i = name_end;
+      continue;
+    }
+    std::string rewritten(decl);
+    rewritten += " =";
+    rewritten.append(text, comma + 1, close - comma - 1);
+    rewritten += ';';
+    const std::size_t span = semi + 1 - i;
+    if (rewritten.size() > span) {
+      i = name_end;
+      continue;
+    }
+    rewritten.append(span - rewritten.size(), ' ');
+    // Keep the line breaks where they were (the text only got shorter).
+    std::size_t lines_before = 0, lines_after = 0;
+    for (std::size_t k = i; k < i + span; ++k) lines_before += text[k] == '\n' ? 1 : 0;
+    for (char c : rewritten) lines_after += c == '\n' ? 1 : 0;
+    for (std::size_t k = rewritten.size(); lines_after < lines_before && k > 0; --k) {
+      if (rewritten[k - 1] == ' ') {
+        rewritten[k - 1] = '\n';
+        ++lines_after;
+      }
+    }
+    text.replace(i, span, rewritten);
+    changed = true;
+    i += span;
+  }
+  return changed;
+}
+
 }  // namespace
 
 bool ParseAndLower(Language language, std::string_view source, ir::Module& module) {
@@ -560,6 +660,30 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
   std::uint32_t error_bytes = 0;
   if (ts_node_has_error(root)) CountErrors(root, module, error_bytes);
   bool ok = !(source.size() > 0 && error_bytes * 2 > source.size());
+  std::string rewritten;
+  if (!ok && (language == Language::kC || language == Language::kCpp)) {
+    rewritten.assign(source);
+    if (RewriteDeclaringMacros(rewritten)) {
+      TSParser* again = ts_parser_new();
+      ts_parser_set_language(again, GrammarFor(language));
+      ts_parser_set_timeout_micros(again, 10'000'000);
+      TSTree* retry = ts_parser_parse_string(again, nullptr, rewritten.data(),
+                                             static_cast<std::uint32_t>(rewritten.size()));
+      ts_parser_delete(again);
+      if (retry != nullptr) {
+        TSNode retry_root = ts_tree_root_node(retry);
+        std::uint32_t retry_errors = 0;
+        ir::Module scratch;
+        if (ts_node_has_error(retry_root)) CountErrors(retry_root, scratch, retry_errors);
+        if (rewritten.empty() || retry_errors * 2 <= rewritten.size()) {
+          module.error_nodes = scratch.error_nodes;
+          source = rewritten;
+          root = retry_root;
+          ok = true;
+        }
+      }
+    }
+  }
   if (ok) LowerTree(language, source, root, module);
   // No ts_tree_delete: the arena drops the whole tree at once.
   return ok;
