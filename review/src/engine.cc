@@ -2790,6 +2790,13 @@ struct Engine::Impl {
         std::vector<std::string> names;
         Names(fr, target, names);
         Names(fr, t.kids[0], names);
+        // headers["Access-Control-Allow-Origin"] = v: the entry by its key.
+        if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[1] != ir::kNone &&
+            X(fr, t.kids[1]).kind == ExprKind::kConst && X(fr, t.kids[1]).const_kind == ConstKind::kString) {
+          std::vector<std::string> base;
+          Names(fr, t.kids[0], base);
+          for (const std::string& b : base) names.push_back(b + "." + X(fr, t.kids[1]).s);
+        }
         bool hit = false;
         lm.stores.Match(names, [&](const StoreModel& sm) {
           if (hit) return;

@@ -47,4 +47,17 @@ public class HeadersAndStoredInput extends HttpServlet {
     // ok: command-injection
     Runtime.getRuntime().exec("ls /srv");
   }
+
+  private static final java.util.Set<String> ALLOWED_ORIGINS = java.util.Set.of("https://app.example.com");
+
+  public void doOptions(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    String origin = request.getHeader("Origin");
+    // ruleid: header-injection
+    // ruleid: cors-origin-reflection
+    response.setHeader("Access-Control-Allow-Origin", origin);
+    if (ALLOWED_ORIGINS.contains(origin)) {
+      // ok: cors-origin-reflection
+      response.setHeader("Access-Control-Allow-Origin", origin);
+    }
+  }
 }

@@ -170,3 +170,16 @@ app.get("/single-name", (req, res) => {
   // ruleid: path-traversal
   res.send(fs.readFileSync(path.join("/srv/files", other)));
 });
+
+const ALLOWED_ORIGINS = new Set(["https://app.example.com"]);
+app.use((req, res, next) => {
+  // ruleid: cors-origin-reflection
+  res.setHeader("Access-Control-Allow-Origin", req.headers.origin);
+  if (ALLOWED_ORIGINS.has(req.headers.origin)) {
+    // ok: cors-origin-reflection
+    res.setHeader("Access-Control-Allow-Origin", req.headers.origin);
+  }
+  // ok: cors-origin-reflection
+  res.setHeader("Access-Control-Allow-Origin", "https://app.example.com");
+  next();
+});

@@ -251,3 +251,19 @@ def static_file():
     # send_from_directory refuses names that leave the directory.
     # ok: path-traversal
     return send_from_directory("/srv/static", request.args.get("name", ""))
+
+
+ALLOWED_ORIGINS = {"https://app.example.com"}
+
+
+@app.after_request
+def cors_headers(resp):
+    origin = request.headers.get("Origin", "")
+    # ruleid: cors-origin-reflection
+    resp.headers["Access-Control-Allow-Origin"] = origin
+    if origin in ALLOWED_ORIGINS:
+        # ok: cors-origin-reflection
+        resp.headers["Access-Control-Allow-Origin"] = origin
+    # ok: cors-origin-reflection
+    resp.headers["Access-Control-Allow-Methods"] = request.headers.get("Access-Control-Request-Method", "")
+    return resp
