@@ -48,6 +48,14 @@ public class HeadersAndStoredInput extends HttpServlet {
     Runtime.getRuntime().exec("ls /srv");
   }
 
+  public void doPut(HttpServletRequest request, HttpServletResponse response) throws Exception {
+    Part part = request.getPart("file");
+    // ruleid: path-traversal
+    part.write("/srv/uploads/" + part.getSubmittedFileName());
+    // ok: path-traversal
+    part.write("/srv/uploads/upload.bin");
+  }
+
   private static final java.util.Set<String> ALLOWED_ORIGINS = java.util.Set.of("https://app.example.com");
 
   public void doOptions(HttpServletRequest request, HttpServletResponse response) throws Exception {

@@ -8,7 +8,7 @@ import subprocess
 import requests
 import yaml
 from flask import Flask, redirect, request, send_file, send_from_directory, session
-from werkzeug.utils import safe_join
+from werkzeug.utils import safe_join, secure_filename
 
 app = Flask(__name__)
 log = logging.getLogger(__name__)
@@ -267,3 +267,13 @@ def cors_headers(resp):
     # ok: cors-origin-reflection
     resp.headers["Access-Control-Allow-Methods"] = request.headers.get("Access-Control-Request-Method", "")
     return resp
+
+
+@app.route("/upload", methods=["POST"])
+def upload():
+    f = request.files["file"]
+    # ruleid: path-traversal
+    f.save(os.path.join("/srv/uploads", f.filename))
+    # ok: path-traversal
+    f.save(os.path.join("/srv/uploads", secure_filename(f.filename)))
+    return "ok"
