@@ -356,6 +356,18 @@ class JsLowerer final : public Lowerer {
       return NewExpr(ir::ExprKind::kUnknown, n);
     }
     if (t == "jsx_expression") return Unknown(n);
+    // <div dangerouslySetInnerHTML={{ __html: x }} /> reads as a call of that
+    // name on the object, so a model can make __html an HTML sink.
+    if (t == "jsx_attribute") {
+      auto kids = Named(n);
+      if (kids.size() == 2 && Text(kids[0]) == "dangerouslySetInnerHTML") {
+        ir::Id id = NewExpr(ir::ExprKind::kCall, n);
+        E(id).kids = {Name("dangerouslySetInnerHTML", kids[0]), Expr(kids[1])};
+        E(id).keys.assign(1, std::string());
+        return id;
+      }
+      return Unknown(n);
+    }
     if (t == "update_expression") return UpdateExpr(n, Field(n, "argument"));
     return Unknown(n);
   }

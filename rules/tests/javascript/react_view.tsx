@@ -1,0 +1,21 @@
+// React views: text children are escaped; dangerouslySetInnerHTML is not.
+import React from "react";
+import DOMPurify from "dompurify";
+
+export function Comment(): JSX.Element {
+  const html = new URLSearchParams(window.location.search).get("c") ?? "";
+  // ruleid: xss
+  return <div dangerouslySetInnerHTML={{ __html: html }} />;
+}
+
+export function CleanComment(): JSX.Element {
+  const html = new URLSearchParams(window.location.search).get("c") ?? "";
+  // ok: xss
+  return <div dangerouslySetInnerHTML={{ __html: DOMPurify.sanitize(html) }} />;
+}
+
+export function Text(): JSX.Element {
+  const text = window.location.hash.slice(1);
+  // ok: xss
+  return <p title={text}>{text}</p>;
+}
