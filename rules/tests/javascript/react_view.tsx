@@ -19,3 +19,17 @@ export function Text(): JSX.Element {
   // ok: xss
   return <p title={text}>{text}</p>;
 }
+
+// Angular: bypassSecurityTrust* turns escaping off for the value.
+export class ProfileComponent {
+  constructor(private readonly sanitizer: { bypassSecurityTrustHtml(v: string): unknown }) {}
+  bio(): unknown {
+    const raw = new URLSearchParams(window.location.search).get("bio") ?? "";
+    // ruleid: xss
+    return this.sanitizer.bypassSecurityTrustHtml(raw);
+  }
+  title(): unknown {
+    // ok: xss
+    return this.sanitizer.bypassSecurityTrustHtml("<b>Profile</b>");
+  }
+}
