@@ -197,3 +197,11 @@ def extended_list():
     fixed.extend(["a", "b"])
     # ok: command-injection
     os.system(" ".join(fixed))
+
+
+def remote_command(client):
+    # paramiko runs the text in the remote user's shell.
+    # ruleid: command-injection
+    client.exec_command("tail -n 20 /var/log/" + request.args.get("log", ""))
+    # ok: command-injection
+    client.exec_command("uptime")
