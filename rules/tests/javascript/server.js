@@ -183,3 +183,11 @@ app.use((req, res, next) => {
   res.setHeader("Access-Control-Allow-Origin", "https://app.example.com");
   next();
 });
+
+app.get("/git-log", (req, res) => {
+  // ruleid: command-injection
+  spawn("git", ["log", req.query.ref], { shell: true });
+  // ok: command-injection
+  spawn("git", ["log", req.query.ref]);
+  res.end();
+});
