@@ -383,6 +383,9 @@ struct State {
   std::map<std::string, Value> env;
   bool dead = false;
   std::uint32_t safe_output = 0;  // sink kinds the function's declared output type rules out
+  // Path checks that held on this path for a variable (1: no "..", 2: no
+  // "/"), possibly from separate conditions; cleared when it is assigned.
+  std::map<std::string, int> path_checks;
 };
 
 struct Frame {
@@ -409,9 +412,6 @@ struct Frame {
   std::unordered_map<std::string, std::string> parsed_url_of;
   // host = urlparse(url).hostname: a check on host is about url (var -> url path).
   std::unordered_map<std::string, std::string> host_of;
-  // Path checks seen so far for a variable (1: no "..", 2: no "/"), which
-  // may come from separate conditions; cleared when it is assigned.
-  std::unordered_map<std::string, int> path_checks;
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
@@ -2877,7 +2877,7 @@ struct Engine::Impl {
           // parts = urlparse(url): a host check on parts is about url.
           fr.parsed_url_of.erase(fr.assign_var);
           fr.host_of.erase(fr.assign_var);
-          fr.path_checks.erase(fr.assign_var);
+          fr.st.path_checks.erase(fr.assign_var);
           if (ir::Id url = ParsedUrlArg(fr, s.b); url != ir::kNone) {
             if (auto up = PathOf(fr, url)) fr.parsed_url_of[fr.assign_var] = *up;
           }
@@ -3532,7 +3532,7 @@ struct Engine::Impl {
       const bool dotdot = it->first.starts_with(kNoDotDotMark);
       if (dotdot || it->first.starts_with(kNoSlashMark)) {
         std::string p = it->first.substr(dotdot ? kNoDotDotMark.size() : kNoSlashMark.size());
-        int& checks = fr.path_checks[p];
+        int& checks = fr.st.path_checks[p];
         checks |= dotdot ? 1 : 2;
         if (checks == 3) single_names.push_back(std::move(p));
         it = facts.erase(it);
@@ -3568,6 +3568,10 @@ struct Engine::Impl {
     if (b.dead) return a;
     State r;
     r.safe_output = a.safe_output & b.safe_output;
+    for (const auto& [path, bits] : a.path_checks) {
+      auto other = b.path_checks.find(path);
+      if (other != b.path_checks.end() && (bits & other->second) != 0) r.path_checks[path] = bits & other->second;
+    }
     auto ia = a.env.begin();
     auto ib = b.env.begin();
     while (ia != a.env.end() || ib != b.env.end()) {

@@ -113,3 +113,15 @@ def read_dotdot_only():
     # An absolute name still replaces the directory.
     # ruleid: path-traversal
     return open(os.path.join("/srv/files", name)).read()
+
+
+def read_checked_on_one_path(strict):
+    name = request.args.get("name", "")
+    if strict:
+        if ".." in name:
+            abort(400)
+    if "/" in name:
+        abort(400)
+    # The ".." check ran on one path only.
+    # ruleid: path-traversal
+    return open(os.path.join("/srv/files", name)).read()
