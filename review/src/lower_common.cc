@@ -640,6 +640,17 @@ bool RewriteDeclaringMacros(std::string& text) {
   return changed;
 }
 
+// One parse into the current arena (null on timeout).
+TSTree* Parse(Language language, std::string_view source) {
+  TSParser* parser = ts_parser_new();
+  ts_parser_set_language(parser, GrammarFor(language));
+  // A bound on pathological inputs; real files parse in milliseconds.
+  ts_parser_set_timeout_micros(parser, 10'000'000);
+  TSTree* tree = ts_parser_parse_string(parser, nullptr, source.data(), static_cast<std::uint32_t>(source.size()));
+  ts_parser_delete(parser);
+  return tree;
+}
+
 }  // namespace
 
 bool ParseAndLower(Language language, std::string_view source, ir::Module& module) {
@@ -648,13 +659,7 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
   for (char c : source) lines += c == '\n' ? 1u : 0u;
   module.lines = lines + (source.empty() || source.back() == '\n' ? 0u : 1u);
   ArenaScope arena;  // the parser, the tree and cursors live until the end of this function
-  TSParser* parser = ts_parser_new();
-  ts_parser_set_language(parser, GrammarFor(language));
-  // A bound on pathological inputs; real files parse in milliseconds.
-  ts_parser_set_timeout_micros(parser, 10'000'000);
-  TSTree* tree = ts_parser_parse_string(parser, nullptr, source.data(),
-                                        static_cast<std::uint32_t>(source.size()));
-  ts_parser_delete(parser);
+  TSTree* tree = Parse(language, source);
   if (tree == nullptr) return false;
   TSNode root = ts_tree_root_node(tree);
   std::uint32_t error_bytes = 0;
@@ -664,13 +669,7 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
   if (!ok && (language == Language::kC || language == Language::kCpp)) {
     rewritten.assign(source);
     if (RewriteDeclaringMacros(rewritten)) {
-      TSParser* again = ts_parser_new();
-      ts_parser_set_language(again, GrammarFor(language));
-      ts_parser_set_timeout_micros(again, 10'000'000);
-      TSTree* retry = ts_parser_parse_string(again, nullptr, rewritten.data(),
-                                             static_cast<std::uint32_t>(rewritten.size()));
-      ts_parser_delete(again);
-      if (retry != nullptr) {
+      if (TSTree* retry = Parse(language, rewritten); retry != nullptr) {
         TSNode retry_root = ts_tree_root_node(retry);
         std::uint32_t retry_errors = 0;
         ir::Module scratch;
