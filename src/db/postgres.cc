@@ -487,6 +487,18 @@ class PgConnection final : public Connection {
     return std::nullopt;
   }
 
+  // What Collect and CollectFirst check of a result that is not a
+  // command's: its status, max_rows, and the column names and origins.
+  std::optional<Error> CheckRows(PGresult* res, Prepared* prepared, Statement& st, int& nrows, int& ncols,
+                                 std::shared_ptr<const std::vector<std::string>>& columns) {
+    if (PQresultStatus(res) != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
+    last_command_ = PQcmdStatus(res);
+    nrows = PQntuples(res);
+    ncols = PQnfields(res);
+    if (static_cast<std::size_t>(nrows) > max_rows_) return TooManyRows(max_rows_);
+    return Shape(res, prepared, st, ncols, columns);
+  }
+
   Result<Rows> Collect(PGresult* res, Prepared* prepared, Statement& st) {
     const ExecStatusType status = PQresultStatus(res);
     if (status == PGRES_COMMAND_OK) {
@@ -496,13 +508,11 @@ class PgConnection final : public Connection {
       if (tuples != nullptr && *tuples != '\0') affected = std::strtoll(tuples, nullptr, 10);
       return Rows(affected);
     }
-    if (status != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
-    last_command_ = PQcmdStatus(res);
-    const int nrows = PQntuples(res);
-    const int ncols = PQnfields(res);
-    if (static_cast<std::size_t>(nrows) > max_rows_) return TooManyRows(max_rows_);
+    int nrows = 0, ncols = 0;
     std::shared_ptr<const std::vector<std::string>> columns;
-    if (std::optional<Error> failed = Shape(res, prepared, st, ncols, columns)) return std::move(*failed);
+    if (std::optional<Error> failed = CheckRows(res, prepared, st, nrows, ncols, columns)) {
+      return std::move(*failed);
+    }
     ParamArray<Oid> types(static_cast<std::size_t>(ncols));
     for (int c = 0; c < ncols; ++c) types[static_cast<std::size_t>(c)] = PQftype(res, c);
     std::vector<Row> rows;
@@ -533,13 +543,9 @@ class PgConnection final : public Connection {
       count = 0;
       return std::nullopt;
     }
-    if (status != PGRES_TUPLES_OK) return PgError(res, conn_, "execute");
-    last_command_ = PQcmdStatus(res);
-    const int nrows = PQntuples(res);
-    const int ncols = PQnfields(res);
-    if (static_cast<std::size_t>(nrows) > max_rows_) return TooManyRows(max_rows_);
+    int nrows = 0, ncols = 0;
     std::shared_ptr<const std::vector<std::string>> columns;
-    if (std::optional<Error> failed = Shape(res, prepared, st, ncols, columns)) return failed;
+    if (std::optional<Error> failed = CheckRows(res, prepared, st, nrows, ncols, columns)) return failed;
     count = nrows > 1 ? 2 : static_cast<std::size_t>(nrows);
     if (nrows != 1) return std::nullopt;  // no row, or several: QueryRow's answer, nothing to read
     ParamArray<Oid> types(static_cast<std::size_t>(ncols));
