@@ -3318,12 +3318,32 @@ struct Engine::Impl {
         });
         for (const CallModel* m : validators) {
           auto mark = [&](ir::Id target) {
+            // f.toPath().normalize().startsWith(root) checks f: conversions
+            // between path forms are looked through, and a normalizing one
+            // in the checked expression counts as the normalization.
+            bool normalized_here = false;
+            for (int guard = 0; guard < 6 && target != ir::kNone; ++guard) {
+              const ir::Expr& t = X(fr, target);
+              if (t.kind != ExprKind::kCall || t.kids.size() != 1 || t.kids[0] == ir::kNone) break;
+              const ir::Expr& c = X(fr, t.kids[0]);
+              if (c.kind != ExprKind::kAttr || c.kids.empty()) break;
+              const bool normalizing = c.s == "normalize" || c.s == "toRealPath" || c.s == "getCanonicalFile" ||
+                                       c.s == "getCanonicalPath";
+              if (!normalizing && c.s != "toPath" && c.s != "toFile" && c.s != "toAbsolutePath" &&
+                  c.s != "getAbsoluteFile" && c.s != "getAbsolutePath") {
+                break;
+              }
+              normalized_here |= normalizing;
+              target = c.kids[0];
+            }
             std::optional<std::string> p = PathOf(fr, target);
             if (!p) return;
             std::optional<Value> current = ReadPath(fr, *p);
             if (!current) return;
             Value v = std::move(*current);
-            for (Origin& o : v.o) o.safe |= m->after_normalize ? (m->kinds & o.normalized) : m->kinds;
+            for (Origin& o : v.o) {
+              o.safe |= m->after_normalize && !normalized_here ? (m->kinds & o.normalized) : m->kinds;
+            }
             out[*p] = std::move(v);
           };
           // s.isdigit(): the receiver is what is checked.

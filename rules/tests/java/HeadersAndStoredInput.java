@@ -56,6 +56,29 @@ public class HeadersAndStoredInput extends HttpServlet {
     part.write("/srv/uploads/upload.bin");
   }
 
+  // Zip slip: an entry named "../../etc/cron.d/x" lands outside the target.
+  void unzip(java.util.zip.ZipInputStream zis, File dest) throws IOException {
+    java.util.zip.ZipEntry entry;
+    while ((entry = zis.getNextEntry()) != null) {
+      // ruleid: path-traversal
+      File out = new File(dest, entry.getName());
+      // ruleid: path-traversal
+      File canonical = new File(dest, entry.getName()).getCanonicalFile();
+      if (!canonical.toPath().startsWith(dest.getCanonicalFile().toPath())) {
+        throw new IOException("entry outside the target");
+      }
+      // ok: path-traversal
+      new FileOutputStream(canonical).close();
+      // ruleid: path-traversal
+      File raw = new File(dest.getPath() + "/" + entry.getName());
+      // The check normalizes what it compares, but the file written is another.
+      if (raw.toPath().normalize().startsWith(dest.toPath())) {
+        // ruleid: path-traversal
+        new FileOutputStream(dest.getPath() + "/" + entry.getName()).close();
+      }
+    }
+  }
+
   private static final java.util.Set<String> ALLOWED_ORIGINS = java.util.Set.of("https://app.example.com");
 
   public void doOptions(HttpServletRequest request, HttpServletResponse response) throws Exception {
