@@ -403,7 +403,6 @@ struct Frame {
   // Set while a call's arguments are evaluated: a call made there hands its
   // result straight to the enclosing call (execute(text(q))).
   bool in_arguments = false;
-  bool nested_call = false;  // the call ApplyModels is judging is an argument of another
   std::set<std::string> globals;  // C/C++ globals this function writes (not locals of that name)
   // Sink kinds not reported while evaluating an object made only to read a
   // part of it (new URL(u).getHost(), new File(p).getName()).
@@ -2066,15 +2065,15 @@ struct Engine::Impl {
         if (auto t = Truthy(c)) return Eval(fr, *t ? e.kids[1] : e.kids[2]);
         // What the condition proves holds in its branch only:
         // ok(x) ? x : "/" yields x where ok(x) held.
-        std::map<std::string, Value> proven;
-        Facts(fr, e.kids[0], true, proven);
-        Facts(fr, e.kids[0], false, proven);
-        if (proven.empty()) return Join(Eval(fr, e.kids[1]), Eval(fr, e.kids[2]));
+        std::map<std::string, Value> when_true, when_false;
+        Facts(fr, e.kids[0], true, when_true);
+        Facts(fr, e.kids[0], false, when_false);
+        if (when_true.empty() && when_false.empty()) return Join(Eval(fr, e.kids[1]), Eval(fr, e.kids[2]));
         const State before = fr.st;
-        Refine(fr, e.kids[0], true);
+        ApplyFacts(fr, std::move(when_true));
         Value a = Eval(fr, e.kids[1]);
         fr.st = before;
-        Refine(fr, e.kids[0], false);
+        ApplyFacts(fr, std::move(when_false));
         Value b = Eval(fr, e.kids[2]);
         fr.st = before;
         return Join(std::move(a), std::move(b));
@@ -2294,8 +2293,7 @@ struct Engine::Impl {
     }
     CheckCallPatterns(fr, e, 1, args, last, names);
     SatisfyPending(fr, e, args);
-    fr.nested_call = as_argument;
-    return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id);
+    return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id, as_argument);
   }
 
   // Function literals passed to a call (forEach/map/filter/then callbacks,
@@ -2452,7 +2450,8 @@ struct Engine::Impl {
 
   Value ApplyModels(Frame& fr, const ir::Expr& call, std::size_t first_arg, std::vector<Value>& args,
                     const Value* recv, const std::optional<std::string>& recv_path, const std::string& last,
-                    const std::vector<std::string>& names, const std::string& new_type, ir::Id id) {
+                    const std::vector<std::string>& names, const std::string& new_type, ir::Id id,
+                    bool nested = false) {
     std::vector<const CallModel*> ms;
     fr.models->calls.Match(names, [&](const std::shared_ptr<const CallModel>& m) { ms.push_back(m.get()); });
     // A method of the project's own class (svc.find(x) on a UserService,
@@ -2472,9 +2471,7 @@ struct Engine::Impl {
     // sink: when the result goes straight into another call, what it carries
     // of them is not reported again by a sink of the same kind around it
     // (execute(text(q))). A result kept in a variable is judged again where
-    // it is used.
-    const bool nested = fr.nested_call;
-    fr.nested_call = false;
+    // it is used. `nested`: this call is an argument of another.
     std::vector<std::uint32_t> judged(args.size(), 0);
     std::uint32_t recv_judged = 0;
     for (const CallModel* m : ms) {
@@ -3539,6 +3536,12 @@ struct Engine::Impl {
   void Refine(Frame& fr, ir::Id cond, bool positive) {
     std::map<std::string, Value> facts;
     Facts(fr, cond, positive, facts);
+    ApplyFacts(fr, std::move(facts));
+  }
+
+  // Writes what a condition proved (Facts) into the state, resolving the
+  // marker facts first.
+  void ApplyFacts(Frame& fr, std::map<std::string, Value> facts) {
     // Marker facts are not values: a path proven to start with "/" and not
     // with "//" is a same-site path, safe for redirects.
     std::vector<std::string> local_paths;
