@@ -200,6 +200,31 @@ Result<ScanResult> Scan(const RuleSet& rules, const ScanOptions& options) {
   std::sort(result.findings.begin(), result.findings.end(), [](const Finding& a, const Finding& b) {
     return std::tie(a.file, a.line, a.col, a.rule_id) < std::tie(b.file, b.line, b.col, b.rule_id);
   });
+  // A pattern rule's "this is not a literal" guess says less than a taint
+  // rule's proof of the same weakness at the same place: keep the proof.
+  {
+    std::vector<Finding> kept;
+    kept.reserve(result.findings.size());
+    for (std::size_t i = 0; i < result.findings.size();) {
+      std::size_t end = i;
+      const Finding& at = result.findings[i];
+      while (end < result.findings.size() && result.findings[end].file == at.file &&
+             result.findings[end].line == at.line && result.findings[end].col == at.col) {
+        ++end;
+      }
+      std::set<std::string> proven;  // CWEs a taint finding here shows
+      for (std::size_t k = i; k < end; ++k) {
+        if (!result.findings[k].trace.empty()) proven.insert(result.findings[k].cwe);
+      }
+      for (std::size_t k = i; k < end; ++k) {
+        Finding& f = result.findings[k];
+        if (f.trace.empty() && proven.contains(f.cwe)) continue;
+        kept.push_back(std::move(f));
+      }
+      i = end;
+    }
+    result.findings = std::move(kept);
+  }
   std::map<std::string, std::uint32_t> module_of;
   for (std::uint32_t i = 0; i < program.modules.size(); ++i) {
     if (program.modules[i]) module_of[program.modules[i]->path] = i;

@@ -21,12 +21,14 @@ int main(int argc, char **argv) {
   system("uptime");
   run(argv[2]);
   snprintf(query, sizeof query, "SELECT * FROM t WHERE name = '%s'", argv[1]);
-  /* ruleid: sql-injection, non-literal-sql */
+  /* ruleid: sql-injection */
+  /* ok: non-literal-sql (the taint finding proves it) */
   sqlite3_exec(db, query, NULL, NULL, NULL);
   /* ok: sql-injection */
   sqlite3_exec(db, "SELECT 1", NULL, NULL, NULL);
   if (fgets(buf, sizeof buf, stdin) != NULL) {
-    /* ruleid: format-string, non-literal-format */
+    /* ruleid: format-string */
+    /* ok: non-literal-format (the taint finding proves it) */
     printf(buf);
     /* ok: format-string */
     printf("%s", buf);
