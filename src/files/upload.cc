@@ -23,6 +23,31 @@ bool StartsWith(ByteView data, std::string_view magic, std::size_t at = 0) noexc
 
 char Lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// Tags that make a browser (or a sniffing client) treat text as markup.
+constexpr std::string_view kMarkupTags[] = {"<script", "<html",  "<svg",  "<iframe", "<body",
+                                            "<!doctype", "<?xml", "<head", "<object", "<embed",
+                                            "<img",    "<a ",    "<style", "<meta",  "<link"};
+constexpr std::size_t kLongestTag = 9;  // "<!doctype"
+
+bool IsTextControl(std::int32_t cp) noexcept {
+  return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r' && cp != '\f') || cp == 0x7F;
+}
+
+// True if `rest` (shorter than its lead byte says) could still become a
+// valid sequence: a multi-byte lead and only continuation bytes after it.
+// The full sequence is decoded, strictly, once the next chunk completes it.
+bool IsCutUtf8Sequence(std::string_view rest) noexcept {
+  if (rest.empty() || rest.size() > 3) return false;
+  const auto b0 = static_cast<std::uint8_t>(rest[0]);
+  std::size_t len = (b0 >= 0xC2 && b0 <= 0xDF) ? 2 : (b0 >= 0xE0 && b0 <= 0xEF) ? 3
+                    : (b0 >= 0xF0 && b0 <= 0xF4) ? 4 : 0;
+  if (len == 0 || rest.size() >= len) return false;
+  for (std::size_t k = 1; k < rest.size(); ++k) {
+    if ((static_cast<std::uint8_t>(rest[k]) & 0xC0) != 0x80) return false;
+  }
+  return true;
+}
+
 bool LooksLikeMarkup(std::string_view text) {
   std::string lower(text);
   for (char& c : lower) c = Lower(c);
@@ -33,10 +58,7 @@ bool LooksLikeMarkup(std::string_view text) {
     ++i;
   }
   if (i < lower.size() && lower[i] == '<') return true;
-  static constexpr std::string_view kTags[] = {"<script", "<html",  "<svg",  "<iframe", "<body",
-                                               "<!doctype", "<?xml", "<head", "<object", "<embed",
-                                               "<img",    "<a ",    "<style", "<meta",  "<link"};
-  for (auto tag : kTags) {
+  for (auto tag : kMarkupTags) {
     if (lower.find(tag) != std::string::npos) return true;
   }
   return false;
@@ -52,9 +74,7 @@ bool IsPlainText(ByteView head) {
       if (head.size() == kSniffBytes && text.size() - start < 4) break;
       return false;
     }
-    if ((cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r' && cp != '\f') || cp == 0x7F) {
-      return false;
-    }
+    if (IsTextControl(cp)) return false;
   }
   return !LooksLikeMarkup(text);
 }
@@ -151,6 +171,9 @@ UploadWriter::UploadWriter(UploadWriter&& other) noexcept
       size_(other.size_),
       head_(std::move(other.head_)),
       has_nul_(other.has_nul_),
+      text_ok_(other.text_ok_),
+      utf8_pending_(std::move(other.utf8_pending_)),
+      markup_tail_(std::move(other.markup_tail_)),
       done_(std::exchange(other.done_, true)),
       hash_(std::move(other.hash_)) {}
 
@@ -179,6 +202,7 @@ Result<void> UploadWriter::Write(ByteView chunk) {
     head_.insert(head_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(take));
   }
   if (!chunk.empty() && std::memchr(chunk.data(), 0, chunk.size()) != nullptr) has_nul_ = true;
+  ScanText(chunk);
   crypto_hash_sha256_update(&hash_->state, chunk.data(), chunk.size());
   ByteView rest = chunk;
   while (!rest.empty()) {
@@ -195,12 +219,49 @@ Result<void> UploadWriter::Write(ByteView chunk) {
   return Ok();
 }
 
+void UploadWriter::ScanText(ByteView chunk) {
+  if (!text_ok_ || chunk.empty()) return;
+  // UTF-8 and control characters, continuing a sequence the last chunk cut.
+  std::string text = utf8_pending_;
+  text.append(AsChars(chunk));
+  utf8_pending_.clear();
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t start = i;
+    std::int32_t cp = internal::DecodeUtf8(text, i);
+    if (cp < 0) {
+      std::string_view rest = std::string_view(text).substr(start);
+      if (IsCutUtf8Sequence(rest)) {
+        utf8_pending_.assign(rest);
+        break;
+      }
+      text_ok_ = false;
+      return;
+    }
+    if (IsTextControl(cp)) {
+      text_ok_ = false;
+      return;
+    }
+  }
+  // Markup tags anywhere, also across a chunk boundary.
+  std::string lower = markup_tail_;
+  lower.reserve(lower.size() + chunk.size());
+  for (char c : AsChars(chunk)) lower += Lower(c);
+  for (auto tag : kMarkupTags) {
+    if (lower.find(tag) != std::string::npos) {
+      text_ok_ = false;
+      return;
+    }
+  }
+  std::size_t keep = std::min(lower.size(), kLongestTag - 1);
+  markup_tail_ = lower.substr(lower.size() - keep);
+}
+
 Result<StoredFile> UploadWriter::Commit() {
   if (done_) return Error(ErrorCode::kFailedPrecondition, "upload is finished or failed");
   std::optional<FileType> type = DetectFileType(head_);
   const auto& allowed = options_.allowed_types;
   if (size_ == 0 || !type || std::find(allowed.begin(), allowed.end(), *type) == allowed.end() ||
-      (*type == FileType::kPlainText && has_nul_)) {
+      (*type == FileType::kPlainText && (has_nul_ || !text_ok_ || !utf8_pending_.empty()))) {
     Abort();
     return Error(ErrorCode::kInvalidArgument, "upload content type is not allowed");
   }

@@ -88,6 +88,34 @@ TEST_F(UploadTest, TypeIsCheckedByMagicBytesAgainstTheAllowlist) {
   EXPECT_EQ(FileCount(), 2u);
 }
 
+// The type is decided by the first kSniffBytes, but text must be text all
+// the way: binary, invalid UTF-8, control characters or markup after the
+// sniff window are refused too, whatever the chunking.
+TEST_F(UploadTest, PlainTextIsCheckedOverTheWholeFile) {
+  UploadOptions text{.allowed_types = {FileType::kPlainText}};
+  const std::string words(kSniffBytes + 100, 'a');
+  for (const std::string& tail :
+       {std::string("\xFF\xFE"), std::string("\xC0\xAE"), std::string("\xED\xA0\x80"),
+        std::string("\x01\x02\x7F"), std::string("\x1B[31m"), std::string("<script>alert(1)</script>"),
+        std::string("\xE2\x82")}) {  // the last: a sequence cut by the end of the file
+    for (std::size_t chunk : {std::size_t{7}, std::size_t{4096}, std::size_t{1} << 20}) {
+      auto r = Upload(words + tail, text, chunk);
+      ASSERT_FALSE(r.ok()) << "tail of " << tail.size() << " bytes, chunks of " << chunk;
+      EXPECT_EQ(r.error().code(), ErrorCode::kInvalidArgument);
+    }
+  }
+  // A tag split across two chunks is still seen.
+  EXPECT_FALSE(Upload(std::string(kSniffBytes + 3, 'a') + "<scr" + "ipt>", text, kSniffBytes + 5).ok());
+  // Valid multi-byte text split at every possible point is accepted.
+  const std::string euro = words + "\xE2\x82\xAC \xF0\x9F\x98\x80 caf\xC3\xA9\n";
+  for (std::size_t chunk : {std::size_t{1}, std::size_t{2}, std::size_t{3}, std::size_t{4096}}) {
+    auto r = Upload(euro, text, chunk);
+    ASSERT_TRUE(r.ok()) << "chunks of " << chunk << ": " << r.error().ToString();
+    EXPECT_EQ(r->type, FileType::kPlainText);
+  }
+  EXPECT_EQ(FileCount(), 4u);
+}
+
 TEST_F(UploadTest, DetectFileType) {
   EXPECT_EQ(DetectFileType(AsBytes(kPng)), FileType::kPng);
   EXPECT_EQ(DetectFileType(AsBytes("\xFF\xD8\xFF\xE0")), FileType::kJpeg);

@@ -8,9 +8,11 @@
 //   BULWARK_ASSIGN_OR_RETURN(files::StoredFile stored, writer->Commit());
 //   // keep stored.name, stored.type, the user's display name (sanitized)
 //
-// Plain text is accepted only if its first kSniffBytes are valid UTF-8, the
-// file has no NUL byte anywhere, and it does not start like markup a browser would render (<html, <script, <svg,
-// <?xml, ...). Whatever is stored is served through DownloadPolicy as an
+// Plain text is accepted only if the whole file (not just the first
+// kSniffBytes that decide the type) is valid UTF-8 without control
+// characters other than tab, newline, carriage return and form feed, and it
+// neither starts like markup a browser would render nor contains such a tag
+// anywhere (<html, <script, <svg, <?xml, ...). Whatever is stored is served through DownloadPolicy as an
 // attachment with nosniff, so it is never rendered inline as HTML; the stored
 // files are mode 0600 and never executable.
 //
@@ -87,6 +89,13 @@ class UploadWriter {
   std::uint64_t size_ = 0;
   Bytes head_;
   bool has_nul_ = false;
+  // The plain-text check over the whole stream: still text so far, the
+  // bytes of a UTF-8 sequence cut by the chunk boundary, and the last bytes
+  // (lower-cased) so a markup tag split across chunks is still seen.
+  void ScanText(ByteView chunk);
+  bool text_ok_ = true;
+  std::string utf8_pending_;
+  std::string markup_tail_;
   bool done_ = false;
   struct HashState;
   std::unique_ptr<HashState> hash_;
