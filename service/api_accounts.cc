@@ -323,14 +323,25 @@ void Service::Impl::AddAccountRoutes() {
             "THEN ? ELSE credentials_changed_at + 1 END, updated_at = ? WHERE id = ?",
             *hash, now, now, now, c->user.id);
         if (!n.ok()) return ProblemResponse(req, 503);
-        Result<std::size_t> sessions = RevokeSessions(c->user.id, c->session_hash);
-        Result<std::size_t> families = RevokeFamilies(c->user.id, "password changed");
+        // The same ending of other sessions as after an MFA change, but no
+        // token family is kept (the new cv ends every access token anyway).
+        Revoked revoked = EndOtherSessions(*c, "password changed", false);
+        // API keys too: whoever knew the old password could have made one
+        // (creation needs only a recent sign-in), and a key would outlive
+        // the change for good. The owner makes new keys after a change.
+        Result<std::int64_t> api_keys = db->Execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0", now, c->user.id);
+        if (!api_keys.ok()) {
+          OpLog("error", "password change: revoking API keys failed: " + api_keys.error().ToString());
+          return ProblemResponse(req, 503);
+        }
         Audit("user:" + c->user.id, "password.changed", "user:" + c->user.id, audit::kSuccess,
-              {{"sessions_revoked", std::to_string(sessions.value_or(0))},
-               {"families_revoked", std::to_string(families.value_or(0))}});
-        return JsonResponse(200, JObj({{"sessions_revoked", J(static_cast<std::int64_t>(sessions.value_or(0)))},
-                                       {"refresh_families_revoked",
-                                        J(static_cast<std::int64_t>(families.value_or(0)))}}));
+              {{"sessions_revoked", std::to_string(revoked.sessions)},
+               {"families_revoked", std::to_string(revoked.families)},
+               {"api_keys_revoked", std::to_string(*api_keys)}});
+        return JsonResponse(200, JObj({{"sessions_revoked", J(static_cast<std::int64_t>(revoked.sessions))},
+                                       {"refresh_families_revoked", J(static_cast<std::int64_t>(revoked.families))},
+                                       {"api_keys_revoked", J(*api_keys)}}));
       }});
 }
 

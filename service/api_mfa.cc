@@ -58,10 +58,13 @@ Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const Us
 // guess codes at full speed: the confirmer gets the backup codes): a wrong
 // code counts as a failure, and while the account/address waits the answer
 // is kResourceExhausted with *retry_after set, without checking the code.
-Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const User& user,
+// On success every other session and refresh family of the account ends
+// (whoever signed in with the password alone before must now pass MFA).
+Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const Caller& caller,
                                                       const std::string& code,
                                                       std::string_view address,
                                                       std::int64_t* retry_after) {
+  const User& user = caller.user;
   if (user.totp_pending.empty()) {
     return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
   }
@@ -84,8 +87,14 @@ Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, co
   BULWARK_RETURN_IF_ERROR(s.db->Execute(
       "UPDATE users SET totp_secret = totp_pending, totp_pending = '', updated_at = ? WHERE id = ?",
       s.clock->NowUnixSeconds(), user.id));
+  BULWARK_ASSIGN_OR_RETURN(std::vector<std::string> codes, s.backup_codes->Regenerate(user.id));
+  Service::Impl::Revoked revoked = s.EndOtherSessions(caller, "mfa enrolled", true);
   s.Event(auth::SecurityEventType::kMfaEnrolled, user.id, "totp");
-  return s.backup_codes->Regenerate(user.id);
+  s.Audit("user:" + user.id, "sessions.ended", "user:" + user.id, audit::kSuccess,
+          {{"reason", "mfa enrolled"},
+           {"sessions_revoked", std::to_string(revoked.sessions)},
+           {"families_revoked", std::to_string(revoked.families)}});
+  return codes;
 }
 
 void Service::Impl::AddMfaRoutes() {
@@ -122,7 +131,7 @@ void Service::Impl::AddMfaRoutes() {
         if (body.error) return std::move(*body.error);
         LoginResult throttled;
         Result<std::vector<std::string>> codes = ConfirmTotpEnrolment(
-            *this, c->user, *body.Str("code"), req.context().client_ip, &throttled.retry_after);
+            *this, *c, *body.Str("code"), req.context().client_ip, &throttled.retry_after);
         if (!codes.ok()) {
           if (codes.error().code() == ErrorCode::kFailedPrecondition) {
             return ProblemResponse(req, 409, "no enrolment in progress");
@@ -157,7 +166,10 @@ void Service::Impl::AddMfaRoutes() {
             clock->NowUnixSeconds(), c->user.id);
         if (!n.ok()) return ProblemResponse(req, 503);
         (void)backup_store->Replace(c->user.id, {});
-        Audit("user:" + c->user.id, "mfa.removed", "user:" + c->user.id, audit::kSuccess);
+        Revoked revoked = EndOtherSessions(*c, "mfa removed", true);
+        Audit("user:" + c->user.id, "mfa.removed", "user:" + c->user.id, audit::kSuccess,
+              {{"sessions_revoked", std::to_string(revoked.sessions)},
+               {"families_revoked", std::to_string(revoked.families)}});
         return http::Response(204);
       }});
 
@@ -173,6 +185,11 @@ void Service::Impl::AddMfaRoutes() {
         if (auto err = StepUp(req, *c, body, "password", true, "stepup.failed")) return std::move(*err);
         Result<std::vector<std::string>> codes = backup_codes->Regenerate(c->user.id);
         if (!codes.ok()) return ProblemResponse(req, 503);
+        Revoked revoked = EndOtherSessions(*c, "backup codes regenerated", true);
+        Audit("user:" + c->user.id, "sessions.ended", "user:" + c->user.id, audit::kSuccess,
+              {{"reason", "backup codes regenerated"},
+               {"sessions_revoked", std::to_string(revoked.sessions)},
+               {"families_revoked", std::to_string(revoked.families)}});
         return JsonResponse(200, JObj({{"backup_codes", CodesJson(*codes)}}));
       }});
 }

@@ -79,7 +79,7 @@ void Service::Impl::AddTokenRoutes() {
         std::string hash = HashToken(*body.Str("refresh_token"));
         Result<db::Rows> rows = db->Query(
             "SELECT t.family_id, t.generation, t.used_at, f.user_id, f.expires_at, f.revoked_at, "
-            "f.created_at FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id "
+            "f.created_at, f.amr FROM refresh_tokens t JOIN refresh_families f ON f.id = t.family_id "
             "WHERE t.hash = ?",
             hash);
         if (!rows.ok()) return ProblemResponse(req, 503);
@@ -98,6 +98,9 @@ void Service::Impl::AddTokenRoutes() {
         std::int64_t revoked_at = row.Get<std::int64_t>(5).value_or(0);
         // The family starts at the sign-in: the only time credentials were shown.
         std::int64_t signed_in_at = row.Get<std::int64_t>(6).value_or(0);
+        // ...and what it proved: a refresh continues that sign-in, with its
+        // methods (an MFA sign-in keeps "otp"), never more.
+        const bool family_mfa = row.Get<std::string>(7).value_or("") == "pwd otp";
         if (revoked_at != 0) {
           // The token can be presented again and again for free: sampled.
           std::int64_t left_out = 0;
@@ -139,7 +142,7 @@ void Service::Impl::AddTokenRoutes() {
               next_hash, family, generation + 1, now);
           if (!inserted.ok() || !tx->Commit().ok()) return ProblemResponse(req, 503);
         }
-        Result<std::string> access = SignAccessToken(*user, false, signed_in_at);
+        Result<std::string> access = SignAccessToken(*user, family_mfa, signed_in_at, family);
         if (!access.ok()) return ProblemResponse(req, 500);
         Event(auth::SecurityEventType::kRefreshRotated, user_id, "family:" + family);
         return JsonResponse(200, TokenBody(*access, next, config.access_token_ttl.count()));

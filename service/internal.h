@@ -148,6 +148,7 @@ struct Caller {
   User user;
   std::string session_hash;    // kSession
   std::string session_handle;  // kSession
+  std::string family_id;       // kBearer: the refresh family ("sid") the token belongs to
   std::string api_key_id;      // kApiKey
   std::vector<std::string> scopes;  // kApiKey
   std::int64_t auth_time = 0;  // when the credentials were last presented
@@ -284,6 +285,15 @@ struct Service::Impl {
   Result<NewSession> StartSession(const User& user, std::int64_t auth_level,
                                   std::string_view label) const;
   Result<std::size_t> RevokeSessions(std::string_view user_id, std::string_view keep_hash) const;
+  // After a security-relevant change to the account (password, MFA, backup
+  // codes): ends every other browser session and refresh-token family, and
+  // with it their access tokens. The caller's own session cookie or token
+  // family is kept when `keep_callers` (MFA changes); a password change keeps
+  // only the session cookie. Returns the counts for the audit record.
+  struct Revoked {
+    std::size_t sessions = 0, families = 0;
+  };
+  Revoked EndOtherSessions(const Caller& c, std::string_view reason, bool keep_callers_family) const;
   std::string SessionCookie(const http::Request& req, const SecretString& id) const;
   std::string ExpiredSessionCookie(const http::Request& req) const;
 
@@ -296,8 +306,13 @@ struct Service::Impl {
   Result<TokenPair> IssueTokens(const User& user, bool mfa) const;
   // `auth_time`: when the user last presented credentials (the sign-in, not
   // a refresh), so a refresh never makes a sign-in look recent to step-up.
-  Result<std::string> SignAccessToken(const User& user, bool mfa, std::int64_t auth_time) const;
-  Result<std::size_t> RevokeFamilies(std::string_view user_id, std::string_view reason) const;
+  // `mfa`: the sign-in of the family passed a second factor (amr otp).
+  // `family_id`: the refresh family ("sid"); the token dies with it.
+  Result<std::string> SignAccessToken(const User& user, bool mfa, std::int64_t auth_time,
+                                      std::string_view family_id) const;
+  // Revokes the user's refresh families but `keep_family` (empty: all).
+  Result<std::size_t> RevokeFamilies(std::string_view user_id, std::string_view reason,
+                                     std::string_view keep_family = {}) const;
 
   // Audit.
   void Audit(std::string actor, std::string action, std::string target, std::string_view outcome,

@@ -419,8 +419,19 @@ Result<Caller> Service::Impl::Authenticate(http::Request& req) const {
       // same second as the token's iat.
       std::optional<std::int64_t> cv = jwt->claims().GetInt("cv");
       if (user->locked || !cv || *cv != user->credentials_changed_at) return unauthenticated;
+      // The token belongs to a refresh family ("sid"); once the family is
+      // revoked (sign-out, reuse detected, another session's security
+      // change), its access tokens stop working too, not 15 minutes later.
+      std::optional<std::string_view> sid = jwt->claims().GetString("sid");
+      if (!sid || sid->empty()) return unauthenticated;
+      BULWARK_ASSIGN_OR_RETURN(
+          db::Rows family,
+          db->Query("SELECT revoked_at FROM refresh_families WHERE id = ? AND user_id = ?",
+                    std::string(*sid), user->id));
+      if (family.empty() || family[0].Get<std::int64_t>(0).value_or(1) != 0) return unauthenticated;
       Caller c;
       c.via = Caller::Via::kBearer;
+      c.family_id = std::string(*sid);
       c.user = std::move(user).value();
       c.auth_time = jwt->claims().GetInt("auth_time").value_or(iat);
       return c;
@@ -759,9 +770,11 @@ std::string Service::Impl::ExpiredSessionCookie(const http::Request&) const {
 // ---- Tokens -----------------------------------------------------------------------------------
 
 Result<std::string> Service::Impl::SignAccessToken(const User& user, bool mfa,
-                                                   std::int64_t auth_time) const {
+                                                   std::int64_t auth_time,
+                                                   std::string_view family_id) const {
   auth::Claims claims;
   claims.SetString("sub", user.id);
+  claims.SetString("sid", std::string(family_id));
   claims.SetInt("auth_time", auth_time);
   claims.SetInt("cv", user.credentials_changed_at);
   claims.SetStrings("amr", mfa ? std::vector<std::string>{"pwd", "otp"}
@@ -772,14 +785,15 @@ Result<std::string> Service::Impl::SignAccessToken(const User& user, bool mfa,
 Result<Service::Impl::TokenPair> Service::Impl::IssueTokens(const User& user, bool mfa) const {
   const std::int64_t now = clock->NowUnixSeconds();
   TokenPair out;
-  BULWARK_ASSIGN_OR_RETURN(out.access_token, SignAccessToken(user, mfa, now));
-  out.refresh_token = SecretString::Adopt(crypto::RandomToken(32));
   out.family_id = RandomId();
+  BULWARK_ASSIGN_OR_RETURN(out.access_token, SignAccessToken(user, mfa, now, out.family_id));
+  out.refresh_token = SecretString::Adopt(crypto::RandomToken(32));
   std::string hash = HashToken(AsChars(out.refresh_token.RevealBytes(InsecureSecretAccess())));
   BULWARK_ASSIGN_OR_RETURN(db::Transaction tx, db->Begin());
   BULWARK_RETURN_IF_ERROR(tx.Execute(
-      "INSERT INTO refresh_families (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-      out.family_id, user.id, now, now + config.refresh_family_lifetime.count()));
+      "INSERT INTO refresh_families (id, user_id, created_at, expires_at, amr) VALUES (?, ?, ?, ?, ?)",
+      out.family_id, user.id, now, now + config.refresh_family_lifetime.count(),
+      std::string(mfa ? "pwd otp" : "pwd")));
   BULWARK_RETURN_IF_ERROR(tx.Execute(
       "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?, ?, 0, ?)",
       hash, out.family_id, now));
@@ -789,13 +803,31 @@ Result<Service::Impl::TokenPair> Service::Impl::IssueTokens(const User& user, bo
 }
 
 Result<std::size_t> Service::Impl::RevokeFamilies(std::string_view user_id,
-                                                  std::string_view reason) const {
+                                                  std::string_view reason,
+                                                  std::string_view keep_family) const {
   BULWARK_ASSIGN_OR_RETURN(
       std::int64_t n,
       db->Execute("UPDATE refresh_families SET revoked_at = ?, revoked_reason = ? "
-                  "WHERE user_id = ? AND revoked_at = 0",
-                  clock->NowUnixSeconds(), reason, user_id));
+                  "WHERE user_id = ? AND revoked_at = 0 AND id <> ?",
+                  clock->NowUnixSeconds(), reason, user_id, keep_family));
   return static_cast<std::size_t>(n);
+}
+
+Service::Impl::Revoked Service::Impl::EndOtherSessions(const Caller& c, std::string_view reason,
+                                                       bool keep_callers_family) const {
+  Revoked out;
+  // A cookie session is "the one that made the change"; keep it. An empty
+  // hash keeps nothing (no session has an empty hash).
+  Result<std::size_t> sessions =
+      RevokeSessions(c.user.id, c.via == Caller::Via::kSession ? c.session_hash : std::string());
+  if (!sessions.ok()) OpLog("error", "revoking sessions failed: " + sessions.error().ToString());
+  Result<std::size_t> families = RevokeFamilies(
+      c.user.id, reason,
+      keep_callers_family && c.via == Caller::Via::kBearer ? c.family_id : std::string());
+  if (!families.ok()) OpLog("error", "revoking refresh families failed: " + families.error().ToString());
+  out.sessions = sessions.value_or(0);
+  out.families = families.value_or(0);
+  return out;
 }
 
 // ---- Service ------------------------------------------------------------------------------------

@@ -121,6 +121,13 @@ CREATE TABLE files (
 CREATE INDEX files_user ON files (user_id);
 )sql";
 
+// What the sign-in that started a refresh family proved ("pwd" or "pwd otp"):
+// every access token of the family carries it, never more. Families from
+// before this column say "pwd" (the safe side).
+constexpr db::sql::Script kRefreshAmr = R"sql(
+ALTER TABLE refresh_families ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
+)sql";
+
 }  // namespace
 
 Result<db::Database> OpenDatabase(const Config& config, std::size_t max_connections) {
@@ -164,6 +171,7 @@ std::vector<db::Migration> ServiceMigrations(db::Backend backend) {
       {2, "audit_log", audit::Schema(backend)},
       {3, "webhooks_and_files", kWebhooksAndFilesSchema},
       {4, audit::GuardsName(), audit::AppendOnlyGuards(backend)},
+      {5, "refresh_family_amr", kRefreshAmr},
   };
 }
 

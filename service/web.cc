@@ -12,7 +12,7 @@ Result<SecretBytes> OpenTotpSecret(const Service::Impl& s, const std::string& us
                                    const std::string& sealed);
 Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const User& user,
                                                 std::string* base32_secret);
-Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const User& user,
+Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const Caller& caller,
                                                       const std::string& code,
                                                       std::string_view address,
                                                       std::int64_t* retry_after);
@@ -300,7 +300,7 @@ void Service::Impl::AddWebRoutes() {
         LoginResult throttled;
         Result<std::vector<std::string>> codes =
             code.empty() ? Result<std::vector<std::string>>(Error(ErrorCode::kInvalidArgument, "bad code"))
-                         : ConfirmTotpEnrolment(*this, c->user, code, req.context().client_ip,
+                         : ConfirmTotpEnrolment(*this, *c, code, req.context().client_ip,
                                                 &throttled.retry_after);
         if (!codes.ok()) {
           if (codes.error().code() == ErrorCode::kFailedPrecondition) return Redirect("/account");

@@ -546,6 +546,8 @@ TEST_P(ServiceE2E, WholeFlowWithBoundariesAndAudit) {
   Tokens t2 = Login("ann@example.com", pw_a);
   EXPECT_EQ(Post("/v1/tokens/revoke", "{\"refresh_token\":" + JsonStr(t2.refresh) + "}").status, 200);
   EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(t2.refresh) + "}").status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(t2.access)}).status, 401) << "the access token ends with its family";
+  t2 = Login("ann@example.com", pw_a);
 
   // MFA: enrol, confirm, then login needs a code.
   EXPECT_EQ(Post("/v1/mfa/totp", R"({"password":"not my password"})", {Bearer(t2.access)}).status, 403);
@@ -577,6 +579,21 @@ TEST_P(ServiceE2E, WholeFlowWithBoundariesAndAudit) {
   HttpResponse new_codes = Post("/v1/mfa/backup-codes", "{\"password\":" + JsonStr(pw_a) + ",\"backup_code\":\"" +
                                     codes->AsArray()[1].AsString() + "\"}", {Bearer(mfa.access)});
   EXPECT_EQ(new_codes.status, 200) << new_codes.body;
+  // New backup codes end the other sessions: the browser signs in again.
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", cookie}}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(by_backup.access)}).status, 401);
+  {
+    JsonValue new_codes_json = new_codes.Json();
+    HttpResponse again = Post("/v1/sessions", "{\"email\":\"ann@example.com\",\"password\":" + JsonStr(pw_a) +
+                                                  ",\"backup_code\":" +
+                                                  JsonStr(new_codes_json.Find("backup_codes")->AsArray()[0].AsString()) + "}");
+    ASSERT_EQ(again.status, 201) << again.body;
+    set_cookie = again.Header("set-cookie");
+    cookie = set_cookie.substr(0, set_cookie.find(';'));
+    csrf = again.Str("csrf_token");
+    JsonValue again_json = again.Json();
+    session_a = again_json.Find("session")->Find("id")->AsString();
+  }
 
   // Second user; authorization boundaries.
   Register("bob@example.com", pw_b, "Bob");
@@ -739,6 +756,8 @@ TEST_P(ServiceE2E, FreeToRepeatRejectionsDoNotFloodTheAuditTrail) {
   ASSERT_EQ(key.status, 201) << key.body;
   const std::string real = key.Str("key");
   ASSERT_EQ(Post("/v1/tokens/revoke", "{\"refresh_token\":" + JsonStr(t.refresh) + "}").status, 200);
+  // The revoked family's access token ended with it; a live one for the denials.
+  Tokens live = Login("xena@example.com", "thimble orchard cobalt 29");
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 30; ++i) {
     char made_up[64];
@@ -747,7 +766,7 @@ TEST_P(ServiceE2E, FreeToRepeatRejectionsDoNotFloodTheAuditTrail) {
     EXPECT_EQ(Get("/v1/me", {{"Authorization", "ApiKey " + real.substr(0, real.size() - 2) + "xx"}}).status, 401);
     EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(t.refresh) + "}").status, 401);
     // Permission denials: a user on an admin route, a key without the scope.
-    EXPECT_EQ(Get("/v1/admin/users", {Bearer(t.access)}).status, 403);
+    EXPECT_EQ(Get("/v1/admin/users", {Bearer(live.access)}).status, 403);
     EXPECT_EQ(Post("/v1/api-keys", R"({"name":"k2","scopes":["me:read"]})",
                    {{"Authorization", "ApiKey " + real}}).status,
               403);
@@ -1592,6 +1611,185 @@ TEST_P(ServiceE2E, FilesUploadDownloadDeleteOwnerOnly) {
   EXPECT_EQ(actions.count("file.rejected"), 5u);
   db.reset();
   StartServer();
+}
+
+// The payload of a JWT (no signature check: the service already did that).
+JsonValue JwtPayload(const std::string& jwt) {
+  std::size_t a = jwt.find('.'), b = jwt.rfind('.');
+  if (a == std::string::npos || b <= a) return JsonValue::MakeObject({});
+  auto payload = bulwark::Base64UrlDecode(jwt.substr(a + 1, b - a - 1));
+  if (!payload.ok()) return JsonValue::MakeObject({});
+  auto parsed = bulwark::validate::ParseJson(std::string(bulwark::AsChars(*payload)));
+  if (!parsed.ok()) return JsonValue::MakeObject({});
+  return parsed.value().UnvalidatedValue();
+}
+
+std::vector<std::string> Amr(const std::string& jwt) {
+  std::vector<std::string> out;
+  JsonValue p = JwtPayload(jwt);
+  const JsonValue* amr = p.Find("amr");
+  if (amr == nullptr || !amr->is_array()) return out;
+  for (const JsonValue& v : amr->AsArray()) out.push_back(v.is_string() ? v.AsString() : "?");
+  return out;
+}
+
+// A refresh continues the sign-in of its family: an MFA sign-in's tokens
+// keep "otp" through every rotation, a password-only sign-in never gains it
+// (not even after MFA is enrolled later).
+TEST_P(ServiceE2E, RefreshKeepsTheAuthenticationMethodsOfTheSignIn) {
+  const std::string pw = "lantern quarry mosaic 58";
+  Register("ola@example.com", pw, "Ola");
+  Tokens plain = Login("ola@example.com", pw);
+  EXPECT_EQ(Amr(plain.access), (std::vector<std::string>{"pwd"}));
+  HttpResponse enrol = Post("/v1/mfa/totp", "{\"password\":" + JsonStr(pw) + "}", {Bearer(plain.access)});
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string secret = enrol.Str("secret");
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  HttpResponse confirm = Post("/v1/mfa/totp/confirm", "{\"code\":\"" + Totp(secret, now) + "\"}",
+                              {Bearer(plain.access)});
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  // The enrolling family keeps going, still password-only.
+  HttpResponse plain_next = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(plain.refresh) + "}");
+  ASSERT_EQ(plain_next.status, 200) << plain_next.body;
+  EXPECT_EQ(Amr(plain_next.Str("access_token")), (std::vector<std::string>{"pwd"}));
+
+  Tokens mfa = Login("ola@example.com", pw, ",\"totp_code\":\"" + Totp(secret, now + 30) + "\"");
+  ASSERT_FALSE(mfa.access.empty());
+  EXPECT_EQ(Amr(mfa.access), (std::vector<std::string>{"pwd", "otp"}));
+  std::string refresh = mfa.refresh;
+  for (int i = 0; i < 2; ++i) {
+    HttpResponse r = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(refresh) + "}");
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(Amr(r.Str("access_token")), (std::vector<std::string>{"pwd", "otp"})) << "rotation " << i;
+    EXPECT_EQ(Get("/v1/me", {Bearer(r.Str("access_token"))}).status, 200);
+    refresh = r.Str("refresh_token");
+  }
+}
+
+// Enrolling MFA, removing it and replacing the backup codes end every other
+// browser session and refresh family (and their access tokens at once); the
+// session or token family that made the change keeps working.
+TEST_P(ServiceE2E, MfaChangesEndTheOtherSessions) {
+  const std::string pw = "copper harbor violet 36";
+  Register("pia@example.com", pw, "Pia");
+  Session other_cookie = BrowserLogin("pia@example.com", pw);
+  Tokens other = Login("pia@example.com", pw);
+  Tokens mine = Login("pia@example.com", pw);
+  ASSERT_EQ(Get("/v1/me", {{"Cookie", other_cookie.cookie}}).status, 200);
+  ASSERT_EQ(Get("/v1/me", {Bearer(other.access)}).status, 200);
+
+  // Enrolment, by a bearer token.
+  HttpResponse enrol = Post("/v1/mfa/totp", "{\"password\":" + JsonStr(pw) + "}", {Bearer(mine.access)});
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string secret = enrol.Str("secret");
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  EXPECT_EQ(Get("/v1/me", {Bearer(other.access)}).status, 200) << "starting an enrolment changes nothing yet";
+  HttpResponse confirm = Post("/v1/mfa/totp/confirm", "{\"code\":\"" + Totp(secret, now) + "\"}",
+                              {Bearer(mine.access)});
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  JsonValue confirm_json = confirm.Json();
+  std::vector<std::string> codes;
+  for (const JsonValue& c : confirm_json.Find("backup_codes")->AsArray()) codes.push_back(c.AsString());
+  ASSERT_GE(codes.size(), 4u);
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", other_cookie.cookie}}).status, 401) << "other browser session ended";
+  EXPECT_EQ(Get("/v1/me", {Bearer(other.access)}).status, 401) << "other access token ended";
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(other.refresh) + "}").status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(mine.access)}).status, 200) << "the enrolling token stays";
+  HttpResponse mine_next = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(mine.refresh) + "}");
+  ASSERT_EQ(mine_next.status, 200) << mine_next.body;
+  mine = {mine_next.Str("access_token"), mine_next.Str("refresh_token")};
+
+  // New backup codes, from a browser session (with its CSRF token).
+  auto session_with = [&](const std::string& backup_code) {
+    HttpResponse r = Post("/v1/sessions", "{\"email\":\"pia@example.com\",\"password\":" + JsonStr(pw) +
+                                              ",\"backup_code\":" + JsonStr(backup_code) + "}");
+    EXPECT_EQ(r.status, 201) << r.body;
+    std::string set_cookie = r.Header("set-cookie");
+    return Session{set_cookie.substr(0, set_cookie.find(';')), r.Str("csrf_token"), ""};
+  };
+  Session browser = session_with(codes[0]);
+  Tokens other2 = Login("pia@example.com", pw, ",\"backup_code\":" + JsonStr(codes[1]));
+  HttpResponse regen = Post("/v1/mfa/backup-codes", "{\"password\":" + JsonStr(pw) + ",\"backup_code\":" +
+                                                        JsonStr(codes[2]) + "}",
+                            {{"Cookie", browser.cookie}, {"X-CSRF-Token", browser.csrf}});
+  ASSERT_EQ(regen.status, 200) << regen.body;
+  JsonValue regen_json = regen.Json();
+  codes.clear();
+  for (const JsonValue& c : regen_json.Find("backup_codes")->AsArray()) codes.push_back(c.AsString());
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", browser.cookie}}).status, 200) << "the changing session stays";
+  EXPECT_EQ(Get("/v1/me", {Bearer(other2.access)}).status, 401);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(other2.refresh) + "}").status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(mine.access)}).status, 401) << "a cookie change keeps no token family";
+
+  // Removal, by a bearer token: the browser session ends.
+  Tokens remover = Login("pia@example.com", pw, ",\"backup_code\":" + JsonStr(codes[0]));
+  HttpResponse removed = Send(port_, "DELETE", "/v1/mfa/totp", {kJson, Bearer(remover.access)},
+                              "{\"password\":" + JsonStr(pw) + ",\"backup_code\":" + JsonStr(codes[1]) + "}");
+  ASSERT_EQ(removed.status, 204) << removed.body;
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", browser.cookie}}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(remover.access)}).status, 200);
+}
+
+// Signing out an API client (revoking its refresh token) ends its access
+// token too, not up to 15 minutes later; and so does reuse detection.
+TEST_P(ServiceE2E, AccessTokensEndWithTheirRefreshFamily) {
+  const std::string pw = "granite fable osprey 24";
+  Register("quin@example.com", pw, "Quin");
+  Tokens t = Login("quin@example.com", pw);
+  ASSERT_EQ(Get("/v1/me", {Bearer(t.access)}).status, 200);
+  EXPECT_EQ(Post("/v1/tokens/revoke", "{\"refresh_token\":" + JsonStr(t.refresh) + "}").status, 200);
+  EXPECT_EQ(Get("/v1/me", {Bearer(t.access)}).status, 401);
+  Tokens u = Login("quin@example.com", pw);
+  HttpResponse r = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(u.refresh) + "}");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(Get("/v1/me", {Bearer(r.Str("access_token"))}).status, 200);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(u.refresh) + "}").status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(r.Str("access_token"))}).status, 401) << "reuse revokes the thief's token too";
+  EXPECT_EQ(Get("/v1/me", {Bearer(u.access)}).status, 401);
+}
+
+// A password change revokes the account's API keys: whoever knew the old
+// password could have made one, and it would otherwise outlive the change.
+TEST_P(ServiceE2E, PasswordChangeRevokesApiKeys) {
+  const std::string pw = "walnut ripple beacon 81";
+  Register("rex@example.com", pw, "Rex");
+  Tokens t = Login("rex@example.com", pw);
+  HttpResponse key = Post("/v1/api-keys", R"({"name":"left behind","scopes":["me:read","files:read"]})",
+                          {Bearer(t.access)});
+  ASSERT_EQ(key.status, 201) << key.body;
+  ASSERT_EQ(Get("/v1/me", {ApiKey(key.Str("key"))}).status, 200);
+  Session s = BrowserLogin("rex@example.com", pw);
+  HttpResponse changed = Post("/v1/me/password", "{\"current_password\":" + JsonStr(pw) +
+                                                     ",\"new_password\":\"orbit saffron kettle 90\"}",
+                              {{"Cookie", s.cookie}, {"X-CSRF-Token", s.csrf}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(Get("/v1/me", {ApiKey(key.Str("key"))}).status, 401);
+  JsonValue changed_json = changed.Json();
+  const JsonValue* count = changed_json.Find("api_keys_revoked");
+  ASSERT_NE(count, nullptr) << changed.body;
+  EXPECT_EQ(count->AsInt(), 1);
+  HttpResponse keys = Get("/v1/api-keys", {{"Cookie", s.cookie}});
+  ASSERT_EQ(keys.status, 200);
+  EXPECT_NE(keys.body.find("\"revoked\":true"), std::string::npos) << keys.body;
+}
+
+// The type is sniffed from the first 4 KiB, but a text upload must be text
+// to its end: invalid UTF-8, binary or markup after the first 4 KiB is 415.
+TEST_P(ServiceE2E, TextUploadIsCheckedToTheEnd) {
+  Register("sal@example.com", "thistle canyon harp 65", "Sal");
+  Tokens t = Login("sal@example.com", "thistle canyon harp 65");
+  auto upload = [&](const std::string& body) {
+    return Send(port_, "POST", "/v1/files?filename=notes.txt",
+                {{"Content-Type", "application/octet-stream"}, Bearer(t.access)}, body, true);
+  };
+  const std::string text = std::string(5000, 'a') + "\n";
+  EXPECT_EQ(upload(text + "caf\xC3\xA9\n").status, 201);
+  for (const std::string& tail : {std::string("\xC0\xAE\xFF"), std::string("\x01\x02\x03\x04"),
+                                  std::string("<script>alert(1)</script>"), std::string("\xE2\x82")}) {
+    HttpResponse r = upload(text + tail);
+    EXPECT_EQ(r.status, 415) << r.body;
+  }
+  EXPECT_EQ(Get("/v1/files", {Bearer(t.access)}).Json().Find("files")->AsArray().size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
