@@ -30,6 +30,18 @@ struct State {
     if (!error) error.emplace(code, std::move(message));
     if (ctxt != nullptr) xmlStopParser(ctxt);
   }
+
+  // Charges `bytes` of string data copied into the tree to the text budget.
+  // A namespace URI is declared once but copied to every element and
+  // attribute in that namespace, so it is charged for each copy: otherwise a
+  // long URI and many short `<p:e p:a="">` would build a tree thousands of
+  // times larger than the document.
+  bool Charge(std::size_t bytes) {
+    text_bytes += bytes;
+    if (text_bytes <= limits->max_text_bytes) return true;
+    Fail(ErrorCode::kResourceExhausted, "XML text is too large");
+    return false;
+  }
 };
 
 State& Of(void* ctx) { return *static_cast<State*>(ctx); }
@@ -54,6 +66,7 @@ void OnStartElement(void* ctx, const xmlChar* localname, const xmlChar* prefix,
   if (name.size() > lim.max_name_bytes) {
     return s.Fail(ErrorCode::kResourceExhausted, "XML name is too long");
   }
+  if (!s.Charge(View(uri).size())) return;
   Element element;
   element.name = std::string(name);
   element.prefix = std::string(View(prefix));
@@ -65,10 +78,7 @@ void OnStartElement(void* ctx, const xmlChar* localname, const xmlChar* prefix,
       return s.Fail(ErrorCode::kResourceExhausted, "XML name is too long");
     }
     auto value_size = static_cast<std::size_t>(a[4] - a[3]);
-    s.text_bytes += value_size;
-    if (s.text_bytes > lim.max_text_bytes) {
-      return s.Fail(ErrorCode::kResourceExhausted, "XML text is too large");
-    }
+    if (!s.Charge(value_size) || !s.Charge(View(a[2]).size())) return;
     element.attributes.push_back({std::string(attr_name), std::string(View(a[1])),
                                   std::string(View(a[2])),
                                   std::string(reinterpret_cast<const char*>(a[3]), value_size)});
@@ -95,10 +105,7 @@ void OnEndElement(void* ctx, const xmlChar*, const xmlChar*, const xmlChar*) {
 void OnCharacters(void* ctx, const xmlChar* ch, int len) {
   State& s = Of(ctx);
   if (s.error || s.stack.empty() || len <= 0) return;
-  s.text_bytes += static_cast<std::size_t>(len);
-  if (s.text_bytes > s.limits->max_text_bytes) {
-    return s.Fail(ErrorCode::kResourceExhausted, "XML text is too large");
-  }
+  if (!s.Charge(static_cast<std::size_t>(len))) return;
   s.stack.back()->text.append(reinterpret_cast<const char*>(ch), static_cast<std::size_t>(len));
 }
 

@@ -65,7 +65,9 @@ struct ParseLimits {
   std::size_t max_elements = 100000;
   std::size_t max_attributes_per_element = 64;        // namespace declarations included
   std::size_t max_name_bytes = 256;
-  std::size_t max_text_bytes = std::size_t{1} << 20;  // all character data together
+  // All character data, attribute values and namespace URIs together; a
+  // namespace URI counts once per element or attribute it is copied to.
+  std::size_t max_text_bytes = std::size_t{1} << 20;
 };
 
 // Errors: kInvalidArgument (malformed, or has a DOCTYPE/entity declaration;
