@@ -1288,6 +1288,12 @@ struct Engine::Impl {
       }
       return false;  // only parameters
     }
+    if (c.integer) {
+      if (val->ck == ConstKind::kInt) return true;
+      if (a.expr == ir::kNone || X(fr, a.expr).kind != ExprKind::kName) return false;
+      auto t = fr.types.find(X(fr, a.expr).s);
+      return t != fr.types.end() && IntegerType(t->second);
+    }
     if (c.below) return val->ck == ConstKind::kInt && val->i < *c.below;
     if (c.any_bits) return val->ck == ConstKind::kInt && (val->i & *c.any_bits) != 0;
     std::vector<std::string> texts;
@@ -3128,6 +3134,14 @@ struct Engine::Impl {
           if (conj == positive) {  // both hold
             for (auto& [k, v] : b) a[k] = std::move(v);
             for (auto& [k, v] : a) out[k] = std::move(v);
+            // `x >= 0 && x < n`: a signed number inside both ends.
+            if (BoundKinds() != 0) {
+              std::set<std::string> lower, upper;
+              Ranges(fr, id, positive, lower, upper, depth);
+              for (const std::string& p : upper) {
+                if (lower.contains(p)) MarkSafe(fr, out, p, BoundKinds());
+              }
+            }
           } else {  // one of them holds: only what both prove
             for (auto& [k, v] : a) {
               auto it = b.find(k);
@@ -3137,19 +3151,15 @@ struct Engine::Impl {
           return;
         }
         // An upper bound: `x < 10` / `x <= N` where it holds (or `x >= 10`
-        // where it does not) keeps x inside an array or allocation limit.
+        // where it does not) keeps x inside an allocation limit, and an
+        // unsigned x inside an array. A signed index also needs a lower
+        // bound (see the conjunction above): `if (x < 10) buf[x]` takes -1.
         if (e.s == "<" || e.s == "<=" || e.s == ">" || e.s == ">=") {
-          const bool less = e.s == "<" || e.s == "<=";
-          ir::Id bounded = ir::kNone;
-          // A literal, or a name holding a known constant (#define MAX 10).
-          auto limit = [&](ir::Id k) {
-            if (constant(k)) return true;
-            return k != ir::kNone && X(fr, k).kind == ExprKind::kName && Eval(fr, k).IsConst();
-          };
-          if (limit(e.kids[1]) && less == positive) bounded = e.kids[0];        // x < C
-          else if (limit(e.kids[0]) && less != positive) bounded = e.kids[1];   // C > x
-          if (bounded != ir::kNone && BoundKinds() != 0) {
-            if (auto p = PathOf(fr, bounded)) MarkSafe(fr, out, *p, BoundKinds());
+          if (BoundKinds() == 0) return;
+          std::set<std::string> lower, upper;
+          Ranges(fr, id, positive, lower, upper, depth);
+          for (const std::string& p : upper) {
+            MarkSafe(fr, out, p, SignedNumber(fr, p) ? BoundKinds() & SinkKindBit("alloc") : BoundKinds());
           }
           return;
         }
@@ -3370,7 +3380,7 @@ struct Engine::Impl {
   // C/C++: an integer index into an array (`buf[data]`, read or written)
   // that input chose without an upper-bound check (CWE-129).
   void CheckArrayIndex(Frame& fr, ir::Id index, const Value& v, std::uint32_t line, std::uint32_t col) {
-    if (!IsC(fr.lang) || v.IsConst() || v.o.empty()) return;
+    if ((!IsC(fr.lang) && fr.lang != Language::kJava) || v.IsConst() || v.o.empty()) return;
     const int kind = SinkKindIndex("index");
     if (kind < 0) return;
     const ir::Expr& e = X(fr, index);
@@ -3383,7 +3393,8 @@ struct Engine::Impl {
   static bool IntegerType(std::string_view t) {
     for (std::string_view n : {"int", "long", "short", "size_t", "ssize_t", "int8_t", "int16_t", "int32_t",
                                "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t",
-                               "ptrdiff_t", "longlong", "longint", "shortint", "off_t", "DWORD", "UINT", "INT"}) {
+                               "ptrdiff_t", "longlong", "longint", "shortint", "off_t", "DWORD", "UINT", "INT",
+                               "byte", "Integer", "Long", "Short", "Byte"}) {
       if (t == n) return true;
     }
     return false;
@@ -3396,6 +3407,91 @@ struct Engine::Impl {
     return bound_bits_;
   }
   std::uint32_t bound_bits_ = UINT32_MAX;
+
+  // The paths a condition, where it holds (`positive`) or fails, keeps at
+  // or above zero (`x >= 0`, `x > -1`, `0 <= x`) and below a limit (`x < 10`,
+  // `x <= MAX`, `x < buf.length`, `x < v.size()`). Looks through `!` and
+  // through && (where it holds) / || (where it fails): every part holds.
+  void Ranges(Frame& fr, ir::Id id, bool positive, std::set<std::string>& lower, std::set<std::string>& upper,
+              int depth) {
+    if (id == ir::kNone || depth > 32) return;
+    const ir::Expr& e = X(fr, id);
+    if (e.kind == ExprKind::kUnary && (e.s == "!" || e.s == "not") && !e.kids.empty()) {
+      Ranges(fr, e.kids[0], !positive, lower, upper, depth + 1);
+      return;
+    }
+    if (e.kind != ExprKind::kBinary || e.kids.size() != 2) return;
+    const bool conj = e.s == "&&" || e.s == "and";
+    const bool disj = e.s == "||" || e.s == "or";
+    if (conj || disj) {
+      if (conj == positive) {
+        Ranges(fr, e.kids[0], positive, lower, upper, depth + 1);
+        Ranges(fr, e.kids[1], positive, lower, upper, depth + 1);
+      }
+      return;
+    }
+    if (e.s != "<" && e.s != "<=" && e.s != ">" && e.s != ">=") return;
+    // Normalize to `x < k` / `x <= k` / `x > k` / `x >= k` with x on the left,
+    // then negate when the condition fails.
+    std::string op = e.s;
+    ir::Id x = e.kids[0], k = e.kids[1];
+    auto int_const = [&](ir::Id c) -> std::optional<std::int64_t> {
+      if (c == ir::kNone) return std::nullopt;
+      const ir::Expr& ce = X(fr, c);
+      if (ce.kind == ExprKind::kConst && ce.const_kind == ConstKind::kInt) return ce.i;
+      if (ce.kind == ExprKind::kUnary && ce.s == "-" && !ce.kids.empty()) {
+        const ir::Expr& in = X(fr, ce.kids[0]);
+        if (in.kind == ExprKind::kConst && in.const_kind == ConstKind::kInt) return -in.i;
+      }
+      if (ce.kind == ExprKind::kName) {
+        Value v = Eval(fr, c);
+        if (v.ck == ConstKind::kInt) return v.i;
+      }
+      return std::nullopt;
+    };
+    // A limit: a constant, a name holding one (#define MAX 10), or the
+    // length of a container (`buf.length`, `v.size()`, `s.length()`).
+    auto limit = [&](ir::Id c) {
+      if (c == ir::kNone) return false;
+      const ir::Expr& ce = X(fr, c);
+      if (ce.kind == ExprKind::kConst) return true;
+      if (ce.kind == ExprKind::kName && Eval(fr, c).IsConst()) return true;
+      if (ce.kind == ExprKind::kAttr && ce.s == "length") return true;
+      if (ce.kind == ExprKind::kCall && ce.kids.size() == 1 && ce.kids[0] != ir::kNone) {
+        const ir::Expr& fn = X(fr, ce.kids[0]);
+        return fn.kind == ExprKind::kAttr && (fn.s == "size" || fn.s == "length");
+      }
+      return false;
+    };
+    auto is_var = [&](ir::Id v) {
+      return v != ir::kNone && (X(fr, v).kind == ExprKind::kName || X(fr, v).kind == ExprKind::kAttr);
+    };
+    if ((!is_var(x) || limit(x)) && is_var(k) && !limit(k)) {
+      std::swap(x, k);
+      op = op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : "<=";
+    }
+    if (!is_var(x)) return;
+    if (!positive) op = op == "<" ? ">=" : op == "<=" ? ">" : op == ">" ? "<=" : "<";
+    auto p = PathOf(fr, x);
+    if (!p) return;
+    if (op == "<" || op == "<=") {
+      if (limit(k)) upper.insert(*p);
+    } else {
+      auto c = int_const(k);
+      if (c && ((op == ">=" && *c >= 0) || (op == ">" && *c >= -1))) lower.insert(*p);
+    }
+  }
+
+  // A path whose declared type is a signed integer: Java's int/long/short,
+  // C's int, long, ssize_t, int32_t... (size_t and unsigned types are not).
+  bool SignedNumber(Frame& fr, const std::string& path) {
+    if (fr.lang == Language::kJava) return true;
+    if (!IsC(fr.lang)) return false;
+    auto t = fr.types.find(path);
+    if (t == fr.types.end() || !IntegerType(t->second)) return false;
+    const std::string& n = t->second;
+    return !(n.starts_with("u") || n.starts_with("size_t") || n == "DWORD" || n == "UINT");
+  }
 
   // The URL a host comparison is about: `u.hostname`, `urlparse(u).netloc`,
   // `new URL(u).getHost()`, `URI.create(u).getHost()` -> u. Where the host

@@ -172,7 +172,7 @@ class Loader {
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
     CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal",
-                  "trivial-function", "absent", "below", "any-bits"},
+                  "trivial-function", "absent", "below", "any-bits", "integer"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -198,6 +198,7 @@ class Loader {
     flag("trivial-function", c.trivial_function);
     flag("literal", c.literal);
     flag("absent", c.absent);
+    flag("integer", c.integer);
     if (n["prefix"]) {
       c.prefix = Scalar(n["prefix"], "prefix");
       if (c.prefix.empty()) Fail(n["prefix"], "'prefix' must not be empty");
@@ -213,7 +214,7 @@ class Loader {
     }
     if (tests != 1) {
       Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
-              "'literal', 'trivial-function', 'absent', 'below', 'any-bits'");
+              "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer'");
     }
     return c;
   }

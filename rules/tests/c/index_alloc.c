@@ -16,6 +16,36 @@ void index_lower_bound_only(void) {
   }
 }
 
+void index_upper_bound_only(void) {
+  int data = -1;
+  int buffer[10] = {0};
+  if (fscanf(stdin, "%d", &data) != 1) return;
+  if (data < 10) {
+    /* A signed index below 10 can still be -1. */
+    /* ruleid: unchecked-array-index */
+    buffer[data] = 1;
+  }
+}
+
+void index_unsigned_upper_bound(void) {
+  size_t data = 0;
+  int buffer[10] = {0};
+  if (fscanf(stdin, "%zu", &data) != 1) return;
+  if (data < 10) {
+    /* ok: unchecked-array-index */
+    buffer[data] = 1;
+  }
+}
+
+void index_rejected_outside(void) {
+  int data = -1;
+  int buffer[10] = {0};
+  if (fscanf(stdin, "%d", &data) != 1) return;
+  if (data < 0 || data >= 10) return;
+  /* ok: unchecked-array-index */
+  buffer[data] = 1;
+}
+
 void index_both_bounds(void) {
   int data = -1;
   int buffer[10] = {0};
