@@ -4,6 +4,9 @@
 // attachments with files::DownloadPolicy's headers. Owner-only; a per-account
 // quota.
 
+#include <cctype>
+#include <map>
+
 #include "bulwark/core/encoding.h"
 #include "bulwark/files/upload.h"
 #include "internal.h"
@@ -43,6 +46,33 @@ http::Response ReportResponse(const http::Request& req, const validate::Validati
   }
   r.SetBody(std::move(body), "application/problem+json");
   return r;
+}
+
+// The name offered on download ends in an extension of the type the bytes
+// have: "invoice.html" holding a PNG becomes "invoice.html.png", so a
+// download saved to disk (and opened from there) is opened as what it is,
+// never as a page or a program its name claims it to be.
+std::string NameForType(std::string name, files::FileType type) {
+  static const std::map<files::FileType, std::vector<std::string_view>> kExtensions{
+      {files::FileType::kPng, {"png"}},
+      {files::FileType::kJpeg, {"jpg", "jpeg", "jpe", "jfif"}},
+      {files::FileType::kGif, {"gif"}},
+      {files::FileType::kWebp, {"webp"}},
+      {files::FileType::kPdf, {"pdf"}},
+      {files::FileType::kPlainText, {"txt", "text", "md", "csv", "log"}},
+  };
+  std::size_t dot = name.rfind('.');
+  if (dot != std::string::npos && dot > 0) {
+    std::string ext = name.substr(dot + 1);
+    for (char& ch : ext) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    auto it = kExtensions.find(type);
+    if (it != kExtensions.end()) {
+      for (std::string_view known : it->second) {
+        if (ext == known) return name;
+      }
+    }
+  }
+  return name + "." + std::string(files::FileTypeExtension(type));
 }
 
 JsonValue FileObject(const db::Row& row) {
@@ -122,6 +152,7 @@ void Service::Impl::AddFileRoutes() {
         const std::int64_t now = clock->NowUnixSeconds();
         std::string id = RandomId();
         std::string content_type(files::FileTypeMediaType(stored->type));
+        filename = NameForType(std::move(filename), stored->type);
         std::string sha = HexEncode(ByteView(stored->sha256.data(), stored->sha256.size()));
         const auto size = static_cast<std::int64_t>(stored->size);
         // The check above is a cheap early refusal; this one decides. Locking

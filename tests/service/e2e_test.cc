@@ -25,6 +25,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -1790,6 +1791,34 @@ TEST_P(ServiceE2E, TextUploadIsCheckedToTheEnd) {
     EXPECT_EQ(r.status, 415) << r.body;
   }
   EXPECT_EQ(Get("/v1/files", {Bearer(t.access)}).Json().Find("files")->AsArray().size(), 1u);
+}
+
+// The name offered on download ends in the detected type's extension: a PNG
+// (here a PNG/HTML polyglot) uploaded as "invoice.html" is not saved to disk
+// as an .html file that a browser would open as a page.
+TEST_P(ServiceE2E, DownloadNameEndsInTheDetectedType) {
+  Register("tia@example.com", "meadow copper anvil 38", "Tia");
+  Tokens t = Login("tia@example.com", "meadow copper anvil 38");
+  auto upload = [&](const std::string& name, const std::string& body) {
+    return Send(port_, "POST", "/v1/files?filename=" + PctEncode(name),
+                {{"Content-Type", "application/octet-stream"}, Bearer(t.access)}, body, true);
+  };
+  const std::string polyglot = kPng + "<html><script>alert(document.domain)</script></html>";
+  for (const auto& [name, body, offered] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"invoice.html", polyglot, "invoice.html.png"},
+           {"run.exe", kPng, "run.exe.png"},
+           {"noext", kPng, "noext.png"},
+           {"Photo.PNG", kPng, "Photo.PNG"},
+           {"scan.jpg", kPng, "scan.jpg.png"},
+           {"page.htm", "just words\n", "page.htm.txt"},
+           {"notes.md", "just words\n", "notes.md"}}) {
+    HttpResponse r = upload(name, body);
+    ASSERT_EQ(r.status, 201) << name << " " << r.body;
+    EXPECT_EQ(r.Str("filename"), offered);
+    HttpResponse got = Get("/v1/files/" + r.Str("id"), {Bearer(t.access)});
+    EXPECT_EQ(got.Header("content-disposition").rfind("attachment; filename=\"" + offered + "\"", 0), 0u)
+        << got.Header("content-disposition");
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
