@@ -2204,6 +2204,10 @@ struct Engine::Impl {
       if (!args.empty() && args[0].ck == ConstKind::kString) return StrConst(s + args[0].s);
     } else if (method == "toString" || method == "intern" || method == "valueOf") {
       return recv;
+    } else if (method == "toCharArray" || method == "getBytes" || method == "encode") {
+      // The same text as characters or bytes: a key or password written
+      // into the source stays one ("s3cr3t".getBytes(UTF_8)).
+      return recv;
     }
     return std::nullopt;
   }

@@ -99,6 +99,23 @@ public class PatternSamples {
     java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", System.getenv("DB_PASSWORD"));
   }
 
+  // Juliet-style: the literal is kept in a variable, and handed over as
+  // characters or bytes.
+  void keysAndPasswords(String user) throws Exception {
+    String data = "7e5tc4s3";
+    // ruleid: hardcoded-secret
+    java.net.PasswordAuthentication creds = new java.net.PasswordAuthentication(user, data.toCharArray());
+    // ruleid: hardcoded-secret
+    javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(data.getBytes("UTF-8"), "AES");
+    // ruleid: hardcoded-secret
+    javax.crypto.spec.PBEKeySpec spec = new javax.crypto.spec.PBEKeySpec("changeit".toCharArray());
+    String fromEnv = System.getenv("KEY");
+    // ok: hardcoded-secret
+    javax.crypto.spec.SecretKeySpec loaded = new javax.crypto.spec.SecretKeySpec(fromEnv.getBytes("UTF-8"), "AES");
+    // ok: hardcoded-secret
+    java.net.PasswordAuthentication typed = new java.net.PasswordAuthentication(user, System.console().readPassword());
+  }
+
   void deserializers(com.fasterxml.jackson.databind.ObjectMapper mapper, com.thoughtworks.xstream.XStream xstream) {
     // ruleid: unsafe-deserializer-config
     mapper.enableDefaultTyping();

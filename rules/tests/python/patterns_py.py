@@ -39,7 +39,12 @@ def sign_token(claims, data):
     mac = hmac.new(b"k3y-material-here", data, hashlib.sha256)
     # ok: hardcoded-secret
     mac2 = hmac.new(os.environb[b"MAC_KEY"], data, hashlib.sha256)
-    return token, token2, mac, mac2
+    # The literal as bytes is still the literal.
+    # ruleid: hardcoded-secret
+    mac3 = hmac.new("k3y-material-here".encode("utf-8"), data, hashlib.sha256)
+    # ok: hardcoded-secret
+    mac4 = hmac.new(os.environ["MAC_KEY"].encode("utf-8"), data, hashlib.sha256)
+    return token, token2, mac, mac2, mac3, mac4
 
 
 def digest(data):
