@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "bulwark/core/encoding.h"
 #include "bulwark/crypto/hash.h"
@@ -56,6 +57,18 @@ std::optional<std::int64_t> NumericDate(const ClaimValue* v) {
     }
   }
   return std::nullopt;
+}
+
+// a - b, saturated to the int64 range. NumericDates come from the token and
+// may be anywhere in that range, so `exp + leeway` or `now - iat` could
+// overflow (undefined behaviour); every time comparison goes through this.
+std::int64_t SaturatingSub(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (__builtin_sub_overflow(a, b, &r)) {
+    return b < 0 ? std::numeric_limits<std::int64_t>::max()
+                 : std::numeric_limits<std::int64_t>::min();
+  }
+  return r;
 }
 
 }  // namespace
@@ -343,21 +356,22 @@ Result<VerifiedJwt> JwtVerifier::Verify(Untrusted<std::string_view> untrusted) c
   if (exp_value != nullptr) {
     std::optional<std::int64_t> exp = NumericDate(exp_value);
     if (!exp) return Unauthenticated("token exp is not a NumericDate");
-    if (now >= *exp + leeway) return Unauthenticated("token has expired");
+    if (SaturatingSub(now, *exp) >= leeway) return Unauthenticated("token has expired");
   } else if (options_.require_expiry) {
     return Unauthenticated("token has no exp");
   }
   if (const ClaimValue* nbf_value = internal::FindMember(*payload, "nbf")) {
     std::optional<std::int64_t> nbf = NumericDate(nbf_value);
     if (!nbf) return Unauthenticated("token nbf is not a NumericDate");
-    if (*nbf > now + leeway) return Unauthenticated("token is not yet valid");
+    if (SaturatingSub(*nbf, now) > leeway) return Unauthenticated("token is not yet valid");
   }
   const ClaimValue* iat_value = internal::FindMember(*payload, "iat");
   if (iat_value != nullptr) {
     std::optional<std::int64_t> iat = NumericDate(iat_value);
     if (!iat) return Unauthenticated("token iat is not a NumericDate");
-    if (*iat > now + leeway) return Unauthenticated("token was issued in the future");
-    if (options_.max_age && now - *iat > options_.max_age->count() + leeway) {
+    if (SaturatingSub(*iat, now) > leeway) return Unauthenticated("token was issued in the future");
+    if (options_.max_age &&
+        SaturatingSub(SaturatingSub(now, *iat), leeway) > options_.max_age->count()) {
       return Unauthenticated("token is older than the maximum age");
     }
   } else if (options_.max_age) {

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <chrono>
+#include <limits>
+#include <string>
+
 #include "bulwark/core/encoding.h"
 #include "bulwark/crypto/hmac.h"
 #include "bulwark/auth/events.h"
@@ -287,6 +291,28 @@ TEST_F(JwtClaimsChecks, NotBeforeAndIssuedAt) {
             "token was issued in the future");
   clock_.SetUnixSeconds(kNow + 10'000);
   EXPECT_EQ(Message(Token(Payload(",\"nbf\":" + std::to_string(kNow + 31), kNow + 20'000))), "ok");
+}
+
+// NumericDates anywhere in the int64 range: `exp + leeway` and `now - iat`
+// overflowed (undefined behaviour; in practice INT64_MAX expired and INT64_MIN
+// was never too old).
+TEST_F(JwtClaimsChecks, TimeClaimsAtTheEndsOfTheRangeDoNotOverflow) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  EXPECT_EQ(Message(Token(Payload("", kMax))), "ok");
+  EXPECT_EQ(Message(Token(Payload("", kMin))), "token has expired");
+  EXPECT_EQ(Message(Token(Payload(",\"nbf\":" + std::to_string(kMin)))), "ok");
+  EXPECT_EQ(Message(Token(Payload(",\"nbf\":" + std::to_string(kMax)))), "token is not yet valid");
+  EXPECT_EQ(Message(Token(Payload(",\"iat\":" + std::to_string(kMax)))),
+            "token was issued in the future");
+  JwtVerifierOptions options = VerifierOpts(clock_);
+  options.max_age = std::chrono::hours(1);
+  JwtVerifier aged = *JwtVerifier::Create(keyset_, options);
+  const std::string old_token = Token(Payload(",\"iat\":" + std::to_string(kMin)));
+  Result<VerifiedJwt> r = aged.Verify(U(old_token));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message(), "token is older than the maximum age");
+  EXPECT_TRUE(aged.Verify(U(Token(Payload(",\"iat\":" + std::to_string(kNow - 60))))).ok());
 }
 
 TEST_F(JwtClaimsChecks, IssuerAndAudience) {
