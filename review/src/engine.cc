@@ -2507,7 +2507,9 @@ struct Engine::Impl {
               Cond c;
               c.index = a;
               ArgView av = FindArg(fr, call, first_arg, args, c);
-              if (av.present && av.value) {
+              if (av.present && av.value && OperatorValuesOnly(fr, av.expr, bit)) {
+                judged[static_cast<std::size_t>(av.value - args.data())] |= bit;
+              } else if (av.present && av.value) {
                 ReportSink(fr, *av.value, m->kind, call.line, call.col, shown);
                 judged[static_cast<std::size_t>(av.value - args.data())] |= bit;
               }
@@ -3169,6 +3171,27 @@ struct Engine::Impl {
         }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
+        // JS `typeof x === "string"` where it holds (or `!==` where it
+        // fails): x is no object, so no `{"$ne": null}` operator.
+        if ((eq && positive) || (ne && !positive)) {
+          auto typeof_of = [&](ir::Id k) {
+            if (k == ir::kNone) return ir::kNone;
+            const ir::Expr& u = X(fr, k);
+            return u.kind == ExprKind::kUnary && u.s == "typeof" && !u.kids.empty() ? u.kids[0] : ir::kNone;
+          };
+          ir::Id subject = typeof_of(e.kids[0]);
+          std::optional<Value> type = constant(e.kids[1]);
+          if (subject == ir::kNone) {
+            subject = typeof_of(e.kids[1]);
+            type = constant(e.kids[0]);
+          }
+          if (subject != ir::kNone) {
+            if (type && type->ck == ConstKind::kString) {
+              if (auto p = PathOf(fr, subject)) MarkSafe(fr, out, *p, TypeKinds(type->s));
+            }
+            return;
+          }
+        }
         if (IsC(fr.lang) && ((eq && positive) || (ne && !positive))) {  // strstr(s, "..") == NULL
           auto null = [&](ir::Id k) {
             if (k == ir::kNone) return false;
@@ -3226,6 +3249,25 @@ struct Engine::Impl {
               if (auto p = PathOf(fr, cal.kids[0])) {
                 if (positive && c->s == "/") out[std::string(kSlashMark) + *p] = Value{};
                 if (!positive && (c->s == "//" || c->s == "/\\")) out[std::string(kNoDoubleSlashMark) + *p] = Value{};
+              }
+            }
+            // url.startsWith("https://app.example.com/"): the text starts
+            // with a constant that fixes where it points (Python: also a
+            // tuple of such constants, every one of them fixing it).
+            if (positive) {
+              std::uint32_t kinds = 0;
+              const ir::Expr& arg = X(fr, e.kids[1]);
+              if (arg.kind == ExprKind::kList && !arg.kids.empty()) {
+                kinds = kAllKinds;
+                for (ir::Id k : arg.kids) {
+                  auto c = constant(k);
+                  kinds &= c && c->ck == ConstKind::kString ? UrlStartKinds(c->s) : 0;
+                }
+              } else if (Value c = Eval(fr, e.kids[1]); c.ck == ConstKind::kString) {
+                kinds = UrlStartKinds(c.s);
+              }
+              if (kinds != 0) {
+                if (auto p = PathOf(fr, cal.kids[0])) MarkSafe(fr, out, *p, kinds);
               }
             }
           }
@@ -3310,6 +3352,25 @@ struct Engine::Impl {
         // Pattern.matches(p, s) (Java).
         std::vector<std::string> names;
         Names(fr, e.kids[0], names);
+        // Python isinstance(x, str) / isinstance(x, (int, float)): the
+        // value is of that type (a str is no dict of operators).
+        if (fr.lang == Language::kPython && callee.kind == ExprKind::kName && callee.s == "isinstance" &&
+            nargs == 2) {
+          const ir::Expr& t = X(fr, e.kids[2]);
+          std::vector<ir::Id> types;
+          if (t.kind == ExprKind::kList) types = t.kids;
+          else types.push_back(e.kids[2]);
+          std::uint32_t kinds = kAllKinds;
+          for (ir::Id k : types) {
+            const bool name = k != ir::kNone && X(fr, k).kind == ExprKind::kName;
+            const std::string& n = name ? X(fr, k).s : std::string();
+            kinds &= TypeKinds(n == "str" ? "string" : n == "int" || n == "float" ? "number" : n == "bool" ? "boolean" : "");
+          }
+          if (kinds != 0) {
+            if (auto p = PathOf(fr, e.kids[1])) MarkSafe(fr, out, *p, kinds);
+          }
+          return;
+        }
         for (const std::string& n : names) {
           const bool full = n == "re.fullmatch" || n == "Pattern.matches" || n == "java.util.regex.Pattern.matches";
           const bool from_start = n == "re.match";
@@ -3349,7 +3410,9 @@ struct Engine::Impl {
             }
             std::optional<std::string> p = PathOf(fr, target);
             if (!p) return;
-            std::optional<Value> current = ReadPath(fr, *p);
+            // Build on what this condition already proved about the path.
+            auto have = out.find(*p);
+            std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
             if (!current) return;
             Value v = std::move(*current);
             for (Origin& o : v.o) {
@@ -3411,6 +3474,35 @@ struct Engine::Impl {
     return bound_bits_;
   }
   std::uint32_t bound_bits_ = UINT32_MAX;
+
+  // A MongoDB update document made only of operators over literal field
+  // maps (`{$set: {message: x}}`): x becomes a field's value, whatever its
+  // shape, and cannot add an operator. For the nosql kind only; a filter
+  // or a whole request body as the update still reports.
+  bool OperatorValuesOnly(Frame& fr, ir::Id id, std::uint32_t kind_bit) {
+    if (id == ir::kNone || !(kind_bit & TextOnlyKinds())) return false;
+    const ir::Expr& d = X(fr, id);
+    if (d.kind != ExprKind::kDict || d.kids.empty() || d.keys.size() != d.kids.size()) return false;
+    for (std::size_t k = 0; k < d.kids.size(); ++k) {
+      if (!d.keys[k].starts_with("$") || d.kids[k] == ir::kNone) return false;
+      const ir::Expr& fields = X(fr, d.kids[k]);
+      if (fields.kind != ExprKind::kDict || fields.keys.size() != fields.kids.size()) return false;
+      for (const std::string& f : fields.keys) {
+        if (f.empty() || f.starts_with("$")) return false;  // a computed or operator key
+      }
+    }
+    return true;
+  }
+
+  // The sink kinds a value of a primitive type (JS typeof names) cannot
+  // harm: a string no operator object, a number no text (but still an index
+  // or a size), a boolean or undefined nothing.
+  std::uint32_t TypeKinds(std::string_view type) {
+    if (type == "string") return TextOnlyKinds();
+    if (type == "number" || type == "bigint") return kAllKinds & ~BoundKinds();
+    if (type == "boolean" || type == "undefined") return kAllKinds;
+    return 0;
+  }
 
   // The paths a condition, where it holds (`positive`) or fails, keeps at
   // or above zero (`x >= 0`, `x > -1`, `0 <= x`) and below a limit (`x < 10`,

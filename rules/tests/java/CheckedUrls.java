@@ -45,6 +45,14 @@ public class CheckedUrls extends HttpServlet {
       // ruleid: open-redirect
       response.sendRedirect(next);
     }
+    if (next.startsWith("https://accounts.example.com/")) {
+      // ok: open-redirect
+      response.sendRedirect(next);
+    }
+    if (next.startsWith("https://accounts.example.com")) {
+      // ruleid: open-redirect
+      response.sendRedirect(next);
+    }
 
     String f = request.getParameter("f");
     // ok: path-traversal

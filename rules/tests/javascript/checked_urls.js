@@ -42,3 +42,29 @@ app.get("/next-inline", (req, res) => {
   // ruleid: open-redirect
   res.redirect(next.startsWith("/") && !next.startsWith("//") ? "/" : next);
 });
+
+// A prefix that ends the host (a "/" after it) pins where the URL points.
+function isAllowedTarget(url) {
+  return url.startsWith("https://docs.example.com/");
+}
+
+app.get("/go", (req, res) => {
+  const to = String(req.query.to || "");
+  if (to.startsWith("https://github.com/example/")) {
+    // ok: open-redirect
+    res.redirect(to);
+  }
+  if (isAllowedTarget(to)) {
+    // ok: open-redirect
+    res.redirect(to);
+  }
+  if (to.startsWith("https://github.com")) {
+    // https://github.com.evil.example/ starts so too.
+    // ruleid: open-redirect
+    res.redirect(to);
+  }
+  if (to.includes("https://github.com/example/")) {
+    // ruleid: open-redirect
+    res.redirect(to);
+  }
+});

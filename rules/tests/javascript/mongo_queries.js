@@ -28,6 +28,22 @@ app.get("/users/:id", async (req, res) => {
   res.json({ user, byName, byTag });
 });
 
+app.post("/by-tag", async (req, res) => {
+  const tag = req.body.tag;
+  // ruleid: nosql-injection
+  const any = await User.find({ tag: tag });
+  if (typeof tag === "string") {
+    // ok: nosql-injection
+    const tagged = await User.find({ tag: tag });
+    res.json({ any, tagged });
+  }
+  if (typeof tag === "object") {
+    // ruleid: nosql-injection
+    const objects = await User.find({ tag: tag });
+    res.json({ objects });
+  }
+});
+
 app.get("/list", (req, res) => {
   const items = ["a", "b"];
   // ok: nosql-injection
@@ -41,6 +57,16 @@ app.patch("/reviews", (req, res) => {
   db.reviewsCollection.update({ _id: req.body.id }, { $set: { message: String(req.body.message) } });
   // ok: nosql-injection
   db.reviewsCollection.update({ _id: String(req.body.id) }, { $set: { message: String(req.body.message) } });
+  // The Juice Shop fix: the id is proven a string before the query, and the
+  // message only becomes a field's value under $set.
+  if (typeof req.body.id !== "string") {
+    return res.status(400).end();
+  }
+  // ok: nosql-injection
+  db.reviewsCollection.update({ _id: req.body.id }, { $set: { message: req.body.message } });
+  // A whole body as the update document sets any field and operator.
+  // ruleid: nosql-injection
+  db.reviewsCollection.update({ _id: req.body.id }, req.body.changes);
   // A hash's update() is no query.
   // ok: nosql-injection
   crypto.createHash("sha256").update(req.body.id);

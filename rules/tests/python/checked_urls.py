@@ -81,3 +81,17 @@ def fetch_host_copy_of_another():
     # The check was on another URL's host.
     # ruleid: ssrf
     return requests.get(url).text
+
+
+def go():
+    to = request.args.get("to", "")
+    if to.startswith(("https://github.com/example/", "https://docs.example.com/")):
+        # ok: open-redirect
+        return redirect(to)
+    if to.startswith(("https://github.com/example/", "https://")):
+        # ruleid: open-redirect
+        return redirect(to)
+    if to.startswith("https://github.com"):
+        # ruleid: open-redirect
+        return redirect(to)
+    return redirect("/")

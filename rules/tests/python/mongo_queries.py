@@ -19,6 +19,24 @@ def login():
     return {"ok": bool(user or checked or by_arg or listed)}
 
 
+def update_review():
+    payload = request.get_json()
+    review_id = payload["id"]
+    # ruleid: nosql-injection
+    db.reviews.delete_one({"_id": review_id})
+    if not isinstance(review_id, str):
+        return {"error": "bad id"}, 400
+    # ok: nosql-injection
+    db.reviews.update_one({"_id": review_id}, {"$set": {"message": payload["message"]}})
+    # ruleid: nosql-injection
+    db.reviews.update_one({"_id": review_id}, payload["changes"])
+    count = payload["count"]
+    if isinstance(count, (int, float)):
+        # ok: nosql-injection
+        db.reviews.find_one({"count": count})
+    return {"ok": True}
+
+
 def search():
     term = request.args.get("q", "")
     # str.find on text is not a query.
