@@ -100,6 +100,16 @@ class LoginThrottle {
   // now. A store error is logged (the attempt has failed anyway).
   bool RecordFailure(std::string_view account, std::string_view address);
   void RecordSuccess(std::string_view account, std::string_view address);
+  // Second factors. A wrong code after the right password can only come
+  // from someone who knows the password, so it also counts on a per-account
+  // key with a long wait (5 free, then up to 15 min, forgotten after a day
+  // of quiet) that is checked only before a second factor is: spreading
+  // guesses over many addresses gets about one code a quarter hour, and the
+  // password-only paths (sign-in of an account without MFA, password change)
+  // are not held by it. Errors as RetryAfter.
+  Result<std::int64_t> SecondFactorRetryAfter(std::string_view account);
+  // Counts a rejected second factor on the sign-in keys and the MFA key.
+  bool RecordSecondFactorFailure(std::string_view account, std::string_view address);
 
  private:
   std::shared_ptr<http::BackoffStore> store_;

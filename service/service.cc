@@ -588,8 +588,12 @@ std::optional<http::Response> Service::Impl::StepUp(const http::Request& req, co
     }
     return LoginFailure(req, r);
   }
-  auto failed = [&](std::string_view reason) -> http::Response {
-    (void)throttle->RecordFailure(c.user.email, address);
+  auto failed = [&](std::string_view reason, bool second = false) -> http::Response {
+    if (second) {
+      (void)throttle->RecordSecondFactorFailure(c.user.email, address);
+    } else {
+      (void)throttle->RecordFailure(c.user.email, address);
+    }
     const_cast<Metrics&>(metrics).AuthFailure("step_up");
     Audit("user:" + c.user.id, std::string(failed_action), "user:" + c.user.id, audit::kFailure,
           {{"reason", std::string(reason)}});
@@ -608,10 +612,18 @@ std::optional<http::Response> Service::Impl::StepUp(const http::Request& req, co
   }
   if (!*ok) return failed("password");
   if (second_factor && c.user.mfa_enabled()) {
+    Result<std::int64_t> second_wait = throttle->SecondFactorRetryAfter(c.user.email);
+    if (!second_wait.ok() || *second_wait > 0) {
+      LoginResult r;
+      r.status = second_wait.ok() ? 429 : 503;
+      r.retry_after = second_wait.ok() ? *second_wait : 1;
+      r.detail = second_wait.ok() ? "too many failed attempts; try again later" : "busy; try again shortly";
+      return LoginFailure(req, r);
+    }
     Result<void> second = CheckSecondFactor(c.user, totp_code, backup_code);
     if (!second.ok()) {
       if (second.error().code() == ErrorCode::kUnavailable) return ProblemResponse(req, 503);
-      return failed("second factor");
+      return failed("second factor", true);
     }
   }
   return std::nullopt;
@@ -664,8 +676,9 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
     out.status = 503;
     return out;
   }
-  auto fail = [&](std::string reason, std::string detail) {
-    bool stuffing = throttle->RecordFailure(email, address);
+  auto fail = [&](std::string reason, std::string detail, bool second_factor = false) {
+    bool stuffing = second_factor ? throttle->RecordSecondFactorFailure(email, address)
+                                  : throttle->RecordFailure(email, address);
     const_cast<Metrics&>(metrics).AuthFailure("login");
     Event(auth::SecurityEventType::kLoginFailed, user != nullptr ? user->id : "", "",
           std::move(reason));
@@ -690,13 +703,36 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
       out.detail = "mfa_required";
       return out;
     }
+    // Only someone with the password gets here: the per-account
+    // second-factor backoff (see LoginThrottle) is checked now.
+    Result<std::int64_t> second_wait = throttle->SecondFactorRetryAfter(email);
+    if (!second_wait.ok()) {
+      OpLog("error", "login: throttle store unavailable: " + second_wait.error().ToString());
+      out.status = 503;
+      out.retry_after = 1;
+      out.detail = "busy; try again shortly";
+      return out;
+    }
+    if (*second_wait > 0) {
+      const_cast<Metrics&>(metrics).LoginThrottled();
+      std::int64_t suppressed = 0;
+      if (throttled_audit.Admit(clock->NowUnixSeconds(), &suppressed)) {
+        Audit("user:" + user->id, "mfa.throttled", "user:" + user->id, audit::kDenied,
+              {{"retry_after", std::to_string(*second_wait)},
+               {"also_throttled_since_last", std::to_string(suppressed)}});
+      }
+      out.status = 429;
+      out.retry_after = *second_wait;
+      out.detail = "too many failed attempts; try again later";
+      return out;
+    }
     Result<void> second = CheckSecondFactor(*user, totp_code, backup_code);
     if (!second.ok()) {
       if (second.error().code() == ErrorCode::kUnavailable) {
         out.status = 503;
         return out;
       }
-      fail("second factor rejected", "invalid second factor");
+      fail("second factor rejected", "invalid second factor", true);
       return out;
     }
     out.mfa_used = true;

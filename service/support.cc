@@ -242,10 +242,12 @@ constexpr http::BackoffRule kAccountRule{.free_failures = 20, .max_wait = std::c
                                          .forget_after = std::chrono::seconds(3600)};
 constexpr http::BackoffRule kAddressRule{.free_failures = 50, .max_wait = std::chrono::seconds(900),
                                          .forget_after = std::chrono::seconds(3600)};
+constexpr http::BackoffRule kSecondFactorRule{.free_failures = 5, .max_wait = std::chrono::seconds(900),
+                                              .forget_after = std::chrono::seconds(86400)};
 constexpr std::uint32_t kStuffingThreshold = kAddressRule.free_failures + 1;
 
 struct ThrottleKeys {
-  std::string pair, account, address;
+  std::string pair, account, address, second_factor;
 };
 
 ThrottleKeys KeysFor(std::string_view account, std::string_view address) {
@@ -257,6 +259,7 @@ ThrottleKeys KeysFor(std::string_view account, std::string_view address) {
   k.pair = "p|" + acct + "|" + from;
   k.account = "a|" + acct;
   k.address = "i|" + from;
+  k.second_factor = "m|" + acct;
   return k;
 }
 
@@ -273,6 +276,27 @@ bool LoginThrottle::RecordFailure(std::string_view account, std::string_view add
   const ThrottleKeys k = KeysFor(account, address);
   const http::BackoffFailure failures[] = {
       {k.pair, kPairRule}, {k.account, kAccountRule}, {k.address, kAddressRule}};
+  Result<std::vector<std::uint32_t>> counts = store_->RecordFailure(failures);
+  if (!counts.ok()) {
+    OpLog("error", "login throttle: cannot record a failure: " + counts.error().ToString());
+    return false;
+  }
+  return (*counts)[2] == kStuffingThreshold;
+}
+
+Result<std::int64_t> LoginThrottle::SecondFactorRetryAfter(std::string_view account) {
+  const std::string key = "m|" + HashToken(account);
+  const std::string_view keys[] = {key};
+  BULWARK_ASSIGN_OR_RETURN(std::chrono::seconds wait, store_->Wait(keys));
+  return static_cast<std::int64_t>(wait.count());
+}
+
+bool LoginThrottle::RecordSecondFactorFailure(std::string_view account, std::string_view address) {
+  const ThrottleKeys k = KeysFor(account, address);
+  const http::BackoffFailure failures[] = {{k.pair, kPairRule},
+                                           {k.account, kAccountRule},
+                                           {k.address, kAddressRule},
+                                           {k.second_factor, kSecondFactorRule}};
   Result<std::vector<std::uint32_t>> counts = store_->RecordFailure(failures);
   if (!counts.ok()) {
     OpLog("error", "login throttle: cannot record a failure: " + counts.error().ToString());

@@ -1821,6 +1821,40 @@ TEST_P(ServiceE2E, DownloadNameEndsInTheDetectedType) {
   }
 }
 
+// A wrong second factor after the right password can only come from someone
+// who has the password: spreading the guesses over many addresses (here
+// through a trusted proxy) does not buy more than a few before the account's
+// second factor waits, while the password-only step-ups stay open.
+TEST_P(ServiceE2E, SecondFactorGuessesAreThrottledPerAccount) {
+  Restart({{"BULWARK_TRUSTED_PROXIES", "127.0.0.1/32"}});
+  const std::string pw = "orchid lantern basalt 72";
+  Register("vic@example.com", pw, "Vic");
+  Tokens vic = Login("vic@example.com", pw);
+  HttpResponse enrol = Post("/v1/mfa/totp", "{\"password\":" + JsonStr(pw) + "}", {Bearer(vic.access)});
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string secret = enrol.Str("secret");
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  HttpResponse confirm = Post("/v1/mfa/totp/confirm", "{\"code\":\"" + Totp(secret, now) + "\"}", {Bearer(vic.access)});
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  std::string right = Totp(secret, now + 30);
+  std::string wrong = right == "000000" ? "111111" : "000000";
+  auto login = [&](const std::string& code, int from) {
+    return Post("/v1/tokens",
+                "{\"email\":\"vic@example.com\",\"password\":" + JsonStr(pw) + ",\"totp_code\":\"" + code + "\"}",
+                {{"X-Forwarded-For", "198.51.100." + std::to_string(from)}});
+  };
+  // Five free failures, then each one makes the account's second factor wait.
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(login(wrong, i + 1).status, 401) << i;
+  // From yet another address, at once: it waits, and even the right code is
+  // not checked (so it is not used up either).
+  HttpResponse held = login(right, 50);
+  EXPECT_EQ(held.status, 429) << "each guess came from a fresh address; the account's second factor must wait";
+  EXPECT_FALSE(held.Header("retry-after").empty());
+  // The password alone still works where no second factor is asked for.
+  EXPECT_EQ(Post("/v1/mfa/totp", "{\"password\":" + JsonStr(pw) + "}", {Bearer(vic.access)}).status, 409)
+      << "step-up passed (and MFA is already on)";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
