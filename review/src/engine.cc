@@ -1987,6 +1987,18 @@ struct Engine::Impl {
           Eval(fr, e.kids[0]);
           return {};
         }
+        // A source on a prefix of a field's chain (this.route.snapshot.
+        // queryParams.q, with route an injected service): the field's own
+        // value below would hide it.
+        if (!fr.models->access.empty() && e.kids[0] != ir::kNone && X(fr, e.kids[0]).kind == ExprKind::kAttr) {
+          ir::Id k = e.kids[0];
+          while (k != ir::kNone && X(fr, k).kind == ExprKind::kAttr && !X(fr, k).kids.empty()) k = X(fr, k).kids[0];
+          if (k != ir::kNone && X(fr, k).kind == ExprKind::kThis) {
+            for (ir::Id q = e.kids[0]; q != ir::kNone && X(fr, q).kind == ExprKind::kAttr; q = X(fr, q).kids[0]) {
+              if (auto s = AccessSource(fr, q)) return *s;
+            }
+          }
+        }
         // Exact knowledge of this path wins; otherwise the object's value
         // (evaluated, so sources on a prefix like req.query are seen).
         if (auto p = PathOf(fr, id)) {

@@ -33,3 +33,25 @@ export class ProfileComponent {
     return this.sanitizer.bypassSecurityTrustHtml("<b>Profile</b>");
   }
 }
+
+// Angular route parameters, read through an injected ActivatedRoute.
+export class SearchResultComponent {
+  public searchValue: unknown;
+  constructor(
+    private readonly route: { snapshot: { queryParams: Record<string, string>; paramMap: Map<string, string> } },
+    private readonly sanitizer: { bypassSecurityTrustHtml(v: string): unknown },
+  ) {}
+  filter(): void {
+    let queryParam: string = this.route.snapshot.queryParams.q;
+    queryParam = queryParam.trim();
+    // ruleid: xss
+    this.searchValue = this.sanitizer.bypassSecurityTrustHtml(queryParam);
+    // Angular escapes a plain binding itself.
+    // ok: xss
+    this.searchValue = queryParam;
+  }
+  byId(el: HTMLElement): void {
+    // ruleid: xss
+    el.innerHTML = this.route.snapshot.paramMap.get("id") ?? "";
+  }
+}
