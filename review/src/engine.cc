@@ -2968,6 +2968,17 @@ struct Engine::Impl {
                      program.by_name.count(X(fr, b.kids[0]).s) == 0) {
             // A class (by convention capitalized, and not a function of the project).
             fr.types[X(fr, s.a).s] = X(fr, b.kids[0]).s;
+          } else if (fr.lang == Language::kPython && b.kind == ExprKind::kCall && !b.kids.empty() &&
+                     b.kids[0] != ir::kNone && X(fr, b.kids[0]).kind == ExprKind::kAttr) {
+            // A library factory: tar = tarfile.open(p) reads as a
+            // "tarfile.open" object, so models can name its methods
+            // (tarfile.open.extractall). Only a call on an imported module.
+            const ir::Expr& callee = X(fr, b.kids[0]);
+            const ir::Id base = callee.kids.empty() ? ir::kNone : callee.kids[0];
+            if (base != ir::kNone && X(fr, base).kind == ExprKind::kName && !fr.st.env.count(X(fr, base).s)) {
+              auto imp = fr.m->imports.find(X(fr, base).s);
+              if (imp != fr.m->imports.end()) fr.types[X(fr, s.a).s] = NormalizeName(imp->second) + "." + callee.s;
+            }
           }
         }
         NoteFunctionRef(fr, s);

@@ -125,3 +125,34 @@ def read_checked_on_one_path(strict):
     # The ".." check ran on one path only.
     # ruleid: path-traversal
     return open(os.path.join("/srv/files", name)).read()
+
+
+def unpack_upload(upload_path, dest):
+    import shutil
+    import tarfile
+    from tarfile import TarFile
+
+    with tarfile.open(upload_path) as tar:
+        # ruleid: archive-extract-unfiltered
+        tar.extractall(dest)
+    archive = tarfile.open(upload_path, "r:gz")
+    # ruleid: archive-extract-unfiltered
+    archive.extract("report.csv", path=dest)
+    # ok: archive-extract-unfiltered
+    archive.extractall(dest, filter="data")
+    # The caller's own selection of members.
+    chosen = [m for m in archive.getmembers() if m.isfile() and not m.name.startswith(("/", ".."))]
+    # ok: archive-extract-unfiltered
+    archive.extractall(dest, members=chosen)
+    with TarFile.open(upload_path) as other:
+        # ruleid: archive-extract-unfiltered
+        other.extractall(dest)
+    # ruleid: archive-extract-unfiltered
+    shutil.unpack_archive(upload_path, dest)
+    # ok: archive-extract-unfiltered
+    shutil.unpack_archive(upload_path, dest, filter="data")
+    import zipfile
+    # zipfile drops ".." and absolute parts itself.
+    with zipfile.ZipFile(upload_path) as z:
+        # ok: archive-extract-unfiltered
+        z.extractall(dest)
