@@ -121,6 +121,18 @@ void Service::Impl::AddTokenRoutes() {
           return refused("reuse");
         };
         if (used_at != 0) return reuse();
+        if (generation + 1 >= kMaxRefreshGenerations) {
+          // Each rotation keeps a row; a family cannot grow without bound.
+          Result<std::int64_t> ended = db->Execute(
+              "UPDATE refresh_families SET revoked_at = ?, revoked_reason = 'rotation limit' "
+              "WHERE id = ? AND revoked_at = 0",
+              now, family);
+          if (ended.ok() && *ended == 1) {
+            Event(auth::SecurityEventType::kRefreshFamilyRevoked, user_id, "family:" + family,
+                  "rotation limit");
+          }
+          return refused("rotation limit");
+        }
         Result<User> user = LoadUser(user_id);
         if (!user.ok() || user->locked) return refused("user");
         SecretString next = SecretString::Adopt(crypto::RandomToken(32));

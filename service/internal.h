@@ -43,6 +43,13 @@ using validate::JsonValue;
 
 inline constexpr std::string_view kSessionCookie = "__Host-session";
 inline constexpr std::int64_t kStepUpWindow = 15 * 60;  // seconds an authentication counts as recent
+// Refresh-token storage is bounded per account: each family keeps a row per
+// rotation (reuse detection needs every used token), so a family ends after
+// this many rotations (a client refreshing every 15 minutes needs 2880 in
+// the 30-day lifetime), and an account keeps its newest families only (a new
+// sign-in past the limit deletes the oldest, as with sessions).
+inline constexpr std::int64_t kMaxRefreshGenerations = 10000;
+inline constexpr std::size_t kMaxRefreshFamilies = 20;
 
 // ---- JSON output helpers -----------------------------------------------------
 JsonValue J(std::string s);

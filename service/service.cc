@@ -833,7 +833,24 @@ Result<Service::Impl::TokenPair> Service::Impl::IssueTokens(const User& user, bo
   BULWARK_RETURN_IF_ERROR(tx.Execute(
       "INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?, ?, 0, ?)",
       hash, out.family_id, now));
+  // The newest kMaxRefreshFamilies stay (this one among them); older ones go
+  // with their tokens, live or revoked (tokens of a deleted family are
+  // simply unknown: 401).
+  BULWARK_ASSIGN_OR_RETURN(db::Rows older,
+                           tx.Query("SELECT id, revoked_at FROM refresh_families WHERE user_id = ? "
+                                    "AND id <> ? ORDER BY created_at DESC, id",
+                                    user.id, out.family_id));
+  std::vector<std::string> evicted;
+  for (std::size_t i = kMaxRefreshFamilies - 1; i < older.size(); ++i) {
+    BULWARK_ASSIGN_OR_RETURN(std::string id, older[i].Get<std::string>(0));
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t revoked_at, older[i].Get<std::int64_t>(1));
+    BULWARK_RETURN_IF_ERROR(tx.Execute("DELETE FROM refresh_families WHERE id = ?", id));
+    if (revoked_at == 0) evicted.push_back(std::move(id));
+  }
   BULWARK_RETURN_IF_ERROR(tx.Commit());
+  for (const std::string& id : evicted) {
+    Event(auth::SecurityEventType::kRefreshFamilyRevoked, user.id, "family:" + id, "family limit");
+  }
   Event(auth::SecurityEventType::kRefreshIssued, user.id, "family:" + out.family_id);
   return out;
 }

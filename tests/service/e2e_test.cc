@@ -1855,6 +1855,41 @@ TEST_P(ServiceE2E, SecondFactorGuessesAreThrottledPerAccount) {
       << "step-up passed (and MFA is already on)";
 }
 
+// Refresh-token storage is bounded per account: a family ends after
+// kMaxRefreshGenerations rotations (each keeps a row for reuse detection),
+// and an account keeps its 20 newest families.
+TEST_P(ServiceE2E, RefreshStorageIsBoundedPerAccount) {
+  const std::string pw = "harbor quill saffron 64";
+  Register("uli@example.com", pw, "Uli");
+  Tokens first = Login("uli@example.com", pw);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // strictly the oldest
+  Tokens last;
+  for (int i = 0; i < 20; ++i) last = Login("uli@example.com", pw);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(first.refresh) + "}").status, 401)
+      << "the oldest family made room";
+  EXPECT_EQ(Get("/v1/me", {Bearer(first.access)}).status, 401);
+  HttpResponse r = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(last.refresh) + "}");
+  ASSERT_EQ(r.status, 200) << r.body;
+  std::string user_id = Get("/v1/me", {Bearer(r.Str("access_token"))}).Str("id");
+  {
+    auto db = OpenServiceDb();
+    ASSERT_NE(db, nullptr);
+    auto n = db->QueryRow("SELECT COUNT(*) FROM refresh_families WHERE user_id = ?", user_id);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(n->Get<std::int64_t>(0).value_or(-1), 20);
+    // Skip ahead to the last rotations of the family.
+    ASSERT_TRUE(db->Execute("UPDATE refresh_tokens SET generation = 9998 WHERE used_at = 0 AND family_id IN "
+                            "(SELECT id FROM refresh_families WHERE user_id = ?)",
+                            user_id)
+                    .ok());
+  }
+  HttpResponse near_end = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(r.Str("refresh_token")) + "}");
+  ASSERT_EQ(near_end.status, 200) << near_end.body;
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(near_end.Str("refresh_token")) + "}").status, 401);
+  EXPECT_EQ(Get("/v1/me", {Bearer(near_end.Str("access_token"))}).status, 401) << "the family ended";
+  EXPECT_EQ(Get("/v1/me", {Bearer(Login("uli@example.com", pw).access)}).status, 200) << "a new sign-in works";
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
