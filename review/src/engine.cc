@@ -707,7 +707,33 @@ struct Engine::Impl {
         m.exprs[v.kids[0]].i != INT64_MIN) {
       return IntConst(-m.exprs[v.kids[0]].i);
     }
-    return std::nullopt;
+    // A collection of constants: ["a", "b"], ("a", "b"), new Set([...]),
+    // frozenset({...}) / set([...]) / tuple([...]). Its elements are known
+    // (a loop over an allowlist sees one of them).
+    ir::Id items = ir::kNone;
+    if (v.kind == ExprKind::kList) {
+      items = id;
+    } else if (v.kind == ExprKind::kNew && (v.s == "Set" || v.s == "Array") && v.kids.size() == 1) {
+      items = v.kids[0];
+    } else if (v.kind == ExprKind::kCall && v.kids.size() == 2 && v.kids[0] != ir::kNone &&
+               m.exprs[v.kids[0]].kind == ExprKind::kName &&
+               (m.exprs[v.kids[0]].s == "frozenset" || m.exprs[v.kids[0]].s == "set" ||
+                m.exprs[v.kids[0]].s == "tuple" || m.exprs[v.kids[0]].s == "list")) {
+      items = v.kids[1];
+    }
+    if (items == ir::kNone || m.exprs[items].kind != ExprKind::kList) return std::nullopt;
+    const ir::Expr& list = m.exprs[items];
+    if (list.kids.empty() || list.kids.size() > 64) return std::nullopt;
+    auto elems = std::make_shared<std::vector<Value>>();
+    for (ir::Id k : list.kids) {
+      if (k == ir::kNone) return std::nullopt;
+      auto c = ConstOf(m.exprs[k]);
+      if (!c || c->ck != ConstKind::kString) return std::nullopt;
+      elems->push_back(std::move(*c));
+    }
+    Value r;
+    r.list = std::move(elems);
+    return r;
   }
 
   const std::unordered_map<std::string, Value>& ModuleConsts(std::uint32_t module) {
@@ -2039,6 +2065,15 @@ struct Engine::Impl {
             static_cast<std::size_t>(key.i) < obj.s.size()) {
           return StrConst(std::string(1, obj.s[static_cast<std::size_t>(key.i)]));
         }
+        // Some element of a list of constants (a loop over an allowlist):
+        // no taint, and a start every element fixes (all "https://x/...").
+        if (obj.list && !key.IsConst() && !obj.list->empty() && obj.o.empty()) {
+          std::uint32_t fixed = kAllKinds;
+          for (const Value& el : *obj.list) fixed &= el.ck == ConstKind::kString ? FixedStart(el) : 0;
+          Value r = Flat(obj);
+          if (r.o.empty()) r.fixed_start = fixed;
+          return r;
+        }
         return Flat(obj);
       }
       case ExprKind::kCall: return EvalCall(fr, id);
@@ -3288,6 +3323,8 @@ struct Engine::Impl {
                 }
               } else if (Value c = Eval(fr, e.kids[1]); c.ck == ConstKind::kString) {
                 kinds = UrlStartKinds(c.s);
+              } else if (c.o.empty()) {
+                kinds = c.fixed_start & UrlBits();  // one of several such constants
               }
               if (kinds != 0) {
                 if (auto p = PathOf(fr, cal.kids[0])) MarkSafe(fr, out, *p, kinds);

@@ -68,3 +68,32 @@ app.get("/go", (req, res) => {
     res.redirect(to);
   }
 });
+
+// A loop over an allowlist of prefixes that each end the host.
+const REDIRECT_ALLOWLIST = new Set(["https://github.com/example/", "https://blog.example.com/"]);
+function isRedirectAllowed(url) {
+  for (const allowed of REDIRECT_ALLOWLIST) {
+    if (url.startsWith(allowed)) return true;
+  }
+  return false;
+}
+function isRedirectMentioned(url) {
+  for (const allowed of REDIRECT_ALLOWLIST) {
+    if (url.includes(allowed)) return true;
+  }
+  return false;
+}
+
+app.get("/redirect", (req, res) => {
+  const to = String(req.query.to || "");
+  if (isRedirectAllowed(to)) {
+    // ok: open-redirect
+    return res.redirect(to);
+  }
+  if (isRedirectMentioned(to)) {
+    // https://evil.example/?https://github.com/example/ includes it.
+    // ruleid: open-redirect
+    return res.redirect(to);
+  }
+  res.status(406).end();
+});

@@ -95,3 +95,33 @@ def go():
         # ruleid: open-redirect
         return redirect(to)
     return redirect("/")
+
+
+TRUSTED_PREFIXES = ("https://github.com/example/", "https://docs.example.com/")
+LOOSE_PREFIXES = ["https://github.com/example/", "https://docs.example.com"]
+
+
+def trusted_target(url):
+    for prefix in TRUSTED_PREFIXES:
+        if url.startswith(prefix):
+            return True
+    return False
+
+
+def loosely_trusted_target(url):
+    for prefix in LOOSE_PREFIXES:
+        if url.startswith(prefix):
+            return True
+    return False
+
+
+def go_checked():
+    to = request.args.get("to", "")
+    if trusted_target(to):
+        # ok: open-redirect
+        return redirect(to)
+    if loosely_trusted_target(to):
+        # "https://docs.example.com.evil.example/" passes the second prefix.
+        # ruleid: open-redirect
+        return redirect(to)
+    return redirect("/")
