@@ -3,10 +3,14 @@
 // paths, partialFingerprints for baselines).
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include "bulwark/review/review.h"
 #include "files.h"
@@ -145,12 +149,143 @@ std::string FormatJson(const ScanResult& result) {
   return boost::json::serialize(root) + "\n";
 }
 
+namespace {
+
+// SARIF text must be valid UTF-8 (the log is JSON), but file names and
+// identifiers come from scanned files as raw bytes.
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (1 to 4), or 0.
+std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b = byte(i);
+  if (b < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+  if (b >= 0xc2 && b <= 0xdf) n = 2;
+  else if (b >= 0xe0 && b <= 0xef) n = 3, lo = b == 0xe0 ? 0xa0 : 0x80, hi = b == 0xed ? 0x9f : 0xbf;
+  else if (b >= 0xf0 && b <= 0xf4) n = 4, lo = b == 0xf0 ? 0x90 : 0x80, hi = b == 0xf4 ? 0x8f : 0xbf;
+  else return 0;
+  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
+  }
+  return n;
+}
+
+// Bytes that are not UTF-8 become U+FFFD.
+std::string ValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\xef\xbf\xbd";
+      ++i;
+    } else {
+      out.append(s.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+// Findings carry 1-based byte columns; SARIF columns count UTF-16 code units
+// unless run.columnKind says otherwise (we state "utf16CodeUnits").
+std::uint32_t Utf16Column(std::string_view line, std::uint32_t byte_col) {
+  const std::size_t end = std::min<std::size_t>(byte_col > 0 ? byte_col - 1 : 0, line.size());
+  std::uint32_t units = 0;
+  for (std::size_t i = 0; i < end;) {
+    const std::size_t n = Utf8SequenceLength(line, i);
+    units += n == 4 ? 2 : 1;  // a supplementary character is a surrogate pair
+    i += n ? n : 1;           // an invalid byte shows as one U+FFFD
+  }
+  return units + 1;
+}
+
+// RFC 3986: every byte of a path except unreserved characters and '/' is
+// percent-encoded, so ' ', '#', '?', '%', ':' and non-ASCII names survive.
+std::string PercentEncodePath(std::string_view path) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : path) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+      out.push_back(c);
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+constexpr const char* kSrcRoot = "%SRCROOT%";
+
+std::string FileUri(const std::filesystem::path& absolute) {
+  return "file://" + PercentEncodePath(absolute.generic_string());
+}
+
+// A file under the working directory (the checkout a CI job scans) is a
+// relative URI against %SRCROOT%, which is how GitHub code scanning matches
+// it to the repository; anything else is an absolute file URI.
+boost::json::object ArtifactLocation(const std::string& file, const std::filesystem::path& root) {
+  namespace fs = std::filesystem;
+  fs::path p(file);
+  if (!root.empty()) {
+    const fs::path absolute = (p.is_absolute() ? p : root / p).lexically_normal();
+    const fs::path relative = absolute.lexically_relative(root);
+    if (!relative.empty() && *relative.begin() != ".." && relative != ".") {
+      return boost::json::object{{"uri", PercentEncodePath(relative.generic_string())}, {"uriBaseId", kSrcRoot}};
+    }
+    return boost::json::object{{"uri", FileUri(absolute)}};
+  }
+  if (p.is_absolute()) return boost::json::object{{"uri", FileUri(p.lexically_normal())}};
+  return boost::json::object{{"uri", PercentEncodePath(p.lexically_normal().generic_string())}};
+}
+
+// A Markdown code fence longer than any run of backticks inside `code`.
+std::string Fence(const std::string& code) {
+  std::size_t longest = 0, run = 0;
+  for (char c : code) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<std::size_t>(3, longest + 1), '`');
+}
+
+std::string TrimNewlines(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
 std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
+  namespace json = boost::json;
   const RuleSetData& d = rules.data();
-  boost::json::array sarif_rules;
-  std::map<std::string, std::size_t> rule_index;
+  std::error_code ec;
+  std::filesystem::path root = std::filesystem::current_path(ec);
+  if (ec) root.clear();
+  std::vector<const Rule*> enabled;
   std::set<std::string> cwes;
+  for (const Rule& r : d.rules) {
+    if (r.disabled) continue;
+    enabled.push_back(&r);
+    cwes.insert(r.cwe);
+  }
+  // Taxa are referenced by index as well as id, so consumers that resolve
+  // only one of them find the same CWE.
+  std::map<std::string, std::size_t> taxon_index;
+  json::array taxa;
+  for (const std::string& c : cwes) {
+    taxon_index[c] = taxa.size();
+    taxa.push_back(json::object{{"id", c.substr(4)},
+                                {"name", c},
+                                {"helpUri", "https://cwe.mitre.org/data/definitions/" + c.substr(4) + ".html"}});
+  }
   auto level = [](Severity s) { return s >= Severity::kHigh ? "error" : s == Severity::kMedium ? "warning" : "note"; };
+  // GitHub code scanning reads this as a CVSS-like score (a string).
   auto security_severity = [](Severity s) {
     switch (s) {
       case Severity::kCritical: return "9.5";
@@ -160,84 +295,139 @@ std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
     }
     return "3.0";
   };
-  for (const Rule& r : d.rules) {
-    if (r.disabled) continue;
+  json::array sarif_rules;
+  std::map<std::string, std::size_t> rule_index;
+  for (const Rule* rp : enabled) {
+    const Rule& r = *rp;
     rule_index[r.id] = sarif_rules.size();
-    cwes.insert(r.cwe);
-    std::string help = r.why + "\n\nSecure alternative:\n";
-    for (const auto& [lang, code] : r.fix) help += "\n" + lang + ":\n" + code;
-    boost::json::array tags{boost::json::string("security"), boost::json::string(r.cwe),
-                            boost::json::string("external/cwe/" + [&] {
-                              std::string s = r.cwe;
-                              for (char& c : s) c = static_cast<char>(c == 'C' ? 'c' : c == 'W' ? 'w' : c == 'E' ? 'e' : c);
-                              return s;
-                            }())};
-    sarif_rules.push_back(boost::json::object{
+    const std::string why = TrimNewlines(r.why);
+    std::string help_text = why + "\n\nSecure alternative:\n";
+    std::string help_md = why + "\n\n**Secure alternative**\n";
+    for (const auto& [lang, code] : r.fix) {
+      const std::string body = TrimNewlines(code);
+      const std::string fence = Fence(body);
+      help_text += "\n" + lang + ":\n" + body + "\n";
+      help_md += "\n" + lang + ":\n\n" + fence + lang + "\n" + body + "\n" + fence + "\n";
+    }
+    if (!r.references.empty()) {
+      help_text += "\nReferences:\n";
+      help_md += "\n**References**\n\n";
+      for (const std::string& ref : r.references) {
+        help_text += "- " + ref + "\n";
+        help_md += "- <" + ref + ">\n";
+      }
+    }
+    std::string cwe_tag = "external/cwe/cwe-" + r.cwe.substr(4);
+    json::object descriptor{
         {"id", r.id},
-        {"name", r.title},
-        {"shortDescription", boost::json::object{{"text", r.title}}},
-        {"fullDescription", boost::json::object{{"text", r.message}}},
-        {"help", boost::json::object{{"text", help}}},
-        {"helpUri", r.references.empty() ? std::string() : r.references.front()},
-        {"defaultConfiguration", boost::json::object{{"level", level(r.severity)}}},
-        {"properties", boost::json::object{{"tags", std::move(tags)},
-                                           {"precision", r.precision},
-                                           {"security-severity", security_severity(r.severity)},
-                                           {"owasp", r.owasp}}},
+        {"name", ValidUtf8(r.title)},
+        {"shortDescription", json::object{{"text", ValidUtf8(r.title)}}},
+        {"fullDescription", json::object{{"text", ValidUtf8(r.message)}}},
+        {"help", json::object{{"text", ValidUtf8(help_text)}, {"markdown", ValidUtf8(help_md)}}},
+        {"defaultConfiguration", json::object{{"level", level(r.severity)}}},
+        {"properties", json::object{{"tags", json::array{json::string("security"), json::string(r.cwe),
+                                                         json::string(std::move(cwe_tag))}},
+                                    {"precision", r.precision},
+                                    {"security-severity", security_severity(r.severity)},
+                                    {"owasp", ValidUtf8(r.owasp)}}},
         {"relationships",
-         boost::json::array{boost::json::object{
-             {"target", boost::json::object{{"id", r.cwe.substr(4)},
-                                            {"toolComponent", boost::json::object{{"name", "CWE"}}}}},
-             {"kinds", boost::json::array{boost::json::string("superset")}}}}}});
+         json::array{json::object{
+             {"target", json::object{{"id", r.cwe.substr(4)},
+                                     {"index", taxon_index.at(r.cwe)},
+                                     {"toolComponent", json::object{{"name", "CWE"}, {"index", 0}}}}},
+             {"kinds", json::array{json::string("superset")}}}}}};
+    // helpUri must be an absolute URI; a reference that is not one stays in help.
+    for (const std::string& ref : r.references) {
+      if (ref.starts_with("https://") || ref.starts_with("http://")) {
+        descriptor["helpUri"] = ref;
+        break;
+      }
+    }
+    sarif_rules.push_back(std::move(descriptor));
   }
-  boost::json::array taxa;
-  for (const std::string& c : cwes) {
-    taxa.push_back(boost::json::object{{"id", c.substr(4)}, {"name", c}});
-  }
-  boost::json::array results;
-  auto location = [](const std::string& file, std::uint32_t line, std::uint32_t col) {
-    return boost::json::object{
+
+  std::map<std::string, std::vector<std::string>> lines_cache;
+  auto location = [&](const std::string& file, std::uint32_t line, std::uint32_t col) {
+    auto it = lines_cache.find(file);
+    if (it == lines_cache.end()) it = lines_cache.emplace(file, FileLines(file)).first;
+    const std::uint32_t start_line = line ? line : 1;
+    std::uint32_t start_col = col ? col : 1;
+    if (line && line <= it->second.size()) start_col = Utf16Column(it->second[line - 1], start_col);
+    return json::object{
         {"physicalLocation",
-         boost::json::object{{"artifactLocation", boost::json::object{{"uri", file}}},
-                             {"region", boost::json::object{{"startLine", line}, {"startColumn", col ? col : 1}}}}}};
+         json::object{{"artifactLocation", ArtifactLocation(file, root)},
+                      {"region", json::object{{"startLine", start_line}, {"startColumn", start_col}}}}}};
   };
+  json::array results;
   for (const Finding& f : result.findings) {
-    boost::json::object res{{"ruleId", f.rule_id},
-                            {"level", level(f.severity)},
-                            {"message", boost::json::object{{"text", f.message}}},
-                            {"locations", boost::json::array{location(f.file, f.line, f.col)}},
-                            {"partialFingerprints", boost::json::object{{"bulwarkFingerprint/v1", f.fingerprint}}}};
+    json::object res{{"ruleId", f.rule_id},
+                     {"level", level(f.severity)},
+                     {"message", json::object{{"text", ValidUtf8(f.message)}}},
+                     {"locations", json::array{location(f.file, f.line, f.col)}},
+                     {"partialFingerprints", json::object{{"bulwarkFingerprint/v1", f.fingerprint}}}};
     if (auto it = rule_index.find(f.rule_id); it != rule_index.end()) res["ruleIndex"] = it->second;
     if (!f.trace.empty()) {
-      boost::json::array locs;
+      json::array locs;
       for (const TraceStep& s : f.trace) {
-        boost::json::object l = location(s.file, s.line, s.col);
-        l["message"] = boost::json::object{{"text", s.note}};
-        locs.push_back(boost::json::object{{"location", std::move(l)}});
+        json::object l = location(s.file, s.line, s.col);
+        l["message"] = json::object{{"text", ValidUtf8(s.note)}};
+        locs.push_back(json::object{{"location", std::move(l)}});
       }
-      res["codeFlows"] = boost::json::array{boost::json::object{
-          {"threadFlows", boost::json::array{boost::json::object{{"locations", std::move(locs)}}}}}};
+      res["codeFlows"] =
+          json::array{json::object{{"threadFlows", json::array{json::object{{"locations", std::move(locs)}}}}}};
     }
     results.push_back(std::move(res));
   }
-  boost::json::object run{
+
+  // Skipped and unparseable files, so a consumer can tell "no findings" from
+  // "not analysed". A suppression note names "file:line".
+  json::array notifications;
+  for (const Note& n : result.notes) {
+    json::object notification{{"level", n.message.starts_with("skipped:") ? "note" : "warning"},
+                              {"message", json::object{{"text", ValidUtf8(n.file + ": " + n.message)}}}};
+    if (!n.file.empty()) {
+      std::string file = n.file;
+      std::uint32_t line = 0;
+      const std::size_t colon = file.rfind(':');
+      if (colon != std::string::npos && colon > 0 && colon + 1 < file.size() && colon + 10 > file.size() &&
+          file.find_first_not_of("0123456789", colon + 1) == std::string::npos) {
+        line = static_cast<std::uint32_t>(std::stoul(file.substr(colon + 1)));
+        file.resize(colon);
+      }
+      json::object physical{{"artifactLocation", ArtifactLocation(file, root)}};
+      if (line > 0) physical["region"] = json::object{{"startLine", line}};
+      notification["locations"] = json::array{json::object{{"physicalLocation", std::move(physical)}}};
+    }
+    notifications.push_back(std::move(notification));
+  }
+
+  json::object run{
       {"tool",
-       boost::json::object{
-           {"driver", boost::json::object{{"name", "bulwark review"},
-                                          {"informationUri", "https://cwe.mitre.org/"},
-                                          {"version", "0.1.0"},
-                                          {"rules", std::move(sarif_rules)},
-                                          {"supportedTaxonomies",
-                                           boost::json::array{boost::json::object{{"name", "CWE"}}}}}}}},
-      {"taxonomies", boost::json::array{boost::json::object{{"name", "CWE"},
-                                                            {"organization", "MITRE"},
-                                                            {"informationUri", "https://cwe.mitre.org/"},
-                                                            {"taxa", std::move(taxa)}}}},
+       json::object{{"driver", json::object{{"name", "bulwark review"},
+                                            {"version", "0.1.0"},
+                                            {"semanticVersion", "0.1.0"},
+                                            {"rules", std::move(sarif_rules)},
+                                            {"supportedTaxonomies",
+                                             json::array{json::object{{"name", "CWE"}, {"index", 0}}}}}}}},
+      {"invocations", json::array{json::object{{"executionSuccessful", true},
+                                               {"toolExecutionNotifications", std::move(notifications)}}}},
+      {"taxonomies", json::array{json::object{{"name", "CWE"},
+                                              {"organization", "MITRE"},
+                                              {"shortDescription", json::object{{"text", "Common Weakness Enumeration"}}},
+                                              {"informationUri", "https://cwe.mitre.org/"},
+                                              {"isComprehensive", false},
+                                              {"taxa", std::move(taxa)}}}},
+      {"columnKind", "utf16CodeUnits"},
       {"results", std::move(results)}};
-  boost::json::object root{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+  if (!root.empty()) {
+    std::string base = FileUri(root);
+    if (base.back() != '/') base.push_back('/');
+    run["originalUriBaseIds"] = json::object{{kSrcRoot, json::object{{"uri", std::move(base)}}}};
+  }
+  json::object root_object{{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
                            {"version", "2.1.0"},
-                           {"runs", boost::json::array{std::move(run)}}};
-  return boost::json::serialize(root) + "\n";
+                           {"runs", json::array{std::move(run)}}};
+  return json::serialize(root_object) + "\n";
 }
 
 }  // namespace bulwark::review
