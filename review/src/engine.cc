@@ -65,6 +65,10 @@ constexpr std::string_view kNoDoubleSlashMark = "\x01no//:";
 // name that cannot leave the directory it is joined to.
 constexpr std::string_view kNoDotDotMark = "\x01no..:";
 constexpr std::string_view kNoSlashMark = "\x01no/:";
+// A property name proven not to be "__proto__" / not "constructor": both
+// together keep a write through it off Object.prototype.
+constexpr std::string_view kNoProtoMark = "\x01no__proto__:";
+constexpr std::string_view kNoCtorMark = "\x01noconstructor:";
 
 struct Step {
   const Step* prev = nullptr;
@@ -384,8 +388,13 @@ struct State {
   bool dead = false;
   std::uint32_t safe_output = 0;  // sink kinds the function's declared output type rules out
   // Path checks that held on this path for a variable (1: no "..", 2: no
-  // "/"), possibly from separate conditions; cleared when it is assigned.
+  // "/", 4: not "__proto__", 8: not "constructor"), possibly from separate
+  // conditions; cleared when it is assigned.
   std::map<std::string, int> path_checks;
+  // JS: a variable holding an object reached through a property name that
+  // may be input (`cur = cur[key]`), with that name's value. A computed
+  // write into it (`cur[k] = v`) may write into Object.prototype.
+  std::map<std::string, Value> reached_by_key;
 };
 
 struct Frame {
@@ -2870,6 +2879,16 @@ struct Engine::Impl {
     if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[1] != ir::kNone) {
       CheckArrayIndex(fr, t.kids[1], Eval(fr, t.kids[1]), t.line, t.col);
     }
+    // JS cur[b] = v where cur = obj[a] earlier (a loop walking a dotted
+    // path: set(obj, "__proto__.polluted", v)).
+    if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone && t.kids[1] != ir::kNone &&
+        X(fr, t.kids[0]).kind == ExprKind::kName && X(fr, t.kids[1]).kind != ExprKind::kConst) {
+      auto reached = fr.st.reached_by_key.find(X(fr, t.kids[0]).s);
+      const int proto = SinkKindIndex("prototype");
+      if (reached != fr.st.reached_by_key.end() && proto >= 0) {
+        ReportSink(fr, reached->second, proto, t.line, t.col, "computed property write");
+      }
+    }
     // JS obj[a][b] = v with a request-chosen a: a = "__proto__" (or
     // "constructor" then b = "prototype") writes into Object.prototype.
     if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone &&
@@ -2934,6 +2953,7 @@ struct Engine::Impl {
           fr.parsed_url_of.erase(fr.assign_var);
           fr.host_of.erase(fr.assign_var);
           fr.st.path_checks.erase(fr.assign_var);
+          NoteReachedByKey(fr, fr.assign_var, s.b);
           if (ir::Id url = ParsedUrlArg(fr, s.b); url != ir::kNone) {
             if (auto up = PathOf(fr, url)) fr.parsed_url_of[fr.assign_var] = *up;
           }
@@ -3229,6 +3249,17 @@ struct Engine::Impl {
         }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
+        // `key !== "__proto__"` / `key != "constructor"` where it holds (or
+        // `===` where it fails): see kNoProtoMark.
+        if ((ne && positive) || (eq && !positive)) {
+          for (int side = 0; side < 2; ++side) {
+            auto c = constant(e.kids[side]);
+            if (!c || c->ck != ConstKind::kString || (c->s != "__proto__" && c->s != "constructor")) continue;
+            if (auto p = PathOf(fr, e.kids[1 - side])) {
+              out[std::string(c->s == "__proto__" ? kNoProtoMark : kNoCtorMark) + *p] = Value{};
+            }
+          }
+        }
         // JS `typeof x === "string"` where it holds (or `!==` where it
         // fails): x is no object, so no `{"$ne": null}` operator.
         if ((eq && positive) || (ne && !positive)) {
@@ -3339,6 +3370,16 @@ struct Engine::Impl {
           if (cal.kind == ExprKind::kAttr && (cal.s == "includes" || cal.s == "contains") && e.kids.size() == 2 &&
               !cal.kids.empty()) {
             path_mark(e.kids[1], cal.kids[0]);
+            // !["__proto__", "constructor", "prototype"].includes(key)
+            if (cal.kids[0] != ir::kNone && X(fr, cal.kids[0]).kind == ExprKind::kList) {
+              for (ir::Id k : X(fr, cal.kids[0]).kids) {
+                auto c = constant(k);
+                if (!c || c->ck != ConstKind::kString || (c->s != "__proto__" && c->s != "constructor")) continue;
+                if (auto p = PathOf(fr, e.kids[1])) {
+                  out[std::string(c->s == "__proto__" ? kNoProtoMark : kNoCtorMark) + *p] = Value{};
+                }
+              }
+            }
           }
           c_absent(id);  // !strstr(s, "..")
           return;
@@ -3802,14 +3843,21 @@ struct Engine::Impl {
       std::string p = key.substr(kSlashMark.size());
       if (facts.count(std::string(kNoDoubleSlashMark) + p)) local_paths.push_back(p);
     }
-    std::vector<std::string> single_names;
+    std::vector<std::string> single_names, plain_keys;
     for (auto it = facts.begin(); it != facts.end();) {
       const bool dotdot = it->first.starts_with(kNoDotDotMark);
-      if (dotdot || it->first.starts_with(kNoSlashMark)) {
+      const bool noproto = it->first.starts_with(kNoProtoMark);
+      if (noproto || it->first.starts_with(kNoCtorMark)) {
+        std::string p = it->first.substr(noproto ? kNoProtoMark.size() : kNoCtorMark.size());
+        int& checks = fr.st.path_checks[p];
+        checks |= noproto ? 4 : 8;
+        if ((checks & 12) == 12) plain_keys.push_back(std::move(p));
+        it = facts.erase(it);
+      } else if (dotdot || it->first.starts_with(kNoSlashMark)) {
         std::string p = it->first.substr(dotdot ? kNoDotDotMark.size() : kNoSlashMark.size());
         int& checks = fr.st.path_checks[p];
         checks |= dotdot ? 1 : 2;
-        if (checks == 3) single_names.push_back(std::move(p));
+        if ((checks & 3) == 3) single_names.push_back(std::move(p));
         it = facts.erase(it);
       } else if (it->first.starts_with(kSlashMark) || it->first.starts_with(kNoDoubleSlashMark)) {
         it = facts.erase(it);
@@ -3825,6 +3873,12 @@ struct Engine::Impl {
         for (const std::string& p : single_names) MarkSafe(fr, facts, p, 1u << static_cast<unsigned>(path));
       }
     }
+    if (!plain_keys.empty()) {
+      const int proto = SinkKindIndex("prototype");
+      if (proto >= 0) {
+        for (const std::string& p : plain_keys) MarkSafe(fr, facts, p, 1u << static_cast<unsigned>(proto));
+      }
+    }
     for (auto& [path, v] : facts) WritePath(fr, path, std::move(v));
   }
 
@@ -3838,11 +3892,39 @@ struct Engine::Impl {
     out[path] = std::move(*current);
   }
 
+  // `x = y[k]` / `x = y[k] || (y[k] = {})` in JS with k not a constant:
+  // x may be Object.prototype when k is "__proto__". Any other assignment
+  // to x forgets it.
+  void NoteReachedByKey(Frame& fr, const std::string& var, ir::Id value) {
+    fr.st.reached_by_key.erase(var);
+    if (value == ir::kNone || (fr.lang != Language::kJavaScript && fr.lang != Language::kTypeScript &&
+                               fr.lang != Language::kTsx)) {
+      return;
+    }
+    ir::Id read = value;
+    const ir::Expr& v = X(fr, value);
+    if (v.kind == ExprKind::kBinary && (v.s == "||" || v.s == "??") && !v.kids.empty()) read = v.kids[0];
+    const ir::Expr& r = X(fr, read);
+    if (r.kind != ExprKind::kIndex || r.kids.size() < 2 || r.kids[1] == ir::kNone) return;
+    const ir::Expr& key = X(fr, r.kids[1]);
+    if (key.kind == ExprKind::kConst || key.kind == ExprKind::kCall) return;
+    Value k = Eval(fr, r.kids[1]);
+    if (k.IsConst() || k.o.empty()) return;
+    fr.st.reached_by_key[var] = std::move(k);
+  }
+
   State Merge(State a, State b) {
     if (a.dead) return b;
     if (b.dead) return a;
     State r;
     r.safe_output = a.safe_output & b.safe_output;
+    // May-facts: an object reached by a chosen key on either path.
+    r.reached_by_key = std::move(a.reached_by_key);
+    for (auto& [var, v] : b.reached_by_key) {
+      auto it = r.reached_by_key.find(var);
+      if (it == r.reached_by_key.end()) r.reached_by_key.emplace(var, std::move(v));
+      else it->second = Join(it->second, v);
+    }
     for (const auto& [path, bits] : a.path_checks) {
       auto other = b.path_checks.find(path);
       if (other != b.path_checks.end() && (bits & other->second) != 0) r.path_checks[path] = bits & other->second;

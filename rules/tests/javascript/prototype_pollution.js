@@ -38,3 +38,56 @@ app.post("/map", (req, res) => {
   fixed["a"]["b"] = req.body.value;
   res.json({ size: store.size });
 });
+
+// Walking a dotted path: cur becomes whatever object the names reach.
+function setPath(obj, path, value) {
+  const parts = path.split(".");
+  let cur = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    // From the second name on, cur may be Object.prototype already.
+    // ruleid: prototype-pollution
+    cur = cur[parts[i]] || (cur[parts[i]] = {});
+  }
+  // ruleid: prototype-pollution
+  cur[parts[parts.length - 1]] = value;
+}
+
+// The usual fix: refuse the two names that lead to Object.prototype.
+function setPathChecked(obj, path, value) {
+  const parts = path.split(".");
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) {
+    if (part === "__proto__" || part === "constructor") return;
+    cur = cur[part] || (cur[part] = {});
+  }
+  const last = parts[parts.length - 1];
+  if (["__proto__", "constructor", "prototype"].includes(last)) return;
+  // ok: prototype-pollution
+  cur[last] = value;
+}
+
+// Refusing "__proto__" alone leaves constructor.prototype.
+function setPathHalfChecked(obj, path, value) {
+  const parts = path.split(".");
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) {
+    if (part === "__proto__") return;
+    // ruleid: prototype-pollution
+    cur = cur[part] || (cur[part] = {});
+  }
+  // ruleid: prototype-pollution
+  cur[parts[parts.length - 1]] = value;
+}
+
+app.post("/path", (req, res) => {
+  const target = {};
+  setPath(target, req.body.path, req.body.value);
+  setPathChecked(target, req.body.path, req.body.value);
+  setPathHalfChecked(target, req.body.path, req.body.value);
+  const { section, key, value } = req.body;
+  if (section !== "__proto__" && section !== "constructor") {
+    // ok: prototype-pollution
+    settings[section][key] = value;
+  }
+  res.json(target);
+});
