@@ -300,7 +300,8 @@ void Service::Impl::AddAccountRoutes() {
 
   routes.push_back({
       .method = Method::kPost, .path = "/v1/me/password",
-      .summary = "Change the password (needs the current one); ends the other sessions and all refresh-token families",
+      .summary = "Change the password (needs the current one); ends the other sessions, all refresh-token "
+                 "families and all API keys",
       .tag = "me", .access = Access::kUser, .body = &PasswordSchema(),
       .responses = {200, 400, 401, 403, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {

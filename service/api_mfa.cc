@@ -123,7 +123,8 @@ void Service::Impl::AddMfaRoutes() {
 
   routes.push_back({
       .method = Method::kPost, .path = "/v1/mfa/totp/confirm",
-      .summary = "Finish TOTP enrolment with a current code; returns backup codes (shown once)",
+      .summary = "Finish TOTP enrolment with a current code; returns backup codes (shown once) and ends "
+                 "the account's other sessions",
       .tag = "mfa", .access = Access::kUser, .body = &ConfirmSchema(),
       .responses = {200, 400, 401, 403, 409, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
@@ -153,7 +154,9 @@ void Service::Impl::AddMfaRoutes() {
 
   routes.push_back({
       .method = Method::kDelete, .path = "/v1/mfa/totp",
-      .summary = "Remove TOTP (needs the password and a current code or backup code)", .tag = "mfa",
+      .summary = "Remove TOTP (needs the password and a current code or backup code); ends the "
+                 "account's other sessions",
+      .tag = "mfa",
       .access = Access::kUser, .body = &StepUpSchema(),
       .responses = {204, 400, 401, 403, 409, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
@@ -175,7 +178,8 @@ void Service::Impl::AddMfaRoutes() {
 
   routes.push_back({
       .method = Method::kPost, .path = "/v1/mfa/backup-codes",
-      .summary = "Replace the backup codes (needs the password and a second factor); shown once",
+      .summary = "Replace the backup codes (needs the password and a second factor); shown once; ends "
+                 "the account's other sessions",
       .tag = "mfa", .access = Access::kUser, .body = &StepUpSchema(),
       .responses = {200, 400, 401, 403, 409, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
