@@ -254,6 +254,28 @@ std::string Fence(const std::string& code) {
   return std::string(std::max<std::size_t>(3, longest + 1), '`');
 }
 
+// reportingDescriptor.name: a friendly name as one PascalCase identifier
+// ("Weak hash algorithm" -> "WeakHashAlgorithm"), as SARIF validators ask;
+// the title itself is the shortDescription.
+std::string PascalName(const std::string& title, const std::string& id) {
+  for (const std::string* source : {&title, &id}) {
+    std::string name;
+    bool word_start = true;
+    for (char c : *source) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      if (u >= 0x80 || std::isalnum(u) == 0) {
+        word_start = true;
+        continue;
+      }
+      if (name.empty() && std::isdigit(u) != 0) continue;  // an identifier starts with a letter
+      name.push_back(word_start ? static_cast<char>(std::toupper(u)) : c);
+      word_start = false;
+    }
+    if (!name.empty()) return name;
+  }
+  return "Rule";
+}
+
 std::string TrimNewlines(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
   return s;
@@ -320,7 +342,7 @@ std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
     std::string cwe_tag = "external/cwe/cwe-" + r.cwe.substr(4);
     json::object descriptor{
         {"id", r.id},
-        {"name", ValidUtf8(r.title)},
+        {"name", PascalName(r.title, r.id)},
         {"shortDescription", json::object{{"text", ValidUtf8(r.title)}}},
         {"fullDescription", json::object{{"text", ValidUtf8(r.message)}}},
         {"help", json::object{{"text", ValidUtf8(help_text)}, {"markdown", ValidUtf8(help_md)}}},

@@ -221,7 +221,10 @@ const json::object& CheckSarif(const json::value& log, const ScanResult& scanned
   for (const json::value& r : rules) {
     const std::string id = Str(r, "id");
     EXPECT_TRUE(rule_ids.insert(id).second) << "duplicate rule " << id;
-    EXPECT_FALSE(Str(r, "name").empty()) << id;
+    const std::string name = Str(r, "name");  // one PascalCase identifier
+    EXPECT_FALSE(name.empty()) << id;
+    EXPECT_TRUE(std::isupper(static_cast<unsigned char>(name[0]))) << id << " " << name;
+    for (char c : name) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << id << " " << name;
     EXPECT_FALSE(Str(Obj(r, "shortDescription"), "text").empty()) << id;
     EXPECT_FALSE(Str(Obj(r, "fullDescription"), "text").empty()) << id;
     EXPECT_FALSE(Str(Obj(r, "help"), "text").empty()) << id;
