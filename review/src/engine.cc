@@ -398,6 +398,8 @@ struct State {
 };
 
 struct Frame {
+  // Per enclosing loop (innermost last): states that reached `continue`.
+  std::vector<std::vector<State>> continues;
   std::uint32_t module = 0;
   const ir::Module* m = nullptr;
   const ir::Function* f = nullptr;
@@ -1544,6 +1546,63 @@ struct Engine::Impl {
     return false;
   }
 
+  // A recursive deep merge, merge(target[key], source[key]), in a function
+  // that writes computed properties into that parameter (target[k] = ...):
+  // with key "__proto__" the inner call writes into Object.prototype.
+  void CheckRecursiveMerge(Frame& fr, const ir::Expr& call, std::size_t first_arg) {
+    if (fr.lang != Language::kJavaScript && fr.lang != Language::kTypeScript && fr.lang != Language::kTsx) return;
+    const int proto = SinkKindIndex("prototype");
+    if (proto < 0) return;
+    for (std::size_t k = first_arg; k < call.kids.size(); ++k) {
+      const ir::Id arg = call.kids[k];
+      if (arg == ir::kNone || X(fr, arg).kind != ExprKind::kIndex || X(fr, arg).kids.size() < 2) continue;
+      const ir::Id key = X(fr, arg).kids[1];
+      if (key == ir::kNone || X(fr, key).kind == ExprKind::kConst) continue;
+      const std::size_t param = k - first_arg;
+      if (param >= fr.f->params.size() || !WritesComputedInto(fr, fr.f->params[param].name)) continue;
+      ReportSink(fr, Eval(fr, key), proto, call.line, call.col, "recursive merge into a chosen property");
+    }
+  }
+
+  // Whether the function assigns `name[k] = ...` with a non-constant k.
+  bool WritesComputedInto(Frame& fr, const std::string& name) {
+    if (name.empty() || fr.f->body == ir::kNone) return false;
+    std::vector<ir::Id> todo{fr.f->body};
+    for (std::size_t i = 0; i < todo.size() && i < 4096; ++i) {
+      const ir::Stmt& st = fr.m->stmts[todo[i]];
+      if (st.kind == StmtKind::kAssign && st.a != ir::kNone) {
+        const ir::Expr& t = X(fr, st.a);
+        if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone && t.kids[1] != ir::kNone &&
+            X(fr, t.kids[0]).kind == ExprKind::kName && X(fr, t.kids[0]).s == name &&
+            X(fr, t.kids[1]).kind != ExprKind::kConst) {
+          return true;
+        }
+      }
+      todo.insert(todo.end(), st.body.begin(), st.body.end());
+      todo.insert(todo.end(), st.orelse.begin(), st.orelse.end());
+    }
+    return false;
+  }
+
+  // A bare-name call of the project's own function: `merge(a, b)` with
+  // `function merge` in this file (and no import of that name), or a name
+  // imported from a relative path (`require("./merge")`). A library model
+  // of the same name (lodash's merge) does not apply.
+  bool ProjectFunctionCall(Frame& fr, const ir::Expr& call) {
+    if (call.kids.empty() || call.kids[0] == ir::kNone) return false;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    if (callee.kind != ExprKind::kName) return false;
+    if (auto imp = fr.m->imports.find(callee.s); imp != fr.m->imports.end()) {
+      return imp->second.starts_with("./") || imp->second.starts_with("../");
+    }
+    auto it = program.by_name.find(callee.s);
+    if (it == program.by_name.end()) return false;
+    for (const FuncRef& r : it->second) {
+      if (r.module == fr.module && program.modules[r.module]->functions[r.func].cls.empty()) return true;
+    }
+    return false;
+  }
+
   // Summaries being computed, innermost last. A fallback taken for one of
   // them (recursion, depth cap) makes every summary on the stack depend on
   // where the analysis started.
@@ -2524,7 +2583,7 @@ struct Engine::Impl {
     // self.execute(q) in a DB wrapper) is judged by its summary, not by a
     // library sink that shares the name. Propagators stay: a summary of a
     // container-like class is coarser than the model.
-    if (!ms.empty() && ProjectMethodCall(fr, call)) {
+    if (!ms.empty() && (ProjectMethodCall(fr, call) || ProjectFunctionCall(fr, call))) {
       std::erase_if(ms, [](const CallModel* m) { return m->role == CallModel::kSink; });
     }
     const std::string shown = names.front() == "?" && names.size() > 1 ? names[1] : names.front();
@@ -2654,6 +2713,7 @@ struct Engine::Impl {
         bool first = true;
         bool any = false;
         for (const FuncRef& t : targets) {
+          if (&program.modules[t.module]->functions[t.func] == fr.f) CheckRecursiveMerge(fr, call, first_arg);
           Summary* s = GetSummary(t);
           if (!s) continue;
           Value r = ApplySummary(fr, *s, t, call, args, recv_path);
@@ -3051,6 +3111,14 @@ struct Engine::Impl {
       case StmtKind::kThrow:
         fr.st.dead = true;
         return;
+      case StmtKind::kContinue:
+        // The state goes back to the loop's head; what follows in the body
+        // runs only on the other paths (`if (bad(key)) continue;`).
+        if (!fr.continues.empty()) {
+          fr.continues.back().push_back(fr.st);
+          fr.st.dead = true;
+        }
+        return;
       case StmtKind::kReturn: {
         fr.stmt_line = s.line;
         fr.stmt_end = s.end_line;
@@ -3119,11 +3187,15 @@ struct Engine::Impl {
         if (s.a != ir::kNone && Truthy(Eval(fr, s.a)) == false) return;
         for (int round = 0; round < 2; ++round) {
           State before = fr.st;
+          fr.continues.emplace_back();
           for (ir::Id c : s.body) {
             if (fr.st.dead) break;
             Exec(fr, c);
           }
+          std::vector<State> skipped = std::move(fr.continues.back());
+          fr.continues.pop_back();
           fr.st.dead = false;  // break/return inside: the loop may also be skipped
+          for (State& c : skipped) fr.st = Merge(std::move(fr.st), std::move(c));
           fr.st = Merge(std::move(before), std::move(fr.st));
         }
         return;

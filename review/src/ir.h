@@ -59,6 +59,7 @@ enum class StmtKind : std::uint8_t {
   kLoop,    // a = condition (kNone: unknown), body
   kBlock,   // body
   kThrow,   // the path ends here: raise / throw outside a try body
+  kContinue,  // the rest of the innermost loop's iteration is skipped
 };
 
 struct Stmt {

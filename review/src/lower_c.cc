@@ -198,7 +198,9 @@ class CLowerer final : public Lowerer {
         // models name every platform's spelling).
         macro_alias_.emplace(std::string(Text(name)), std::string(v));
       }
-    } else if (t == "break_statement" || t == "continue_statement" || t == "goto_statement" ||
+    } else if (t == "continue_statement") {
+      out.push_back(NewStmt(ir::StmtKind::kContinue, n));
+    } else if (t == "break_statement" || t == "goto_statement" ||
                t == "comment" || t == "preproc_include" ||
                t == "preproc_function_def" || t == "preproc_call" || t == "using_declaration" ||
                t == "alias_declaration" || t == "type_definition" || t == "enum_specifier" ||

@@ -138,8 +138,10 @@ class JavaLowerer final : public Lowerer {
       ir::Id s = NewStmt(ir::StmtKind::kExpr, n);
       S(s).a = Unknown(n);
       out.push_back(s);
+    } else if (t == "continue_statement") {
+      out.push_back(NewStmt(ir::StmtKind::kContinue, n));
     } else if (t == "import_declaration" || t == "package_declaration" || t == "break_statement" ||
-               t == "continue_statement" || t == "line_comment" || t == "block_comment" ||
+               t == "line_comment" || t == "block_comment" ||
                t == "modifiers" || t == "marker_annotation" || t == "annotation" ||
                t == "annotation_type_declaration" || t == "assert_statement" || t == ";") {
       // no data flow we model

@@ -160,7 +160,9 @@ class JsLowerer final : public Lowerer {
     } else if (t == "throw_statement") {
       for (TSNode c : Named(n)) ExprStmt(c, out);
       EndPath(n, out);
-    } else if (t == "break_statement" || t == "continue_statement" || t == "comment" ||
+    } else if (t == "continue_statement") {
+      out.push_back(NewStmt(ir::StmtKind::kContinue, n));
+    } else if (t == "break_statement" || t == "comment" ||
                t == "empty_statement" || t == "debugger_statement" ||
                t == "interface_declaration" || t == "type_alias_declaration" ||
                t == "enum_declaration" || t == "hash_bang_line" || t == "function_signature") {

@@ -167,7 +167,9 @@ class PythonLowerer final : public Lowerer {
                t == "print_statement" || t == "exec_statement") {
       for (TSNode c : Named(n)) LowerExprStmt(c, out);
       if (t == "raise_statement") EndPath(n, out);
-    } else if (t == "pass_statement" || t == "break_statement" || t == "continue_statement" ||
+    } else if (t == "continue_statement") {
+      out.push_back(NewStmt(ir::StmtKind::kContinue, n));
+    } else if (t == "pass_statement" || t == "break_statement" ||
                t == "global_statement" || t == "nonlocal_statement" || t == "comment" ||
                t == "future_import_statement" || t == "type_alias_statement") {
       // no data flow

@@ -91,3 +91,47 @@ app.post("/path", (req, res) => {
   }
   res.json(target);
 });
+
+// A project's own deep merge: the recursion hands target["__proto__"]
+// (Object.prototype) to the next call, which writes into it.
+function deepMerge(target, source) {
+  for (const key in source) {
+    if (typeof source[key] === "object" && source[key] !== null) {
+      if (!target[key]) target[key] = {};
+      // ruleid: prototype-pollution
+      deepMerge(target[key], source[key]);
+    } else {
+      target[key] = source[key];
+    }
+  }
+  return target;
+}
+
+function deepMergeChecked(target, source) {
+  for (const key in source) {
+    if (key === "__proto__" || key === "constructor") continue;
+    if (typeof source[key] === "object" && source[key] !== null) {
+      if (!target[key]) target[key] = {};
+      // ok: prototype-pollution
+      deepMergeChecked(target[key], source[key]);
+    } else {
+      target[key] = source[key];
+    }
+  }
+  return target;
+}
+
+// Named like lodash's merge, but the project's own (shallow, with fixed
+// keys): no library model applies to it.
+function merge(a, b) {
+  return { name: a.name, theme: b.theme };
+}
+
+app.post("/prefs", (req, res) => {
+  const prefs = {};
+  deepMerge(prefs, req.body);
+  deepMergeChecked(prefs, req.body);
+  // ok: prototype-pollution
+  const combined = merge(prefs, req.body);
+  res.json(combined);
+});

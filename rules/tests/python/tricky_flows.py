@@ -205,3 +205,17 @@ def remote_command(client):
     client.exec_command("tail -n 20 /var/log/" + request.args.get("log", ""))
     # ok: command-injection
     client.exec_command("uptime")
+
+
+def skip_bad_names():
+    # `continue` skips the rest of the iteration: after it, the name is checked.
+    for name in request.args.getlist("f"):
+        if ".." in name or "/" in name:
+            continue
+        # ok: path-traversal
+        open(os.path.join("/srv/files", name)).close()
+    for name in request.args.getlist("g"):
+        if ".." in name:
+            continue
+        # ruleid: path-traversal
+        open(os.path.join("/srv/files", name)).close()
