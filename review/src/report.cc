@@ -1,6 +1,7 @@
 // Reporters: human text with a code frame and the dataflow path, JSON, and
 // SARIF 2.1.0 (rules with CWE tags and a CWE taxonomy, codeFlows for taint
-// paths, partialFingerprints for baselines).
+// paths, partialFingerprints for baselines, percent-encoded URIs relative to
+// %SRCROOT%, UTF-16 columns, skipped files as tool notifications).
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -159,12 +160,23 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
   const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   const unsigned char b = byte(i);
   if (b < 0x80) return 1;
+  // The second byte's range excludes overlong forms, surrogates and code
+  // points above U+10FFFF.
   std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
-  if (b >= 0xc2 && b <= 0xdf) n = 2;
-  else if (b >= 0xe0 && b <= 0xef) n = 3, lo = b == 0xe0 ? 0xa0 : 0x80, hi = b == 0xed ? 0x9f : 0xbf;
-  else if (b >= 0xf0 && b <= 0xf4) n = 4, lo = b == 0xf0 ? 0x90 : 0x80, hi = b == 0xf4 ? 0x8f : 0xbf;
-  else return 0;
+  unsigned char lo = 0x80, hi = 0xbf;
+  if (b >= 0xc2 && b <= 0xdf) {
+    n = 2;
+  } else if (b >= 0xe0 && b <= 0xef) {
+    n = 3;
+    if (b == 0xe0) lo = 0xa0;
+    if (b == 0xed) hi = 0x9f;
+  } else if (b >= 0xf0 && b <= 0xf4) {
+    n = 4;
+    if (b == 0xf0) lo = 0x90;
+    if (b == 0xf4) hi = 0x8f;
+  } else {
+    return 0;
+  }
   if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
   for (std::size_t k = 2; k < n; ++k) {
     if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
