@@ -1,6 +1,7 @@
 // Dataflow engine. See engine.h for the contract and docs/review.md for the
 // semantics (what propagates, what is pruned, what a summary holds).
 #include "engine.h"
+#include "regex_risk.h"
 
 #include <algorithm>
 #include <cctype>
@@ -1325,6 +1326,7 @@ struct Engine::Impl {
       }
       return false;  // only parameters
     }
+    if (c.redos) return val->ck == ConstKind::kString && ExponentialBacktracking(val->s);
     if (c.integer) {
       if (val->ck == ConstKind::kInt) return true;
       if (a.expr == ir::kNone || X(fr, a.expr).kind != ExprKind::kName) return false;
@@ -2242,10 +2244,30 @@ struct Engine::Impl {
       case ExprKind::kUnknown: {
         Value r;
         for (ir::Id k : e.kids) FlattenInto(Eval(fr, k), r.o);
+        if (e.kids.empty() && e.s.size() > 2 && e.s[0] == '/' && IsJs(fr.lang)) RegexLiteralPatterns(fr, id);
         return r;
       }
     }
     return {};
+  }
+
+  static bool IsJs(Language l) {
+    return l == Language::kJavaScript || l == Language::kTypeScript || l == Language::kTsx;
+  }
+
+  // A JS regex literal /p/flags is judged by the pattern rules as the call
+  // RegExp("p") it stands for.
+  void RegexLiteralPatterns(Frame& fr, ir::Id id) {
+    const ir::Expr& lit = X(fr, id);
+    const std::size_t close = lit.s.find_last_of('/');
+    if (close == 0 || close == std::string::npos) return;
+    ir::Expr call;
+    call.kind = ExprKind::kCall;
+    call.line = lit.line;
+    call.col = lit.col;
+    call.kids = {ir::kNone, id};
+    const std::vector<Value> args{StrConst(lit.s.substr(1, close - 1))};
+    CheckCallPatterns(fr, call, 1, args, "RegExp", {"RegExp"});
   }
 
   // C++ streams: `os << x` puts x into the stream os; `in >> x` fills x from

@@ -172,7 +172,7 @@ class Loader {
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
     CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal",
-                  "trivial-function", "absent", "below", "any-bits", "integer"},
+                  "trivial-function", "absent", "below", "any-bits", "integer", "redos"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -199,6 +199,7 @@ class Loader {
     flag("literal", c.literal);
     flag("absent", c.absent);
     flag("integer", c.integer);
+    flag("redos", c.redos);
     if (n["prefix"]) {
       c.prefix = Scalar(n["prefix"], "prefix");
       if (c.prefix.empty()) Fail(n["prefix"], "'prefix' must not be empty");
@@ -214,7 +215,7 @@ class Loader {
     }
     if (tests != 1) {
       Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
-              "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer'");
+              "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer', 'redos'");
     }
     return c;
   }

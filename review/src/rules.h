@@ -40,6 +40,7 @@ struct Cond {
   bool trivial_function = false;
   bool absent = false;           // holds when the argument/option is missing
   bool integer = false;          // holds for a name declared with an integer type (or an integer constant)
+  bool redos = false;            // holds for a constant regex that backtracks exponentially (regex_risk.h)
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set
 };

@@ -116,6 +116,18 @@ public class PatternSamples {
     java.net.PasswordAuthentication typed = new java.net.PasswordAuthentication(user, System.console().readPassword());
   }
 
+  boolean redos(String input) {
+    // ruleid: regex-redos
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("^(([a-z])+.)+[A-Z]([a-z])+$");
+    // ok: regex-redos
+    java.util.regex.Pattern q = java.util.regex.Pattern.compile("^[a-z]+(\\.[a-z]+)*$");
+    // ruleid: regex-redos
+    boolean m = input.matches("(\\w+\\s?)*");
+    // ok: regex-redos
+    boolean n = input.matches("[a-z]+(-[a-z]+)*");
+    return p.matcher(input).matches() && q.matcher(input).matches() && m && n;
+  }
+
   void deserializers(com.fasterxml.jackson.databind.ObjectMapper mapper, com.thoughtworks.xstream.XStream xstream) {
     // ruleid: unsafe-deserializer-config
     mapper.enableDefaultTyping();

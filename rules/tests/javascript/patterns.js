@@ -127,3 +127,22 @@ nunjucks.configure("views", { autoescape: true });
 Handlebars.compile("<p>{{name}}</p>", { noEscape: true });
 // ok: template-autoescape-off
 Handlebars.compile("<p>{{name}}</p>");
+
+// Regular expressions that backtrack exponentially on a failing input.
+function validators(input) {
+  // ruleid: regex-redos
+  const words = /^(\w+\s?)*$/;
+  // ok: regex-redos
+  const wordsFixed = /^\w+(?:\s\w+)*$/;
+  // ruleid: regex-redos
+  const email = new RegExp("^([a-zA-Z0-9])(([\\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}[a-z]{2,3}$");
+  // ok: regex-redos
+  const host = /^([a-z0-9]+\.)+[a-z]{2,}$/;
+  // A string given to match() is compiled as a pattern.
+  // ruleid: regex-redos
+  const m = input.match("(x+x+)+y");
+  // ...but replace() takes a string literally.
+  // ok: regex-redos
+  const r = input.replace("(x+x+)+y", "");
+  return [words, wordsFixed, email, host, m, r];
+}

@@ -1,6 +1,7 @@
 import hashlib
 import hmac
 import os
+import re
 import random
 import secrets
 import ssl
@@ -134,3 +135,15 @@ def templates(loader):
     # ok: template-autoescape-off
     chosen = jinja2.Environment(loader=loader, autoescape=jinja2.select_autoescape(["html"]))
     return plain, off, on, chosen
+
+
+def redos_patterns(text):
+    # ruleid: regex-redos
+    words = re.compile(r"^(\w+\s?)*$")
+    # ok: regex-redos
+    words_fixed = re.compile(r"^\w+(?:\s\w+)*$")
+    # ruleid: regex-redos
+    number = re.match(r"^(\d+\.?)+$", text)
+    # ok: regex-redos
+    csv = re.fullmatch(r"(\d+,)*\d+", text)
+    return words, words_fixed, number, csv
