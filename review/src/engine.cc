@@ -3343,6 +3343,35 @@ struct Engine::Impl {
         }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
+        // Python os.path.commonpath([p, base]) == base where it holds (or
+        // != where it fails): a normalized p lies under base.
+        if ((eq && positive) || (ne && !positive)) {
+          for (int side = 0; side < 2; ++side) {
+            const ir::Expr& c = X(fr, e.kids[side]);
+            if (fr.lang != Language::kPython || c.kind != ExprKind::kCall || c.kids.size() != 2 ||
+                c.kids[0] == ir::kNone || c.kids[1] == ir::kNone || X(fr, c.kids[1]).kind != ExprKind::kList) {
+              continue;
+            }
+            std::vector<std::string> names;
+            Names(fr, c.kids[0], names);
+            if (std::find(names.begin(), names.end(), "os.path.commonpath") == names.end() &&
+                std::find(names.begin(), names.end(), "posixpath.commonpath") == names.end()) {
+              continue;
+            }
+            const int path = SinkKindIndex("path");
+            if (path < 0) continue;
+            const std::uint32_t bit = 1u << static_cast<unsigned>(path);
+            for (ir::Id k : X(fr, c.kids[1]).kids) {
+              auto p = PathOf(fr, k);
+              if (!p) continue;
+              auto have = out.find(*p);
+              std::optional<Value> v = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
+              if (!v) continue;
+              for (Origin& o : v->o) o.safe |= bit & o.normalized;  // only what abspath/realpath resolved
+              out[*p] = std::move(*v);
+            }
+          }
+        }
         // `key !== "__proto__"` / `key != "constructor"` where it holds (or
         // `===` where it fails): see kNoProtoMark.
         if ((ne && positive) || (eq && !positive)) {

@@ -156,3 +156,24 @@ def unpack_upload(upload_path, dest):
     with zipfile.ZipFile(upload_path) as z:
         # ok: archive-extract-unfiltered
         z.extractall(dest)
+
+
+@app.route("/files/common")
+def under_base_commonpath():
+    base = "/srv/files"
+    resolved = os.path.realpath(os.path.join(base, request.args["name"]))
+    if os.path.commonpath([resolved, base]) != base:
+        abort(403)
+    # ok: path-traversal
+    return open(resolved).read()
+
+
+@app.route("/files/common-unresolved")
+def under_base_commonpath_unresolved():
+    base = "/srv/files"
+    joined = os.path.join(base, request.args["name"])
+    # commonpath compares components: "/srv/files/../etc" shares "/srv/files".
+    if os.path.commonpath([joined, base]) != base:
+        abort(403)
+    # ruleid: path-traversal
+    return open(joined).read()
