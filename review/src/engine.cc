@@ -423,6 +423,9 @@ struct Frame {
   std::unordered_map<std::string, std::string> parsed_url_of;
   // host = urlparse(url).hostname: a check on host is about url (var -> url path).
   std::unordered_map<std::string, std::string> host_of;
+  // rel = path.relative(base, target) (Node): rel not starting with ".."
+  // puts target under base (var -> target path).
+  std::unordered_map<std::string, std::string> relative_of;
   // Variables assigned a project function's name (`fp = sink;`), for calls
   // through them; flow-insensitive: every function ever assigned.
   std::unordered_map<std::string, std::vector<std::string>> fnrefs;
@@ -3034,7 +3037,11 @@ struct Engine::Impl {
           // parts = urlparse(url): a host check on parts is about url.
           fr.parsed_url_of.erase(fr.assign_var);
           fr.host_of.erase(fr.assign_var);
+          fr.relative_of.erase(fr.assign_var);
           fr.st.path_checks.erase(fr.assign_var);
+          if (ir::Id target = RelativeTarget(fr, s.b); target != ir::kNone) {
+            if (auto tp = PathOf(fr, target)) fr.relative_of[fr.assign_var] = *tp;
+          }
           NoteReachedByKey(fr, fr.assign_var, s.b);
           if (ir::Id url = ParsedUrlArg(fr, s.b); url != ir::kNone) {
             if (auto up = PathOf(fr, url)) fr.parsed_url_of[fr.assign_var] = *up;
@@ -3343,6 +3350,34 @@ struct Engine::Impl {
         }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
+        // x.indexOf(base) === 0 (Python x.find(base) == 0): x starts with
+        // base, as x.startsWith(base) says: a resolved path under base, and
+        // a URL whose start a constant fixes.
+        if ((eq && positive) || (ne && !positive)) {
+          for (int side = 0; side < 2; ++side) {
+            auto zero = constant(e.kids[1 - side]);
+            const ir::Expr& c = X(fr, e.kids[side]);
+            if (!zero || zero->ck != ConstKind::kInt || zero->i != 0 || c.kind != ExprKind::kCall ||
+                c.kids.size() != 2 || c.kids[0] == ir::kNone || X(fr, c.kids[0]).kind != ExprKind::kAttr) {
+              continue;
+            }
+            const ir::Expr& m = X(fr, c.kids[0]);
+            if ((m.s != "indexOf" && m.s != "find") || m.kids.empty() || m.kids[0] == ir::kNone) continue;
+            auto p = PathOf(fr, m.kids[0]);
+            if (!p) continue;
+            std::uint32_t kinds = 0;
+            if (Value base = Eval(fr, c.kids[1]); base.ck == ConstKind::kString) kinds = UrlStartKinds(base.s);
+            const int path = SinkKindIndex("path");
+            auto have = out.find(*p);
+            std::optional<Value> v = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
+            if (!v) continue;
+            for (Origin& o : v->o) {
+              o.safe |= kinds;
+              if (path >= 0) o.safe |= (1u << static_cast<unsigned>(path)) & o.normalized;
+            }
+            out[*p] = std::move(*v);
+          }
+        }
         // Python os.path.commonpath([p, base]) == base where it holds (or
         // != where it fails): a normalized p lies under base.
         if ((eq && positive) || (ne && !positive)) {
@@ -3488,6 +3523,17 @@ struct Engine::Impl {
         }
         ProjectCheckFacts(fr, e, positive, out);
         if (!positive) {
+          // !rel.startsWith("..") with rel = path.relative(base, target).
+          const ir::Expr& cal0 = X(fr, e.kids[0]);
+          if (cal0.kind == ExprKind::kAttr && cal0.s == "startsWith" && e.kids.size() == 2 && !cal0.kids.empty() &&
+              cal0.kids[0] != ir::kNone && X(fr, cal0.kids[0]).kind == ExprKind::kName) {
+            auto c = constant(e.kids[1]);
+            auto rel = fr.relative_of.find(X(fr, cal0.kids[0]).s);
+            const int path = SinkKindIndex("path");
+            if (c && c->ck == ConstKind::kString && c->s == ".." && rel != fr.relative_of.end() && path >= 0) {
+              MarkSafe(fr, out, rel->second, 1u << static_cast<unsigned>(path));
+            }
+          }
           // !name.includes("..") (JS) / !name.contains("/") (Java): a path check.
           const ir::Expr& cal = X(fr, e.kids[0]);
           if (cal.kind == ExprKind::kAttr && (cal.s == "includes" || cal.s == "contains") && e.kids.size() == 2 &&
@@ -3811,6 +3857,20 @@ struct Engine::Impl {
     if (t == fr.types.end() || !IntegerType(t->second)) return false;
     const std::string& n = t->second;
     return !(n.starts_with("u") || n.starts_with("size_t") || n == "DWORD" || n == "UINT");
+  }
+
+  // Node: path.relative(base, target) -> target. It resolves both, so a
+  // result that does not start with ".." names a place under base.
+  ir::Id RelativeTarget(Frame& fr, ir::Id id) {
+    if (id == ir::kNone || !IsJs(fr.lang)) return ir::kNone;
+    const ir::Expr& e = X(fr, id);
+    if (e.kind != ExprKind::kCall || e.kids.size() != 3 || e.kids[0] == ir::kNone) return ir::kNone;
+    std::vector<std::string> names;
+    Names(fr, e.kids[0], names);
+    for (const std::string& n : names) {
+      if (n == "path.relative" || n == "path.posix.relative" || n == "node:path.relative") return e.kids[2];
+    }
+    return ir::kNone;
   }
 
   // The URL a host comparison is about: `u.hostname`, `urlparse(u).netloc`,

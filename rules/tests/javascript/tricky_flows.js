@@ -155,3 +155,26 @@ app.get("/numbers", (req, res) => {
   // ruleid: sql-injection
   db.query("SELECT * FROM t LIMIT " + req.query.q.length);
 });
+
+// Path containment checks written the Node way.
+const FILES_ROOT = path.resolve("/srv/files");
+app.get("/download/relative", (req, res) => {
+  const target = path.join(FILES_ROOT, String(req.query.name));
+  const rel = path.relative(FILES_ROOT, target);
+  if (rel.startsWith("..") || path.isAbsolute(rel)) return res.status(403).end();
+  // ok: path-traversal
+  res.sendFile(target);
+});
+app.get("/download/indexof", (req, res) => {
+  const target = path.normalize(path.join(FILES_ROOT, String(req.query.name)));
+  if (target.indexOf(FILES_ROOT) !== 0) return res.status(403).end();
+  // ok: path-traversal
+  res.sendFile(target);
+});
+app.get("/download/indexof-raw", (req, res) => {
+  // Not resolved: "/srv/files/../../etc/passwd" starts with the root too.
+  const target = FILES_ROOT + "/" + req.query.name;
+  if (target.indexOf(FILES_ROOT) !== 0) return res.status(403).end();
+  // ruleid: path-traversal
+  res.sendFile(target);
+});
