@@ -62,6 +62,16 @@ class Lowerer {
   // `x++` / `--x` (node `n`, operand `operand`): an assignment placed before
   // the statement, then x, so a counter is never taken for a constant.
   ir::Id UpdateExpr(TSNode n, TSNode operand);
+  // An assignment used as a value (`while ((line = r.readLine()) != null)`):
+  // `assigns` are the statements the assignment lowered to, already placed
+  // before the statement; the value is a copy of the target they wrote (or,
+  // for a destructuring, of all of them joined).
+  ir::Id AssignedValue(const std::vector<ir::Id>& assigns, TSNode at);
+  // A deep copy of an expression tree. The operand of `x++` and the left side
+  // of an assignment used as a value are lowered once and copied, never
+  // lowered twice: nested inside each other (`a[b[c[i++]++]++]++`), lowering
+  // twice doubles the work at every level.
+  ir::Id CopyExpr(ir::Id id);
   // Begins a function; returns its index. Lower its body with `LowerBlock`
   // between Begin/EndFunction so nested lambdas are numbered correctly.
   std::size_t AddFunction(ir::Function f);

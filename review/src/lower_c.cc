@@ -341,7 +341,7 @@ class CLowerer final : public Lowerer {
       std::vector<ir::Id> tmp;
       ExprStmt(n, tmp);
       for (ir::Id s : tmp) EmitPre(s);
-      return Expr(Field(n, "left"));
+      return AssignedValue(tmp, n);
     }
     if (t == "initializer_list") return ListOf(n);
     if (t == "lambda_expression") {

@@ -156,10 +156,33 @@ ir::Id Lowerer::Unknown(TSNode n) {
 
 ir::Id Lowerer::UpdateExpr(TSNode n, TSNode operand) {
   if (Null(operand)) return Unknown(n);
-  ir::Id s = Assign(Expr(operand), Int(1, n), n);
+  ir::Id target = Expr(operand);
+  ir::Id s = Assign(target, Int(1, n), n);
   S(s).op = Text(n).find("--") != std::string_view::npos ? "-" : "+";
   EmitPre(s);
-  return Expr(operand);
+  return CopyExpr(target);
+}
+
+ir::Id Lowerer::AssignedValue(const std::vector<ir::Id>& assigns, TSNode at) {
+  std::vector<ir::Id> targets;
+  for (ir::Id s : assigns) {
+    if (S(s).kind == ir::StmtKind::kAssign && S(s).a != ir::kNone) targets.push_back(S(s).a);
+  }
+  if (targets.size() == 1) return CopyExpr(targets[0]);
+  ir::Id id = NewExpr(ir::ExprKind::kUnknown, at);
+  for (ir::Id t : targets) {
+    ir::Id copy = CopyExpr(t);
+    E(id).kids.push_back(copy);
+  }
+  return id;
+}
+
+ir::Id Lowerer::CopyExpr(ir::Id id) {
+  if (id == ir::kNone) return ir::kNone;
+  ir::Expr copy = E(id);  // by value: pushing below may move m_.exprs
+  for (ir::Id& kid : copy.kids) kid = CopyExpr(kid);
+  m_.exprs.push_back(std::move(copy));
+  return static_cast<ir::Id>(m_.exprs.size() - 1);
 }
 
 ir::Id Lowerer::Expr(TSNode n) {

@@ -245,7 +245,7 @@ class JavaLowerer final : public Lowerer {
       std::vector<ir::Id> tmp;
       LowerExprStmt(n, tmp);
       for (ir::Id s : tmp) EmitPre(s);
-      return Expr(Field(n, "left"));
+      return AssignedValue(tmp, n);
     }
     if (t == "array_creation_expression") {
       TSNode value = Field(n, "value");

@@ -290,7 +290,7 @@ class JsLowerer final : public Lowerer {
       std::vector<ir::Id> tmp;
       ExprStmt(n, tmp);
       for (ir::Id s : tmp) EmitPre(s);
-      return Expr(Field(n, "left"));
+      return AssignedValue(tmp, n);
     }
     if (t == "array") {
       ir::Id id = NewExpr(ir::ExprKind::kList, n);
