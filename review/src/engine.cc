@@ -423,6 +423,9 @@ struct Frame {
   std::unordered_map<std::string, std::string> parsed_url_of;
   // host = urlparse(url).hostname: a check on host is about url (var -> url path).
   std::unordered_map<std::string, std::string> host_of;
+  // A flag accumulated from a check (`ok = ok || url.startsWith(p)`, also
+  // `ok ||= ...`): returning the flag true means the check held once.
+  std::unordered_map<std::string, ir::Id> flag_checks;
   // rel = path.relative(base, target) (Node): rel not starting with ".."
   // puts target under base (var -> target path).
   std::unordered_map<std::string, std::string> relative_of;
@@ -1513,6 +1516,14 @@ struct Engine::Impl {
         else if (fr.m->imports.count(obj.s) || (!fr.st.env.count(obj.s) && !obj.s.empty() && obj.s[0] >= 'A' && obj.s[0] <= 'Z')) {
           how = kTyped;  // Module.func() or ClassName.staticMethod()
           type = obj.s;
+          // `import * as security from "./lib/insecurity"`: the module's
+          // file name, not the local alias.
+          if (auto imp = fr.m->imports.find(obj.s);
+              imp != fr.m->imports.end() && (imp->second.starts_with("./") || imp->second.starts_with("../"))) {
+            std::string target = imp->second;
+            if (std::size_t slash = target.find_last_of('/'); slash != std::string::npos) target = target.substr(slash + 1);
+            if (!target.empty() && target != "." && target != "..") type = target;
+          }
         }
       } else if (obj.kind == ExprKind::kNew) {
         how = kTyped;
@@ -3038,6 +3049,7 @@ struct Engine::Impl {
           fr.parsed_url_of.erase(fr.assign_var);
           fr.host_of.erase(fr.assign_var);
           fr.relative_of.erase(fr.assign_var);
+          NoteFlagCheck(fr, s);
           fr.st.path_checks.erase(fr.assign_var);
           if (ir::Id target = RelativeTarget(fr, s.b); target != ir::kNone) {
             if (auto tp = PathOf(fr, target)) fr.relative_of[fr.assign_var] = *tp;
@@ -3859,6 +3871,34 @@ struct Engine::Impl {
     return !(n.starts_with("u") || n.starts_with("size_t") || n == "DWORD" || n == "UINT");
   }
 
+  // ok = ok || check (or ok ||= check): remember the check for `return ok`.
+  // Flow-insensitive, so it must be the only way ok becomes true: ok = false
+  // (a reset to "not yet") keeps it; any other assignment, or a second,
+  // different check, rules the flag out for good (kNone).
+  void NoteFlagCheck(Frame& fr, const ir::Stmt& s) {
+    const std::string& var = fr.assign_var;
+    ir::Id check = ir::kNone;
+    bool reset = false;
+    if (s.b != ir::kNone) {
+      const ir::Expr& v = X(fr, s.b);
+      if (s.op == "||" || s.op == "or") {
+        check = s.b;
+      } else if (s.op.empty() && v.kind == ExprKind::kBinary && (v.s == "||" || v.s == "or") && v.kids.size() == 2 &&
+                 v.kids[0] != ir::kNone && X(fr, v.kids[0]).kind == ExprKind::kName && X(fr, v.kids[0]).s == var) {
+        check = v.kids[1];
+      } else {
+        reset = s.op.empty() && v.kind == ExprKind::kConst && v.const_kind == ConstKind::kBool && v.i == 0;
+      }
+    }
+    if (reset) return;
+    auto it = fr.flag_checks.find(var);
+    if (check == ir::kNone || (it != fr.flag_checks.end() && it->second != check)) {
+      fr.flag_checks[var] = ir::kNone;
+    } else if (it == fr.flag_checks.end()) {
+      fr.flag_checks[var] = check;
+    }
+  }
+
   // Node: path.relative(base, target) -> target. It resolves both, so a
   // result that does not start with ".." names a place under base.
   ir::Id RelativeTarget(Frame& fr, ir::Id id) {
@@ -3941,12 +3981,21 @@ struct Engine::Impl {
     if (n == 0 || n > 8 || ret == ir::kNone) return;
     std::optional<bool> truth;
     if (v.ck == ConstKind::kBool || v.ck == ConstKind::kInt) truth = Truthy(v);
+    bool flag = false;  // `return ok` with ok accumulated from a check: true says it held once
     if (!truth) {
       const ExprKind k = X(fr, ret).kind;
-      if (k != ExprKind::kBinary && k != ExprKind::kUnary && k != ExprKind::kCall) return;  // not a yes/no answer
+      if (k == ExprKind::kName) {
+        auto f = fr.flag_checks.find(X(fr, ret).s);
+        if (f == fr.flag_checks.end() || f->second == ir::kNone) return;
+        ret = f->second;
+        flag = true;
+      } else if (k != ExprKind::kBinary && k != ExprKind::kUnary && k != ExprKind::kCall) {
+        return;  // not a yes/no answer
+      }
     }
     for (int when = 0; when < 2; ++when) {
       if (truth && *truth != (when == 1)) continue;
+      if (flag && when == 0) continue;  // false says only that it never held: nothing to use
       State saved = fr.st;
       if (!truth) Refine(fr, ret, when == 1);
       std::vector<std::uint32_t> kinds(n, 0);
