@@ -136,6 +136,10 @@ boost::json::object FindingJson(const Finding& f) {
 
 }  // namespace
 
+namespace {
+std::string ValidUtf8(std::string_view s);
+}  // namespace
+
 std::string FormatJson(const ScanResult& result) {
   boost::json::array findings;
   for (const Finding& f : result.findings) findings.push_back(FindingJson(f));
@@ -147,7 +151,10 @@ std::string FormatJson(const ScanResult& result) {
                            {"lines_scanned", result.lines_scanned},
                            {"findings", std::move(findings)},
                            {"notes", std::move(notes)}};
-  return boost::json::serialize(root) + "\n";
+  // Snippets of Latin-1 sources and odd file names carry bytes that are not
+  // UTF-8; JSON text must be. Outside strings everything is ASCII, so this
+  // only ever replaces bytes inside a string (with U+FFFD).
+  return ValidUtf8(boost::json::serialize(root)) + "\n";
 }
 
 namespace {

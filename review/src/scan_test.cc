@@ -319,6 +319,21 @@ const json::object& CheckSarif(const json::value& log, const ScanResult& scanned
   return run;
 }
 
+// A Latin-1 source file (and its name) still gives a JSON report that
+// parses: bytes that are not UTF-8 show as U+FFFD.
+TEST_F(ScanTest, JsonStaysUtf8ForLatin1Sources) {
+  Write("caf\xe9.py", "import os\nfrom flask import request\ndef v():\n    os.system(request.args['c'])  # r\xe9sum\xe9\n");
+  ScanResult r = Run();
+  ASSERT_EQ(r.findings.size(), 1u);
+  const std::string text = FormatJson(r);
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(text, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  const auto& f = v.at("findings").as_array().at(0).as_object();
+  EXPECT_THAT(std::string(f.at("snippet").as_string()), HasSubstr("# r\xef\xbf\xbdsum\xef\xbf\xbd"));
+  EXPECT_THAT(std::string(f.at("file").as_string()), HasSubstr("caf\xef\xbf\xbd.py"));
+}
+
 TEST_F(ScanTest, SarifFollowsTheSpecOnAwkwardPaths) {
   Write("my dir/a b.py", kVuln);
   Write("h#sh/p%20q/x?.py", kVuln);
