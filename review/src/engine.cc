@@ -3739,6 +3739,15 @@ struct Engine::Impl {
     ReportSink(fr, v, kind, line, col, "array index");
   }
 
+  static bool ScalarJavaType(std::string_view t) {
+    for (std::string_view n : {"int", "long", "short", "byte", "double", "float", "boolean", "Integer", "Long",
+                               "Short", "Byte", "Double", "Float", "Boolean", "BigDecimal", "BigInteger", "UUID",
+                               "LocalDate", "LocalDateTime", "Instant"}) {
+      if (t == n) return true;
+    }
+    return false;
+  }
+
   static bool IntegerType(std::string_view t) {
     for (std::string_view n : {"int", "long", "short", "size_t", "ssize_t", "int8_t", "int16_t", "int32_t",
                                "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t",
@@ -4291,6 +4300,10 @@ struct Engine::Impl {
           Origin so;
           so.key = ps.kind;
           so.step = NewStep(nullptr, fr, f.line, 1, "source: parameter " + p.name);
+          // Java binds a request value to an int/long/boolean/UUID parameter
+          // only if it parses: no text for any sink (but a number can still
+          // be an index or a size).
+          if (fr.lang == Language::kJava && ScalarJavaType(p.type)) so.safe = kAllKinds & ~BoundKinds();
           AddOrigin(v.o, so);
         }
       }

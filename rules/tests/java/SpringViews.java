@@ -63,6 +63,19 @@ class SpringApi {
     return decorate(text);
   }
 
+  // A request value bound to an int or a UUID parsed first: no markup in it.
+  @GetMapping("/api/count")
+  @ResponseBody
+  public String count(@RequestParam int n, @RequestParam java.util.UUID id, @RequestParam String label) {
+    String a = "<b>" + n + " " + id + "</b>";
+    if (n > 0) {
+      // ok: xss
+      return a;
+    }
+    // ruleid: xss
+    return "<b>" + label + "</b>";
+  }
+
   // A helper method answers nobody: only what the handler returns is the body.
   private String decorate(String text) {
     // ok: xss
