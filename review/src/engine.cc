@@ -3534,6 +3534,7 @@ struct Engine::Impl {
           }
         }
         ProjectCheckFacts(fr, e, positive, out);
+        if (positive) QuantifiedCheckFacts(fr, e, out, depth);
         if (!positive) {
           // !rel.startsWith("..") with rel = path.relative(base, target).
           const ir::Expr& cal0 = X(fr, e.kids[0]);
@@ -3783,6 +3784,57 @@ struct Engine::Impl {
       }
     }
     return true;
+  }
+
+  // Where `any(url.startswith(p) for p in ALLOWED)` (Python; also all())
+  // or `ALLOWED.some((p) => url.startsWith(p))` (JS; also every()) held, the
+  // check held for some element p: what it proves for every possible p
+  // holds (p is one of the collection's values, see kIndex).
+  void QuantifiedCheckFacts(Frame& fr, const ir::Expr& call, std::map<std::string, Value>& out, int depth) {
+    if (call.kids.size() != 2 || call.kids[0] == ir::kNone || call.kids[1] == ir::kNone) return;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    const ir::Expr& arg = X(fr, call.kids[1]);
+    if (fr.lang == Language::kPython && callee.kind == ExprKind::kName && (callee.s == "any" || callee.s == "all") &&
+        !fr.st.env.count(callee.s)) {
+      // A generator lowers to its loop assignments (already run) and the
+      // body inside a list literal.
+      if (arg.kind != ExprKind::kUnknown || arg.kids.size() != 1 || arg.kids[0] == ir::kNone) return;
+      const ir::Expr& list = X(fr, arg.kids[0]);
+      if (list.kind != ExprKind::kList || list.kids.size() != 1) return;
+      Facts(fr, list.kids[0], true, out, depth + 1);
+      return;
+    }
+    if (!IsJs(fr.lang) || callee.kind != ExprKind::kAttr || (callee.s != "some" && callee.s != "every") ||
+        callee.kids.empty() || callee.kids[0] == ir::kNone || arg.kind != ExprKind::kFunc || arg.i < 0 ||
+        static_cast<std::size_t>(arg.i) >= fr.m->functions.size()) {
+      return;
+    }
+    const ir::Function& fn = fr.m->functions[static_cast<std::size_t>(arg.i)];
+    if (fn.params.size() != 1 || fn.params[0].name.empty() || fn.body == ir::kNone) return;
+    const ir::Stmt& body = fr.m->stmts[fn.body];
+    if (body.body.size() != 1 || fr.m->stmts[body.body[0]].kind != StmtKind::kReturn) return;
+    const ir::Id check = fr.m->stmts[body.body[0]].a;
+    const std::string& param = fn.params[0].name;
+    if (check == ir::kNone || fr.st.env.count(param)) return;  // the name is taken here: leave it
+    // Bind the parameter to "an element of the receiver" while the check's
+    // facts are computed, then drop it.
+    Value coll = Eval(fr, callee.kids[0]);
+    Value elem;
+    if (coll.list && !coll.list->empty() && coll.o.empty()) {
+      std::uint32_t fixed = kAllKinds;
+      for (const Value& el : *coll.list) fixed &= el.ck == ConstKind::kString ? FixedStart(el) : 0;
+      elem.fixed_start = fixed;
+    } else {
+      elem = Flat(coll);
+    }
+    fr.st.env[param] = std::move(elem);
+    std::map<std::string, Value> found;
+    Facts(fr, check, true, found, depth + 1);
+    fr.st.env.erase(param);
+    for (auto& [path, v] : found) {
+      if (path == param || path.starts_with(param + ".")) continue;
+      out[path] = std::move(v);
+    }
   }
 
   // The sink kinds a value of a primitive type (JS typeof names) cannot

@@ -97,3 +97,17 @@ app.get("/redirect", (req, res) => {
   }
   res.status(406).end();
 });
+
+const PREFIXES = ["https://github.com/example/", "https://blog.example.com/"];
+app.get("/redirect-some", (req, res) => {
+  const to = String(req.query.to || "");
+  if (PREFIXES.some((p) => to.startsWith(p))) {
+    // ok: open-redirect
+    return res.redirect(to);
+  }
+  if (PREFIXES.some((p) => to.includes(p))) {
+    // ruleid: open-redirect
+    return res.redirect(to);
+  }
+  res.status(406).end();
+});
