@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "bulwark/review/review.h"
+#include "bulwark/core/utf8.h"
 #include "files.h"
 #include "rules.h"
 
@@ -136,10 +137,6 @@ boost::json::object FindingJson(const Finding& f) {
 
 }  // namespace
 
-namespace {
-std::string ValidUtf8(std::string_view s);
-}  // namespace
-
 std::string FormatJson(const ScanResult& result) {
   boost::json::array findings;
   for (const Finding& f : result.findings) findings.push_back(FindingJson(f));
@@ -154,7 +151,7 @@ std::string FormatJson(const ScanResult& result) {
   // Snippets of Latin-1 sources and odd file names carry bytes that are not
   // UTF-8; JSON text must be. Outside strings everything is ASCII, so this
   // only ever replaces bytes inside a string (with U+FFFD).
-  return ValidUtf8(boost::json::serialize(root)) + "\n";
+  return ToValidUtf8(boost::json::serialize(root)) + "\n";
 }
 
 namespace {
@@ -164,48 +161,8 @@ namespace {
 
 // Length of the well-formed UTF-8 sequence starting at s[i] (1 to 4), or 0.
 std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b = byte(i);
-  if (b < 0x80) return 1;
-  // The second byte's range excludes overlong forms, surrogates and code
-  // points above U+10FFFF.
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xbf;
-  if (b >= 0xc2 && b <= 0xdf) {
-    n = 2;
-  } else if (b >= 0xe0 && b <= 0xef) {
-    n = 3;
-    if (b == 0xe0) lo = 0xa0;
-    if (b == 0xed) hi = 0x9f;
-  } else if (b >= 0xf0 && b <= 0xf4) {
-    n = 4;
-    if (b == 0xf0) lo = 0x90;
-    if (b == 0xf4) hi = 0x8f;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k) {
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xbf) return 0;
-  }
-  return n;
-}
-
-// Bytes that are not UTF-8 become U+FFFD.
-std::string ValidUtf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = Utf8SequenceLength(s, i);
-    if (n == 0) {
-      out += "\xef\xbf\xbd";
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
+  char32_t cp = 0;
+  return DecodeUtf8(s, i, &cp);
 }
 
 // Findings carry 1-based byte columns; SARIF columns count UTF-16 code units
@@ -362,15 +319,15 @@ std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
     json::object descriptor{
         {"id", r.id},
         {"name", PascalName(r.title, r.id)},
-        {"shortDescription", json::object{{"text", ValidUtf8(r.title)}}},
-        {"fullDescription", json::object{{"text", ValidUtf8(r.message)}}},
-        {"help", json::object{{"text", ValidUtf8(help_text)}, {"markdown", ValidUtf8(help_md)}}},
+        {"shortDescription", json::object{{"text", ToValidUtf8(r.title)}}},
+        {"fullDescription", json::object{{"text", ToValidUtf8(r.message)}}},
+        {"help", json::object{{"text", ToValidUtf8(help_text)}, {"markdown", ToValidUtf8(help_md)}}},
         {"defaultConfiguration", json::object{{"level", level(r.severity)}}},
         {"properties", json::object{{"tags", json::array{json::string("security"), json::string(r.cwe),
                                                          json::string(std::move(cwe_tag))}},
                                     {"precision", r.precision},
                                     {"security-severity", security_severity(r.severity)},
-                                    {"owasp", ValidUtf8(r.owasp)}}},
+                                    {"owasp", ToValidUtf8(r.owasp)}}},
         {"relationships",
          json::array{json::object{
              {"target", json::object{{"id", r.cwe.substr(4)},
@@ -403,7 +360,7 @@ std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
   for (const Finding& f : result.findings) {
     json::object res{{"ruleId", f.rule_id},
                      {"level", level(f.severity)},
-                     {"message", json::object{{"text", ValidUtf8(f.message)}}},
+                     {"message", json::object{{"text", ToValidUtf8(f.message)}}},
                      {"locations", json::array{location(f.file, f.line, f.col)}},
                      {"partialFingerprints", json::object{{"bulwarkFingerprint/v1", f.fingerprint}}}};
     if (auto it = rule_index.find(f.rule_id); it != rule_index.end()) res["ruleIndex"] = it->second;
@@ -411,7 +368,7 @@ std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
       json::array locs;
       for (const TraceStep& s : f.trace) {
         json::object l = location(s.file, s.line, s.col);
-        l["message"] = json::object{{"text", ValidUtf8(s.note)}};
+        l["message"] = json::object{{"text", ToValidUtf8(s.note)}};
         locs.push_back(json::object{{"location", std::move(l)}});
       }
       res["codeFlows"] =
@@ -425,7 +382,7 @@ std::string FormatSarif(const ScanResult& result, const RuleSet& rules) {
   json::array notifications;
   for (const Note& n : result.notes) {
     json::object notification{{"level", n.message.starts_with("skipped:") ? "note" : "warning"},
-                              {"message", json::object{{"text", ValidUtf8(n.file + ": " + n.message)}}}};
+                              {"message", json::object{{"text", ToValidUtf8(n.file + ": " + n.message)}}}};
     if (!n.file.empty()) {
       std::string file = n.file;
       std::uint32_t line = 0;

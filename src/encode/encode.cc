@@ -1,10 +1,10 @@
 #include "bulwark/encode/encode.h"
+#include "bulwark/core/utf8.h"
 
 #include <algorithm>
 #include <cctype>
 
 #include "bulwark/core/check.h"
-#include "utf8.h"
 
 namespace bulwark::encode {
 namespace {
@@ -29,7 +29,7 @@ void ForEachCodePoint(std::string_view text, Ascii on_ascii, Cp on_cp, Invalid o
       continue;
     }
     char32_t cp;
-    std::size_t n = internal::DecodeUtf8(text, i, &cp);
+    std::size_t n = DecodeUtf8(text, i, &cp);
     if (n == 0) {
       on_invalid(c);
       ++i;

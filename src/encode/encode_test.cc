@@ -5,21 +5,10 @@
 #include <random>
 #include <string>
 
-#include "utf8.h"
+#include "bulwark/core/utf8.h"
 
 namespace bulwark::encode {
 namespace {
-
-bool ValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    char32_t cp;
-    std::size_t n = internal::DecodeUtf8(s, i, &cp);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
 
 // Random inputs biased towards the characters that matter: markup, quotes,
 // escapes, controls, invalid UTF-8, bidi and line separators.
@@ -62,7 +51,7 @@ TEST(HtmlEncoders, PropertyNoBreakout) {
     const std::string in = RandomInput(rng);
     for (const std::string& out : {EncodeHtmlText(in).str(), EncodeHtmlAttribute(in).str()}) {
       ASSERT_EQ(out.find_first_of(std::string("<>\"'`\0", 6)), std::string::npos) << in;
-      ASSERT_TRUE(ValidUtf8(out));
+      ASSERT_TRUE(IsValidUtf8(out));
       // Every '&' starts one of our entities.
       for (std::size_t p = out.find('&'); p != std::string::npos; p = out.find('&', p + 1)) {
         std::string_view rest(out.data() + p, out.size() - p);
@@ -173,7 +162,7 @@ TEST(JsString, PropertyNoBreakoutAndRoundTrip) {
       ASSERT_EQ(out[p + 1], 'u');  // every backslash starts a \u escape
     }
     for (char c : out) ASSERT_GE(static_cast<unsigned char>(c), 0x20);
-    if (ValidUtf8(in)) {
+    if (IsValidUtf8(in)) {
       ASSERT_EQ(JsDecode(out), in);
     }
   }
@@ -209,7 +198,7 @@ TEST(CssString, PropertyNoBreakout) {
       }
       ASSERT_TRUE(std::isalnum(c) || c == ' ') << in;
     }
-    ASSERT_TRUE(ValidUtf8(out));
+    ASSERT_TRUE(IsValidUtf8(out));
   }
 }
 
@@ -239,7 +228,7 @@ TEST(LogField, TruncatesAtUnitBoundary) {
   std::string emoji;
   for (int i = 0; i < 10; ++i) emoji += "\xF0\x9F\x98\x80";
   const std::string cut = EncodeLogField(emoji, options).str();
-  EXPECT_TRUE(ValidUtf8(cut));
+  EXPECT_TRUE(IsValidUtf8(cut));
 }
 
 TEST(LogField, PropertySingleLineBounded) {
@@ -253,7 +242,7 @@ TEST(LogField, PropertySingleLineBounded) {
       const auto c = static_cast<unsigned char>(ch);
       ASSERT_TRUE(c >= 0x20 && c != 0x7F) << in;
     }
-    ASSERT_TRUE(ValidUtf8(out));
+    ASSERT_TRUE(IsValidUtf8(out));
     ASSERT_EQ(out.find("\xE2\x80\xAE"), std::string::npos);
     // Quotes appear only escaped.
     for (std::size_t p = out.find('"'); p != std::string::npos; p = out.find('"', p + 1)) {

@@ -1,4 +1,5 @@
 #include "bulwark/encode/template.h"
+#include "bulwark/core/utf8.h"
 
 #include <algorithm>
 #include <array>
@@ -7,7 +8,6 @@
 #include <set>
 
 #include "bulwark/core/check.h"
-#include "utf8.h"
 
 namespace bulwark::encode {
 
@@ -725,17 +725,6 @@ bool ValidTemplateName(std::string_view name) {
   });
 }
 
-bool ValidUtf8(std::string_view s) {
-  std::size_t i = 0;
-  while (i < s.size()) {
-    char32_t cp;
-    std::size_t n = encode::internal::DecodeUtf8(s, i, &cp);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
 class Parser {
  public:
   Parser(std::string_view name, std::string_view source, const TemplateLimits& limits)
@@ -745,7 +734,7 @@ class Parser {
     if (source_.size() > limits_.max_source_bytes) {
       return LoadError(name_, 0, "source is larger than the limit");
     }
-    if (!ValidUtf8(source_)) return LoadError(name_, 0, "source is not valid UTF-8");
+    if (!IsValidUtf8(source_)) return LoadError(name_, 0, "source is not valid UTF-8");
     auto root = std::make_unique<Node>();
     root->text = std::string(name_);
     struct Frame {

@@ -1,42 +1,23 @@
 #pragma once
-// Strict UTF-8 decoding shared by the files module (internal).
+// UTF-8 helpers of the files module (internal); decoding is bulwark/core/utf8.h.
 
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "bulwark/core/utf8.h"
+
 namespace bulwark::files::internal {
 
 // Decodes one code point at text[i]; advances i. Returns -1 for invalid
-// UTF-8: bad lead or continuation bytes, truncation, overlong forms (C0 AE,
-// E0 80 AE, ...), surrogates and values above U+10FFFF.
+// UTF-8 (see bulwark::DecodeUtf8: bad lead or continuation bytes,
+// truncation, overlong forms, surrogates, values above U+10FFFF), leaving i
+// where it was.
 inline std::int32_t DecodeUtf8(std::string_view text, std::size_t& i) noexcept {
-  auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
-  std::uint8_t b0 = byte(i);
-  if (b0 < 0x80) {
-    ++i;
-    return b0;
-  }
-  std::size_t len;
-  std::uint32_t cp;
-  std::uint32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1Fu, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0Fu, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07u, min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (i + len > text.size()) return -1;
-  for (std::size_t k = 1; k < len; ++k) {
-    std::uint8_t b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (b & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  i += len;
+  char32_t cp = 0;
+  const std::size_t n = ::bulwark::DecodeUtf8(text, i, &cp);
+  if (n == 0) return -1;
+  i += n;
   return static_cast<std::int32_t>(cp);
 }
 

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "bulwark/core/check.h"
+#include "bulwark/core/utf8.h"
 #include "util.h"
 
 namespace bulwark::http {
@@ -25,41 +26,6 @@ int HexValue(char c) noexcept {
 }  // namespace
 
 namespace internal {
-// Strict UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
-bool IsValidUtf8(std::string_view s) noexcept {
-  std::size_t i = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  while (i < s.size()) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    std::size_t n = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      n = 1;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      n = 2;
-      if (c == 0xE0) lo = 0xA0;
-      if (c == 0xED) hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      n = 3;
-      if (c == 0xF0) lo = 0x90;
-      if (c == 0xF4) hi = 0x8F;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;
-    if (p[i + 1] < lo || p[i + 1] > hi) return false;
-    for (std::size_t k = 2; k <= n; ++k) {
-      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
-
 
 namespace {
 constexpr std::array<bool, 256> MakeNeedsEscapeTable() {
@@ -656,7 +622,7 @@ Result<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
   if (out.find('\0') != std::string::npos) {
     return Error(ErrorCode::kInvalidArgument, "NUL in decoded text");
   }
-  if (!internal::IsValidUtf8(out)) return Error(ErrorCode::kInvalidArgument, "invalid UTF-8");
+  if (!IsValidUtf8(out)) return Error(ErrorCode::kInvalidArgument, "invalid UTF-8");
   return out;
 }
 

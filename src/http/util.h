@@ -16,8 +16,6 @@ void AppendJsonEscaped(std::string& out, std::string_view text);
 inline constexpr std::size_t kJsonEscapeMaxGrowth = 6;  // "\u00XX" for one byte
 char* JsonEscapeTo(char* out, std::string_view text) noexcept;
 
-bool IsValidUtf8(std::string_view text) noexcept;
-
 // Lower-cases ASCII.
 std::string ToLowerAscii(std::string_view text);
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "utf8.h"
+#include "bulwark/core/utf8.h"
 
 namespace bulwark::validate::internal {
 

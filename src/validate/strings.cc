@@ -1,4 +1,5 @@
 #include "bulwark/validate/strings.h"
+#include "bulwark/core/utf8.h"
 
 #include <re2/re2.h>
 #include <utf8proc.h>
@@ -13,7 +14,6 @@
 #include <memory>
 #include <string>
 
-#include "utf8.h"
 
 namespace bulwark::validate {
 namespace {
@@ -255,24 +255,7 @@ std::string_view FormatDescription(Format f) {
 
 }  // namespace
 
-bool IsValidUtf8(std::string_view text) noexcept {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // ASCII fast path, 8 bytes at a time.
-    while (i + 8 <= text.size()) {
-      std::uint64_t chunk;
-      std::memcpy(&chunk, text.data() + i, 8);
-      if (chunk & 0x8080808080808080ULL) break;
-      i += 8;
-    }
-    if (i >= text.size()) break;
-    char32_t cp;
-    std::size_t n = internal::DecodeUtf8(text, i, &cp);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
+bool IsValidUtf8(std::string_view text) noexcept { return ::bulwark::IsValidUtf8(text); }
 
 std::size_t CountCodePoints(std::string_view text) noexcept {
   std::size_t n = 0;
@@ -349,7 +332,7 @@ bool CheckCharacters(std::string_view text, const CharacterPolicy& policy,
   std::size_t i = 0;
   while (i < text.size()) {
     char32_t cp;
-    std::size_t n = internal::DecodeUtf8(text, i, &cp);
+    std::size_t n = DecodeUtf8(text, i, &cp);
     if (n == 0) {
       *code = ViolationCode::kInvalidUtf8;
       return false;
