@@ -634,15 +634,19 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
                                                 const std::string* totp_code,
                                                 const std::string* backup_code) const {
   LoginResult out;
+  // A 503 the client may retry in a second (a store or the hasher is busy).
+  auto busy = [&out]() {
+    out.status = 503;
+    out.retry_after = 1;
+    out.detail = "busy; try again shortly";
+    return out;
+  };
   const std::string& address = req.context().client_ip;
   Result<std::int64_t> throttled = throttle->RetryAfter(email, address);
   if (!throttled.ok()) {
     // Fail closed: without the throttle's answer, guesses would be unlimited.
     OpLog("error", "login: throttle store unavailable: " + throttled.error().ToString());
-    out.status = 503;
-    out.retry_after = 1;
-    out.detail = "busy; try again shortly";
-    return out;
+    return busy();
   }
   const std::int64_t wait = *throttled;
   if (wait > 0) {
@@ -666,12 +670,7 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
   const User* user = found->has_value() ? &**found : nullptr;
   Result<bool> ok = CheckPassword(user, password);
   if (!ok.ok()) {
-    if (ok.error().code() == ErrorCode::kResourceExhausted) {
-      out.status = 503;
-      out.retry_after = 1;
-      out.detail = "busy; try again shortly";
-      return out;
-    }
+    if (ok.error().code() == ErrorCode::kResourceExhausted) return busy();
     OpLog("error", "login: password check failed: " + ok.error().ToString());
     out.status = 503;
     return out;
@@ -708,10 +707,7 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
     Result<std::int64_t> second_wait = throttle->SecondFactorRetryAfter(email);
     if (!second_wait.ok()) {
       OpLog("error", "login: throttle store unavailable: " + second_wait.error().ToString());
-      out.status = 503;
-      out.retry_after = 1;
-      out.detail = "busy; try again shortly";
-      return out;
+      return busy();
     }
     if (*second_wait > 0) {
       const_cast<Metrics&>(metrics).LoginThrottled();

@@ -323,19 +323,12 @@ class Parser {
       out.nullable = true;
       out.single = false;
       out.chars.reset();
-    } else if (e == 'x') {
+    } else if (e == 'x' || e == 'u') {  // \xHH, \uHHHH, \x{...}, \u{...}
       if (Peek() == '{') {
         while (!AtEnd() && Peek() != '}') ++i_;
         if (!AtEnd()) ++i_;
       } else {
-        for (int k = 0; k < 2 && Hex(Peek()); ++k) ++i_;
-      }
-    } else if (e == 'u') {
-      if (Peek() == '{') {
-        while (!AtEnd() && Peek() != '}') ++i_;
-        if (!AtEnd()) ++i_;
-      } else {
-        for (int k = 0; k < 4 && Hex(Peek()); ++k) ++i_;
+        for (int k = 0; k < (e == 'x' ? 2 : 4) && Hex(Peek()); ++k) ++i_;
       }
     } else if ((e == 'p' || e == 'P') && Peek() == '{') {
       while (!AtEnd() && Peek() != '}') ++i_;
