@@ -531,6 +531,9 @@ struct Engine::Impl {
   std::map<std::string, std::vector<FuncRef>> global_writers;  // global -> functions that may write it
 
   static bool IsC(Language l) { return l == Language::kC || l == Language::kCpp; }
+  static bool IsJs(Language l) {
+    return l == Language::kJavaScript || l == Language::kTypeScript || l == Language::kTsx;
+  }
 
   const std::set<std::string>& CGlobals() {
     if (c_globals) return *c_globals;
@@ -1566,7 +1569,7 @@ struct Engine::Impl {
   // that writes computed properties into that parameter (target[k] = ...):
   // with key "__proto__" the inner call writes into Object.prototype.
   void CheckRecursiveMerge(Frame& fr, const ir::Expr& call, std::size_t first_arg) {
-    if (fr.lang != Language::kJavaScript && fr.lang != Language::kTypeScript && fr.lang != Language::kTsx) return;
+    if (!IsJs(fr.lang)) return;
     const int proto = SinkKindIndex("prototype");
     if (proto < 0) return;
     for (std::size_t k = first_arg; k < call.kids.size(); ++k) {
@@ -2149,15 +2152,7 @@ struct Engine::Impl {
             static_cast<std::size_t>(key.i) < obj.s.size()) {
           return StrConst(std::string(1, obj.s[static_cast<std::size_t>(key.i)]));
         }
-        // Some element of a list of constants (a loop over an allowlist):
-        // no taint, and a start every element fixes (all "https://x/...").
-        if (obj.list && !key.IsConst() && !obj.list->empty() && obj.o.empty()) {
-          std::uint32_t fixed = kAllKinds;
-          for (const Value& el : *obj.list) fixed &= el.ck == ConstKind::kString ? FixedStart(el) : 0;
-          Value r = Flat(obj);
-          if (r.o.empty()) r.fixed_start = fixed;
-          return r;
-        }
+        if (!key.IsConst()) return AnyElement(obj);
         return Flat(obj);
       }
       case ExprKind::kCall: return EvalCall(fr, id);
@@ -2263,10 +2258,6 @@ struct Engine::Impl {
       }
     }
     return {};
-  }
-
-  static bool IsJs(Language l) {
-    return l == Language::kJavaScript || l == Language::kTypeScript || l == Language::kTsx;
   }
 
   // A JS regex literal /p/flags is judged by the pattern rules as the call
@@ -2572,7 +2563,7 @@ struct Engine::Impl {
       if (lambda.body == ir::kNone) continue;
       // Node-style completion callbacks (`exec(cmd, (err, stdout) => ...)`)
       // receive results, not the call's input.
-      if (!recv && (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript || fr.lang == Language::kTsx) &&
+      if (!recv && IsJs(fr.lang) &&
           !lambda.params.empty() && IsErrorParam(lambda.params[0].name)) {
         continue;
       }
@@ -2988,7 +2979,7 @@ struct Engine::Impl {
     // JS obj[a][b] = v with a request-chosen a: a = "__proto__" (or
     // "constructor" then b = "prototype") writes into Object.prototype.
     if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone &&
-        (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript || fr.lang == Language::kTsx)) {
+        IsJs(fr.lang)) {
       const ir::Expr& inner = X(fr, t.kids[0]);
       const int proto = SinkKindIndex("prototype");
       if (proto >= 0 && inner.kind == ExprKind::kIndex && inner.kids.size() > 1 && inner.kids[1] != ir::kNone &&
@@ -3465,8 +3456,7 @@ struct Engine::Impl {
         if ((eq && positive) || (ne && !positive)) {
           // JS loose equality converts: x == 1 also holds for " 1\n".
           const bool loose = (e.s == "==" || e.s == "!=") &&
-                             (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript ||
-                              fr.lang == Language::kTsx);
+                             IsJs(fr.lang);
           auto usable = [&](const std::optional<Value>& c) { return c && (!loose || c->ck == ConstKind::kString); };
           if (auto c = constant(e.kids[1]); usable(c)) {
             fact(e.kids[0], *c);
@@ -3606,8 +3596,7 @@ struct Engine::Impl {
             }
             return;
           }
-          if (m == "has" && nargs == 1 && (fr.lang == Language::kJavaScript || fr.lang == Language::kTypeScript ||
-                                           fr.lang == Language::kTsx)) {
+          if (m == "has" && nargs == 1 && IsJs(fr.lang)) {
             if (TrustedContainer(fr, recv)) {  // ALLOWED.has(x) on a Set
               fact(e.kids[1], Value{});
               host_fact(e.kids[1]);
@@ -3818,16 +3807,7 @@ struct Engine::Impl {
     if (check == ir::kNone || fr.st.env.count(param)) return;  // the name is taken here: leave it
     // Bind the parameter to "an element of the receiver" while the check's
     // facts are computed, then drop it.
-    Value coll = Eval(fr, callee.kids[0]);
-    Value elem;
-    if (coll.list && !coll.list->empty() && coll.o.empty()) {
-      std::uint32_t fixed = kAllKinds;
-      for (const Value& el : *coll.list) fixed &= el.ck == ConstKind::kString ? FixedStart(el) : 0;
-      elem.fixed_start = fixed;
-    } else {
-      elem = Flat(coll);
-    }
-    fr.st.env[param] = std::move(elem);
+    fr.st.env[param] = AnyElement(Eval(fr, callee.kids[0]));
     std::map<std::string, Value> found;
     Facts(fr, check, true, found, depth + 1);
     fr.st.env.erase(param);
@@ -3835,6 +3815,19 @@ struct Engine::Impl {
       if (path == param || path.starts_with(param + ".")) continue;
       out[path] = std::move(v);
     }
+  }
+
+  // Some element of `coll`, not knowing which (a loop variable, a callback's
+  // parameter): its taint, and for a list of constants (an allowlist) the
+  // start every element fixes (all "https://x/...").
+  Value AnyElement(const Value& coll) {
+    Value r = Flat(coll);
+    if (coll.list && !coll.list->empty() && r.o.empty()) {
+      std::uint32_t fixed = kAllKinds;
+      for (const Value& el : *coll.list) fixed &= el.ck == ConstKind::kString ? FixedStart(el) : 0;
+      r.fixed_start = fixed;
+    }
+    return r;
   }
 
   // The sink kinds a value of a primitive type (JS typeof names) cannot
@@ -4190,17 +4183,16 @@ struct Engine::Impl {
   // to x forgets it.
   void NoteReachedByKey(Frame& fr, const std::string& var, ir::Id value) {
     fr.st.reached_by_key.erase(var);
-    if (value == ir::kNone || (fr.lang != Language::kJavaScript && fr.lang != Language::kTypeScript &&
-                               fr.lang != Language::kTsx)) {
-      return;
-    }
+    if (value == ir::kNone || !IsJs(fr.lang)) return;
     ir::Id read = value;
     const ir::Expr& v = X(fr, value);
     if (v.kind == ExprKind::kBinary && (v.s == "||" || v.s == "??") && !v.kids.empty()) read = v.kids[0];
     const ir::Expr& r = X(fr, read);
     if (r.kind != ExprKind::kIndex || r.kids.size() < 2 || r.kids[1] == ir::kNone) return;
+    // A variable, a field or an element as the key: reading it again here
+    // (the assignment evaluates it too) does nothing twice.
     const ir::Expr& key = X(fr, r.kids[1]);
-    if (key.kind == ExprKind::kConst || key.kind == ExprKind::kCall) return;
+    if (key.kind != ExprKind::kName && key.kind != ExprKind::kAttr && key.kind != ExprKind::kIndex) return;
     Value k = Eval(fr, r.kids[1]);
     if (k.IsConst() || k.o.empty()) return;
     fr.st.reached_by_key[var] = std::move(k);
