@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <string>
 
@@ -160,6 +162,23 @@ TEST(EngineTest, NestedUpdatesAndAssignmentsInTargetsStayLinear) {
   EXPECT_THAT(ReviewSourceForTest("a.js", "function f(a, i) { g(" + assigns + "); }"), IsEmpty());
   EXPECT_THAT(ReviewSourceForTest("a.c", "void f(int *a, int i) { g(" + assigns + "); }"), IsEmpty());
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
+}
+
+// tree-sitter's error recovery is quadratic on unbalanced preprocessor lines,
+// and the parse arena never frees: a 64 KB file made 770 MB of dead subtrees
+// (80 KB: over a gigabyte before the parse timed out). The arena now spills
+// to libc past a limit proportional to the source.
+TEST(EngineTest, ParserErrorRecoveryMemoryIsBounded) {
+  std::string text;
+  for (int i = 0; i < 4000; ++i) text += "#if\n#else\n#endif\n#define (\n";
+  auto peak_mb = [] {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss / 1024;  // kilobytes on Linux
+  };
+  const long before = peak_mb();
+  (void)ReviewSourceForTest("macros.c", text);
+  EXPECT_LT(peak_mb() - before, 400);
 }
 
 }  // namespace

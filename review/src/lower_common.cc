@@ -1,6 +1,8 @@
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -432,6 +434,13 @@ namespace {
 // (malloc/free and ts_subtree_release were a fifth of the scan time).
 // Outside a parse (or on another thread) the hooks fall through to libc, and
 // pointers that did not come from the arena are always freed by libc.
+//
+// Frees being no-ops turns work into memory: tree-sitter's error recovery
+// is quadratic on some inputs (`#if/#else/#endif/#define (` repeated), and
+// an 80 KB file made over a gigabyte of short-lived subtrees before the parse
+// timed out. So the arena holds at most a limit set per parse (a multiple of
+// the source size); past it, allocations "spill" to libc, where frees work
+// again, and the tree is deleted node by node at the end.
 class ParseArena {
  public:
   ParseArena() = default;
@@ -441,6 +450,18 @@ class ParseArena {
   ParseArena(const ParseArena&) = delete;
   ParseArena& operator=(const ParseArena&) = delete;
 
+  // Bytes the arena may hold until Reset (chunks kept from earlier files count).
+  void SetLimit(std::size_t bytes) { limit_ = bytes; }
+  // Some allocation did not fit under the limit and went to libc.
+  bool spilled() const { return spilled_; }
+  // The usable size of a block from Alloc.
+  static std::size_t SizeOf(const void* ptr) {
+    std::size_t n = 0;
+    std::memcpy(&n, static_cast<const char*>(ptr) - kHeader, sizeof n);
+    return n;
+  }
+
+  // Null when the block would take the arena past its limit.
   void* Alloc(std::size_t n) {
     n = (n + kAlign - 1) & ~(kAlign - 1);
     std::size_t need = n + kHeader;
@@ -456,8 +477,7 @@ class ParseArena {
   }
   void* Realloc(void* ptr, std::size_t n) {
     if (ptr == nullptr) return Alloc(n);
-    std::size_t old = 0;
-    std::memcpy(&old, static_cast<char*>(ptr) - kHeader, sizeof old);
+    const std::size_t old = SizeOf(ptr);
     if (n <= old) return ptr;
     // Growing the most recent block: extend it in place when there is room.
     if (ptr == last_) {
@@ -494,8 +514,11 @@ class ParseArena {
       }
     }
     chunks_ = std::move(keep);
+    held_ = kept;
     current_ = 0;
     last_ = nullptr;
+    limit_ = SIZE_MAX;
+    spilled_ = false;
   }
 
  private:
@@ -516,30 +539,51 @@ class ParseArena {
     }
     std::size_t size = chunks_.empty() ? kChunk : chunks_.back().size * 2;
     if (size < need) size = need;
+    if (size > limit_ || held_ > limit_ - size) {
+      spilled_ = true;
+      return false;
+    }
     char* base = static_cast<char*>(std::malloc(size));
     if (base == nullptr) return false;
+    held_ += size;
     chunks_.push_back({base, size, 0});
     current_ = chunks_.size() - 1;
     return true;
   }
 
   std::vector<Chunk> chunks_;
+  std::size_t held_ = 0;  // bytes in chunks_
   std::size_t current_ = 0;
   void* last_ = nullptr;
+  std::size_t limit_ = SIZE_MAX;
+  bool spilled_ = false;
 };
 
 thread_local ParseArena* tl_arena = nullptr;
 
-void* ArenaMalloc(std::size_t n) { return tl_arena ? tl_arena->Alloc(n) : std::malloc(n); }
+// Past the arena's limit, allocations come from libc (ArenaFree tells them apart).
+void* ArenaMalloc(std::size_t n) {
+  if (tl_arena) {
+    if (void* p = tl_arena->Alloc(n)) return p;
+  }
+  return std::malloc(n);
+}
 void* ArenaCalloc(std::size_t count, std::size_t size) {
   if (!tl_arena) return std::calloc(count, size);
   if (size != 0 && count > SIZE_MAX / size) return nullptr;
   void* p = tl_arena->Alloc(count * size);
-  if (p != nullptr) std::memset(p, 0, count * size);
+  if (p == nullptr) return std::calloc(count, size);
+  std::memset(p, 0, count * size);
   return p;
 }
 void* ArenaRealloc(void* p, std::size_t n) {
-  if (tl_arena && (p == nullptr || tl_arena->Owns(p))) return tl_arena->Realloc(p, n);
+  if (tl_arena && (p == nullptr || tl_arena->Owns(p))) {
+    if (void* q = tl_arena->Realloc(p, n)) return q;
+    // Over the limit: move the block to libc.
+    void* q = std::malloc(n);
+    if (q != nullptr && p != nullptr) std::memcpy(q, p, std::min(n, ParseArena::SizeOf(p)));
+    return q;
+  }
   return std::realloc(p, n);
 }
 void ArenaFree(void* p) {
@@ -550,12 +594,14 @@ void ArenaFree(void* p) {
 // Installs the hooks once; makes this thread's arena current for a scope.
 class ArenaScope {
  public:
-  ArenaScope() {
+  explicit ArenaScope(std::size_t limit) {
     static std::once_flag once;
     std::call_once(once, [] { ts_set_allocator(ArenaMalloc, ArenaCalloc, ArenaRealloc, ArenaFree); });
     thread_local ParseArena arena;
+    arena.SetLimit(limit);
     tl_arena = &arena;
   }
+  bool spilled() const { return tl_arena->spilled(); }
   ~ArenaScope() {
     ParseArena* a = tl_arena;
     tl_arena = nullptr;
@@ -663,6 +709,10 @@ bool RewriteDeclaringMacros(std::string& text) {
   return changed;
 }
 
+// The most a parse may keep in its arena: kArenaBase + kArenaPerByte per source byte.
+constexpr std::size_t kArenaBase = std::size_t{64} << 20;
+constexpr std::size_t kArenaPerByte = 64;
+
 // One parse into the current arena (null on timeout).
 TSTree* Parse(Language language, std::string_view source) {
   TSParser* parser = ts_parser_new();
@@ -681,9 +731,12 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
   std::uint32_t lines = 0;
   for (char c : source) lines += c == '\n' ? 1u : 0u;
   module.lines = lines + (source.empty() || source.back() == '\n' ? 0u : 1u);
-  ArenaScope arena;  // the parser, the tree and cursors live until the end of this function
+  // The parser, the trees and cursors live until the end of this function.
+  // Real files need a fraction of this; see ParseArena on the limit.
+  ArenaScope arena(kArenaBase + kArenaPerByte * source.size());
   TSTree* tree = Parse(language, source);
   if (tree == nullptr) return false;
+  TSTree* retry = nullptr;
   TSNode root = ts_tree_root_node(tree);
   std::uint32_t error_bytes = 0;
   if (ts_node_has_error(root)) CountErrors(root, module, error_bytes);
@@ -692,7 +745,7 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
   if (!ok && (language == Language::kC || language == Language::kCpp)) {
     rewritten.assign(source);
     if (RewriteDeclaringMacros(rewritten)) {
-      if (TSTree* retry = Parse(language, rewritten); retry != nullptr) {
+      if (retry = Parse(language, rewritten); retry != nullptr) {
         TSNode retry_root = ts_tree_root_node(retry);
         std::uint32_t retry_errors = 0;
         ir::Module scratch;
@@ -707,7 +760,12 @@ bool ParseAndLower(Language language, std::string_view source, ir::Module& modul
     }
   }
   if (ok) LowerTree(language, source, root, module);
-  // No ts_tree_delete: the arena drops the whole tree at once.
+  // No ts_tree_delete: the arena drops the whole tree at once, unless part
+  // of it spilled to libc.
+  if (arena.spilled()) {
+    ts_tree_delete(tree);
+    if (retry != nullptr) ts_tree_delete(retry);
+  }
   return ok;
 }
 
