@@ -96,6 +96,16 @@ TEST_P(DatabaseTest, EmptyValuesAreNotNull) {
   EXPECT_EQ(row->Get<std::string>(0).value(), "");
   EXPECT_EQ(row->Get<Bytes>(1).value(), Bytes{});
   EXPECT_EQ(row->Get<std::optional<std::string>>(2).value(), std::optional<std::string>(""));
+  // A default-constructed string_view (null data()) is an empty text too,
+  // not NULL: `note <> ?` with it must match the non-empty notes.
+  ASSERT_OK(db_->Execute("INSERT INTO items(id, name, note) VALUES (?, ?, ?)", 2, "second", std::string_view()));
+  ASSERT_OK(db_->Execute("INSERT INTO items(id, name, note) VALUES (?, ?, ?)", 3, "third", "kept"));
+  Result<Row> view = db_->QueryRow("SELECT note FROM items WHERE id = ?", 2);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->Get<std::optional<std::string>>(0).value(), std::optional<std::string>(""));
+  Result<Row> other = db_->QueryRow("SELECT COUNT(*) FROM items WHERE note <> ?", std::string_view());
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->Get<std::int64_t>(0).value(), 1);
 }
 
 TEST_P(DatabaseTest, InjectionStringsAreStoredAndReadBackVerbatim) {

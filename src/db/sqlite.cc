@@ -447,7 +447,11 @@ class SqliteConnection final : public Connection {
       } else if (v.kind() == Value::Kind::kText) {
         resetter.clear = true;
         const std::string_view text = v.text();
-        rc = sqlite3_bind_text64(stmt, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+        // A default-constructed string_view has a null data(), which
+        // sqlite3_bind_text64 takes as SQL NULL: an empty text is '' (as on
+        // PostgreSQL), or `col <> ?` with "" would match nothing.
+        rc = sqlite3_bind_text64(stmt, index, text.data() != nullptr ? text.data() : "", text.size(),
+                                 SQLITE_STATIC, SQLITE_UTF8);
       } else if (v.kind() == Value::Kind::kBlob) {
         resetter.clear = true;
         const ByteView blob = v.blob();
