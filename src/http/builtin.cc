@@ -78,6 +78,89 @@ bool SameFieldName(std::string_view a, std::string_view b) {
 
 bool IsSafeHeaderValue(std::string_view v) { return !v.empty() && IsValidFieldValue(v); }
 
+// One directive of a serialized CSP: its name (as written) and its value
+// (the source list, trimmed; empty for `sandbox` alone).
+struct CspDirective {
+  std::string_view name, value;
+};
+
+std::string_view TrimCspSpace(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+std::vector<CspDirective> SplitCsp(std::string_view policy) {
+  std::vector<CspDirective> out;
+  while (!policy.empty()) {
+    std::size_t semi = policy.find(';');
+    std::string_view part = TrimCspSpace(policy.substr(0, semi));
+    policy = semi == std::string_view::npos ? std::string_view() : policy.substr(semi + 1);
+    if (part.empty()) continue;
+    std::size_t gap = part.find_first_of(" \t");
+    if (gap == std::string_view::npos) {
+      out.push_back({part, {}});
+    } else {
+      out.push_back({part.substr(0, gap), TrimCspSpace(part.substr(gap))});
+    }
+  }
+  return out;
+}
+
+// Fetch directives (`*-src`, `script-src-elem`, ...) all fall back, in the
+// end, to default-src.
+bool IsFetchDirective(std::string_view name) {
+  for (std::string_view end : {"-src", "-src-elem", "-src-attr"}) {
+    if (name.size() > end.size() && EqualsIgnoreCase(name.substr(name.size() - end.size()), end)) return true;
+  }
+  return false;
+}
+
+bool HasDirective(const std::vector<CspDirective>& policy, std::string_view name) {
+  for (const CspDirective& d : policy) {
+    if (SameFieldName(d.name, name)) return true;
+  }
+  return false;
+}
+
+// A handler's policy that allows nothing the default allows, whatever the
+// default says: `default-src 'none'`, every other directive 'none' (fetch
+// directives, base-uri, form-action, frame-ancestors) or `sandbox` with no
+// allow-* tokens. Then one policy made of it plus the default's non-fetch
+// directives it lacks (frame-ancestors, base-uri, form-action, report-uri,
+// extras) is at least as strict as the two sent separately: every fetch
+// falls back to the handler's default-src 'none'. Anything else: nullopt,
+// and both policies are sent.
+std::optional<std::string> MergeIntoHandlerCsp(std::string_view handler, std::string_view def) {
+  std::vector<CspDirective> mine = SplitCsp(handler);
+  bool default_none = false;
+  for (const CspDirective& d : mine) {
+    if (SameFieldName(d.name, "sandbox")) {
+      if (!d.value.empty()) return std::nullopt;
+      continue;
+    }
+    const bool known = IsFetchDirective(d.name) || SameFieldName(d.name, "base-uri") ||
+                       SameFieldName(d.name, "form-action") || SameFieldName(d.name, "frame-ancestors");
+    if (!known || d.value != "'none'") return std::nullopt;
+    if (SameFieldName(d.name, "default-src")) default_none = true;
+  }
+  if (!default_none) return std::nullopt;
+  std::string merged;
+  for (const CspDirective& d : mine) {
+    if (!merged.empty()) merged += "; ";
+    merged += d.name;
+    if (!d.value.empty()) merged += " " + std::string(d.value);
+  }
+  for (const CspDirective& d : SplitCsp(def)) {
+    if (IsFetchDirective(d.name) || HasDirective(mine, d.name)) continue;
+    merged += "; ";
+    merged += d.name;
+    if (!d.value.empty()) merged += " " + std::string(d.value);
+  }
+  return merged;
+}
+
 // A CSP source expression or directive name: no separators, no quotes except
 // the keyword forms, no whitespace inside.
 bool IsSafeCspToken(std::string_view v) {
@@ -383,10 +466,11 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   Headers& h = response.headers();
   const bool hsts = options_.hsts.enabled && request.context().secure;
   // The fields this middleware owns replace any the handler set, except a
-  // CSP: a policy the handler set (a download's `default-src 'none';
-  // sandbox`) stays, and the default joins it; browsers enforce every CSP
-  // field, so two policies are at least as strict as either, and the
-  // handler cannot loosen the default this way. Server and X-Powered-By
+  // CSP: a policy the handler set stays. One stricter than the default in
+  // every directive is merged with it into one field (below); any other
+  // stays next to the default (browsers enforce every CSP field, so two
+  // policies are at least as strict as either): the handler cannot loosen
+  // the default either way. Server and X-Powered-By
   // never go out. The usual case (the handler set none of them) is one
   // scan of the fields.
   static constexpr std::array<std::string_view, 10> kReplaced = {
@@ -425,7 +509,18 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   const bool no_store = options_.no_store_by_default &&
                         (request.context().principal != nullptr || !has_cache_control);
   if (no_store && has_cache_control) h.Remove("Cache-Control");
+  // A handler policy that is stricter than the default in every directive
+  // (a download's `default-src 'none'; sandbox`) becomes the one policy sent,
+  // with the default's navigation directives added: one field, never looser
+  // than the default (see MergeIntoHandlerCsp). Any other handler policy is
+  // kept and the default joins it.
+  std::optional<std::string> merged;
+  if (csp.enabled && !csp.report_only && h.Count("Content-Security-Policy") == 1 &&
+      h.Count("Content-Security-Policy-Report-Only") == 0) {
+    merged = MergeIntoHandlerCsp(*h.Get("Content-Security-Policy"), PolicyFor(request.context().csp_nonce));
+  }
   h.Append(blocks_[hsts ? 1 : 0][no_store ? 1 : 0], request.context().csp_nonce);
+  if (merged) h.Set("Content-Security-Policy", *merged);
   return response;
 }
 

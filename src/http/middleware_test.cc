@@ -53,6 +53,11 @@ Router TestRoutes() {
     res.AddHeader("X-Frame-Options", "SAMEORIGIN");
     return res;
   });
+  r.Get("/own-policy", [](Request&) {
+    Response res = Response::Json(200, "{}");
+    res.AddHeader("Content-Security-Policy", "default-src 'none'; img-src https://cdn.example");
+    return res;
+  });
   r.Get("/cached", [](Request&) {
     Response res = Response::Json(200, "{}");
     res.SetHeader("Cache-Control", "public, max-age=60");
@@ -126,17 +131,37 @@ TEST(SecureDefaults, ReplacesHandlerSecurityHeadersAndDropsServer) {
   EXPECT_EQ(res.headers().Get("X-Content-Type-Options"), "nosniff");
 }
 
-// A handler's own CSP is kept next to the default (both are enforced), while
-// the other security headers are still replaced.
-TEST(SecureDefaults, HandlerCspIsKeptAndTheDefaultAdded) {
+// A handler's CSP that is stricter than the default in every directive (a
+// download's `default-src 'none'; sandbox`) is sent as the one policy, with
+// the default's navigation directives joined to it; the other security
+// headers are still replaced. (Two fields were sent before: browsers enforce
+// both, but scanners and some proxies take only one.)
+TEST(SecureDefaults, StrictHandlerCspIsMergedWithTheDefaultIntoOne) {
   Fixture f;
   Response res = f.Do(Method::kGet, "/sandboxed");
   std::vector<std::string_view> policies = res.headers().All("Content-Security-Policy");
-  ASSERT_EQ(policies.size(), 2u);
-  EXPECT_EQ(policies[0], "default-src 'none'; sandbox");
-  EXPECT_NE(policies[1].find("object-src 'none'"), std::string::npos);
+  ASSERT_EQ(policies.size(), 1u);
+  std::string policy(policies[0]);
+  EXPECT_EQ(policy.rfind("default-src 'none'; sandbox; ", 0), 0u) << policy;
+  for (const char* kept : {"base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'"}) {
+    EXPECT_NE(policy.find(kept), std::string::npos) << kept << " in " << policy;
+  }
+  for (const char* looser : {"'self'; script-src", "'nonce-", "'strict-dynamic'", "img-src", "data:"}) {
+    EXPECT_EQ(policy.find(looser), std::string::npos) << looser << " in " << policy;
+  }
   EXPECT_EQ(res.headers().Get("X-Frame-Options"), "DENY");
   EXPECT_EQ(res.headers().Count("X-Frame-Options"), 1u);
+}
+
+// A handler's CSP that allows something (a source list other than 'none')
+// is kept next to the default: both are enforced, so it cannot loosen it.
+TEST(SecureDefaults, LooserHandlerCspIsKeptAndTheDefaultAdded) {
+  Fixture f;
+  Response res = f.Do(Method::kGet, "/own-policy");
+  std::vector<std::string_view> policies = res.headers().All("Content-Security-Policy");
+  ASSERT_EQ(policies.size(), 2u);
+  EXPECT_EQ(policies[0], "default-src 'none'; img-src https://cdn.example");
+  EXPECT_NE(policies[1].find("object-src 'none'"), std::string::npos);
 }
 
 TEST(SecureDefaults, FreshCspNonceUsableByHandlers) {
