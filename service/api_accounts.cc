@@ -43,6 +43,11 @@ const validate::Schema& PasswordSchema() {
   static const validate::Schema s = MustCompile(Rule::Object({
       Field("current_password", PasswordRule()),
       Field("new_password", PasswordRule()),
+      // Required (one of them) when TOTP is enrolled: the password alone is
+      // what a phished or shoulder-surfed victim loses, and changing it
+      // would lock the owner out and end their sessions.
+      Field("totp_code", TotpCodeRule()).Optional(),
+      Field("backup_code", BackupCodeRule()).Optional(),
   }));
   return s;
 }
@@ -300,14 +305,14 @@ void Service::Impl::AddAccountRoutes() {
 
   routes.push_back({
       .method = Method::kPost, .path = "/v1/me/password",
-      .summary = "Change the password (needs the current one); ends the other sessions, all refresh-token "
-                 "families and all API keys",
+      .summary = "Change the password (needs the current one, and a second factor when TOTP is enrolled); "
+                 "ends the other sessions, all refresh-token families and all API keys",
       .tag = "me", .access = Access::kUser, .body = &PasswordSchema(),
       .responses = {200, 400, 401, 403, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, PasswordSchema());
         if (body.error) return std::move(*body.error);
-        if (auto err = StepUp(req, *c, body, "current_password", false, "password.change_failed")) {
+        if (auto err = StepUp(req, *c, body, "current_password", true, "password.change_failed")) {
           return std::move(*err);
         }
         SecretString next = SecretString::CopyFrom(AsBytes(*body.Str("new_password")));

@@ -190,20 +190,36 @@ void Service::Impl::AddKeyAndAdminRoutes() {
       if (!n.ok()) return ProblemResponse(req, 503);
       if (*n == 0) return ProblemResponse(req, 404);
       std::size_t sessions = 0, families = 0;
+      std::int64_t api_keys = 0;
       if (lock) {
         sessions = RevokeSessions(id, "").value_or(0);
         families = RevokeFamilies(id, "account locked").value_or(0);
+        // API keys are revoked, not only refused while locked: a lock is
+        // what an admin does to a compromised account, and keys made by the
+        // intruder must not come back with an unlock. The owner makes new
+        // ones after the unlock.
+        Result<std::int64_t> revoked = db->Execute(
+            "UPDATE api_keys SET revoked_at = ? WHERE user_id = ? AND revoked_at = 0",
+            clock->NowUnixSeconds(), id);
+        if (!revoked.ok()) {
+          OpLog("error", "lock: revoking API keys failed: " + revoked.error().ToString());
+          return ProblemResponse(req, 503);
+        }
+        api_keys = *revoked;
       }
+      std::vector<std::pair<std::string, std::string>> details{
+          {"sessions_revoked", std::to_string(sessions)}, {"families_revoked", std::to_string(families)}};
+      if (lock) details.emplace_back("api_keys_revoked", std::to_string(api_keys));
       Audit("user:" + c->user.id, lock ? "admin.user.lock" : "admin.user.unlock", "user:" + id,
-            audit::kSuccess,
-            {{"sessions_revoked", std::to_string(sessions)}, {"families_revoked", std::to_string(families)}});
+            audit::kSuccess, std::move(details));
       Result<User> u = LoadUser(id);
       if (!u.ok()) return ProblemResponse(req, 503);
       return http::Response::Json(200, UserJson(*u));
     };
   };
   routes.push_back({.method = Method::kPost, .path = "/v1/admin/users/{id}/lock",
-                    .summary = "Lock an account (admin): ends its sessions and refresh-token families",
+                    .summary = "Lock an account (admin): ends its sessions and refresh-token families and revokes "
+                               "its API keys",
                     .tag = "admin", .access = Access::kAdmin, .api_key_scope = "admin:write",
                     .responses = {200, 401, 403, 404, 409}, .handler = lock_route(true)});
   routes.push_back({.method = Method::kPost, .path = "/v1/admin/users/{id}/unlock",
