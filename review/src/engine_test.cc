@@ -181,5 +181,30 @@ TEST(EngineTest, ParserErrorRecoveryMemoryIsBounded) {
   EXPECT_LT(peak_mb() - before, 400);
 }
 
+// Case labels falling into one arm (`case 1: case 2: ... case 9999:`) were
+// lowered to a `||` chain as long as the list, which the engine evaluates
+// recursively: thousands of labels overflowed its stack.
+TEST(EngineTest, LongCaseLabelListsDoNotOverflow) {
+  constexpr int kLabels = 10000;
+  std::string c_labels, js_labels, py_union = "0";
+  for (int i = 1; i < kLabels; ++i) {
+    const std::string n = std::to_string(i);
+    c_labels += "case " + n + ":\n";
+    js_labels += "case " + n + ":\n";
+    py_union += " | " + n;
+  }
+  const std::string sink_line = std::to_string(kLabels + 2);
+  EXPECT_THAT(ReviewSourceForTest("labels.c", "int main(int argc, char** argv) {\nswitch (argc) {\n" + c_labels +
+                                                  "system(argv[1]);\n}\n}\n"),
+              ElementsAre("command-injection:" + sink_line));
+  EXPECT_THAT(ReviewSourceForTest("labels.js",
+                                  "const cp = require('child_process');\nmodule.exports = (req, x) => { switch (x) {\n" +
+                                      js_labels + "cp.exec(req.query.c);\n} };\n"),
+              ElementsAre("command-injection:" + sink_line));
+  EXPECT_THAT(ReviewSourceForTest("union.py", "import os\nfrom flask import request\ndef f(x):\n    match x:\n        case " +
+                                                  py_union + ":\n            os.system(request.args['c'])\n"),
+              ElementsAre("command-injection:6"));
+}
+
 }  // namespace
 }  // namespace bulwark::review

@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ir.h"
@@ -93,6 +94,13 @@ class Lowerer {
   // arm without statements falls through: its labels join the next arm's
   // (`case 'C': case 'D': ...`).
   void SwitchChain(ir::Id subject, const char* eq, std::vector<SwitchArm> arms, std::vector<ir::Id>& out);
+  // `tests[0] || tests[1] || ...` (each test with its node), left-nested as
+  // written. A longer list than kMaxChain (thousands of case labels falling
+  // into one arm) is split in halves instead: the engine walks conditions
+  // recursively, and a chain as deep as the list overflowed its stack.
+  // kNone for an empty range.
+  ir::Id AnyOf(const std::vector<std::pair<ir::Id, TSNode>>& tests, std::size_t begin, std::size_t end);
+  static constexpr std::size_t kMaxChain = 64;
   // After a throw/raise (already lowered as expression statements): the path
   // ends, unless inside a try body, where a handler may catch it (a try body
   // is lowered as straight-line code, its handlers as branches after it).

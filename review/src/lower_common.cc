@@ -328,6 +328,18 @@ std::string Lowerer::SimpleType(std::string_view type) {
   return clean;
 }
 
+ir::Id Lowerer::AnyOf(const std::vector<std::pair<ir::Id, TSNode>>& tests, std::size_t begin, std::size_t end) {
+  if (end - begin > kMaxChain) {
+    const std::size_t mid = begin + (end - begin) / 2;
+    return Binary("||", AnyOf(tests, begin, mid), AnyOf(tests, mid, end), tests[end - 1].second);
+  }
+  ir::Id cond = ir::kNone;
+  for (std::size_t i = begin; i < end; ++i) {
+    cond = cond == ir::kNone ? tests[i].first : Binary("||", cond, tests[i].first, tests[i].second);
+  }
+  return cond;
+}
+
 void Lowerer::SwitchChain(ir::Id subject, const char* eq, std::vector<SwitchArm> arms, std::vector<ir::Id>& out) {
   ir::Id first = ir::kNone, last = ir::kNone;
   std::vector<ir::Id> default_body, pending;
@@ -341,11 +353,9 @@ void Lowerer::SwitchChain(ir::Id subject, const char* eq, std::vector<SwitchArm>
     }
     pending.insert(pending.end(), arm.labels.begin(), arm.labels.end());
     if (arm.body.empty()) continue;  // falls through to the next arm
-    ir::Id cond = ir::kNone;
-    for (ir::Id l : pending) {
-      ir::Id test = Binary(eq, subject, l, arm.at);
-      cond = cond == ir::kNone ? test : Binary("||", cond, test, arm.at);
-    }
+    std::vector<std::pair<ir::Id, TSNode>> tests;
+    for (ir::Id l : pending) tests.emplace_back(Binary(eq, subject, l, arm.at), arm.at);
+    ir::Id cond = AnyOf(tests, 0, tests.size());
     pending.clear();
     ir::Id s = NewStmt(ir::StmtKind::kIf, arm.at);
     S(s).a = cond;

@@ -235,10 +235,9 @@ class PythonLowerer final : public Lowerer {
       if (!Null(cons)) Stmt(cons, arm);
       ir::Id cond = ir::kNone;
       if (known && !irrefutable) {
-        for (TSNode l : labels) {
-          ir::Id test = Binary("==", subject, Expr(l), l);
-          cond = cond == ir::kNone ? test : Binary("||", cond, test, l);
-        }
+        std::vector<std::pair<ir::Id, TSNode>> tests;
+        for (TSNode l : labels) tests.emplace_back(Binary("==", subject, Expr(l), l), l);
+        cond = AnyOf(tests, 0, tests.size());
       }
       if (known && irrefutable) {
         closed = true;
