@@ -85,6 +85,9 @@ struct Origin {
   int key = 0;
   std::uint32_t safe = 0;  // sink kinds this flow was sanitized for
   std::uint32_t normalized = 0;  // sink kinds it was normalized for (safe once a containment check holds)
+  // Sink kinds it does not reach until it is built into a larger string
+  // (ParamSource::built_only; for parameters, tracked so a summary knows).
+  std::uint32_t unbuilt = 0;
   const Step* step = nullptr;
 };
 
@@ -112,6 +115,7 @@ void AddOrigin(std::vector<Origin>& dst, const Origin& o) {
     if (d.key == o.key) {
       d.safe &= o.safe;  // safe only if safe on every path
       d.normalized &= o.normalized;
+      d.unbuilt &= o.unbuilt;
       return;
     }
   }
@@ -349,6 +353,7 @@ struct SinkHit {
   int param = 0;
   int kind = 0;
   std::uint32_t safe = 0;
+  std::uint32_t unbuilt = 0;   // the parameter reaches the sink whole (Origin::unbuilt)
   const Step* step = nullptr;  // chain from the parameter to the sink
   std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
 };
@@ -953,6 +958,7 @@ struct Engine::Impl {
     if (fr.quiet_kinds & bit) return;
     for (const Origin& o : flat) {
       if (o.safe & bit) continue;
+      if (o.key >= 0 && (o.unbuilt & bit)) continue;
       const Step* sink = NewStep(o.step, fr, line, col, "sink: " + what);
       if (o.key >= 0) {
         const auto& by_sink = rules.taint_rules_by_sink[static_cast<std::size_t>(RuleLanguage(fr.lang))];
@@ -962,14 +968,18 @@ struct Engine::Impl {
           Emit(r, fr.module, line, col, fr.stmt_line, fr.stmt_end, sink);
         }
       } else if (fr.summary) {
-        AddHit(*fr.summary, SinkHit{-o.key - 1, kind, o.safe, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end});
+        AddHit(*fr.summary,
+               SinkHit{-o.key - 1, kind, o.safe, o.unbuilt, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end});
       }
     }
   }
 
   static void AddHit(Summary& summary, const SinkHit& h) {
-    for (const SinkHit& e : summary.hits) {
-      if (e.param == h.param && e.kind == h.kind && e.line == h.line && e.col == h.col && e.module == h.module) return;
+    for (SinkHit& e : summary.hits) {
+      if (e.param == h.param && e.kind == h.kind && e.line == h.line && e.col == h.col && e.module == h.module) {
+        e.unbuilt &= h.unbuilt;  // built on some path: it counts
+        return;
+      }
     }
     if (summary.hits.size() < 64) summary.hits.push_back(h);
   }
@@ -1667,7 +1677,11 @@ struct Engine::Impl {
     for (const FuncRef& r : it->second) {
       if (!arity_ok(r) || !same_family(r)) continue;
       const ir::Function& f = program.modules[r.module]->functions[r.func];
-      if (r.module == fr.module) {
+      // A bare name in Python or JS never reaches another class's method
+      // (`exec(cmd)` in a free function is not Runner.exec); Java and C++
+      // call their own class's methods by bare name.
+      const bool reachable_bare = exact_arity || f.cls.empty() || f.cls == fr.f->cls;
+      if (r.module == fr.module && (how != kFree || reachable_bare)) {
         same_module.push_back(r);
         if (f.cls == fr.f->cls) same_class.push_back(r);
       }
@@ -1846,6 +1860,7 @@ struct Engine::Impl {
       if (fr.st.safe_output & bit) continue;  // the caller declared a non-HTML response
       for (const Origin& o : flat) {
         if ((o.safe | h.safe) & bit) continue;
+        if (o.key >= 0 && (o.unbuilt & h.unbuilt & bit)) continue;  // reaches the sink whole
         const Step* at_call = NewStep(o.step, fr, call.line, call.col, "passed to " + fname + "()");
         const Step* chain = Concat(at_call, h.step);
         if (o.key >= 0) {
@@ -1862,6 +1877,7 @@ struct Engine::Impl {
           SinkHit nh = h;
           nh.param = -o.key - 1;
           nh.safe = o.safe | h.safe;
+          nh.unbuilt = o.unbuilt & h.unbuilt;
           nh.step = chain;
           bool dup = false;
           for (const SinkHit& e : fr.summary->hits) {
@@ -1915,6 +1931,7 @@ struct Engine::Impl {
       for (Origin a : flat) {
         a.safe |= o.safe;
         a.normalized |= o.normalized;
+        a.unbuilt &= o.unbuilt;  // the callee built it into text
         a.step = NewStep(a.step, fr, call.line, call.col, param_note);
         AddOrigin(out.o, a);
       }
@@ -1973,6 +1990,7 @@ struct Engine::Impl {
     Value v;
     Origin o;
     o.key = -static_cast<int>(kFieldBase + it->second) - 1;
+    o.unbuilt = kAllKinds;
     o.step = NewStep(nullptr, fr, line, col, "field " + field);
     v.o.push_back(o);
     return v;
@@ -2077,7 +2095,9 @@ struct Engine::Impl {
       }
       case ExprKind::kName: {
         if (auto v = ReadPath(fr, e.s)) return *v;
-        if (auto v = ReadPath(fr, "this." + e.s)) return *v;  // Java/C++ implicit this
+        if (ImplicitThis(fr)) {  // Java/C++; in JS or Python a bare name is never a field
+          if (auto v = ReadPath(fr, "this." + e.s)) return *v;
+        }
         if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
           if (auto v = ClassField(fr, "this." + e.s, e.line, e.col)) return *v;
         }
@@ -2175,6 +2195,7 @@ struct Engine::Impl {
         } else {
           FlattenInto(b, r.o);
         }
+        if (!EmptyText(a) && !EmptyText(b)) MarkBuilt(r);
         // Arithmetic and concatenation give a string or a number, never an object.
         for (Origin& o : r.o) o.safe |= TextOnlyKinds();
         return r;
@@ -2214,8 +2235,10 @@ struct Engine::Impl {
         Value r;
         bool all_const = true;
         std::string text;
+        int parts = 0;
         for (ir::Id k : e.kids) {
           Value v = Eval(fr, k);
+          if (!EmptyText(v)) ++parts;
           if (v.IsConst() && all_const) {
             text += ConstText(v);
             FlattenInto(v, r.o);
@@ -2226,6 +2249,7 @@ struct Engine::Impl {
           AppendAfterStart(r, v);
         }
         if (all_const && r.o.empty()) return StrConst(text);
+        if (parts > 1) MarkBuilt(r);
         for (Origin& o : r.o) o.safe |= TextOnlyKinds();  // a string, whatever went in
         return r;
       }
@@ -2531,6 +2555,32 @@ struct Engine::Impl {
   std::uint32_t prefixed_key_bits_ = UINT32_MAX;
 
   // Appends `tail`'s origins to `r`, marked safe for r's fixed start.
+  static bool EmptyText(const Value& v) { return v.ck == ConstKind::kString && v.s.empty(); }
+
+  // The value is text made of several parts: what a ParamSource::built_only
+  // source put in it now reaches those sinks.
+  static void MarkBuilt(Value& v) {
+    for (Origin& o : v.o) o.unbuilt = 0;
+  }
+
+  // How many parts a call that builds text joins (0: not such a call).
+  // join's separator is not a part: args.join(" ") is the caller's own list.
+  static std::size_t TextParts(const std::string& method, const Value* recv, const std::vector<Value>& args) {
+    auto parts = [](const Value& v) -> std::size_t { return v.list ? v.list->size() : (EmptyText(v) ? 0 : 1); };
+    if (method == "join") {
+      std::size_t n = recv && recv->list ? recv->list->size() : 0;
+      if (!args.empty() && args[0].list) n = std::max(n, args[0].list->size());
+      return n;
+    }
+    if (method != "format" && method != "concat" && method != "sprintf" && method != "vsprintf" &&
+        method != "formatted" && method != "append") {
+      return 0;
+    }
+    std::size_t n = recv ? parts(*recv) : 0;
+    for (const Value& a : args) n += parts(a);
+    return n;
+  }
+
   static void AppendAfterStart(Value& r, const Value& tail) {
     std::vector<Origin> flat;
     FlattenInto(tail, flat);
@@ -2781,6 +2831,7 @@ struct Engine::Impl {
       add(*recv, recv_judged);
     }
     for (std::size_t k = 0; k < args.size(); ++k) add(args[k], judged[k]);
+    if (TextParts(last, recv, args) > 1) MarkBuilt(r);
     if (sanitizer) {
       if (sanitized == kAllKinds) return {};
       for (Origin& o : r.o) {
@@ -3068,6 +3119,7 @@ struct Engine::Impl {
             Value r;
             FlattenInto(old, r.o);
             FlattenInto(v, r.o);
+            if (!EmptyText(old) && !EmptyText(v)) MarkBuilt(r);
             v = r;
           }
         }
@@ -4325,12 +4377,14 @@ struct Engine::Impl {
     fr.summary = &summary;
     fr.budget = 200000;
     CheckTrivialMethod(fr);
+    int caller_kind = -1;  // the source kind of an exported function's parameters
     for (std::size_t i = 0; i < f.params.size(); ++i) {
       const ir::Param& p = f.params[i];
       if (p.name.empty()) continue;
       Value v;
       Origin o;
       o.key = -static_cast<int>(i) - 1;
+      o.unbuilt = kAllKinds;  // recorded in the summary's hits: does the value reach a sink whole?
       o.step = NewStep(nullptr, fr, f.line, 1, "parameter " + p.name + " of " + (f.name.empty() ? "lambda" : f.name) + "()");
       v.o.push_back(o);
       for (const ParamSource& ps : fr.models->param_sources) {
@@ -4340,9 +4394,14 @@ struct Engine::Impl {
         }
         if (!ps.function.empty() && ps.function == f.name && ps.index == static_cast<int>(i)) hit = true;
         if (!ps.decorators.empty() && RequestParam(fr, p) && DecoratedWith(fr, ps.decorators)) hit = true;
+        if (ps.exported && f.exported) {
+          hit = true;
+          caller_kind = ps.kind;
+        }
         if (hit) {
           Origin so;
           so.key = ps.kind;
+          so.unbuilt = ps.built_only;
           so.step = NewStep(nullptr, fr, f.line, 1, "source: parameter " + p.name);
           // Java binds a request value to an int/long/boolean/UUID parameter
           // only if it parses: no text for any sink (but a number can still
@@ -4367,6 +4426,22 @@ struct Engine::Impl {
     for (const Pending& p : fr.pending) {
       if (!p.satisfied) Emit(p.rule, fr.module, p.line, p.col, p.stmt_line, p.stmt_end, nullptr);
     }
+    // What an exported function's callers pass in is judged inside it, at
+    // its own sinks. Its results carry only what its parameters carry, so a
+    // project caller passing a constant gets a clean value back.
+    if (caller_kind >= 0) {
+      DropOrigins(summary.ret, caller_kind);
+      for (auto& [index, w] : summary.out_params) DropOrigins(w, caller_kind);
+      for (auto& [field, w] : summary.field_writes) DropOrigins(w, caller_kind);
+    }
+  }
+
+  static void DropOrigins(Value& v, int key, int depth = 0) {
+    std::erase_if(v.o, [key](const Origin& o) { return o.key == key; });
+    if (!v.list || depth >= 4) return;
+    auto copy = std::make_shared<std::vector<Value>>(*v.list);
+    for (Value& e : *copy) DropOrigins(e, key, depth + 1);
+    v.list = std::move(copy);
   }
 };
 

@@ -97,6 +97,9 @@ struct Function {
   // C `f(const char *fmt, ...)` / Java `f(String... xs)`: takes more
   // arguments than it names (Java's last parameter holds them all).
   bool variadic = false;
+  // JS/TS: the module hands it to other code (module.exports, exports.x,
+  // `export`), so its arguments come from callers the project never sees.
+  bool exported = false;
   std::string ret_type;  // declared return type's simple name (Java), "" if unknown
 };
 

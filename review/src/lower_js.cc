@@ -3,6 +3,9 @@
 // (express handlers, promise chains) are lowered as functions of their own.
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "lower.h"
 
@@ -20,6 +23,7 @@ class JsLowerer final : public Lowerer {
         t == "labeled_statement" || t == "with_statement" || t == "ambient_declaration" ||
         t == "internal_module" || t == "module" || t == "export_clause") {
       LowerChildren(n, out);
+      if (t == "program") MarkExports(n);
     } else if (t == "export_statement") {
       TSNode decl = Field(n, "declaration");
       if (!Null(decl)) {
@@ -39,6 +43,13 @@ class JsLowerer final : public Lowerer {
         if (!Null(Field(d, "type"))) type = SimpleType(TypeText(Field(d, "type")));
         if (!Null(value) && IsRequire(value) && Type(name) == "identifier") {
           m_.imports[std::string(Text(name))] = RequireTarget(value);
+          continue;
+        }
+        // const quote = require("shell-quote").quote;
+        if (!Null(value) && Type(value) == "member_expression" && Type(name) == "identifier" &&
+            IsRequire(Field(value, "object")) && Type(Field(value, "property")) == "property_identifier") {
+          m_.imports[std::string(Text(name))] =
+              RequireTarget(Field(value, "object")) + "." + std::string(Text(Field(value, "property")));
           continue;
         }
         if (!Null(value) && IsRequire(value) && Type(name) == "object_pattern") {
@@ -589,6 +600,7 @@ class JsLowerer final : public Lowerer {
       if ((request_type || before_response) && !taken) f.params[0].name = "req";
     }
     std::size_t index = AddFunction(std::move(f));
+    fn_at_[ts_node_start_byte(n)] = index;
     std::string saved = cls_;
     cls_ = cls;
     TSNode body = Field(n, "body");
@@ -609,6 +621,92 @@ class JsLowerer final : public Lowerer {
     return index;
   }
 
+  // What the module hands to other code: `export` declarations and clauses,
+  // `export default`, and CommonJS `module.exports = ...` /
+  // `exports.name = ...` (a function, a name, a class, or an object of
+  // them). Methods named _x or #x are private by convention and stay out.
+  void MarkExports(TSNode program) {
+    std::vector<std::string> names;
+    auto mark_value = [&](auto& self, TSNode v, int depth) -> void {
+      if (Null(v) || depth > 4) return;
+      std::string_view vt = Type(v);
+      if (vt == "identifier") {
+        names.emplace_back(Text(v));
+      } else if (vt == "parenthesized_expression") {
+        for (TSNode k : Named(v)) self(self, k, depth + 1);
+      } else if (vt == "assignment_expression") {  // module.exports = exports = f
+        self(self, Field(v, "right"), depth + 1);
+      } else if (vt == "function_declaration" || vt == "generator_function_declaration" ||
+                 vt == "arrow_function" || vt == "function_expression" || vt == "function" ||
+                 vt == "generator_function" || vt == "method_definition") {
+        if (auto it = fn_at_.find(ts_node_start_byte(v)); it != fn_at_.end()) {
+          m_.functions[it->second].exported = true;
+        }
+      } else if (vt == "class_declaration" || vt == "abstract_class_declaration" || vt == "class") {
+        if (Decorated(v)) return;
+        TSNode body = Field(v, "body");
+        if (Null(body)) return;
+        for (TSNode m : Named(body)) {
+          if (Type(m) != "method_definition") continue;
+          std::string_view name = Text(Field(m, "name"));
+          if (name.starts_with("_") || name.starts_with("#")) continue;
+          self(self, m, depth + 1);
+        }
+      } else if (vt == "object") {
+        for (TSNode c : Named(v)) {
+          std::string_view ct = Type(c);
+          if (ct == "pair") self(self, Field(c, "value"), depth + 1);
+          else if (ct == "shorthand_property_identifier") names.emplace_back(Text(c));
+          else if (ct == "method_definition") self(self, c, depth + 1);
+        }
+      } else if (vt == "lexical_declaration" || vt == "variable_declaration") {
+        for (TSNode d : Named(v)) {
+          if (Type(d) == "variable_declarator") self(self, Field(d, "value"), depth + 1);
+        }
+      }
+    };
+    for (TSNode c : Named(program)) {
+      std::string_view ct = Type(c);
+      if (ct == "export_statement") {
+        // @Injectable() / @Controller() classes are wired by a framework to
+        // the project's own code, not handed to a package's users.
+        if (Decorated(c)) continue;
+        mark_value(mark_value, Field(c, "declaration"), 0);
+        mark_value(mark_value, Field(c, "value"), 0);
+        for (TSNode k : Named(c)) {
+          if (Type(k) != "export_clause") continue;
+          for (TSNode spec : Named(k)) {
+            if (Type(spec) == "export_specifier") names.emplace_back(Text(Field(spec, "name")));
+          }
+        }
+      } else if (ct == "expression_statement") {
+        for (TSNode e : Named(c)) {
+          if (Type(e) != "assignment_expression") continue;
+          std::string_view left = Text(Field(e, "left"));
+          if (left == "module.exports" || left.starts_with("module.exports.") || left.starts_with("exports.")) {
+            mark_value(mark_value, Field(e, "right"), 0);
+          }
+        }
+      }
+    }
+    if (names.empty()) return;
+    for (ir::Function& f : m_.functions) {
+      if (f.is_module_body) continue;
+      const bool own = f.cls.empty() && std::find(names.begin(), names.end(), f.name) != names.end();
+      const bool method = !f.cls.empty() && !f.name.starts_with("_") && !f.name.starts_with("#") &&
+                          std::find(names.begin(), names.end(), f.cls) != names.end();
+      if (own || method) f.exported = true;
+    }
+  }
+
+  bool Decorated(TSNode n) {
+    for (TSNode k : Named(n)) {
+      if (Type(k) == "decorator") return true;
+    }
+    return false;
+  }
+
+  std::unordered_map<std::uint32_t, std::size_t> fn_at_;  // function node start byte -> function index
   std::string cls_;
   std::string binding_name_;  // the variable a function literal being lowered is assigned to
 };

@@ -23,7 +23,11 @@ extern const std::size_t kEmbeddedRuleFileCount;
 
 namespace {
 
-constexpr std::string_view kSourceKinds[] = {"remote", "env", "cli", "stdin", "file", "database"};
+constexpr std::string_view kSourceKinds[] = {"remote", "env", "cli", "stdin", "file", "database", "caller"};
+// Sources a taint rule takes only when its `sources` names them: "caller" is
+// the arguments of a function a JS module exports, which matter for a few
+// sinks only (a package building a shell command from its caller's string).
+constexpr std::string_view kOptInSourceKinds[] = {"caller"};
 
 // Thrown inside the loader only; converted to an Error at the boundary.
 struct LoadError {
@@ -290,17 +294,21 @@ class Loader {
     if (YAML::Node l = list("sources")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a source must be a mapping");
-        CheckKeys(e, {"call", "access", "kind", "out-arg", "param-annotation", "param", "param-of-decorated", "when",
-                      "unless", "safe-for"},
+        CheckKeys(e, {"call", "access", "kind", "out-arg", "param-annotation", "param", "param-of-decorated",
+                      "param-of-exported", "when", "unless", "safe-for", "built-only-for"},
                   "source");
+        if (e["built-only-for"] && !e["param-of-exported"]) {
+          Fail(e, "'built-only-for' belongs to a 'param-of-exported' source");
+        }
         if (e["safe-for"] && !e["call"] && !e["access"]) Fail(e, "'safe-for' belongs to a 'call' or 'access' source");
         const std::uint32_t safe_for = e["safe-for"] ? KindMask(e["safe-for"], /*allow_all=*/false) : 0;
         if (!e["kind"]) Fail(e, "a source needs 'kind'");
         int kind = SourceKind(e["kind"]);
         int forms = (e["call"] ? 1 : 0) + (e["access"] ? 1 : 0) + (e["param-annotation"] ? 1 : 0) + (e["param"] ? 1 : 0) +
-                    (e["param-of-decorated"] ? 1 : 0);
+                    (e["param-of-decorated"] ? 1 : 0) + (e["param-of-exported"] ? 1 : 0);
         if (forms != 1) {
-          Fail(e, "a source needs exactly one of 'call', 'access', 'param-annotation', 'param', 'param-of-decorated'");
+          Fail(e, "a source needs exactly one of 'call', 'access', 'param-annotation', 'param', 'param-of-decorated', "
+                  "'param-of-exported'");
         }
         if (e["call"]) {
           auto m = std::make_shared<CallModel>();
@@ -320,6 +328,15 @@ class Loader {
           ForLanguages(mask, [&](LanguageModels& lm) {
             for (auto& g : globs) lm.access.Add(g, AccessModel{kind, safe_for});
           });
+        } else if (e["param-of-exported"]) {
+          if (!e["param-of-exported"].IsScalar() || e["param-of-exported"].Scalar() != "true") {
+            Fail(e["param-of-exported"], "'param-of-exported' must be true");
+          }
+          ParamSource ps;
+          ps.exported = true;
+          ps.kind = kind;
+          if (e["built-only-for"]) ps.built_only = KindMask(e["built-only-for"], /*allow_all=*/false);
+          ForLanguages(mask, [&](LanguageModels& lm) { lm.param_sources.push_back(ps); });
         } else if (e["param-of-decorated"]) {
           ParamSource ps;
           ps.decorators = Strings(e["param-of-decorated"], "param-of-decorated");
@@ -563,9 +580,20 @@ class Loader {
       r.sink_kind = sink;
       r.sink_kind_id = static_cast<int>(it - d_.sink_kinds.begin());
       sink_kind_used_by_rule_.insert(sink);
+      std::uint32_t defaults = 0;
+      for (std::size_t i = 0; i < d_.source_kinds.size(); ++i) {
+        const bool opt_in = std::find(std::begin(kOptInSourceKinds), std::end(kOptInSourceKinds),
+                                      d_.source_kinds[i]) != std::end(kOptInSourceKinds);
+        if (!opt_in) defaults |= 1u << i;
+      }
+      r.source_mask = defaults;
       if (n["sources"]) {
         r.source_mask = 0;
         for (const std::string& s : Strings(n["sources"], "sources")) {
+          if (s == "default") {  // every kind that is not opt-in
+            r.source_mask |= defaults;
+            continue;
+          }
           auto sit = std::find(d_.source_kinds.begin(), d_.source_kinds.end(), s);
           if (sit == d_.source_kinds.end()) Fail(n["sources"], "unknown source kind '" + s + "'");
           r.source_mask |= 1u << (sit - d_.source_kinds.begin());

@@ -77,6 +77,7 @@ struct Rule {
   // taint
   std::string sink_kind;
   int sink_kind_id = -1;
+  // Source kinds (bits of RuleSetData::source_kinds) the rule reports.
   std::uint32_t source_mask = 0xffffffffu;
   // pattern
   std::vector<PatternAlt> patterns;
@@ -132,7 +133,12 @@ struct ParamSource {
   std::string function;                  // or a function name + index (C main argv)
   int index = -1;
   std::vector<std::string> decorators;   // or every request-data parameter of a decorated route handler
+  bool exported = false;                 // or every parameter of an exported function (ir::Function::exported)
   int kind = -1;
+  // Sink kinds this source reaches only once built into a larger string: a
+  // package's run(cmd) that executes its caller's whole command is its API,
+  // exec("git clone " + url) is the injection.
+  std::uint32_t built_only = 0;
 };
 
 struct ReturnSink {  // return value of a function with a matching decorator

@@ -185,6 +185,38 @@ TEST(RulesTest, ReturnSinkKeysBelongToReturnSinks) {
   EXPECT_THAT(bad.error().message(), HasSubstr("belong to a 'return-of-decorated' sink"));
 }
 
+TEST(RulesTest, ExportedParameterSourcesAreValidated) {
+  const std::string sources = R"(  sources:
+    - param-of-exported: true
+      kind: caller
+      built-only-for: [command]
+)";
+  // `caller` is opt-in: a rule must name it, alone or next to `default`.
+  for (const char* extra : {"", "    sources: [default, caller]\n", "    sources: [caller]\n"}) {
+    auto good = RuleSet::FromYaml({{"m.yaml", std::string(kModels) + sources}, {"r.yaml", Rule(extra)}});
+    ASSERT_TRUE(good.ok()) << good.error().message();
+  }
+  auto unknown = RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", Rule("    sources: [defaults]\n")}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.error().message(), HasSubstr("unknown source kind 'defaults'"));
+  auto misplaced = RuleSet::FromYaml({{"m.yaml", std::string(kModels) + R"(  sources:
+    - call: [read]
+      kind: remote
+      built-only-for: [command]
+)"},
+                                      {"r.yaml", Rule("")}});
+  ASSERT_FALSE(misplaced.ok());
+  EXPECT_THAT(misplaced.error().message(), HasSubstr("m.yaml:8:"));
+  EXPECT_THAT(misplaced.error().message(), HasSubstr("'built-only-for' belongs to a 'param-of-exported' source"));
+  auto not_true = RuleSet::FromYaml({{"m.yaml", std::string(kModels) + R"(  sources:
+    - param-of-exported: yes please
+      kind: caller
+)"},
+                                     {"r.yaml", Rule("")}});
+  ASSERT_FALSE(not_true.ok());
+  EXPECT_THAT(not_true.error().message(), HasSubstr("'param-of-exported' must be true"));
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});
