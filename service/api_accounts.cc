@@ -157,6 +157,9 @@ void Service::Impl::AddAccountRoutes() {
         }
         std::string label = audit::SanitizeField(req.Header("user-agent").value_or("unknown"), 128);
         Result<NewSession> s = StartSession(r.user, r.mfa_used ? 2 : 1, label);
+        if (!s.ok() && s.error().code() == ErrorCode::kFailedPrecondition) {
+          return ProblemResponse(req, 401, "the account changed during sign-in; sign in again");
+        }
         if (!s.ok()) {
           OpLog("error", "login: session start failed: " + s.error().ToString());
           return ProblemResponse(req, 503);

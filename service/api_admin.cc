@@ -102,11 +102,20 @@ void Service::Impl::AddKeyAndAdminRoutes() {
         std::string id = HexEncode(crypto::RandomBytes(8));
         std::string secret = crypto::RandomToken(32);
         std::string name = *body.Str("name");
-        Result<std::int64_t> n = db->Execute(
+        // Under the account's row lock, and only if the account is as the
+        // caller was authenticated: a key made concurrently with a password
+        // change or a lock would otherwise be inserted after their
+        // revocation and survive it.
+        Result<db::Transaction> tx = db->Begin();
+        if (!tx.ok()) return ProblemResponse(req, 503);
+        Result<bool> unchanged = LockUnchangedUser(*tx, c->user);
+        if (!unchanged.ok()) return ProblemResponse(req, 503);
+        if (!*unchanged) return ProblemResponse(req, 401, "the account changed; sign in again");
+        Result<std::int64_t> n = tx->Execute(
             "INSERT INTO api_keys (id, user_id, name, secret_hash, scopes, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             id, c->user.id, name, HashToken(secret), scopes, now, expires_at);
-        if (!n.ok()) return ProblemResponse(req, 503);
+        if (!n.ok() || !tx->Commit().ok()) return ProblemResponse(req, 503);
         Event(auth::SecurityEventType::kApiKeyCreated, c->user.id, "api_key:" + id);
         return JsonResponse(201, JObj({{"id", J(id)},
                                        {"name", J(name)},

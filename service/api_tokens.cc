@@ -59,6 +59,9 @@ void Service::Impl::AddTokenRoutes() {
                               backup_code ? &*backup_code : nullptr);
         if (r.status != 200) return LoginFailure(req, r);
         Result<TokenPair> pair = IssueTokens(r.user, r.mfa_used);
+        if (!pair.ok() && pair.error().code() == ErrorCode::kFailedPrecondition) {
+          return ProblemResponse(req, 401, "the account changed during sign-in; sign in again");
+        }
         if (!pair.ok()) {
           OpLog("error", "tokens: issue failed: " + pair.error().ToString());
           return ProblemResponse(req, 503);

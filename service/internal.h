@@ -302,6 +302,15 @@ struct Service::Impl {
   Result<NewSession> StartSession(const User& user, std::int64_t auth_level,
                                   std::string_view label) const;
   Result<std::size_t> RevokeSessions(std::string_view user_id, std::string_view keep_hash) const;
+  // Inside `tx`: takes the account's row lock if the account is still as
+  // `user` was read (same credentials version, not locked, same TOTP
+  // secret); false if it changed since. Whatever a sign-in or a caller
+  // creates (session, refresh family, API key, webhook) is inserted after it
+  // in the same transaction, so a concurrent password change, lock or MFA
+  // enrolment either sees the new row and ends it, or comes first and the
+  // insert does not happen: no credential made with the old state
+  // outlives the change.
+  Result<bool> LockUnchangedUser(db::Transaction& tx, const User& user) const;
   // After a security-relevant change to the account (password, MFA, backup
   // codes): ends every other browser session and refresh-token family, and
   // with it their access tokens. The caller's own session cookie or token

@@ -742,6 +742,15 @@ Service::Impl::LoginResult Service::Impl::Login(const http::Request& req, const 
 
 // ---- Sessions ------------------------------------------------------------------------------
 
+Result<bool> Service::Impl::LockUnchangedUser(db::Transaction& tx, const User& user) const {
+  BULWARK_ASSIGN_OR_RETURN(
+      std::int64_t n,
+      tx.Execute("UPDATE users SET id = id WHERE id = ? AND credentials_changed_at = ? AND locked = 0 "
+                 "AND totp_secret = ?",
+                 user.id, user.credentials_changed_at, user.totp_secret));
+  return n == 1;
+}
+
 Result<Service::Impl::NewSession> Service::Impl::StartSession(const User& user,
                                                               std::int64_t auth_level,
                                                               std::string_view label) const {
@@ -749,6 +758,8 @@ Result<Service::Impl::NewSession> Service::Impl::StartSession(const User& user,
   NewSession s{SecretString::Adopt(crypto::RandomToken(32)), RandomId()};
   std::string hash = HashToken(AsChars(s.id.RevealBytes(InsecureSecretAccess())));
   BULWARK_ASSIGN_OR_RETURN(db::Transaction tx, db->Begin());
+  BULWARK_ASSIGN_OR_RETURN(bool unchanged, LockUnchangedUser(tx, user));
+  if (!unchanged) return Error(ErrorCode::kFailedPrecondition, "the account changed during sign-in");
   BULWARK_RETURN_IF_ERROR(tx.Execute(
       "DELETE FROM sessions WHERE user_id = ? AND (expires_at <= ? OR last_seen_at <= ?)", user.id,
       now, now - config.session_idle.count()));
@@ -822,6 +833,8 @@ Result<Service::Impl::TokenPair> Service::Impl::IssueTokens(const User& user, bo
   out.refresh_token = SecretString::Adopt(crypto::RandomToken(32));
   std::string hash = HashToken(AsChars(out.refresh_token.RevealBytes(InsecureSecretAccess())));
   BULWARK_ASSIGN_OR_RETURN(db::Transaction tx, db->Begin());
+  BULWARK_ASSIGN_OR_RETURN(bool unchanged, LockUnchangedUser(tx, user));
+  if (!unchanged) return Error(ErrorCode::kFailedPrecondition, "the account changed during sign-in");
   BULWARK_RETURN_IF_ERROR(tx.Execute(
       "INSERT INTO refresh_families (id, user_id, created_at, expires_at, amr) VALUES (?, ?, ?, ?, ?)",
       out.family_id, user.id, now, now + config.refresh_family_lifetime.count(),

@@ -367,11 +367,24 @@ void Service::Impl::AddWebhookRoutes() {
         Result<Bytes> sealed =
             data_aead->Encrypt(secret.RevealBytes(InsecureSecretAccess()), AsBytes(WebhookAd(id)));
         if (!sealed.ok()) return ProblemResponse(req, 500);
-        Result<std::int64_t> n = db->Execute(
+        // The limit again, with the owner's row locked: concurrent
+        // registrations all passed the check above, and only one at a time
+        // may count and insert.
+        Result<db::Transaction> tx = db->Begin();
+        if (!tx.ok()) return ProblemResponse(req, 503);
+        Result<bool> unchanged = LockUnchangedUser(*tx, c->user);
+        if (!unchanged.ok()) return ProblemResponse(req, 503);
+        if (!*unchanged) return ProblemResponse(req, 401, "the account changed; sign in again");
+        Result<db::Row> held = tx->QueryRow("SELECT COUNT(*) FROM webhooks WHERE user_id = ?", c->user.id);
+        if (!held.ok()) return ProblemResponse(req, 503);
+        if (held->Get<std::int64_t>(0).value_or(0) >= config.webhook_max_per_account) {
+          return ProblemResponse(req, 409, "webhook limit reached for this account");
+        }
+        Result<std::int64_t> n = tx->Execute(
             "INSERT INTO webhooks (id, user_id, url, events, secret_sealed, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             id, c->user.id, url->value(), event_list, Base64UrlEncode(*sealed), now);
-        if (!n.ok()) return ProblemResponse(req, 503);
+        if (!n.ok() || !tx->Commit().ok()) return ProblemResponse(req, 503);
         // The URL stays out of the audit trail: receivers often put a token in it.
         Audit("user:" + c->user.id, "webhook.created", "webhook:" + id, audit::kSuccess,
               {{"events", event_list}});

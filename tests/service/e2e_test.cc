@@ -2041,6 +2041,114 @@ TEST_P(ServiceE2E, AdminLockEndsRefreshFamiliesForGood) {
   EXPECT_EQ(Get("/v1/me", {Bearer(Login("zed@example.com", pw).access)}).status, 200) << "a new sign-in works";
 }
 
+// Concurrent webhook registrations: each passed the limit check before any
+// insert, so 16 at once made 11 or 12 of a limit of 10. The count and the
+// insert are now one transaction under the owner's row lock.
+TEST_P(ServiceE2E, ConcurrentWebhookRegistrationsStayWithinTheLimit) {
+  Restart({{"BULWARK_THREADS", "8"},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_ALLOWED_PORTS", "9"}});
+  Register("abe@example.com", "tangerine fjord pillar 23", "Abe");
+  Tokens abe = Login("abe@example.com", "tangerine fjord pillar 23");
+  std::vector<int> statuses(16, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = Post("/v1/webhooks",
+                         "{\"url\":\"http://127.0.0.1:9/h" + std::to_string(i) + "\",\"events\":[\"login.failed\"]}",
+                         {Bearer(abe.access)})
+                        .status;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int created = 0;
+  for (int st : statuses) {
+    if (st == 201) {
+      ++created;
+    } else {
+      EXPECT_EQ(st, 409);
+    }
+  }
+  EXPECT_EQ(created, 10);
+  HttpResponse list = Get("/v1/webhooks", {Bearer(abe.access)});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Json().Find("webhooks")->AsArray().size(), 10u);
+  Restart({{"BULWARK_THREADS", "2"},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", ""},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", ""},
+           {"BULWARK_WEBHOOK_ALLOWED_PORTS", ""}});
+}
+
+// Sign-ins with the old password racing a password change: a sign-in that
+// checked the old hash before the change but stored its session or refresh
+// family after the change ended them all kept a working session (a refresh
+// token that still refreshed). Sessions, families and API keys are now
+// inserted under the account's row lock, only if the credentials version
+// is still the one the sign-in saw. Whatever the interleaving, nothing made
+// with the old password works after the change.
+TEST_P(ServiceE2E, SignInsRacingAPasswordChangeDoNotSurviveIt) {
+  Restart({{"BULWARK_THREADS", "8"}, {"BULWARK_TRUSTED_PROXIES", "127.0.0.1/32"}});
+  for (int round = 0; round < 3; ++round) {
+    const std::string email = "race" + std::to_string(round) + "@example.com";
+    const std::string pw = "cobblestone zephyr lagoon 7" + std::to_string(round);
+    Register(email, pw, "Race");
+    Tokens changer = Login(email, pw);
+    struct Got {
+      int status = 0;
+      std::string access, refresh, cookie, key;
+    };
+    std::vector<Got> got(7);
+    int change_status = 0;
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] {
+      change_status = Post("/v1/me/password",
+                           "{\"current_password\":" + JsonStr(pw) + ",\"new_password\":\"quartz meadow ember 9" +
+                               std::to_string(round) + "\"}",
+                           {Bearer(changer.access)})
+                          .status;
+    });
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      threads.emplace_back([&, i] {
+        const std::pair<std::string, std::string> from{"X-Forwarded-For",
+                                                        "198.51.100." + std::to_string(10 * round + i + 1)};
+        const std::string body = "{\"email\":" + JsonStr(email) + ",\"password\":" + JsonStr(pw) + "}";
+        if (i % 3 == 0) {
+          HttpResponse r = Post("/v1/sessions", body, {from});
+          got[i].status = r.status;
+          std::string set_cookie = r.Header("set-cookie");
+          got[i].cookie = set_cookie.substr(0, set_cookie.find(';'));
+        } else if (i % 3 == 1) {
+          HttpResponse r = Post("/v1/tokens", body, {from});
+          got[i].status = r.status;
+          got[i].access = r.Str("access_token");
+          got[i].refresh = r.Str("refresh_token");
+        } else {
+          HttpResponse r = Post("/v1/api-keys", R"({"name":"raced","scopes":["me:read"]})", {Bearer(changer.access)});
+          got[i].status = r.status;
+          got[i].key = r.Str("key");
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    ASSERT_EQ(change_status, 200) << "round " << round;
+    for (const Got& g : got) {
+      if (!g.cookie.empty()) {
+        EXPECT_EQ(Get("/v1/me", {{"Cookie", g.cookie}}).status, 401) << "round " << round << ": a session survived";
+      }
+      if (!g.refresh.empty()) {
+        EXPECT_EQ(Get("/v1/me", {Bearer(g.access)}).status, 401) << "round " << round;
+        HttpResponse r = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(g.refresh) + "}");
+        EXPECT_EQ(r.status, 401) << "round " << round << ": a refresh family of the old password survived";
+      }
+      if (!g.key.empty()) {
+        EXPECT_EQ(Get("/v1/me", {ApiKey(g.key)}).status, 401) << "round " << round << ": an API key survived";
+      }
+    }
+  }
+  Restart({{"BULWARK_THREADS", "2"}, {"BULWARK_TRUSTED_PROXIES", ""}});
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
                          [](const ::testing::TestParamInfo<std::string>& p) { return p.param; });
 
