@@ -1,6 +1,7 @@
 // Dataflow engine. See engine.h for the contract and docs/review.md for the
 // semantics (what propagates, what is pruned, what a summary holds).
 #include "engine.h"
+#include "properties.h"
 #include "regex_risk.h"
 
 #include <algorithm>
@@ -10,6 +11,19 @@
 #include <unordered_set>
 
 namespace bulwark::review {
+
+void Program::AddProperties(const std::string& path, std::string_view text) {
+  const std::size_t slash = path.find_last_of('/');
+  auto& file = properties[slash == std::string::npos ? path : path.substr(slash + 1)];
+  // Within one file a later line wins, as in Java; across files of the same
+  // name a different value makes the key unknown.
+  std::unordered_map<std::string, std::string> own;
+  for (auto& [k, v] : ParseProperties(text)) own[k] = std::move(v);
+  for (auto& [k, v] : own) {
+    auto [it, fresh] = file.try_emplace(k, v);
+    if (!fresh && it->second && *it->second != v) it->second.reset();
+  }
+}
 
 void Program::Index() {
   by_name.clear();
@@ -440,6 +454,10 @@ struct Frame {
   // Fields a constructor call in the current statement set, for the
   // variable the statement assigns (obj = new T(x) -> obj.f).
   std::vector<std::pair<std::string, Value>> ctor_fields;
+  // Java: variables holding a stream of a named .properties resource, and
+  // Properties objects loaded from one (path -> file name).
+  std::unordered_map<std::string, std::string> properties_streams;
+  std::unordered_map<std::string, std::string> properties_of;
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -2469,7 +2487,55 @@ struct Engine::Impl {
     }
     CheckCallPatterns(fr, e, 1, args, last, names);
     SatisfyPending(fr, e, args);
+    if (recv_path && fr.lang == Language::kJava) {
+      if (last == "load" && e.kids.size() == 2) {
+        if (auto file = PropertiesFileIn(fr, e.kids[1], 0)) fr.properties_of[*recv_path] = *file;
+      } else if (last == "getProperty" && !args.empty()) {
+        if (auto v = ConfiguredProperty(fr, *recv_path, args)) return *v;
+      }
+    }
     return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id, as_argument);
+  }
+
+  // The .properties resource an expression opens:
+  // getResourceAsStream("benchmark.properties"), new FileInputStream(
+  // "conf/app.properties"), or a variable that holds such a stream.
+  std::optional<std::string> PropertiesFileIn(Frame& fr, ir::Id id, int depth) {
+    if (id == ir::kNone || depth > 6) return std::nullopt;
+    const ir::Expr& e = X(fr, id);
+    if (e.kind == ExprKind::kConst && e.const_kind == ConstKind::kString && e.s.size() > 11 &&
+        e.s.ends_with(".properties")) {
+      const std::size_t slash = e.s.find_last_of("/\\");
+      return slash == std::string::npos ? e.s : e.s.substr(slash + 1);
+    }
+    if (e.kind == ExprKind::kName) {
+      auto it = fr.properties_streams.find(e.s);
+      if (it != fr.properties_streams.end()) return it->second;
+      return std::nullopt;
+    }
+    for (ir::Id k : e.kids) {
+      if (auto f = PropertiesFileIn(fr, k, depth + 1)) return f;
+    }
+    return std::nullopt;
+  }
+
+  // props.getProperty("key"[, default]) on a Properties loaded from a file
+  // of the scanned tree: the file's value (or the default when the file
+  // lacks the key). The in-source default may say the opposite of what the
+  // project configured ("SHA512" in code, MD5 in the file). Unknown when the
+  // file is not in the tree or files of that name disagree.
+  std::optional<Value> ConfiguredProperty(Frame& fr, const std::string& recv_path, const std::vector<Value>& args) {
+    auto of = fr.properties_of.find(recv_path);
+    if (of == fr.properties_of.end() || args[0].ck != ConstKind::kString) return std::nullopt;
+    auto file = program.properties.find(of->second);
+    if (file == program.properties.end()) return std::nullopt;
+    auto entry = file->second.find(args[0].s);
+    if (entry == file->second.end()) {
+      if (args.size() > 1 && args[1].IsConst()) return args[1];
+      return Value{};
+    }
+    if (!entry->second) return std::nullopt;
+    return StrConst(*entry->second);
   }
 
   // Function literals passed to a call (forEach/map/filter/then callbacks,
@@ -3103,6 +3169,12 @@ struct Engine::Impl {
           // host = urlparse(url).hostname / new URL(u).getHost()
           if (ir::Id url = HostCheckTarget(fr, s.b); url != ir::kNone) {
             if (auto up = PathOf(fr, url)) fr.host_of[fr.assign_var] = *up;
+          }
+          // in = loader.getResourceAsStream("app.properties"); props.load(in)
+          if (fr.lang == Language::kJava) {
+            auto file = PropertiesFileIn(fr, s.b, 0);
+            if (file) fr.properties_streams[fr.assign_var] = *file;
+            else fr.properties_streams.erase(fr.assign_var);
           }
         }
         Value v;

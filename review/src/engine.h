@@ -33,6 +33,11 @@ struct Program {
   std::unordered_map<std::string, std::vector<FuncRef>> by_name;
   // Class -> its bases, from every module (the first definition of a name wins).
   std::unordered_map<std::string, std::vector<std::string>> class_bases;
+  // Java .properties files of the scanned tree by file name
+  // ("benchmark.properties"): key -> value, nullopt where two files of that
+  // name disagree.
+  std::unordered_map<std::string, std::unordered_map<std::string, std::optional<std::string>>> properties;
+  void AddProperties(const std::string& path, std::string_view text);
   void Index();
 };
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "glob.h"
 
@@ -88,8 +89,10 @@ std::string ReadSmallFile(const fs::path& p) {
   return s;
 }
 
+bool IsPropertiesFile(std::string_view name) { return name.size() > 11 && name.ends_with(".properties"); }
+
 void Walk(const fs::path& dir, const std::string& rel, std::vector<IgnoreFile>& stack, const ScanOptions& options,
-          std::vector<SourceFile>& out, std::vector<Note>& notes, int depth) {
+          std::vector<SourceFile>& out, std::vector<std::string>* config, std::vector<Note>& notes, int depth) {
   if (depth > 64) {
     notes.push_back({dir.string(), "skipped: directory nesting too deep"});
     return;
@@ -120,9 +123,10 @@ void Walk(const fs::path& dir, const std::string& rel, std::vector<IgnoreFile>& 
     if (is_dir && (name == ".git" || name == ".hg" || name == ".svn")) continue;
     if (Ignored(stack, child_rel, is_dir)) continue;
     if (is_dir) {
-      Walk(e.path(), child_rel, stack, options, out, notes, depth + 1);
+      Walk(e.path(), child_rel, stack, options, out, config, notes, depth + 1);
     } else if (e.is_regular_file(sec)) {
       if (auto lang = DetectLanguage(name)) out.push_back({e.path().string(), *lang});
+      else if (config && IsPropertiesFile(name)) config->push_back(e.path().string());
     }
   }
   if (pushed) stack.pop_back();
@@ -130,7 +134,8 @@ void Walk(const fs::path& dir, const std::string& rel, std::vector<IgnoreFile>& 
 
 }  // namespace
 
-Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::vector<Note>& notes) {
+Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::vector<Note>& notes,
+                                             std::vector<std::string>* config) {
   std::vector<SourceFile> out;
   for (const std::string& path : options.paths) {
     std::error_code ec;
@@ -145,9 +150,11 @@ Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::ve
       }
       std::string root = path;
       while (root.size() > 1 && root.back() == '/') root.pop_back();
-      Walk(root, "", stack, options, out, notes, 0);
+      Walk(root, "", stack, options, out, config, notes, 0);
     } else if (auto lang = DetectLanguage(path)) {
       out.push_back({path, *lang});
+    } else if (config && IsPropertiesFile(fs::path(path).filename().string())) {
+      config->push_back(path);
     } else {
       notes.push_back({path, "skipped: unknown language (by file extension)"});
     }
@@ -156,6 +163,10 @@ Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::ve
   std::sort(out.begin(), out.end(), [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
   out.erase(std::unique(out.begin(), out.end(), [](const SourceFile& a, const SourceFile& b) { return a.path == b.path; }),
             out.end());
+  if (config) {
+    std::sort(config->begin(), config->end());
+    config->erase(std::unique(config->begin(), config->end()), config->end());
+  }
   return out;
 }
 

@@ -18,7 +18,10 @@ struct SourceFile {
 // Expands `options.paths`. Explicitly named files are always taken (if their
 // language is known); directory contents are filtered by .gitignore files
 // and `options.exclude`. Returns an error only for a path that does not exist.
-Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::vector<Note>& notes);
+// `config`, if given, receives the Java `.properties` files found the same
+// way (read as configuration, not scanned).
+Result<std::vector<SourceFile>> CollectFiles(const ScanOptions& options, std::vector<Note>& notes,
+                                             std::vector<std::string>* config = nullptr);
 
 // Reads a file for scanning. Returns false with a note for binary,
 // oversized or unreadable files.

@@ -102,11 +102,18 @@ void ParallelFor(unsigned workers, std::size_t n, Fn&& fn) {
 
 Result<ScanResult> Scan(const RuleSet& rules, const ScanOptions& options) {
   ScanResult result;
-  auto files = CollectFiles(options, result.notes);
+  std::vector<std::string> config;
+  auto files = CollectFiles(options, result.notes, &config);
   if (!files.ok()) return files.error();
   const RuleSetData& data = rules.data();
 
   Program program;
+  for (const std::string& path : config) {
+    std::string text, why;
+    if (ReadSource(path, std::min<std::uint64_t>(options.max_file_bytes, 1u << 20), text, why)) {
+      program.AddProperties(path, text);
+    }
+  }
   program.modules.resize(files->size());
   std::vector<std::optional<Note>> file_notes(files->size());
   std::atomic<std::size_t> done{0};
@@ -440,6 +447,10 @@ std::vector<std::string> ReviewSourcesForTest(const RuleSet& rules,
                                               const std::vector<std::pair<std::string, std::string>>& files) {
   Program program;
   for (const auto& [name, text] : files) {
+    if (name.ends_with(".properties")) {
+      program.AddProperties(name, text);
+      continue;
+    }
     auto lang = DetectLanguage(name);
     if (!lang) continue;
     auto m = std::make_unique<ir::Module>();

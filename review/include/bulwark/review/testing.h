@@ -14,7 +14,8 @@ namespace bulwark::review {
 // Unknown extensions and unparseable text give an empty list.
 std::vector<std::string> ReviewSourceForTest(const std::string& name, const std::string& text);
 // Same, with the given rule set and several files analyzed together
-// (cross-file summaries).
+// (cross-file summaries). Files named *.properties are configuration that
+// Java code may load.
 std::vector<std::string> ReviewSourcesForTest(const RuleSet& rules,
                                               const std::vector<std::pair<std::string, std::string>>& files);
 
