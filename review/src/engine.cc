@@ -2428,6 +2428,7 @@ struct Engine::Impl {
     as_call.kids.push_back(ir::kNone);
     as_call.kids.insert(as_call.kids.end(), e.kids.begin(), e.kids.end());
     as_call.keys.assign(e.kids.size(), std::string());
+    RunCallbacks(fr, as_call, 1, args, nullptr);  // new Promise((resolve) => ...)
     CheckCallPatterns(fr, as_call, 1, args, last, names);
     Value r = ApplyModels(fr, as_call, 1, args, nullptr, std::nullopt, last, names, type, id);
     ApplyConstructor(fr, e.s, as_call, args);
@@ -2671,12 +2672,16 @@ struct Engine::Impl {
       if (a != ir::kNone && X(fr, a).kind == ExprKind::kFunc) fns.push_back(k);
       else if (!recv) FlattenInto(args[k], input.o);  // map(f, xs); but not readFile(path, cb)
     }
-    if (fns.empty() || input.o.empty() || call_depth > 40) return;
+    if (fns.empty() || call_depth > 40) return;
     for (std::size_t k : fns) {
       const ir::Expr& fn = X(fr, call.kids[k + first_arg]);
       if (fn.i < 0 || static_cast<std::size_t>(fn.i) >= fr.m->functions.size()) continue;
       const ir::Function& lambda = fr.m->functions[static_cast<std::size_t>(fn.i)];
       if (lambda.body == ir::kNone) continue;
+      // With no input for its parameters, a callback still matters when it
+      // uses the caller's tainted variables: new Promise((resolve) =>
+      // exec("curl " + url, ...)). On its own it would see `url` unbound.
+      if (input.o.empty() && !CapturesTaint(fr, lambda)) continue;
       // Node-style completion callbacks (`exec(cmd, (err, stdout) => ...)`)
       // receive results, not the call's input.
       if (!recv && IsJs(fr.lang) &&
@@ -2714,6 +2719,45 @@ struct Engine::Impl {
         for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
       }
     }
+  }
+
+  // Whether `lambda`'s body reads a variable of the enclosing frame that
+  // carries taint (a source or a parameter of the enclosing function).
+  bool CapturesTaint(const Frame& fr, const ir::Function& lambda) {
+    std::vector<ir::Id> stmts{lambda.body}, exprs;
+    std::size_t visited = 0;
+    auto tainted = [&](const std::string& name) {
+      for (const ir::Param& p : lambda.params) {
+        if (p.name == name) return false;
+      }
+      auto it = fr.st.env.find(name);
+      if (it == fr.st.env.end()) return false;
+      if (!it->second.o.empty()) return true;
+      std::vector<Origin> flat;
+      FlattenInto(it->second, flat);
+      return !flat.empty();
+    };
+    while ((!stmts.empty() || !exprs.empty()) && ++visited < 4096) {
+      if (!exprs.empty()) {
+        const ir::Id id = exprs.back();
+        exprs.pop_back();
+        if (id == ir::kNone) continue;
+        const ir::Expr& e = X(fr, id);
+        if (e.kind == ExprKind::kName && tainted(e.s)) return true;
+        if (e.kind == ExprKind::kFunc) continue;  // run when it is called
+        exprs.insert(exprs.end(), e.kids.begin(), e.kids.end());
+        continue;
+      }
+      const ir::Id id = stmts.back();
+      stmts.pop_back();
+      if (id == ir::kNone) continue;
+      const ir::Stmt& st = fr.m->stmts[id];
+      exprs.push_back(st.a);
+      exprs.push_back(st.b);
+      stmts.insert(stmts.end(), st.body.begin(), st.body.end());
+      stmts.insert(stmts.end(), st.orelse.begin(), st.orelse.end());
+    }
+    return false;
   }
 
   Value ApplyModels(Frame& fr, const ir::Expr& call, std::size_t first_arg, std::vector<Value>& args,
@@ -3130,6 +3174,13 @@ struct Engine::Impl {
     }
   }
 
+  // The `if` that is all of an else branch (an else-if), when Exec would run it.
+  static const ir::Stmt* ElseIf(const Frame& fr, const std::vector<ir::Id>& branch) {
+    if (branch.size() != 1 || branch[0] == ir::kNone || fr.st.dead || fr.budget < 0) return nullptr;
+    const ir::Stmt& s = fr.m->stmts[branch[0]];
+    return s.kind == StmtKind::kIf ? &s : nullptr;
+  }
+
   void Exec(Frame& fr, ir::Id sid) {
     if (sid == ir::kNone || fr.st.dead || fr.budget < 0) return;
     const ir::Stmt& s = fr.m->stmts[sid];
@@ -3309,32 +3360,49 @@ struct Engine::Impl {
         return;
       }
       case StmtKind::kIf: {
-        fr.stmt_line = s.line;
-        fr.stmt_end = s.line;
-        std::optional<bool> decided;
-        if (s.a != ir::kNone) decided = Truthy(Eval(fr, s.a));
-        if (decided) {
-          const auto& branch = *decided ? s.body : s.orelse;
-          for (ir::Id c : branch) {
+        // An else-if chain (elif, switch arms) is walked in this loop rather
+        // than by recursing into each `else`: generated code has thousands of
+        // arms, and a frame per arm overflowed the stack. Same steps and the
+        // same merges (innermost first) as the recursion.
+        std::vector<State> taken;  // leaving the body of each undecided arm
+        const ir::Stmt* cur = &s;
+        for (;;) {
+          fr.stmt_line = cur->line;
+          fr.stmt_end = cur->line;
+          std::optional<bool> decided;
+          if (cur->a != ir::kNone) decided = Truthy(Eval(fr, cur->a));
+          if (decided) {
+            const auto& branch = *decided ? cur->body : cur->orelse;
+            if (const ir::Stmt* next = ElseIf(fr, branch)) {
+              cur = next;
+              continue;
+            }
+            for (ir::Id c : branch) {
+              if (fr.st.dead) break;
+              Exec(fr, c);
+            }
+            break;
+          }
+          State before = fr.st;
+          Refine(fr, cur->a, true);
+          for (ir::Id c : cur->body) {
             if (fr.st.dead) break;
             Exec(fr, c);
           }
-          return;
+          taken.push_back(std::move(fr.st));
+          fr.st = std::move(before);
+          Refine(fr, cur->a, false);
+          if (const ir::Stmt* next = ElseIf(fr, cur->orelse)) {
+            cur = next;
+            continue;
+          }
+          for (ir::Id c : cur->orelse) {
+            if (fr.st.dead) break;
+            Exec(fr, c);
+          }
+          break;
         }
-        State before = fr.st;
-        Refine(fr, s.a, true);
-        for (ir::Id c : s.body) {
-          if (fr.st.dead) break;
-          Exec(fr, c);
-        }
-        State then_state = std::move(fr.st);
-        fr.st = std::move(before);
-        Refine(fr, s.a, false);
-        for (ir::Id c : s.orelse) {
-          if (fr.st.dead) break;
-          Exec(fr, c);
-        }
-        fr.st = Merge(std::move(then_state), std::move(fr.st));
+        for (auto t = taken.rbegin(); t != taken.rend(); ++t) fr.st = Merge(std::move(*t), std::move(fr.st));
         return;
       }
       case StmtKind::kLoop: {

@@ -206,5 +206,36 @@ TEST(EngineTest, LongCaseLabelListsDoNotOverflow) {
               ElementsAre("command-injection:6"));
 }
 
+// Generated code has else-if chains and switches with thousands of arms:
+// the engine recursed once per `else` and overflowed the stack. The flow
+// after the chain must still be found.
+TEST(EngineTest, LongElseIfChainsDoNotOverflow) {
+  constexpr int kArms = 10000;
+  std::string py = "import os\nfrom flask import request\ndef f(x):\n    if x == 0:\n        y = 0\n";
+  std::string match = "import os\nfrom flask import request\ndef f(x):\n    match x:\n";
+  std::string c_arms, java_arms;
+  for (int i = 1; i < kArms; ++i) {
+    const std::string n = std::to_string(i);
+    py += "    elif x == " + n + ":\n        y = " + n + "\n";
+    match += "        case " + n + ":\n            y = " + n + "\n";
+    c_arms += "case " + n + ": y = " + n + "; break;\n";
+    java_arms += "case " + n + ": y = " + n + "; break;\n";
+  }
+  py += "    os.system(request.args['c'])\n";
+  EXPECT_THAT(ReviewSourceForTest("elif.py", py), ElementsAre("command-injection:" + std::to_string(2 * kArms + 4)));
+  match += "    os.system(request.args['c'])\n";
+  EXPECT_THAT(ReviewSourceForTest("match.py", match),
+              ElementsAre("command-injection:" + std::to_string(2 * kArms + 3)));
+  const std::string after = std::to_string(kArms + 3);  // the line after the switch
+  EXPECT_THAT(ReviewSourceForTest("arms.c", "int main(int argc, char** argv) {\nint y; switch (argc) {\n" + c_arms +
+                                                "}\nsystem(argv[1]);\n}\n"),
+              ElementsAre("command-injection:" + after));
+  EXPECT_THAT(ReviewSourceForTest("Arms.java",
+                                  "class A { void f(javax.servlet.http.HttpServletRequest r, int x) throws Exception {\n"
+                                  "int y; switch (x) {\n" +
+                                      java_arms + "}\nRuntime.getRuntime().exec(r.getParameter(\"c\"));\n} }\n"),
+              ElementsAre("command-injection:" + after));
+}
+
 }  // namespace
 }  // namespace bulwark::review
