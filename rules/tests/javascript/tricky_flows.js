@@ -178,3 +178,16 @@ app.get("/download/indexof-raw", (req, res) => {
   // ruleid: path-traversal
   res.sendFile(target);
 });
+
+// A callback reads the handler's variables: its own parameters carry nothing,
+// what it captured does.
+app.get("/archive", (req, res) => {
+  const dir = req.query.dir;
+  const fixed = "/srv/files";
+  return new Promise((resolve) => {
+    // ruleid: command-injection
+    exec("tar czf /tmp/a.tgz " + dir, () => resolve(res.end()));
+    // ok: command-injection
+    exec("tar czf /tmp/b.tgz " + fixed, () => resolve(res.end()));
+  });
+});

@@ -89,3 +89,10 @@ exports.evaluate = function (code) {
   // ok: code-injection
   return eval(code);
 };
+
+// Wrapped in a Promise: the executor callback captures the caller's url.
+exports.download = (url) =>
+  new Promise((resolve, reject) => {
+    // ruleid: command-injection
+    exec("curl -fsSL " + url, (err, out) => (err ? reject(err) : resolve(out)));
+  });
