@@ -458,6 +458,8 @@ struct Frame {
   // Properties objects loaded from one (path -> file name).
   std::unordered_map<std::string, std::string> properties_streams;
   std::unordered_map<std::string, std::string> properties_of;
+  // In a callback run inline (RunCallbacks): the function it is written in.
+  const ir::Function* enclosing = nullptr;
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -1596,7 +1598,10 @@ struct Engine::Impl {
   // A recursive deep merge, merge(target[key], source[key]), in a function
   // that writes computed properties into that parameter (target[k] = ...):
   // with key "__proto__" the inner call writes into Object.prototype.
-  void CheckRecursiveMerge(Frame& fr, const ir::Expr& call, std::size_t first_arg) {
+  // `self`: the function being called, which is the one running or the one
+  // whose callback is running (Object.keys(src).forEach((k) =>
+  // merge(dst[k], src[k]))).
+  void CheckRecursiveMerge(Frame& fr, const ir::Expr& call, std::size_t first_arg, const ir::Function& self) {
     if (!IsJs(fr.lang)) return;
     const int proto = SinkKindIndex("prototype");
     if (proto < 0) return;
@@ -1606,17 +1611,32 @@ struct Engine::Impl {
       const ir::Id key = X(fr, arg).kids[1];
       if (key == ir::kNone || X(fr, key).kind == ExprKind::kConst) continue;
       const std::size_t param = k - first_arg;
-      if (param >= fr.f->params.size() || !WritesComputedInto(fr, fr.f->params[param].name)) continue;
+      if (param >= self.params.size() || !WritesComputedInto(fr, self, self.params[param].name)) continue;
       ReportSink(fr, Eval(fr, key), proto, call.line, call.col, "recursive merge into a chosen property");
     }
   }
 
-  // Whether the function assigns `name[k] = ...` with a non-constant k.
-  bool WritesComputedInto(Frame& fr, const std::string& name) {
-    if (name.empty() || fr.f->body == ir::kNone) return false;
-    std::vector<ir::Id> todo{fr.f->body};
+  // Whether `f` (or a callback written in it) assigns `name[k] = ...` with
+  // a non-constant k.
+  bool WritesComputedInto(Frame& fr, const ir::Function& f, const std::string& name) {
+    if (name.empty() || f.body == ir::kNone) return false;
+    std::vector<ir::Id> todo{f.body};
     for (std::size_t i = 0; i < todo.size() && i < 4096; ++i) {
       const ir::Stmt& st = fr.m->stmts[todo[i]];
+      // Function literals in the statement's expressions: their bodies too.
+      std::vector<ir::Id> exprs{st.a, st.b};
+      for (std::size_t e = 0; e < exprs.size() && e < 512; ++e) {
+        if (exprs[e] == ir::kNone) continue;
+        const ir::Expr& x = X(fr, exprs[e]);
+        if (x.kind == ExprKind::kFunc) {
+          if (x.i >= 0 && static_cast<std::size_t>(x.i) < fr.m->functions.size() &&
+              fr.m->functions[static_cast<std::size_t>(x.i)].body != ir::kNone) {
+            todo.push_back(fr.m->functions[static_cast<std::size_t>(x.i)].body);
+          }
+          continue;
+        }
+        exprs.insert(exprs.end(), x.kids.begin(), x.kids.end());
+      }
       if (st.kind == StmtKind::kAssign && st.a != ir::kNone) {
         const ir::Expr& t = X(fr, st.a);
         if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[0] != ir::kNone && t.kids[1] != ir::kNone &&
@@ -2705,6 +2725,7 @@ struct Engine::Impl {
       inner.budget = fr.budget;
       inner.stmt_line = fr.stmt_line;
       inner.stmt_end = fr.stmt_end;
+      inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
       for (const ir::Param& p : lambda.params) {
         if (p.name.empty()) continue;
         inner.st.env[p.name] = AddStep(input, fr, call.line, call.col, "passed to callback parameter " + p.name);
@@ -2900,7 +2921,8 @@ struct Engine::Impl {
         bool first = true;
         bool any = false;
         for (const FuncRef& t : targets) {
-          if (&program.modules[t.module]->functions[t.func] == fr.f) CheckRecursiveMerge(fr, call, first_arg);
+          const ir::Function& callee_fn = program.modules[t.module]->functions[t.func];
+          if (&callee_fn == fr.f || &callee_fn == fr.enclosing) CheckRecursiveMerge(fr, call, first_arg, callee_fn);
           Summary* s = GetSummary(t);
           if (!s) continue;
           Value r = ApplySummary(fr, *s, t, call, args, recv_path);

@@ -46,6 +46,34 @@ function merge(target, source) {
   return target;
 }
 
+// The recursion inside a callback: the same deep merge.
+function extend(dest, src) {
+  Object.keys(src).forEach(function (k) {
+    if (src[k] && typeof src[k] === "object") {
+      dest[k] = dest[k] || {};
+      // ruleid: prototype-pollution
+      extend(dest[k], src[k]);
+    } else {
+      dest[k] = src[k];
+    }
+  });
+  return dest;
+}
+
+function extendChecked(dest, src) {
+  Object.keys(src).forEach(function (k) {
+    if (k === "__proto__" || k === "constructor") return;
+    if (src[k] && typeof src[k] === "object") {
+      dest[k] = dest[k] || {};
+      // ok: prototype-pollution
+      extendChecked(dest[k], src[k]);
+    } else {
+      dest[k] = src[k];
+    }
+  });
+  return dest;
+}
+
 // One level: obj["__proto__"] = v only replaces obj's own prototype.
 function assign(obj, key, value) {
   // ok: prototype-pollution
@@ -70,4 +98,4 @@ class Agent {
   }
 }
 
-module.exports = { setPath, setPathSafe, merge, assign, setIn, Agent };
+module.exports = { setPath, setPathSafe, merge, extend, extendChecked, assign, setIn, Agent };
