@@ -326,12 +326,18 @@ void Service::Impl::AddAccountRoutes() {
         if (!hash.ok()) return ProblemResponse(req, 503);
         const std::int64_t now = clock->NowUnixSeconds();
         // credentials_changed_at only grows, also for two changes in one
-        // second: access tokens carry it and must stop matching.
+        // second: access tokens carry it and must stop matching. The update
+        // is conditional on the version the caller was authenticated with:
+        // of two changes racing with the same old password only the first
+        // takes effect, the other is told to sign in again (both answering
+        // 200 would leave one caller believing in a password that is not
+        // the account's).
         Result<std::int64_t> n = db->Execute(
             "UPDATE users SET password_hash = ?, credentials_changed_at = CASE WHEN ? > credentials_changed_at "
-            "THEN ? ELSE credentials_changed_at + 1 END, updated_at = ? WHERE id = ?",
-            *hash, now, now, now, c->user.id);
+            "THEN ? ELSE credentials_changed_at + 1 END, updated_at = ? WHERE id = ? AND credentials_changed_at = ?",
+            *hash, now, now, now, c->user.id, c->user.credentials_changed_at);
         if (!n.ok()) return ProblemResponse(req, 503);
+        if (*n == 0) return ProblemResponse(req, 401, "the account changed; sign in again");
         // The same ending of other sessions as after an MFA change, but no
         // token family is kept (the new cv ends every access token anyway).
         Revoked revoked = EndOtherSessions(*c, "password changed", false);

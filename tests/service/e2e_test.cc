@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -2147,6 +2148,47 @@ TEST_P(ServiceE2E, SignInsRacingAPasswordChangeDoNotSurviveIt) {
     }
   }
   Restart({{"BULWARK_THREADS", "2"}, {"BULWARK_TRUSTED_PROXIES", ""}});
+}
+
+// Two password changes racing with the same old password (the owner and
+// someone who has it): both passed the step-up, and both answered 200 while
+// only the later one was in effect. The change is now conditional on the
+// credentials version the caller was authenticated with: at most one 200,
+// and that password is the account's.
+TEST_P(ServiceE2E, RacingPasswordChangesTakeEffectOnlyOnce) {
+  Restart({{"BULWARK_THREADS", "8"}});
+  for (int round = 0; round < 4; ++round) {
+    const std::string email = "twin" + std::to_string(round) + "@example.com";
+    const std::string pw = "saddle comet orchard 4" + std::to_string(round);
+    Register(email, pw, "Twin");
+    Tokens a = Login(email, pw);
+    Tokens b = Login(email, pw);
+    const std::array<std::string, 2> next = {"first heron valley 1" + std::to_string(round),
+                                             "second heron valley 2" + std::to_string(round)};
+    std::array<int, 2> status = {0, 0};
+    std::thread ta([&] {
+      status[0] = Post("/v1/me/password", "{\"current_password\":" + JsonStr(pw) + ",\"new_password\":" +
+                                              JsonStr(next[0]) + "}", {Bearer(a.access)}).status;
+    });
+    std::thread tb([&] {
+      status[1] = Post("/v1/me/password", "{\"current_password\":" + JsonStr(pw) + ",\"new_password\":" +
+                                              JsonStr(next[1]) + "}", {Bearer(b.access)}).status;
+    });
+    ta.join();
+    tb.join();
+    int ok = 0;
+    for (int i = 0; i < 2; ++i) {
+      const int login = Post("/v1/tokens", "{\"email\":" + JsonStr(email) + ",\"password\":" + JsonStr(next[i]) + "}").status;
+      if (status[i] == 200) {
+        ++ok;
+        EXPECT_EQ(login, 200) << "round " << round << ": change " << i << " answered 200 but is not in effect";
+      } else {
+        EXPECT_EQ(status[i], 401) << "round " << round;
+      }
+    }
+    EXPECT_EQ(ok, 1) << "round " << round;
+  }
+  Restart({{"BULWARK_THREADS", "2"}});
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
