@@ -115,6 +115,16 @@ struct Value {
   // constant that fixes where it points ("https://api.example.com/?q=" + x
   // cannot choose the host; "/search?q=" + x stays on this site).
   std::uint32_t fixed_start = 0;
+  // C/C++: a pointer to (or an array of) a buffer of `cap` bytes from where
+  // it points (-1: unknown), made by `cap_kind` (BufferKind); `array`: the
+  // variable is the array itself, so sizeof gives `cap`.
+  std::int64_t cap = -1;
+  std::uint8_t cap_kind = 0;
+  bool array = false;
+  // C text in a buffer: at most this many characters before a NUL (-1:
+  // unknown); an integer: at most this (-1: unknown; strlen of such text).
+  std::int64_t len_max = -1;
+  std::int64_t ub = -1;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -159,6 +169,24 @@ Value Join(const Value& a, const Value& b) {
     r.i = a.i;
   }
   r.fixed_start = a.fixed_start & b.fixed_start;
+  // The smaller buffer on any path: what a write must fit.
+  if (a.cap >= 0 && (b.cap < 0 || a.cap <= b.cap)) {
+    r.cap = a.cap;
+    r.cap_kind = a.cap_kind;
+  } else if (b.cap >= 0) {
+    r.cap = b.cap;
+    r.cap_kind = b.cap_kind;
+  }
+  r.array = a.array && b.array;
+  // Bounds hold on every path only if known on each: the larger one.
+  auto len_of = [](const Value& v) -> std::int64_t {
+    return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
+  };
+  auto ub_of = [](const Value& v) -> std::int64_t { return v.ck == ConstKind::kInt && v.i >= 0 ? v.i : v.ub; };
+  if (!r.IsConst()) {
+    if (len_of(a) >= 0 && len_of(b) >= 0) r.len_max = std::max(len_of(a), len_of(b));
+    if (ub_of(a) >= 0 && ub_of(b) >= 0) r.ub = std::max(ub_of(a), ub_of(b));
+  }
   if (a.list && b.list && a.list->size() == b.list->size()) {
     auto elems = std::make_shared<std::vector<Value>>();
     for (std::size_t k = 0; k < a.list->size(); ++k) elems->push_back(Join((*a.list)[k], (*b.list)[k]));
@@ -191,6 +219,9 @@ std::optional<bool> Truthy(const Value& v) {
   }
   return std::nullopt;
 }
+
+// Where a buffer lives (Value::cap_kind).
+constexpr std::uint8_t kStackBuffer = 1, kHeapBuffer = 2, kStaticBuffer = 3;
 
 Value StrConst(std::string s) {
   Value v;
@@ -1102,6 +1133,18 @@ struct Engine::Impl {
     env[path] = std::move(v);
   }
 
+  // New contents written into the buffer at `path` (strcpy, fgets): the
+  // buffer, and so its size, stays the same.
+  Value KeepBuffer(Frame& fr, const std::string& path, Value v) {
+    auto it = fr.st.env.find(path);
+    if (it != fr.st.env.end() && it->second.cap >= 0) {
+      v.cap = it->second.cap;
+      v.cap_kind = it->second.cap_kind;
+      v.array = it->second.array;
+    }
+    return v;
+  }
+
   // Weak update: the path may or may not hold `v` now.
   void JoinPath(Frame& fr, const std::string& path, const Value& v) {
     if (field_pass) {
@@ -1338,6 +1381,40 @@ struct Engine::Impl {
     return {};
   }
 
+  // A buffer write's size against its destination's (Cond::buffer).
+  bool BufferCond(Frame& fr, const Cond& c, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
+                  const Value& dst) {
+    if (dst.cap < 0) return false;
+    if (c.buffer == Cond::BufferTest::kOverflows && c.buffer_memory != 0 && dst.cap_kind != c.buffer_memory) {
+      return false;
+    }
+    Cond which;
+    which.index = c.buffer_source >= 0 ? c.buffer_source : c.buffer_size;
+    ArgView w = FindArg(fr, call, first_arg, args, which);
+    if (!w.present) return false;
+    const Value what = w.value ? *w.value : Eval(fr, w.expr);
+    // Bytes written: known exactly, or at most (the text a source can hold,
+    // a count bounded by strlen of such text).
+    std::int64_t bytes = -1;
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (c.buffer_source >= 0) {
+      if (what.ck == ConstKind::kString) bytes = (static_cast<std::int64_t>(what.s.size()) + 1) * c.buffer_unit;
+      else if (what.len_max >= 0) bytes = (what.len_max + 1) * c.buffer_unit;
+      else if (what.cap >= 0) bytes = what.cap;
+    } else if (what.ck == ConstKind::kInt && what.i >= 0 && what.i <= kMax) {
+      bytes = what.i * c.buffer_unit;
+    } else if (what.ck == ConstKind::kUnset && what.ub >= 0 && what.ub <= kMax) {
+      bytes = what.ub * c.buffer_unit;
+    }
+    if (bytes < 0) return false;
+    if (c.buffer_append) {  // strcat: after the text already there, if known
+      if (dst.ck == ConstKind::kString) bytes += static_cast<std::int64_t>(dst.s.size()) * c.buffer_unit;
+      else if (dst.len_max >= 0) bytes += dst.len_max * c.buffer_unit;
+      else return false;
+    }
+    return c.buffer == Cond::BufferTest::kOverflows ? bytes > dst.cap : bytes <= dst.cap;
+  }
+
   bool CondHolds(Frame& fr, const Cond& c, const ir::Expr& call, std::size_t first_arg,
                  const std::vector<Value>& args) {
     ArgView a = FindArg(fr, call, first_arg, args, c);
@@ -1366,6 +1443,7 @@ struct Engine::Impl {
       return false;  // only parameters
     }
     if (c.redos) return val->ck == ConstKind::kString && ExponentialBacktracking(val->s);
+    if (c.buffer != Cond::BufferTest::kNone) return BufferCond(fr, c, call, first_arg, args, *val);
     if (c.integer) {
       if (val->ck == ConstKind::kInt) return true;
       if (a.expr == ir::kNone || X(fr, a.expr).kind != ExprKind::kName) return false;
@@ -2223,6 +2301,14 @@ struct Engine::Impl {
         Value b = Eval(fr, e.kids[1]);
         if (auto f = FoldBinary(e.s, a, b)) return *f;
         if (IsComparison(e.s)) return {};
+        // strlen(s) + 1, (n + 1) * sizeof(char): an upper bound stays one.
+        std::int64_t bound = -1;
+        if ((e.s == "+" || e.s == "*") && IsC(fr.lang)) {
+          auto ub_of = [](const Value& v) -> std::int64_t { return v.ck == ConstKind::kInt && v.i >= 0 ? v.i : v.ub; };
+          const std::int64_t x = ub_of(a), y = ub_of(b);
+          constexpr std::int64_t kMax = std::int64_t{1} << 40;
+          if (x >= 0 && y >= 0 && x <= kMax && y <= kMax) bound = e.s == "+" ? x + y : (x * y <= kMax ? x * y : -1);
+        }
         if (fr.lang == Language::kCpp && (e.s == "<<" || e.s == ">>")) StreamOperator(fr, e, a, b);
         Value r;
         FlattenInto(a, r.o);
@@ -2236,6 +2322,7 @@ struct Engine::Impl {
         if (!EmptyText(a) && !EmptyText(b)) MarkBuilt(r);
         // Arithmetic and concatenation give a string or a number, never an object.
         for (Origin& o : r.o) o.safe |= TextOnlyKinds();
+        r.ub = bound;
         return r;
       }
       case ExprKind::kUnary: {
@@ -2313,6 +2400,11 @@ struct Engine::Impl {
       }
       case ExprKind::kFunc: return {};
       case ExprKind::kUnknown: {
+        if (e.s == "sizeof" && e.kids.size() == 1 && IsC(fr.lang)) {  // sizeof(buf) of a declared array
+          const Value v = Eval(fr, e.kids[0]);
+          if (v.array && v.cap >= 0) return IntConst(v.cap);
+          return {};
+        }
         Value r;
         for (ir::Id k : e.kids) FlattenInto(Eval(fr, k), r.o);
         if (e.kids.empty() && e.s.size() > 2 && e.s[0] == '/' && IsJs(fr.lang)) RegexLiteralPatterns(fr, id);
@@ -2431,6 +2523,7 @@ struct Engine::Impl {
 
   Value EvalNew(Frame& fr, ir::Id id) {
     const ir::Expr& e = X(fr, id);
+    if ((e.s == "<array>" || e.s == "<new[]>") && e.kids.size() >= 2 && IsC(fr.lang)) return EvalBuffer(fr, e);
     std::vector<Value> args;
     args.reserve(e.kids.size());
     for (ir::Id k : e.kids) args.push_back(Eval(fr, k));
@@ -2508,6 +2601,12 @@ struct Engine::Impl {
     }
     CheckCallPatterns(fr, e, 1, args, last, names);
     SatisfyPending(fr, e, args);
+    if (IsC(fr.lang) && !has_recv) {
+      Value r = ApplyModels(fr, e, 1, args, nullptr, recv_path, last, names, "", id, as_argument);
+      NoteAllocation(last, args, r);
+      CStringEffects(fr, e, last, args, r);
+      return r;
+    }
     if (recv_path && fr.lang == Language::kJava) {
       if (last == "load" && e.kids.size() == 2) {
         if (auto file = PropertiesFileIn(fr, e.kids[1], 0)) fr.properties_of[*recv_path] = *file;
@@ -2557,6 +2656,77 @@ struct Engine::Impl {
     }
     if (!entry->second) return std::nullopt;
     return StrConst(*entry->second);
+  }
+
+  // `T a[N] = init` (kNew "<array>" {N, sizeof(T), init}) and `new T[N]`
+  // ("<new[]>" {N, sizeof(T)}): the value (init's, or a fresh one) with the
+  // buffer's size in bytes.
+  Value EvalBuffer(Frame& fr, const ir::Expr& e) {
+    const Value count = Eval(fr, e.kids[0]);
+    const Value unit = Eval(fr, e.kids[1]);
+    Value v = e.kids.size() > 2 ? Eval(fr, e.kids[2]) : Value{};
+    if (count.ck == ConstKind::kInt && unit.ck == ConstKind::kInt && count.i > 0 && count.i <= (std::int64_t{1} << 40) &&
+        unit.i > 0 && unit.i <= 64) {
+      v.cap = count.i * unit.i;
+      v.cap_kind = e.s == "<new[]>" ? kHeapBuffer : fr.f->is_module_body ? kStaticBuffer : kStackBuffer;
+      v.array = e.s == "<array>";
+    }
+    return v;
+  }
+
+  // malloc(n), calloc(n, size), realloc(p, n), alloca(n): the buffer's size.
+  static void NoteAllocation(const std::string& fn, const std::vector<Value>& args, Value& result) {
+    std::int64_t bytes = -1;
+    std::uint8_t kind = kHeapBuffer;
+    auto num = [&](std::size_t k) -> std::int64_t {
+      return k < args.size() && args[k].ck == ConstKind::kInt && args[k].i > 0 && args[k].i <= (std::int64_t{1} << 40)
+                 ? args[k].i
+                 : -1;
+    };
+    if (fn == "malloc" || fn == "g_malloc" || fn == "xmalloc") {
+      bytes = num(0);
+    } else if (fn == "calloc") {
+      const std::int64_t n = num(0), size = num(1);
+      bytes = n > 0 && size > 0 && size <= 4096 ? n * size : -1;
+    } else if (fn == "realloc") {
+      bytes = num(1);
+    } else if (fn == "alloca" || fn == "_alloca" || fn == "ALLOCA" || fn == "__builtin_alloca") {
+      bytes = num(0);
+      kind = kStackBuffer;
+    } else {
+      return;
+    }
+    if (bytes <= 0) return;
+    result.cap = bytes;
+    result.cap_kind = kind;
+    result.array = false;
+  }
+
+  // What C string calls tell about lengths: strlen of known text, and the
+  // text memset leaves in a buffer.
+  void CStringEffects(Frame& fr, const ir::Expr& call, const std::string& fn, const std::vector<Value>& args,
+                      Value& result) {
+    if ((fn == "strlen" || fn == "wcslen") && args.size() == 1) {
+      if (args[0].ck == ConstKind::kString) {
+        std::vector<Origin> keep = result.o;
+        result = IntConst(static_cast<std::int64_t>(args[0].s.size()));
+        result.o = std::move(keep);
+        if (!result.o.empty()) result.ck = ConstKind::kUnset;  // tainted text: a number, not a constant
+      } else if (args[0].len_max >= 0) {
+        result.ub = args[0].len_max;
+      }
+      return;
+    }
+    if ((fn == "memset" || fn == "wmemset") && args.size() == 3 && call.kids.size() > 1) {
+      auto p = PathOf(fr, call.kids[1]);
+      if (!p) return;
+      auto it = fr.st.env.find(*p);
+      if (it == fr.st.env.end() || it->second.cap < 0) return;
+      // Zeros leave an empty string; anything else, text of unknown length.
+      const bool zero = (args[1].ck == ConstKind::kInt && args[1].i == 0) ||
+                        (args[1].ck == ConstKind::kString && (args[1].s.empty() || args[1].s == std::string(1, '\0')));
+      WritePath(fr, *p, KeepBuffer(fr, *p, zero ? StrConst("") : Value{}));
+    }
   }
 
   // Function literals passed to a call (forEach/map/filter/then callbacks,
@@ -2856,7 +3026,7 @@ struct Engine::Impl {
             if (static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
               ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];
               if (auto p = TargetPathOf(fr, target)) {
-                WritePath(fr, *p, SourceValue(fr, m->kind, call.line, call.col, shown));
+                WritePath(fr, *p, KeepBuffer(fr, *p, SourceValue(fr, m->kind, call.line, call.col, shown)));
               }
             }
           } else if (!source) {
@@ -2891,9 +3061,13 @@ struct Engine::Impl {
                                           static_cast<std::size_t>(m->args[0]) < args.size()
                                       ? &args[static_cast<std::size_t>(m->args[0])]
                                       : nullptr;
-              if (whole && only && only->IsConst() && only->ck == ConstKind::kString) WritePath(fr, *p, *only);
-              else if (from.o.empty() && whole) WritePath(fr, *p, Value{});
-              else JoinPath(fr, *p, from);
+              if (whole && only && only->IsConst() && only->ck == ConstKind::kString) {
+                WritePath(fr, *p, KeepBuffer(fr, *p, *only));
+              } else if (from.o.empty() && whole) {
+                WritePath(fr, *p, KeepBuffer(fr, *p, Value{}));
+              } else {
+                JoinPath(fr, *p, from);
+              }
             }
           }
           break;
@@ -3253,6 +3427,9 @@ struct Engine::Impl {
         Value v;
         if (s.b != ir::kNone) {
           v = Eval(fr, s.b);
+          // Only the array's own declaration makes an array: `char *p = buf`
+          // is a pointer (sizeof p is not the buffer's size).
+          if (v.array && !(X(fr, s.b).kind == ExprKind::kNew && X(fr, s.b).s == "<array>")) v.array = false;
         } else if (!s.type.empty() && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
           fr.types[X(fr, s.a).s] = s.type;
         }
@@ -3266,6 +3443,28 @@ struct Engine::Impl {
             FlattenInto(v, r.o);
             if (!EmptyText(old) && !EmptyText(v)) MarkBuilt(r);
             v = r;
+          }
+        }
+        // C: buf[0] = '\0' empties the string; the buffer stays (strcat then
+        // writes from its start). buf[k] = '\0': the text ends by k.
+        if (IsC(fr.lang) && s.a != ir::kNone && s.op.empty() && X(fr, s.a).kind == ExprKind::kIndex &&
+            X(fr, s.a).kids.size() == 2 && X(fr, s.a).kids[0] != ir::kNone && X(fr, s.a).kids[1] != ir::kNone &&
+            X(fr, X(fr, s.a).kids[0]).kind == ExprKind::kName &&
+            ((v.ck == ConstKind::kInt && v.i == 0) ||
+             (v.ck == ConstKind::kString && (v.s.empty() || v.s == std::string(1, '\0'))))) {
+          const std::string& buf = X(fr, X(fr, s.a).kids[0]).s;
+          auto it = fr.st.env.find(buf);
+          if (it != fr.st.env.end() && it->second.cap >= 0) {
+            const Value at = Eval(fr, X(fr, s.a).kids[1]);
+            if (at.ck == ConstKind::kInt && at.i == 0) {
+              WritePath(fr, buf, KeepBuffer(fr, buf, StrConst("")));
+              return;
+            }
+            it = fr.st.env.find(buf);  // Eval may have added entries
+            if (at.ck == ConstKind::kInt && at.i > 0 && it != fr.st.env.end() && it->second.ck != ConstKind::kString &&
+                (it->second.len_max < 0 || it->second.len_max > at.i)) {
+              it->second.len_max = at.i;
+            }
           }
         }
         // An object/dict literal with constant keys: each key is its own path.

@@ -65,6 +65,7 @@ class CLowerer final : public Lowerer {
               v = Expr(value);
             }
           }
+          if (Type(decl) == "array_declarator") v = SizedArray(decl, type_node, value, v);
           out.push_back(Assign(Name(name, c), v, n, type));
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
           if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
@@ -80,7 +81,9 @@ class CLowerer final : public Lowerer {
           if (t == "field_declaration" && !Null(member_default) && !ts_node_eq(member_default, c)) {
             out.push_back(Assign(Name(name, c), Expr(member_default), n, type));
           } else {
-            out.push_back(Assign(Name(name, c), NewExpr(ir::ExprKind::kList, c), n, type));
+            ir::Id fresh = NewExpr(ir::ExprKind::kList, c);
+            if (ct == "array_declarator" && t == "declaration") fresh = SizedArray(c, type_node, TSNode{}, fresh);
+            out.push_back(Assign(Name(name, c), fresh, n, type));
           }
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
           if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
@@ -299,6 +302,20 @@ class CLowerer final : public Lowerer {
       return id;
     }
     if (t == "new_expression") {
+      // new char[n]: a heap buffer of n elements.
+      TSNode nd = Field(n, "declarator");
+      if (!Null(nd) && Type(nd) == "new_declarator") {
+        const std::int64_t elem = ElementSize(Text(Field(n, "type")));
+        TSNode length = Field(nd, "length");
+        if (elem > 0 && !Null(length) && !HasChild(nd, "new_declarator")) {
+          ir::Id id = NewExpr(ir::ExprKind::kNew, n);
+          ir::Id count = Expr(length);
+          ir::Id size = Int(elem, n);
+          E(id).s = "<new[]>";
+          E(id).kids = {count, size};
+          return id;
+        }
+      }
       ir::Id id = NewExpr(ir::ExprKind::kNew, n);
       E(id).s = SimpleType(Text(Field(n, "type")));
       TSNode args = Field(n, "arguments");
@@ -357,7 +374,28 @@ class CLowerer final : public Lowerer {
       E(id).i = static_cast<std::int64_t>(index);
       return id;
     }
-    if (t == "sizeof_expression" || t == "alignof_expression" || t == "offsetof_expression") {
+    if (t == "sizeof_expression") {
+      // sizeof(char) and friends are constants; sizeof(buf) is the size of
+      // a declared array, which the engine knows (kUnknown "sizeof").
+      TSNode type = Field(n, "type");
+      TSNode value = Field(n, "value");
+      if (!Null(type)) {
+        std::string_view text = Text(type);
+        if (const std::int64_t size = ElementSize(text); size > 0) return Int(size, n);
+        if (IsIdentifier(text)) value = type;  // sizeof(buf) parsed as a type name
+        else return NewExpr(ir::ExprKind::kUnknown, n);
+      }
+      while (!Null(value) && Type(value) == "parenthesized_expression" && !Named(value).empty()) value = Named(value)[0];
+      if (Null(value) || (Type(value) != "identifier" && Type(value) != "type_descriptor")) {
+        return NewExpr(ir::ExprKind::kUnknown, n);
+      }
+      ir::Id id = NewExpr(ir::ExprKind::kUnknown, n);
+      ir::Id target = Name(std::string(Text(value)), value);
+      E(id).s = "sizeof";
+      E(id).kids = {target};
+      return id;
+    }
+    if (t == "alignof_expression" || t == "offsetof_expression") {
       return NewExpr(ir::ExprKind::kUnknown, n);
     }
     if (t == "compound_literal_expression") return Expr(Field(n, "value"));
@@ -400,6 +438,82 @@ class CLowerer final : public Lowerer {
       return Expr(value);
     }
     return Expr(cond);
+  }
+
+  // Bytes in one element of a C scalar type ("char", "unsigned char",
+  // "wchar_t", "int", "size_t", ...); 0 when unknown (structs, typedefs).
+  // Sizes of an LP64 target.
+  static std::int64_t ElementSize(std::string_view type) {
+    std::string t;
+    for (std::size_t i = 0; i < type.size(); ++i) {  // collapse whitespace
+      const char c = type[i];
+      if (c == ' ' || c == '\t' || c == '\n') {
+        if (!t.empty() && t.back() != ' ') t.push_back(' ');
+      } else {
+        t.push_back(c);
+      }
+    }
+    while (!t.empty() && t.back() == ' ') t.pop_back();
+    for (std::string_view q : {"const ", "volatile ", "signed ", "unsigned "}) {
+      while (t.starts_with(q)) t.erase(0, q.size());
+    }
+    if (t.ends_with("*")) return 8;
+    if (t == "unsigned" || t == "signed") return 4;
+    if (t == "char" || t == "int8_t" || t == "uint8_t" || t == "char8_t" || t == "bool" || t == "_Bool" ||
+        t == "BYTE" || t == "byte") {
+      return 1;
+    }
+    if (t == "short" || t == "short int" || t == "int16_t" || t == "uint16_t" || t == "char16_t") return 2;
+    if (t == "wchar_t" || t == "int" || t == "int32_t" || t == "uint32_t" || t == "char32_t" || t == "float" ||
+        t == "WCHAR") {
+      return 4;
+    }
+    if (t == "long" || t == "long int" || t == "long long" || t == "long long int" || t == "int64_t" || t == "uint64_t" ||
+        t == "size_t" || t == "ssize_t" || t == "double" || t == "intptr_t" || t == "uintptr_t" ||
+        t == "ptrdiff_t") {
+      return 8;
+    }
+    return 0;
+  }
+
+  bool HasChild(TSNode n, std::string_view type) {
+    for (TSNode k : Named(n)) {
+      if (Type(k) == type) return true;
+    }
+    return false;
+  }
+
+  // `T name[N]` (optionally `= init`): an array of N elements whose value is
+  // `value`, as kNew "<array>" with kids {N, sizeof(T), value}. N may be
+  // left out when a string or an initializer list gives it. Arrays of
+  // arrays, of pointers or of unknown types keep `value` as it is.
+  ir::Id SizedArray(TSNode decl, TSNode type_node, TSNode init, ir::Id value) {
+    if (Null(type_node)) return value;
+    TSNode inner = Field(decl, "declarator");
+    if (Null(inner) || Type(inner) != "identifier") return value;  // a[2][3], *a[4]
+    const std::int64_t elem = ElementSize(Text(type_node));
+    if (elem <= 0) return value;
+    TSNode size = Field(decl, "size");
+    ir::Id count = ir::kNone;
+    if (!Null(size)) {
+      count = Expr(size);
+    } else if (!Null(init) && Type(init) == "string_literal") {
+      std::size_t chars = 0;
+      for (TSNode k : Named(init)) {
+        if (Type(k) == "string_content") chars += Text(k).size();
+        else if (Type(k) == "escape_sequence") ++chars;
+      }
+      count = Int(static_cast<std::int64_t>(chars + 1), init);
+    } else if (!Null(init) && Type(init) == "initializer_list") {
+      count = Int(static_cast<std::int64_t>(Named(init).size()), init);
+    } else {
+      return value;
+    }
+    ir::Id id = NewExpr(ir::ExprKind::kNew, decl);
+    ir::Id unit = Int(elem, decl);
+    E(id).s = "<array>";
+    E(id).kids = {count, unit, value};
+    return id;
   }
 
   std::string DeclName(TSNode d) {

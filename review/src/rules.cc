@@ -176,7 +176,7 @@ class Loader {
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
     CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal",
-                  "trivial-function", "absent", "below", "any-bits", "integer", "redos"},
+                  "trivial-function", "absent", "below", "any-bits", "integer", "redos", "overflowed-by", "fits"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -217,9 +217,30 @@ class Loader {
       c.any_bits = Int(n["any-bits"], "any-bits", 1, 1 << 30);
       ++tests;
     }
+    for (const char* key : {"overflowed-by", "fits"}) {
+      YAML::Node b = n[key];
+      if (!b) continue;
+      ++tests;
+      if (!b.IsMap()) Fail(b, std::string("'") + key + "' must be a mapping with 'source' or 'size'");
+      CheckKeys(b, {"source", "size", "unit", "memory", "append"}, key);
+      if (b["append"]) c.buffer_append = Bool(b["append"], "append");
+      c.buffer = std::string_view(key) == "fits" ? Cond::BufferTest::kFits : Cond::BufferTest::kOverflows;
+      if (b["source"]) c.buffer_source = Int(b["source"], "source", 0, 64);
+      if (b["size"]) c.buffer_size = Int(b["size"], "size", 0, 64);
+      if ((c.buffer_source >= 0) == (c.buffer_size >= 0)) Fail(b, std::string("'") + key + "' needs exactly one of 'source' or 'size'");
+      if (b["unit"]) c.buffer_unit = Int(b["unit"], "unit", 1, 16);
+      if (b["memory"]) {
+        const std::string m = Scalar(b["memory"], "memory");
+        if (m == "stack") c.buffer_memory = 1;
+        else if (m == "heap") c.buffer_memory = 2;
+        else Fail(b["memory"], "'memory' must be 'stack' or 'heap'");
+      }
+      if (c.index < 0) Fail(n, std::string("'") + key + "' needs 'arg' (the destination)");
+    }
     if (tests != 1) {
       Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
-              "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer', 'redos'");
+              "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer', 'redos', 'overflowed-by', "
+              "'fits'");
     }
     return c;
   }

@@ -41,6 +41,19 @@ struct Cond {
   bool absent = false;           // holds when the argument/option is missing
   bool integer = false;          // holds for a name declared with an integer type (or an integer constant)
   bool redos = false;            // holds for a constant regex that backtracks exponentially (regex_risk.h)
+  // C buffer writes, on the destination argument: what is written is the
+  // argument `buffer_source` (as many bytes as its buffer, or a literal's
+  // length + 1, times `buffer_unit`) or `buffer_size` elements of
+  // `buffer_unit` bytes. kOverflows holds when both sizes are known and the
+  // write is larger (and the destination lives in `buffer_memory`: 0 any,
+  // 1 stack, 2 heap); kFits when both are known and it is not.
+  enum class BufferTest : std::uint8_t { kNone, kOverflows, kFits };
+  BufferTest buffer = BufferTest::kNone;
+  int buffer_source = -1;
+  int buffer_size = -1;
+  std::int64_t buffer_unit = 1;
+  std::uint8_t buffer_memory = 0;
+  bool buffer_append = false;  // written after the destination's current text (strcat)
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set
 };

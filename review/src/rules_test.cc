@@ -217,6 +217,32 @@ TEST(RulesTest, ExportedParameterSourcesAreValidated) {
   EXPECT_THAT(not_true.error().message(), HasSubstr("'param-of-exported' must be true"));
 }
 
+TEST(RulesTest, BufferConditionsAreValidated) {
+  auto load = [](const std::string& cond) {
+    return RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", PatternRule("      - call: [memcpy]\n        where: " + cond)}});
+  };
+  for (const char* good : {"{arg: 0, overflowed-by: {size: 2}}", "{arg: 0, overflowed-by: {size: 2, unit: 4, memory: stack}}",
+                           "{arg: 0, fits: {source: 1, append: true}}"}) {
+    auto r = load(good);
+    EXPECT_TRUE(r.ok()) << good << ": " << r.error().message();
+  }
+  const std::pair<const char*, const char*> bad[] = {
+      {"{arg: 0, overflowed-by: {size: 2, source: 1}}", "exactly one of 'source' or 'size'"},
+      {"{arg: 0, overflowed-by: {}}", "exactly one of 'source' or 'size'"},
+      {"{arg: 0, overflowed-by: 3}", "must be a mapping"},
+      {"{arg: 0, fits: {size: 2, memory: disk}}", "'memory' must be 'stack' or 'heap'"},
+      {"{arg: 0, fits: {size: 2, unit: 0}}", "unit"},
+      {"{arg: 0, fits: {size: 2, bytes: 4}}", "bytes"},
+      {"{option: dst, fits: {size: 2}}", "needs 'arg'"},
+  };
+  for (const auto& [cond, message] : bad) {
+    auto r = load(cond);
+    ASSERT_FALSE(r.ok()) << cond;
+    EXPECT_THAT(r.error().message(), HasSubstr(message)) << cond;
+    EXPECT_THAT(r.error().message(), HasSubstr("r.yaml:")) << cond;
+  }
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});
