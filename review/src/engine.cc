@@ -70,6 +70,38 @@ constexpr std::size_t kMaxOrigins = 6;
 constexpr std::size_t kMaxConstString = 4096;
 constexpr std::size_t kMaxListShape = 64;
 constexpr int kMaxTraceDepth = 24;
+
+// Stack the analysis may use below its entry point (Engine::AnalyzeModule)
+// on this thread. The call depth cap (40) and the lowering's nesting bound
+// (256) do not bound their product: 40 callees, each reached from inside 250
+// nested calls or blocks, overflowed an 8 MB stack (a frame of Eval is 2 KB
+// in a release build, 14 KB with ASan). Past kCalleeStack no further callee
+// is analyzed (as past the depth cap); past kMaxStack expressions evaluate to
+// unknown and statements are skipped, so even a sanitizer build ends cleanly.
+constexpr std::size_t kCalleeStack = std::size_t{2} << 20;
+constexpr std::size_t kMaxStack = std::size_t{5} << 20;
+thread_local const char* tl_stack_anchor = nullptr;
+
+std::size_t StackUsed() {
+  const char* here = static_cast<const char*>(__builtin_frame_address(0));
+  return tl_stack_anchor != nullptr && here < tl_stack_anchor ? static_cast<std::size_t>(tl_stack_anchor - here) : 0;
+}
+
+// Marks the outermost analysis entry on this thread.
+class StackAnchor {
+ public:
+  StackAnchor() : outermost_(tl_stack_anchor == nullptr) {
+    if (outermost_) tl_stack_anchor = static_cast<const char*>(__builtin_frame_address(0));
+  }
+  ~StackAnchor() {
+    if (outermost_) tl_stack_anchor = nullptr;
+  }
+  StackAnchor(const StackAnchor&) = delete;
+  StackAnchor& operator=(const StackAnchor&) = delete;
+
+ private:
+  bool outermost_;
+};
 // Parameter-like origins for a method's reads of its own fields: summary
 // "parameter" kFieldBase + id is field `id` of the receiver.
 constexpr std::size_t kFieldBase = std::size_t{1} << 20;
@@ -1922,6 +1954,9 @@ struct Engine::Impl {
     }
   }
 
+  // No further callee is analyzed (its summary or an inlined callback).
+  bool TooDeep() const { return call_depth > 40 || StackUsed() > kCalleeStack; }
+
   Summary* GetSummary(const FuncRef& r) {
     std::uint64_t key = (static_cast<std::uint64_t>(r.module) << 32) | r.func;
     Summary& s = summaries[key];
@@ -1945,7 +1980,7 @@ struct Engine::Impl {
       MarkActiveDirty(at == active.end() ? 0 : static_cast<std::size_t>(at - active.begin()) + 1);
       return nullptr;
     }
-    if (call_depth > 40) {  // depth cap: depends on how deep the entry point was
+    if (TooDeep()) {  // depth cap: depends on how deep the entry point was
       MarkActiveDirty(0);
       return nullptr;
     }
@@ -2163,7 +2198,7 @@ struct Engine::Impl {
   // variable this statement assigns.
   void ApplyConstructor(Frame& fr, const std::string& type, const ir::Expr& call, const std::vector<Value>& args) {
     auto ctor = Constructor(type, args.size(), fr.lang);
-    if (!ctor || call_depth > 40) return;
+    if (!ctor || TooDeep()) return;
     Summary* s = GetSummary(*ctor);
     if (!s) return;
     ApplySummary(fr, *s, *ctor, call, args);
@@ -2200,6 +2235,7 @@ struct Engine::Impl {
   Value Eval(Frame& fr, ir::Id id) {
     if (id == ir::kNone) return {};
     if (--fr.budget < 0) return {};
+    if (StackUsed() > kMaxStack) return {};
     const ir::Expr& e = X(fr, id);
     switch (e.kind) {
       case ExprKind::kConst: {
@@ -2862,7 +2898,7 @@ struct Engine::Impl {
       if (a != ir::kNone && X(fr, a).kind == ExprKind::kFunc) fns.push_back(k);
       else if (!recv) FlattenInto(args[k], input.o);  // map(f, xs); but not readFile(path, cb)
     }
-    if (fns.empty() || call_depth > 40) return;
+    if (fns.empty() || TooDeep()) return;
     for (std::size_t k : fns) {
       const ir::Expr& fn = X(fr, call.kids[k + first_arg]);
       if (fn.i < 0 || static_cast<std::size_t>(fn.i) >= fr.m->functions.size()) continue;
@@ -3378,7 +3414,7 @@ struct Engine::Impl {
   }
 
   void Exec(Frame& fr, ir::Id sid) {
-    if (sid == ir::kNone || fr.st.dead || fr.budget < 0) return;
+    if (sid == ir::kNone || fr.st.dead || fr.budget < 0 || StackUsed() > kMaxStack) return;
     const ir::Stmt& s = fr.m->stmts[sid];
     switch (s.kind) {
       case StmtKind::kBlock:
@@ -4822,6 +4858,7 @@ Engine::Engine(const RuleSetData& rules, const Program& program) : impl_(std::ma
 Engine::~Engine() = default;
 
 void Engine::AnalyzeModule(std::uint32_t module) {
+  StackAnchor anchor;
   const ir::Module* m = impl_->program.modules[module].get();
   if (!m) return;
   for (std::uint32_t f = 0; f < m->functions.size(); ++f) impl_->GetSummary({module, f});

@@ -237,5 +237,30 @@ TEST(EngineTest, LongElseIfChainsDoNotOverflow) {
               ElementsAre("command-injection:" + after));
 }
 
+// The call depth cap (40) times the lowering's nesting bound (256) is more
+// stack than a thread has: a chain of 60 functions, each calling the next
+// from inside 250 nested calls or 90 nested ifs, overflowed it. Past a stack
+// budget no further callee is analyzed, and past a hard one expressions are
+// unknown.
+TEST(EngineTest, CallChainsThroughDeepNestingDoNotOverflow) {
+  constexpr int kFunctions = 60;
+  std::string js, py;
+  for (int i = 0; i < kFunctions; ++i) {
+    const std::string f = "f" + std::to_string(i), next = "f" + std::to_string(i + 1);
+    js += "function " + f + "(x) { return " + std::string(250 * 2, ' ');
+    for (int d = 0; d < 250; ++d) js += "g(";
+    js += next + "(x)" + std::string(250, ')') + "; }\n";
+    py += "def " + f + "(x):\n";
+    for (int d = 0; d < 90; ++d) py += std::string(d + 1, ' ') + "if x:\n";
+    py += std::string(91, ' ') + "return " + next + "(x)\n";
+  }
+  js += "function f" + std::to_string(kFunctions) + "(x) { require('child_process').exec(x); }\n"
+        "module.exports = (req) => f0(req.query.c);\n";
+  py += "import os\ndef f" + std::to_string(kFunctions) + "(x):\n    os.system(x)\n";
+  py += "from flask import request\ndef h():\n    f0(request.args['c'])\n";
+  EXPECT_THAT(ReviewSourceForTest("chain.js", js), IsEmpty());
+  EXPECT_THAT(ReviewSourceForTest("chain.py", py), IsEmpty());
+}
+
 }  // namespace
 }  // namespace bulwark::review
