@@ -68,6 +68,8 @@ class Engine {
   // they call). Findings accumulate; duplicates are dropped.
   void AnalyzeModule(std::uint32_t module);
   std::vector<RawFinding> TakeFindings();
+  // Trace steps the engine holds (they live as long as it does); for tests.
+  std::size_t StepCount() const;
 
  private:
   struct Impl;

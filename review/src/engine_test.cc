@@ -9,6 +9,8 @@
 #include <string>
 
 #include "bulwark/review/testing.h"
+#include "engine.h"
+#include "lower.h"
 
 namespace bulwark::review {
 namespace {
@@ -260,6 +262,33 @@ TEST(EngineTest, CallChainsThroughDeepNestingDoNotOverflow) {
   py += "from flask import request\ndef h():\n    f0(request.args['c'])\n";
   EXPECT_THAT(ReviewSourceForTest("chain.js", js), IsEmpty());
   EXPECT_THAT(ReviewSourceForTest("chain.py", py), IsEmpty());
+}
+
+// Summaries that depend on the call stack (past the call depth cap, or in
+// recursion) are computed again for every module that reaches them, and
+// each computation made new trace steps, kept as long as the engine:
+// scanning the JDK's java.base grew past 8 GB (here, a second analysis
+// doubled the steps). Equal steps are made once.
+TEST(EngineTest, RecomputedSummariesMakeNoNewSteps) {
+  auto rules = RuleSet::Load({});
+  ASSERT_TRUE(rules.ok());
+  std::string chain;  // deeper than the call depth cap
+  for (int i = 0; i < 50; ++i) {
+    chain += "def f" + std::to_string(i) + "(x):\n    s = x + 'k'\n    return f" + std::to_string(i + 1) + "(s) + s\n";
+  }
+  chain += "def f50(x):\n    return x\n";
+  Program program;
+  auto m = std::make_unique<ir::Module>();
+  m->path = "chain.py";
+  ASSERT_TRUE(ParseAndLower(Language::kPython, chain, *m));
+  program.modules.push_back(std::move(m));
+  program.Index();
+  Engine engine(rules->data(), program);
+  engine.AnalyzeModule(0);
+  const std::size_t first = engine.StepCount();
+  EXPECT_GT(first, 0u);
+  engine.AnalyzeModule(0);  // the same summaries again: a few steps differ by stack at most
+  EXPECT_LT(engine.StepCount(), first + first / 10);
 }
 
 }  // namespace
