@@ -157,6 +157,8 @@ struct Value {
   // unknown); an integer: at most this (-1: unknown; strlen of such text).
   std::int64_t len_max = -1;
   std::int64_t ub = -1;
+  // A pointer moved before the start of its buffer (buf - 8).
+  bool before_start = false;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -210,6 +212,7 @@ Value Join(const Value& a, const Value& b) {
     r.cap_kind = b.cap_kind;
   }
   r.array = a.array && b.array;
+  r.before_start = a.before_start || b.before_start;
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -1195,10 +1198,11 @@ struct Engine::Impl {
   // buffer, and so its size, stays the same.
   Value KeepBuffer(Frame& fr, const std::string& path, Value v) {
     auto it = fr.st.env.find(path);
-    if (it != fr.st.env.end() && it->second.cap >= 0) {
+    if (it != fr.st.env.end() && (it->second.cap >= 0 || it->second.before_start)) {
       v.cap = it->second.cap;
       v.cap_kind = it->second.cap_kind;
       v.array = it->second.array;
+      v.before_start = it->second.before_start;
     }
     return v;
   }
@@ -1502,6 +1506,7 @@ struct Engine::Impl {
     }
     if (c.redos) return val->ck == ConstKind::kString && ExponentialBacktracking(val->s);
     if (c.buffer != Cond::BufferTest::kNone) return BufferCond(fr, c, call, first_arg, args, *val);
+    if (c.before_start) return val->before_start;
     if (c.integer) {
       if (val->ck == ConstKind::kInt) return true;
       if (a.expr == ir::kNone || X(fr, a.expr).kind != ExprKind::kName) return false;
@@ -2382,6 +2387,12 @@ struct Engine::Impl {
           FlattenInto(b, r.o);
         }
         if (!EmptyText(a) && !EmptyText(b)) MarkBuilt(r);
+        // C pointer arithmetic: buf - 8 points before the buffer.
+        if (IsC(fr.lang) && a.cap >= 0 && b.ck == ConstKind::kInt &&
+            ((e.s == "-" && b.i > 0) || (e.s == "+" && b.i < 0))) {
+          r.before_start = true;
+          r.cap_kind = a.cap_kind;
+        }
         // Arithmetic and concatenation give a string or a number, never an object.
         for (Origin& o : r.o) o.safe |= TextOnlyKinds();
         r.ub = bound;

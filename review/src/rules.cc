@@ -176,7 +176,8 @@ class Loader {
   Cond ParseCond(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
     CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal",
-                  "trivial-function", "absent", "below", "any-bits", "integer", "redos", "overflowed-by", "fits"},
+                  "trivial-function", "absent", "below", "any-bits", "integer", "redos", "overflowed-by", "fits",
+                  "before-start"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -204,6 +205,7 @@ class Loader {
     flag("absent", c.absent);
     flag("integer", c.integer);
     flag("redos", c.redos);
+    flag("before-start", c.before_start);
     if (n["prefix"]) {
       c.prefix = Scalar(n["prefix"], "prefix");
       if (c.prefix.empty()) Fail(n["prefix"], "'prefix' must not be empty");
@@ -240,7 +242,7 @@ class Loader {
     if (tests != 1) {
       Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
               "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer', 'redos', 'overflowed-by', "
-              "'fits'");
+              "'fits', 'before-start'");
     }
     return c;
   }

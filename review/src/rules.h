@@ -54,6 +54,7 @@ struct Cond {
   std::int64_t buffer_unit = 1;
   std::uint8_t buffer_memory = 0;
   bool buffer_append = false;  // written after the destination's current text (strcat)
+  bool before_start = false;   // holds for a C pointer moved before its buffer's start (buf - 8)
   std::optional<std::int64_t> below;     // holds for an integer constant < this
   std::optional<std::int64_t> any_bits;  // holds for an integer constant with one of these bits set
 };

@@ -223,3 +223,79 @@ void pointer_size(void) {
   /* ok: stack-buffer-overflow */
   memcpy(small, p, sizeof(p));
 }
+
+/* Counts taken from the wrong buffer read past the source. */
+void overread_bad(void) {
+  char *data;
+  char *small = (char *)alloca(50 * sizeof(char));
+  memset(small, 'A', 50 - 1);
+  small[50 - 1] = '\0';
+  data = small;
+  {
+    char dest[100];
+    memset(dest, 'C', 100 - 1);
+    dest[100 - 1] = '\0';
+    /* ruleid: buffer-overread */
+    memcpy(dest, data, strlen(dest) * sizeof(char));
+    /* ok: buffer-overread */
+    memcpy(dest, data, strlen(data) * sizeof(char));
+  }
+}
+
+void overread_good(void) {
+  char *data;
+  char *large = (char *)alloca(100 * sizeof(char));
+  memset(large, 'A', 100 - 1);
+  large[100 - 1] = '\0';
+  data = large;
+  {
+    char dest[100];
+    memset(dest, 'C', 100 - 1);
+    dest[100 - 1] = '\0';
+    /* ok: buffer-overread */
+    memcpy(dest, data, strlen(dest) * sizeof(char));
+  }
+}
+
+/* A pointer set before its buffer. */
+void before_start_bad(void) {
+  char *data;
+  char dataBuffer[100];
+  memset(dataBuffer, 'A', 100 - 1);
+  dataBuffer[100 - 1] = '\0';
+  data = dataBuffer - 8;
+  {
+    char source[100];
+    char dest[100];
+    memset(source, 'C', 100 - 1);
+    source[100 - 1] = '\0';
+    /* ruleid: buffer-underwrite */
+    strcpy(data, source);
+    /* ruleid: buffer-underwrite */
+    memmove(data, source, 100 * sizeof(char));
+    /* ruleid: buffer-underread */
+    memcpy(dest, data, 100 * sizeof(char));
+  }
+}
+
+void before_start_good(void) {
+  char *data;
+  char dataBuffer[100];
+  memset(dataBuffer, 'A', 100 - 1);
+  dataBuffer[100 - 1] = '\0';
+  data = dataBuffer;
+  {
+    char source[100];
+    char dest[100];
+    memset(source, 'C', 100 - 1);
+    source[100 - 1] = '\0';
+    /* ok: buffer-underwrite, banned-c-function */
+    strcpy(data, source);
+    /* ok: buffer-underread */
+    memcpy(dest, data, 100 * sizeof(char));
+    /* A pointer into the middle, moved back: not before the start as far as we know. */
+    char *mid = dataBuffer + 50;
+    /* ok: buffer-underwrite */
+    memset(mid, 0, 10);
+  }
+}
