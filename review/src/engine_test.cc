@@ -291,5 +291,13 @@ TEST(EngineTest, RecomputedSummariesMakeNoNewSteps) {
   EXPECT_LT(engine.StepCount(), first + first / 10);
 }
 
+// A class declaration without its name (tree-sitter recovers `class{}` in
+// TypeScript as one) gave the lowering a null node for the name, and taking
+// its text dereferenced null. Found by review_lower_fuzz.
+TEST(EngineTest, MissingNamesDoNotCrash) {
+  EXPECT_THAT(ReviewSourceForTest("m.ts", " \nclass{}irfid"), IsEmpty());
+  EXPECT_THAT(ReviewSourceForTest("m.tsx", "class{}x\nclass{ f() {} }\n"), IsEmpty());
+}
+
 }  // namespace
 }  // namespace bulwark::review

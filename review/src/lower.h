@@ -31,8 +31,9 @@ class Lowerer {
   virtual ir::Id LowerExpr(TSNode n) = 0;
 
   // --- helpers for subclasses ---
+  // Both take a null node (a missing field): "" (ts_node_type would crash).
   std::string_view Text(TSNode n) const;
-  static std::string_view Type(TSNode n) { return ts_node_type(n); }
+  static std::string_view Type(TSNode n) { return Null(n) ? std::string_view() : ts_node_type(n); }
   static TSNode Field(TSNode n, const char* name);
   static bool Null(TSNode n) { return ts_node_is_null(n); }
   static std::vector<TSNode> Named(TSNode n);

@@ -21,6 +21,9 @@ std::unique_ptr<Lowerer> MakeJsLowerer(std::string_view source, ir::Module& modu
 std::unique_ptr<Lowerer> MakeCLowerer(std::string_view source, ir::Module& module);
 
 std::string_view Lowerer::Text(TSNode n) const {
+  // A missing field (`class {}` has no name) is a null node, which
+  // tree-sitter's accessors dereference.
+  if (Null(n)) return {};
   std::uint32_t start = ts_node_start_byte(n);
   std::uint32_t end = ts_node_end_byte(n);
   if (start > src_.size() || end > src_.size() || end < start) return {};
