@@ -2374,7 +2374,10 @@ struct Engine::Impl {
           auto ub_of = [](const Value& v) -> std::int64_t { return v.ck == ConstKind::kInt && v.i >= 0 ? v.i : v.ub; };
           const std::int64_t x = ub_of(a), y = ub_of(b);
           constexpr std::int64_t kMax = std::int64_t{1} << 40;
-          if (x >= 0 && y >= 0 && x <= kMax && y <= kMax) bound = e.s == "+" ? x + y : (x * y <= kMax ? x * y : -1);
+          if (x >= 0 && y >= 0 && x <= kMax && y <= kMax) {
+            if (e.s == "+") bound = x + y;
+            else if (y == 0 || x <= kMax / y) bound = x * y;
+          }
         }
         if (fr.lang == Language::kCpp && (e.s == "<<" || e.s == ">>")) StreamOperator(fr, e, a, b);
         Value r;
