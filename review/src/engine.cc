@@ -998,7 +998,13 @@ struct Engine::Impl {
     return std::nullopt;
   }
 
-  const ir::Expr& X(const Frame& fr, ir::Id id) const { return fr.m->exprs[id]; }
+  // An operand that did not parse is kNone (`switch (auto c = *p)` has no
+  // subject, so its case tests are `kNone == label`): it reads as an empty
+  // unknown expression wherever a check for kNone is missing.
+  const ir::Expr& X(const Frame& fr, ir::Id id) const {
+    static const ir::Expr kMissing;
+    return id < fr.m->exprs.size() ? fr.m->exprs[id] : kMissing;
+  }
 
   const Step* NewStep(const Step* prev, const Frame& fr, std::uint32_t line, std::uint32_t col, std::string note) {
     if (prev && prev->depth >= kMaxTraceDepth) return prev;  // keep paths readable and bounded
@@ -3848,6 +3854,7 @@ struct Engine::Impl {
         if ((eq && positive) || (ne && !positive)) {
           for (int side = 0; side < 2; ++side) {
             auto zero = constant(e.kids[1 - side]);
+            if (e.kids[side] == ir::kNone) continue;  // an operand that did not parse
             const ir::Expr& c = X(fr, e.kids[side]);
             if (!zero || zero->ck != ConstKind::kInt || zero->i != 0 || c.kind != ExprKind::kCall ||
                 c.kids.size() != 2 || c.kids[0] == ir::kNone || X(fr, c.kids[0]).kind != ExprKind::kAttr) {
@@ -3961,7 +3968,7 @@ struct Engine::Impl {
           path_mark(e.kids[0], e.kids[1]);
           return;
         }
-        if ((e.s == "in" && positive) || (e.s == "not in" && !positive)) {
+        if (((e.s == "in" && positive) || (e.s == "not in" && !positive)) && e.kids[1] != ir::kNone) {
           const ir::Expr& set = X(fr, e.kids[1]);
           if (e.kids[1] != ir::kNone && set.kind != ExprKind::kList && TrustedContainer(fr, e.kids[1])) {
             fact(e.kids[0], Value{});  // x in ALLOWED: one of the program's own values

@@ -299,5 +299,16 @@ TEST(EngineTest, MissingNamesDoNotCrash) {
   EXPECT_THAT(ReviewSourceForTest("m.tsx", "class{}x\nclass{ f() {} }\n"), IsEmpty());
 }
 
+// `switch (const auto c = *cp)` (C++17) has a declaration, not an
+// expression, as its subject, so the case tests compare a missing operand,
+// which the engine read at index kNone: out of bounds (an assertion, or a
+// wild read in release). Found in /usr/include/toml++/impl/parser.inl.
+TEST(EngineTest, SwitchOnADeclarationReadsNoMissingOperand) {
+  EXPECT_THAT(ReviewSourceForTest("sw.cc",
+                                  "#include <cstdlib>\nvoid f(const char* cp) {\n  switch (const auto c = *cp) {\n"
+                                  "    case 1: g(); break;\n    case 2: std::system(std::getenv(\"X\")); break;\n  }\n}\n"),
+              ElementsAre("command-injection:5"));
+}
+
 }  // namespace
 }  // namespace bulwark::review
