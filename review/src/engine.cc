@@ -438,6 +438,18 @@ struct SinkHit {
   std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
 };
 
+// A C buffer write in a function that one of its parameters decides
+// (Engine::DeferBufferWrite): the destination (param_is_dst, `size` bytes
+// written) or the source (`size`: the destination's capacity, of `kind`).
+struct BufferUse {
+  int param = -1;
+  bool param_is_dst = true;
+  std::int64_t size = -1;
+  std::uint8_t kind = 0;
+  int rule = -1, alt = -1;
+  std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
+};
+
 struct Summary {
   bool in_progress = false;
   bool done = false;
@@ -448,6 +460,7 @@ struct Summary {
   Value ret;
   bool has_ret = false;
   std::vector<SinkHit> hits;
+  std::vector<BufferUse> buffer_uses;
   // C/C++: source taint the function writes through a pointer or reference
   // parameter (index -> value), applied to the caller's argument.
   std::vector<std::pair<std::size_t, Value>> out_params;
@@ -1449,6 +1462,100 @@ struct Engine::Impl {
     return {};
   }
 
+  // Bytes a buffer write takes (Cond::buffer): known exactly, or at most
+  // (the text a source can hold, a count bounded by strlen of such text);
+  // -1 when unknown. `what` is the source or the count argument.
+  static std::int64_t WriteBytes(const Cond& c, const Value& what) {
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (c.buffer_source >= 0) {
+      if (what.ck == ConstKind::kString) return (static_cast<std::int64_t>(what.s.size()) + 1) * c.buffer_unit;
+      if (what.len_max >= 0 && what.len_max <= kMax) return (what.len_max + 1) * c.buffer_unit;
+      return what.cap;
+    }
+    if (what.ck == ConstKind::kInt && what.i >= 0 && what.i <= kMax) return what.i * c.buffer_unit;
+    if (what.ck == ConstKind::kUnset && what.ub >= 0 && what.ub <= kMax) return what.ub * c.buffer_unit;
+    return -1;
+  }
+
+  // A pattern alternative that is one buffer-overflow condition, when the
+  // call cannot decide it because one side is a parameter of the function:
+  // the write is judged where the function is called (BufferUse).
+  void DeferBufferWrite(Frame& fr, int rule, int alt_index, const PatternAlt& alt, const ir::Expr& call,
+                        std::size_t first_arg, const std::vector<Value>& args) {
+    if (!fr.summary || alt.where.size() != 1 || !alt.unless.empty()) return;
+    const Cond& c = alt.where[0];
+    if (c.buffer != Cond::BufferTest::kOverflows || c.buffer_append) return;
+    ArgView d = FindArg(fr, call, first_arg, args, c);
+    Cond which;
+    which.index = c.buffer_source >= 0 ? c.buffer_source : c.buffer_size;
+    ArgView w = FindArg(fr, call, first_arg, args, which);
+    if (!d.present || !w.present || !d.value || !w.value) return;
+    auto param_of = [](const Value& v) -> int {
+      for (const Origin& o : v.o) {
+        if (o.key < 0 && static_cast<std::size_t>(-(o.key + 1)) < kFieldBase) return -(o.key + 1);
+      }
+      return -1;
+    };
+    BufferUse u;
+    u.rule = rule;
+    u.alt = alt_index;
+    u.module = fr.module;
+    u.line = call.line;
+    u.col = call.col;
+    u.stmt_line = fr.stmt_line;
+    u.stmt_end = fr.stmt_end;
+    const std::int64_t bytes = WriteBytes(c, *w.value);
+    if (d.value->cap < 0 && bytes >= 0 && (u.param = param_of(*d.value)) >= 0) {
+      u.param_is_dst = true;  // strcpy(data, source) with data the caller's buffer
+      u.size = bytes;
+    } else if (d.value->cap >= 0 && bytes < 0 && c.buffer_source >= 0 && (u.param = param_of(*w.value)) >= 0) {
+      u.param_is_dst = false;  // strcpy(dest, data) with data the caller's text
+      u.size = d.value->cap;
+      u.kind = d.value->cap_kind;
+    } else {
+      return;
+    }
+    for (const BufferUse& e : fr.summary->buffer_uses) {
+      if (e.rule == u.rule && e.line == u.line && e.col == u.col && e.module == u.module && e.param == u.param) return;
+    }
+    if (fr.summary->buffer_uses.size() < 64) fr.summary->buffer_uses.push_back(u);
+  }
+
+  // A callee's deferred buffer writes against the caller's arguments.
+  void ApplyBufferUses(Frame& fr, const Summary& s, const std::vector<Value>& args,
+                       const std::optional<std::string>& recv_path) {
+    for (const BufferUse& u : s.buffer_uses) {
+      std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(u.param), args, recv_path);
+      if (!at) continue;
+      const PatternAlt& alt = rules.rules[static_cast<std::size_t>(u.rule)].patterns[static_cast<std::size_t>(u.alt)];
+      const Cond& c = alt.where[0];
+      bool overflow = false;
+      if (u.param_is_dst && at->cap >= 0) {
+        overflow = u.size > at->cap && (c.buffer_memory == 0 || at->cap_kind == c.buffer_memory);
+      } else if (!u.param_is_dst) {
+        const std::int64_t bytes = WriteBytes(c, *at);
+        overflow = bytes > u.size && (c.buffer_memory == 0 || u.kind == c.buffer_memory);
+        if (bytes < 0) overflow = false;
+      }
+      if (overflow) {
+        Emit(u.rule, u.module, u.line, u.col, u.stmt_line, u.stmt_end, nullptr);
+        continue;
+      }
+      // Still the caller's caller's value: pass the use up.
+      if (!fr.summary || (u.param_is_dst ? at->cap >= 0 : WriteBytes(c, *at) >= 0)) continue;
+      for (const Origin& o : at->o) {
+        if (o.key >= 0 || static_cast<std::size_t>(-(o.key + 1)) >= kFieldBase) continue;
+        BufferUse up = u;
+        up.param = -(o.key + 1);
+        bool dup = false;
+        for (const BufferUse& e : fr.summary->buffer_uses) {
+          dup |= e.rule == up.rule && e.line == up.line && e.col == up.col && e.module == up.module && e.param == up.param;
+        }
+        if (!dup && fr.summary->buffer_uses.size() < 64) fr.summary->buffer_uses.push_back(up);
+      }
+    }
+  }
+
   // A buffer write's size against its destination's (Cond::buffer).
   bool BufferCond(Frame& fr, const Cond& c, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
                   const Value& dst) {
@@ -1461,19 +1568,7 @@ struct Engine::Impl {
     ArgView w = FindArg(fr, call, first_arg, args, which);
     if (!w.present) return false;
     const Value what = w.value ? *w.value : Eval(fr, w.expr);
-    // Bytes written: known exactly, or at most (the text a source can hold,
-    // a count bounded by strlen of such text).
-    std::int64_t bytes = -1;
-    constexpr std::int64_t kMax = std::int64_t{1} << 40;
-    if (c.buffer_source >= 0) {
-      if (what.ck == ConstKind::kString) bytes = (static_cast<std::int64_t>(what.s.size()) + 1) * c.buffer_unit;
-      else if (what.len_max >= 0) bytes = (what.len_max + 1) * c.buffer_unit;
-      else if (what.cap >= 0) bytes = what.cap;
-    } else if (what.ck == ConstKind::kInt && what.i >= 0 && what.i <= kMax) {
-      bytes = what.i * c.buffer_unit;
-    } else if (what.ck == ConstKind::kUnset && what.ub >= 0 && what.ub <= kMax) {
-      bytes = what.ub * c.buffer_unit;
-    }
+    std::int64_t bytes = WriteBytes(c, what);
     if (bytes < 0) return false;
     if (c.buffer_append) {  // strcat: after the text already there, if known
       if (dst.ck == ConstKind::kString) bytes += static_cast<std::int64_t>(dst.s.size()) * c.buffer_unit;
@@ -1610,7 +1705,10 @@ struct Engine::Impl {
     index.Match(names, [&](const std::pair<int, int>& h) { hits.push_back(h); });
     for (const auto& [ri, ai] : hits) {
       const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
-      if (!AllHold(fr, alt.where, call, first_arg, args)) continue;
+      if (!AllHold(fr, alt.where, call, first_arg, args)) {
+        DeferBufferWrite(fr, ri, ai, alt, call, first_arg, args);
+        continue;
+      }
       if (AnyHolds(fr, alt.unless, call, first_arg, args)) continue;
       if (!alt.requires_methods.empty()) {
         if (fr.assign_var.empty()) {
@@ -2087,12 +2185,19 @@ struct Engine::Impl {
       }
       JoinPath(fr, *p, w);
     }
+    ApplyBufferUses(fr, s, args, recv_path);
     Value ret;
     if (!s.has_ret) return ret;
     if (s.ret.IsConst()) {
       ret.ck = s.ret.ck;
       ret.s = s.ret.s;
       ret.i = s.ret.i;
+    }
+    // A buffer the callee made and returns (malloc'd in a source function).
+    if (s.ret.cap >= 0 && s.ret.cap_kind == kHeapBuffer) {
+      ret.cap = s.ret.cap;
+      ret.cap_kind = s.ret.cap_kind;
+      ret.len_max = s.ret.len_max;
     }
     MapOrigins(fr, s.ret, call, args, recv_path, "returned from " + fname + "()", "through " + fname + "()", ret);
     return ret;
