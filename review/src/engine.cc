@@ -738,11 +738,21 @@ struct Engine::Impl {
     for (const Origin& o : Flat(v).o) {
       if (o.key >= 0) AddOrigin(kept.o, o);
     }
-    if (kept.o.empty()) return;
+    // A buffer stored in a global keeps its size (the smallest one stored).
+    const bool buffer = v.cap >= 0 && path.find('.') == std::string::npos;
+    if (kept.o.empty() && !buffer) return;
+    if (buffer) {
+      kept.cap = v.cap;
+      kept.cap_kind = v.cap_kind;
+    }
     std::string root = path.substr(0, path.find('.'));
     auto [it, fresh] = global_writes.try_emplace(root, kept);
     if (!fresh) {
       for (const Origin& o : kept.o) AddOrigin(it->second.o, o);
+      if (buffer && (it->second.cap < 0 || v.cap < it->second.cap)) {
+        it->second.cap = v.cap;
+        it->second.cap_kind = v.cap_kind;
+      }
     }
   }
 
@@ -1522,11 +1532,33 @@ struct Engine::Impl {
   }
 
   // A callee's deferred buffer writes against the caller's arguments.
-  void ApplyBufferUses(Frame& fr, const Summary& s, const std::vector<Value>& args,
+  void ApplyBufferUses(Frame& fr, const Summary& s, const ir::Expr& call, const std::vector<Value>& args,
                        const std::optional<std::string>& recv_path) {
     for (const BufferUse& u : s.buffer_uses) {
       std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(u.param), args, recv_path);
       if (!at) continue;
+      // An array or a struct of buffers handed over whole (the callee takes
+      // one of them out): the smallest buffer among its elements or fields.
+      if (u.param_is_dst && at->cap < 0) {
+        auto smaller = [&](const Value& v) {
+          if (v.cap >= 0 && (at->cap < 0 || v.cap < at->cap)) {
+            at->cap = v.cap;
+            at->cap_kind = v.cap_kind;
+          }
+        };
+        if (at->list) {
+          for (const Value& e : *at->list) smaller(e);
+        }
+        const std::size_t k = static_cast<std::size_t>(u.param) + 1;
+        if (k < call.kids.size()) {
+          if (auto base = PathOf(fr, call.kids[k])) {
+            const std::string prefix = *base + ".";
+            for (auto it = fr.st.env.lower_bound(prefix); it != fr.st.env.end() && it->first.starts_with(prefix); ++it) {
+              smaller(it->second);
+            }
+          }
+        }
+      }
       const PatternAlt& alt = rules.rules[static_cast<std::size_t>(u.rule)].patterns[static_cast<std::size_t>(u.alt)];
       const Cond& c = alt.where[0];
       bool overflow = false;
@@ -2185,7 +2217,7 @@ struct Engine::Impl {
       }
       JoinPath(fr, *p, w);
     }
-    ApplyBufferUses(fr, s, args, recv_path);
+    ApplyBufferUses(fr, s, call, args, recv_path);
     Value ret;
     if (!s.has_ret) return ret;
     if (s.ret.IsConst()) {

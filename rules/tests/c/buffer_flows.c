@@ -80,3 +80,68 @@ void returned_bad(void) {
   memcpy(data, source, sizeof(source));
   free(data);
 }
+
+/* Through a global set before the call. */
+static char *g_bad;
+static char *g_good;
+static void global_bad_sink(void) {
+  char *data = g_bad;
+  char source[10 + 1] = SRC_STR;
+  /* ruleid: heap-buffer-overflow */
+  strcpy(data, source);
+}
+static void global_good_sink(void) {
+  char *data = g_good;
+  char source[10 + 1] = SRC_STR;
+  /* ok: heap-buffer-overflow */
+  memcpy(data, source, sizeof(source));
+}
+void globals(void) {
+  g_bad = (char *)malloc(10);
+  global_bad_sink();
+  g_good = (char *)malloc(11);
+  global_good_sink();
+}
+
+/* Through a pointer to the pointer, an array of pointers, a struct. */
+static void by_pointer(char **dataPtr) {
+  char *data = *dataPtr;
+  char source[10 + 1] = SRC_STR;
+  /* ruleid: heap-buffer-overflow */
+  memcpy(data, source, sizeof(source));
+}
+static void by_array(char *dataArray[]) {
+  char *data = dataArray[2];
+  char source[10 + 1] = SRC_STR;
+  /* ruleid: heap-buffer-overflow */
+  memmove(data, source, sizeof(source));
+}
+typedef struct {
+  char *first;
+} Holder;
+static void by_struct(Holder holder) {
+  char *data = holder.first;
+  char source[10 + 1] = SRC_STR;
+  /* ruleid: heap-buffer-overflow */
+  strncpy(data, source, sizeof(source));
+}
+static void by_struct_good(Holder holder) {
+  char *data = holder.first;
+  char source[10 + 1] = SRC_STR;
+  /* ok: heap-buffer-overflow */
+  strncpy(data, source, sizeof(source));
+}
+void containers(void) {
+  char *data = (char *)malloc(10);
+  char *big = (char *)malloc(64);
+  char *dataArray[5];
+  Holder holder;
+  Holder roomy;
+  by_pointer(&data);
+  dataArray[2] = data;
+  by_array(dataArray);
+  holder.first = data;
+  by_struct(holder);
+  roomy.first = big;
+  by_struct_good(roomy);
+}
