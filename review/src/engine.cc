@@ -738,21 +738,15 @@ struct Engine::Impl {
     for (const Origin& o : Flat(v).o) {
       if (o.key >= 0) AddOrigin(kept.o, o);
     }
-    // A buffer stored in a global keeps its size (the smallest one stored).
+    // A buffer stored in a global keeps its size.
     const bool buffer = v.cap >= 0 && path.find('.') == std::string::npos;
     if (kept.o.empty() && !buffer) return;
-    if (buffer) {
-      kept.cap = v.cap;
-      kept.cap_kind = v.cap_kind;
-    }
+    if (buffer) KeepSmallerBuffer(kept, v);
     std::string root = path.substr(0, path.find('.'));
     auto [it, fresh] = global_writes.try_emplace(root, kept);
     if (!fresh) {
       for (const Origin& o : kept.o) AddOrigin(it->second.o, o);
-      if (buffer && (it->second.cap < 0 || v.cap < it->second.cap)) {
-        it->second.cap = v.cap;
-        it->second.cap_kind = v.cap_kind;
-      }
+      if (buffer) KeepSmallerBuffer(it->second, v);
     }
   }
 
@@ -816,11 +810,25 @@ struct Engine::Impl {
     for (const Origin& o : Flat(v).o) {
       if (o.key >= 0) AddOrigin(kept.o, o);
     }
-    if (kept.o.empty()) return;
+    // A C++ member given a buffer (data = new char[10] in a constructor)
+    // keeps its size for the other methods (the destructor that writes it).
+    const bool buffer = v.cap >= 0 && path.find('.', 5) == std::string::npos;
+    if (kept.o.empty() && !buffer) return;
+    if (buffer) KeepSmallerBuffer(kept, v);
     std::string field = path.substr(0, path.find('.', 5));
     auto [it, fresh] = field_writes.try_emplace({fr.module, fr.f->cls, field}, kept);
     if (!fresh) {
       for (const Origin& o : kept.o) AddOrigin(it->second.o, o);
+      if (buffer) KeepSmallerBuffer(it->second, v);
+    }
+  }
+
+  // `into` takes `v`'s buffer size if it is smaller (or `into` has none):
+  // where several writes store a buffer, the smallest is what a write must fit.
+  static void KeepSmallerBuffer(Value& into, const Value& v) {
+    if (v.cap >= 0 && (into.cap < 0 || v.cap < into.cap)) {
+      into.cap = v.cap;
+      into.cap_kind = v.cap_kind;
     }
   }
 
@@ -3576,9 +3584,11 @@ struct Engine::Impl {
       if (field_pass) {
         if (p->starts_with("this.")) {
           RecordField(fr, *p, nv);
-        } else if (t.kind == ExprKind::kName && s.type.empty() && ImplicitThis(fr) && !fr.st.env.count(t.s) &&
+        } else if (t.kind == ExprKind::kName && s.type.empty() && ImplicitThis(fr) && !fr.types.count(t.s) &&
                    fr.m->field_types.count(t.s)) {
-          RecordField(fr, "this." + t.s, nv);  // Java/C++ field assigned by its bare name
+          // Java/C++ field assigned by its bare name (not a declared local or
+          // parameter), each time it is assigned.
+          RecordField(fr, "this." + t.s, nv);
         }
       }
       WritePath(fr, *p, std::move(nv));
@@ -3722,7 +3732,7 @@ struct Engine::Impl {
         // Remember a constructed object's type: x = new T() / x = T(...)
         if (s.type.empty() && s.b != ir::kNone && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
           const ir::Expr& b = X(fr, s.b);
-          if (b.kind == ExprKind::kNew) {
+          if (b.kind == ExprKind::kNew && !b.s.starts_with("<")) {  // not a buffer (<array>, <new[]>)
             fr.types[X(fr, s.a).s] = b.s;
           } else if (fr.lang == Language::kPython && b.kind == ExprKind::kCall && !b.kids.empty() &&
                      b.kids[0] != ir::kNone && X(fr, b.kids[0]).kind == ExprKind::kName &&
