@@ -244,6 +244,19 @@ Http1Connection::Outcome Http1Connection::ParseHead() {
     if (i >= 20 || !IsTokenChar(buffer_[i])) return Reject(400);
   }
   std::size_t end = buffer_.find("\r\n\r\n");
+  // Every line of the head ends in CRLF. A bare LF (or a CR not followed by
+  // LF) is refused as soon as it arrives: waiting for a CRLF CRLF that a
+  // client ending its lines in LF never sends would hold the connection until
+  // the head timeout, and accepting LF alone is a smuggling vector when a
+  // proxy in front reads the lines differently (RFC 9112 2.2 lets a server
+  // refuse it).
+  const std::size_t scan_end = end == std::string::npos ? buffer_.size() : end + 4;
+  for (std::size_t i = buffer_.find('\n'); i < scan_end; i = buffer_.find('\n', i + 1)) {
+    if (i == 0 || buffer_[i - 1] != '\r') return Reject(400);
+  }
+  for (std::size_t i = buffer_.find('\r'); i < scan_end; i = buffer_.find('\r', i + 1)) {
+    if (i + 1 < buffer_.size() && buffer_[i + 1] != '\n') return Reject(400);
+  }
   if (end == std::string::npos) {
     // Too long a request line is 414, too long a head is 431.
     std::size_t first_line = buffer_.find(kCrlf);

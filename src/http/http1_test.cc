@@ -192,6 +192,12 @@ INSTANTIATE_TEST_SUITE_P(
         Hostile{"obs_fold_tab", "GET /hello HTTP/1.1\r\nHost: a\r\nX-A: b\r\n\tevil\r\n\r\n", 400},
         Hostile{"bare_lf", "GET /hello HTTP/1.1\r\nHost: a\nX-evil: 1\r\n\r\n", 400},
         Hostile{"bare_cr", "GET /hello HTTP/1.1\r\nHost: a\rX-evil: 1\r\n\r\n", 400},
+        // A head whose lines all end in a bare LF never has a CRLF CRLF; it is
+        // refused as soon as the first bare LF arrives, not left to time out.
+        Hostile{"lf_only_head", "GET /hello HTTP/1.1\nHost: a\n\n", 400},
+        Hostile{"lf_only_request_line", "GET /hello HTTP/1.1\n", 400},
+        Hostile{"lf_only_after_crlf_line", "GET /hello HTTP/1.1\r\nHost: a\nX-evil: 1\n\n", 400},
+        Hostile{"cr_only_head", "GET /hello HTTP/1.1\rHost: a\r\r", 400},
         Hostile{"nul_in_value", std::string("GET /hello HTTP/1.1\r\nHost: a\r\nX-A: ev\0il\r\n\r\n", 44), 400},
         Hostile{"no_host", "GET /hello HTTP/1.1\r\n\r\n", 400},
         Hostile{"two_hosts", "GET /hello HTTP/1.1\r\nHost: a\r\nHost: evil\r\n\r\n", 400},

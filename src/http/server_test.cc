@@ -258,6 +258,25 @@ TEST(Server, HostileInputOverLoopbackGets4xxAndCloseOthersServed) {
   }
 }
 
+TEST(Server, BareLfHeadAnsweredPromptlyNotAtTheHeadTimeout) {
+  // A client ending its head lines in LF alone never sends CRLF CRLF. It is
+  // answered 400 and closed at once, well before the (long) head timeout.
+  ServerOptions o = ShortTimeouts();
+  o.limits.header_timeout = 10s;
+  Running s(std::move(o));
+  for (const std::string h : {"GET /hello HTTP/1.1\nHost: x\n\n", "GET /hello HTTP/1.1\n"}) {
+    TestConn c(s.server->port());
+    ASSERT_TRUE(c.ok());
+    auto start = std::chrono::steady_clock::now();
+    c.Send(h);
+    std::string res = c.ReadUntil("\r\n\r\n", 2000ms);
+    ASSERT_GE(res.size(), 12u) << h;
+    EXPECT_EQ(res.substr(0, 13), "HTTP/1.1 400 ") << h;
+    EXPECT_TRUE(c.WaitClosed(2000ms)) << h;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s) << h;
+  }
+}
+
 TEST(Server, RejectsBadOptions) {
   Router r;
   App app(std::move(r), Chain());
