@@ -75,7 +75,7 @@ void Service::Impl::AddKeyAndAdminRoutes() {
       .method = Method::kPost, .path = "/v1/api-keys",
       .summary = "Create an API key (needs a sign-in within 15 minutes); the key is shown once",
       .tag = "api-keys", .access = Access::kUser, .body = &ApiKeySchema(),
-      .responses = {201, 400, 401, 403, 415, 422},
+      .responses = {201, 400, 401, 403, 409, 415, 422, 503},
       .handler = [this](http::Request& req, const Caller* c) -> http::Response {
         Body body = ParseBody(req, ApiKeySchema());
         if (body.error) return std::move(*body.error);
@@ -111,6 +111,17 @@ void Service::Impl::AddKeyAndAdminRoutes() {
         Result<bool> unchanged = LockUnchangedUser(*tx, c->user);
         if (!unchanged.ok()) return ProblemResponse(req, 503);
         if (!*unchanged) return ProblemResponse(req, 401, "the account changed; sign in again");
+        // The per-account limit, counted under the same lock as the insert:
+        // concurrent creations would otherwise all pass a count made before
+        // any of them inserted. Revoked and expired keys do not count.
+        Result<db::Row> held = tx->QueryRow(
+            "SELECT COUNT(*) FROM api_keys WHERE user_id = ? AND revoked_at = 0 "
+            "AND (expires_at = 0 OR expires_at > ?)",
+            c->user.id, now);
+        if (!held.ok()) return ProblemResponse(req, 503);
+        if (held->Get<std::int64_t>(0).value_or(0) >= kMaxApiKeysPerAccount) {
+          return ProblemResponse(req, 409, "API key limit reached for this account; revoke one first");
+        }
         Result<std::int64_t> n = tx->Execute(
             "INSERT INTO api_keys (id, user_id, name, secret_hash, scopes, created_at, expires_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -43,6 +43,7 @@ using validate::JsonValue;
 
 inline constexpr std::string_view kSessionCookie = "__Host-session";
 inline constexpr std::int64_t kStepUpWindow = 15 * 60;  // seconds an authentication counts as recent
+inline constexpr std::int64_t kMaxApiKeysPerAccount = 25;  // active (unrevoked, unexpired) keys
 // Refresh-token storage is bounded per account: each family keeps a row per
 // rotation (reuse detection needs every used token), so a family ends after
 // this many rotations (a client refreshing every 15 minutes needs 2880 in

@@ -2081,6 +2081,67 @@ TEST_P(ServiceE2E, ConcurrentWebhookRegistrationsStayWithinTheLimit) {
            {"BULWARK_WEBHOOK_ALLOWED_PORTS", ""}});
 }
 
+// API keys had no per-account limit: any number of keys could be made, one
+// after another or in a parallel burst. At most kMaxApiKeysPerAccount (25)
+// active keys now; one more is a 409 until one is revoked.
+TEST_P(ServiceE2E, ApiKeysPerAccountAreLimited) {
+  Register("kim@example.com", "saffron trellis canyon 41", "Kim");
+  Tokens kim = Login("kim@example.com", "saffron trellis canyon 41");
+  std::string first_id;
+  for (int i = 0; i < 25; ++i) {
+    HttpResponse r = Post("/v1/api-keys", "{\"name\":\"k" + std::to_string(i) + "\",\"scopes\":[\"me:read\"]}",
+                          {Bearer(kim.access)});
+    ASSERT_EQ(r.status, 201) << i << ": " << r.body;
+    if (i == 0) first_id = r.Str("id");
+  }
+  HttpResponse over = Post("/v1/api-keys", R"({"name":"one too many","scopes":["me:read"]})", {Bearer(kim.access)});
+  EXPECT_EQ(over.status, 409) << over.body;
+  EXPECT_NE(over.body.find("API key limit"), std::string::npos) << over.body;
+  EXPECT_EQ(over.body.find("\"key\""), std::string::npos) << over.body;
+  HttpResponse list = Get("/v1/api-keys", {Bearer(kim.access)});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Json().Find("api_keys")->AsArray().size(), 25u);
+  // A revoked key no longer counts.
+  ASSERT_EQ(Send(port_, "DELETE", "/v1/api-keys/" + first_id, {Bearer(kim.access)}).status, 204);
+  EXPECT_EQ(Post("/v1/api-keys", R"({"name":"replacement","scopes":["me:read"]})", {Bearer(kim.access)}).status, 201);
+  EXPECT_EQ(Post("/v1/api-keys", R"({"name":"again too many","scopes":["me:read"]})", {Bearer(kim.access)}).status, 409);
+  // The limit is per account.
+  Register("lou@example.com", "pewter orchard lantern 58", "Lou");
+  Tokens lou = Login("lou@example.com", "pewter orchard lantern 58");
+  EXPECT_EQ(Post("/v1/api-keys", R"({"name":"lou's","scopes":["me:read"]})", {Bearer(lou.access)}).status, 201);
+}
+
+// Parallel API key creations: the count and the insert are one transaction
+// under the owner's row lock, so a burst cannot overshoot the limit.
+TEST_P(ServiceE2E, ConcurrentApiKeyCreationsStayWithinTheLimit) {
+  Restart({{"BULWARK_THREADS", "8"}});
+  Register("max@example.com", "juniper beacon falcon 36", "Max");
+  Tokens max = Login("max@example.com", "juniper beacon falcon 36");
+  std::vector<int> statuses(40, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < statuses.size(); ++i) {
+    threads.emplace_back([&, i] {
+      statuses[i] = Post("/v1/api-keys", "{\"name\":\"burst" + std::to_string(i) + "\",\"scopes\":[\"me:read\"]}",
+                         {Bearer(max.access)})
+                        .status;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  int created = 0;
+  for (int st : statuses) {
+    if (st == 201) {
+      ++created;
+    } else {
+      EXPECT_EQ(st, 409);
+    }
+  }
+  EXPECT_EQ(created, 25);
+  HttpResponse list = Get("/v1/api-keys", {Bearer(max.access)});
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.Json().Find("api_keys")->AsArray().size(), 25u);
+  Restart({{"BULWARK_THREADS", "2"}});
+}
+
 // Sign-ins with the old password racing a password change: a sign-in that
 // checked the old hash before the change but stored its session or refresh
 // family after the change ended them all kept a working session (a refresh
