@@ -199,7 +199,19 @@ void Service::Impl::AddWebRoutes() {
         }
         std::string label = audit::SanitizeField(req.Header("user-agent").value_or("browser"), 128);
         Result<NewSession> s = StartSession(r.user, r.mfa_used ? 2 : 1, label);
-        if (!s.ok()) return ProblemResponse(req, 503);
+        if (!s.ok() && s.error().code() == ErrorCode::kFailedPrecondition) {
+          // The account changed (a password change, a lock, an MFA change)
+          // between the password check and the session insert: the sign-in
+          // lost that race and is refused as the JSON API refuses it (401),
+          // with the generic sign-in failure, not a 503 to retry.
+          encode::TemplateValue data = encode::TemplateValue::MakeMap();
+          data.Set("title", "Sign in").Set("error", "The email or password is not correct.").Set("email", email);
+          return render(req, 401, "login", std::move(data));
+        }
+        if (!s.ok()) {
+          OpLog("error", "web login: session start failed: " + s.error().ToString());
+          return ProblemResponse(req, 503);
+        }
         http::Response resp = Redirect("/account");
         resp.AddHeader("Set-Cookie", SessionCookie(req, s->id));
         return resp;

@@ -2211,6 +2211,65 @@ TEST_P(ServiceE2E, SignInsRacingAPasswordChangeDoNotSurviveIt) {
   Restart({{"BULWARK_THREADS", "2"}, {"BULWARK_TRUSTED_PROXIES", ""}});
 }
 
+// The web form's sign-in racing a password change: a sign-in that checked
+// the old password before the change and then lost at the session insert
+// (the account changed) answered 503, "try again", where the JSON API
+// answers 401. It is now the sign-in page's generic failure with 401, and
+// no session of the old password survives. (The interleaving is not under
+// the test's control: sign-ins are repeated until the change has finished,
+// so some of them straddle it.)
+TEST_P(ServiceE2E, WebSignInsRacingAPasswordChangeAre401Not503) {
+  Restart({{"BULWARK_THREADS", "8"}, {"BULWARK_TRUSTED_PROXIES", "127.0.0.1/32"}});
+  for (int round = 0; round < 3; ++round) {
+    const std::string email = "webrace" + std::to_string(round) + "@example.com";
+    const std::string pw = "marigold quarry ribbon 5" + std::to_string(round);
+    Register(email, pw, "Web Race");
+    Tokens changer = Login(email, pw);
+    std::atomic<bool> changed{false};
+    int change_status = 0;
+    std::mutex mu;
+    std::vector<int> statuses;
+    std::vector<std::string> cookies;
+    std::vector<std::thread> threads;
+    threads.emplace_back([&] {
+      change_status = Post("/v1/me/password",
+                           "{\"current_password\":" + JsonStr(pw) + ",\"new_password\":\"sorrel beacon tundra 4" +
+                               std::to_string(round) + "\"}",
+                           {Bearer(changer.access)})
+                          .status;
+      changed = true;
+    });
+    for (int i = 0; i < 4; ++i) {
+      threads.emplace_back([&, i] {
+        for (int attempt = 0; attempt < 12; ++attempt) {
+          const bool last = changed.load();
+          const std::pair<std::string, std::string> from{
+              "X-Forwarded-For", "203.0.113." + std::to_string(60 * round + 12 * i + attempt % 12 + 1)};
+          HttpResponse r = Send(port_, "POST", "/login",
+                                {{"Content-Type", "application/x-www-form-urlencoded"}, from},
+                                "email=webrace" + std::to_string(round) + "%40example.com&password=marigold+quarry+ribbon+5" +
+                                    std::to_string(round),
+                                true);
+          std::string set_cookie = r.Header("set-cookie");
+          std::lock_guard<std::mutex> lock(mu);
+          statuses.push_back(r.status);
+          if (r.status == 303) cookies.push_back(set_cookie.substr(0, set_cookie.find(';')));
+          if (last) break;
+        }
+      });
+    }
+    for (std::thread& t : threads) t.join();
+    ASSERT_EQ(change_status, 200) << "round " << round;
+    for (int st : statuses) {
+      EXPECT_TRUE(st == 303 || st == 401 || st == 429) << "round " << round << ": status " << st;
+    }
+    for (const std::string& cookie : cookies) {
+      EXPECT_EQ(Get("/v1/me", {{"Cookie", cookie}}).status, 401) << "round " << round << ": a session survived";
+    }
+  }
+  Restart({{"BULWARK_THREADS", "2"}, {"BULWARK_TRUSTED_PROXIES", ""}});
+}
+
 // Two password changes racing with the same old password (the owner and
 // someone who has it): both passed the step-up, and both answered 200 while
 // only the later one was in effect. The change is now conditional on the
