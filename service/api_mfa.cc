@@ -189,7 +189,27 @@ void Service::Impl::AddMfaRoutes() {
         if (auto err = StepUp(req, *c, body, "password", true, "stepup.failed")) return std::move(*err);
         Result<std::vector<std::string>> codes = backup_codes->Regenerate(c->user.id);
         if (!codes.ok()) return ProblemResponse(req, 503);
+        // The credentials version moves on, as with a password change, and
+        // only after the old codes are gone: a sign-in that redeemed an old
+        // code before the replacement read the account before this update,
+        // so its session or refresh family is either inserted before it (and
+        // ended below) or refused by the version check under the row lock
+        // (LockUnchangedUser). Every access token issued before stops too;
+        // the caller's own refresh family is kept, so a bearer caller
+        // refreshes. Conditional on the caller's version, like a password
+        // change: of two racing changes only one answers 200 (the loser's
+        // new codes are replaced but never shown).
+        const std::int64_t now = clock->NowUnixSeconds();
+        Result<std::int64_t> bumped = db->Execute(
+            "UPDATE users SET credentials_changed_at = CASE WHEN ? > credentials_changed_at "
+            "THEN ? ELSE credentials_changed_at + 1 END, updated_at = ? WHERE id = ? AND credentials_changed_at = ?",
+            now, now, now, c->user.id, c->user.credentials_changed_at);
         Revoked revoked = EndOtherSessions(*c, "backup codes regenerated", true);
+        if (!bumped.ok()) {
+          OpLog("error", "backup codes: moving the credentials version failed: " + bumped.error().ToString());
+          return ProblemResponse(req, 503);
+        }
+        if (*bumped == 0) return ProblemResponse(req, 401, "the account changed; sign in again");
         Audit("user:" + c->user.id, "sessions.ended", "user:" + c->user.id, audit::kSuccess,
               {{"reason", "backup codes regenerated"},
                {"sessions_revoked", std::to_string(revoked.sessions)},
