@@ -3,25 +3,12 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "bulwark/core/utf8.h"
+
 namespace bulwark::review {
 namespace {
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\f'; }
-
-void AppendUtf8(std::uint32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out.push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    // \uXXXX holds one UTF-16 unit; a lone surrogate has no UTF-8 form.
-    if (cp >= 0xD800 && cp <= 0xDFFF) cp = 0xFFFD;
-    out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
-}
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -77,7 +64,7 @@ bool Unescape(const std::string& s, std::size_t begin, std::size_t end, std::str
   for (std::size_t i = begin; i < end; ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
     if (c != '\\') {
-      AppendUtf8(c, out);  // ISO-8859-1: each byte is its own code point
+      AppendUtf8(out, c);  // ISO-8859-1: each byte is its own code point
       continue;
     }
     if (++i >= end) break;  // a trailing lone backslash is dropped
@@ -89,17 +76,17 @@ bool Unescape(const std::string& s, std::size_t begin, std::size_t end, std::str
       case 'f': out.push_back('\f'); break;
       case 'u': {
         if (end - i < 5) return false;
-        std::uint32_t cp = 0;
+        char32_t cp = 0;
         for (std::size_t k = 1; k <= 4; ++k) {
           const int d = HexDigit(s[i + k]);
           if (d < 0) return false;
-          cp = cp * 16 + static_cast<std::uint32_t>(d);
+          cp = cp * 16 + static_cast<char32_t>(d);
         }
-        AppendUtf8(cp, out);
+        AppendUtf8(out, cp);  // a lone surrogate becomes U+FFFD
         i += 4;
         break;
       }
-      default: AppendUtf8(static_cast<unsigned char>(e), out); break;
+      default: AppendUtf8(out, static_cast<unsigned char>(e)); break;
     }
   }
   return true;

@@ -32,6 +32,27 @@ TEST(Utf8Test, RejectsEveryIllFormedShape) {
   }
 }
 
+TEST(Utf8Test, AppendsEachLengthAndReplacesWhatHasNoForm) {
+  std::string out;
+  for (char32_t cp : {U'A', U'\u00e9', U'\u20ac', U'\U0001F600'}) AppendUtf8(out, cp);
+  EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+  // Every appended form decodes back to the same code point.
+  for (char32_t cp : {char32_t{0}, char32_t{0x7F}, char32_t{0x80}, char32_t{0x7FF}, char32_t{0x800}, char32_t{0xFFFF},
+                      char32_t{0x10000}, char32_t{0x10FFFF}}) {
+    std::string one;
+    AppendUtf8(one, cp);
+    char32_t back = 0;
+    ASSERT_EQ(DecodeUtf8(one, 0, &back), one.size());
+    EXPECT_EQ(back, cp);
+  }
+  // Surrogates and values past U+10FFFF have no UTF-8 form.
+  for (char32_t cp : {char32_t{0xD800}, char32_t{0xDFFF}, char32_t{0x110000}, char32_t{0xFFFFFFFF}}) {
+    std::string bad;
+    AppendUtf8(bad, cp);
+    EXPECT_EQ(bad, "\xEF\xBF\xBD");
+  }
+}
+
 TEST(Utf8Test, ValidatesWholeTexts) {
   EXPECT_TRUE(IsValidUtf8(""));
   EXPECT_TRUE(IsValidUtf8("plain ASCII text longer than eight bytes"));

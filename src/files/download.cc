@@ -105,7 +105,7 @@ std::string SanitizeFilename(std::string_view untrusted, std::string_view fallba
       name.push_back('_');
       continue;
     }
-    AppendUtf8(name, cp);
+    AppendUtf8(name, static_cast<char32_t>(cp));
   }
   // No leading dots or spaces (hidden files, "..") and no trailing ones.
   std::size_t b = 0;
