@@ -152,6 +152,7 @@ struct Value {
   // variable is the array itself, so sizeof gives `cap`.
   std::int64_t cap = -1;
   std::uint8_t cap_kind = 0;
+  std::uint8_t elem = 0;  // bytes per element when the buffer's type says (0: unknown)
   bool array = false;
   // C text in a buffer: at most this many characters before a NUL (-1:
   // unknown); an integer: at most this (-1: unknown; strlen of such text).
@@ -207,9 +208,11 @@ Value Join(const Value& a, const Value& b) {
   if (a.cap >= 0 && (b.cap < 0 || a.cap <= b.cap)) {
     r.cap = a.cap;
     r.cap_kind = a.cap_kind;
+    r.elem = a.elem;
   } else if (b.cap >= 0) {
     r.cap = b.cap;
     r.cap_kind = b.cap_kind;
+    r.elem = b.elem;
   }
   r.array = a.array && b.array;
   r.before_start = a.before_start || b.before_start;
@@ -829,6 +832,7 @@ struct Engine::Impl {
     if (v.cap >= 0 && (into.cap < 0 || v.cap < into.cap)) {
       into.cap = v.cap;
       into.cap_kind = v.cap_kind;
+      into.elem = v.elem;
     }
   }
 
@@ -1231,6 +1235,47 @@ struct Engine::Impl {
     env[path] = std::move(v);
   }
 
+  // buf[i] = v past the end of a buffer of known size: i a constant, or
+  // bounded by the loop around it (for (i = 0; i < 100; i++)). Pattern
+  // rules with an `index-write` entry report it.
+  void CheckIndexWrite(Frame& fr, const ir::Expr& target, const Value& index) {
+    const auto& list = rules.pattern_index_writes[static_cast<std::size_t>(RuleLanguage(fr.lang))];
+    if (list.empty() || target.kids[0] == ir::kNone || X(fr, target.kids[0]).kind != ExprKind::kName) return;
+    const std::string& name = X(fr, target.kids[0]).s;
+    auto it = fr.st.env.find(name);
+    if (it == fr.st.env.end() || it->second.cap < 0) return;
+    const Value& buf = it->second;
+    std::int64_t elem = buf.elem;
+    if (elem == 0) {
+      auto type = fr.types.find(name);
+      if (type != fr.types.end()) elem = ir::CScalarSize(type->second);
+    }
+    std::int64_t hi = -1;
+    constexpr std::int64_t kMax = std::int64_t{1} << 40;
+    if (index.ck == ConstKind::kInt && index.i >= 0 && index.i <= kMax) hi = index.i;
+    else if (!index.IsConst() && index.ub >= 0 && index.ub <= kMax) hi = index.ub;
+    if (elem <= 0 || hi < 0 || (hi + 1) * elem <= buf.cap) return;
+    for (const auto& [ri, ai] : list) {
+      const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
+      if (alt.index_write_memory != 0 && alt.index_write_memory != buf.cap_kind) continue;
+      EmitPattern(fr, ri, target.line, target.col);
+    }
+  }
+
+  // A C loop `while (i < n)` / `for (...; i <= n; ...)` with a constant n:
+  // inside the body, i is at most n - 1 (or n).
+  void BoundLoopVariable(Frame& fr, ir::Id cond) {
+    if (!IsC(fr.lang) || cond == ir::kNone) return;
+    const ir::Expr& c = X(fr, cond);
+    if (c.kind != ExprKind::kBinary || c.kids.size() != 2 || (c.s != "<" && c.s != "<=")) return;
+    if (c.kids[0] == ir::kNone || X(fr, c.kids[0]).kind != ExprKind::kName) return;
+    const Value limit = Eval(fr, c.kids[1]);
+    if (limit.ck != ConstKind::kInt || limit.i <= 0 || limit.i > (std::int64_t{1} << 40)) return;
+    auto it = fr.st.env.find(X(fr, c.kids[0]).s);
+    if (it == fr.st.env.end() || it->second.IsConst()) return;
+    it->second.ub = c.s == "<" ? limit.i - 1 : limit.i;
+  }
+
   // New contents written into the buffer at `path` (strcpy, fgets): the
   // buffer, and so its size, stays the same.
   Value KeepBuffer(Frame& fr, const std::string& path, Value v) {
@@ -1238,6 +1283,7 @@ struct Engine::Impl {
     if (it != fr.st.env.end() && (it->second.cap >= 0 || it->second.before_start)) {
       v.cap = it->second.cap;
       v.cap_kind = it->second.cap_kind;
+      v.elem = it->second.elem;
       v.array = it->second.array;
       v.before_start = it->second.before_start;
     }
@@ -2895,6 +2941,7 @@ struct Engine::Impl {
     if (count.ck == ConstKind::kInt && unit.ck == ConstKind::kInt && count.i > 0 && count.i <= (std::int64_t{1} << 40) &&
         unit.i > 0 && unit.i <= 64) {
       v.cap = count.i * unit.i;
+      v.elem = static_cast<std::uint8_t>(unit.i);
       v.cap_kind = e.s == "<new[]>" ? kHeapBuffer : fr.f->is_module_body ? kStaticBuffer : kStackBuffer;
       v.array = e.s == "<array>";
     }
@@ -3548,7 +3595,9 @@ struct Engine::Impl {
     }
     // C/C++ buf[i] = v with an input-chosen i.
     if (t.kind == ExprKind::kIndex && t.kids.size() > 1 && t.kids[1] != ir::kNone) {
-      CheckArrayIndex(fr, t.kids[1], Eval(fr, t.kids[1]), t.line, t.col);
+      const Value index = Eval(fr, t.kids[1]);
+      CheckArrayIndex(fr, t.kids[1], index, t.line, t.col);
+      if (IsC(fr.lang)) CheckIndexWrite(fr, t, index);
     }
     // JS cur[b] = v where cur = obj[a] earlier (a loop walking a dotted
     // path: set(obj, "__proto__.polluted", v)).
@@ -3861,6 +3910,7 @@ struct Engine::Impl {
         if (s.a != ir::kNone && Truthy(Eval(fr, s.a)) == false) return;
         for (int round = 0; round < 2; ++round) {
           State before = fr.st;
+          BoundLoopVariable(fr, s.a);
           fr.continues.emplace_back();
           for (ir::Id c : s.body) {
             if (fr.st.dead) break;

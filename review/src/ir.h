@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -122,5 +123,40 @@ struct Module {
   std::uint32_t lines = 0;
   std::uint32_t error_nodes = 0;  // tree-sitter ERROR/MISSING nodes seen
 };
+
+// Bytes in one value of a C scalar type ("char", "unsigned char", "wchar_t",
+// "int", "size_t", a pointer "T *"), for an LP64 target; 0 when unknown
+// (structs, typedefs). Used for sizeof and for buffer element sizes.
+inline std::int64_t CScalarSize(std::string_view type) {
+  std::string t;
+  for (const char c : type) {  // collapse whitespace
+    if (c == ' ' || c == '\t' || c == '\n') {
+      if (!t.empty() && t.back() != ' ') t.push_back(' ');
+    } else {
+      t.push_back(c);
+    }
+  }
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  for (std::string_view q : {"const ", "volatile ", "signed ", "unsigned "}) {
+    while (t.starts_with(q)) t.erase(0, q.size());
+  }
+  if (t.ends_with("*")) return 8;
+  if (t == "unsigned" || t == "signed") return 4;
+  if (t == "char" || t == "int8_t" || t == "uint8_t" || t == "char8_t" || t == "bool" || t == "_Bool" ||
+      t == "BYTE" || t == "byte") {
+    return 1;
+  }
+  if (t == "short" || t == "short int" || t == "int16_t" || t == "uint16_t" || t == "char16_t") return 2;
+  if (t == "wchar_t" || t == "int" || t == "int32_t" || t == "uint32_t" || t == "char32_t" || t == "float" ||
+      t == "WCHAR") {
+    return 4;
+  }
+  if (t == "long" || t == "long int" || t == "long long" || t == "long long int" || t == "int64_t" ||
+      t == "uint64_t" || t == "size_t" || t == "ssize_t" || t == "double" || t == "intptr_t" || t == "uintptr_t" ||
+      t == "ptrdiff_t") {
+    return 8;
+  }
+  return 0;
+}
 
 }  // namespace bulwark::review::ir

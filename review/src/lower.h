@@ -61,6 +61,19 @@ class Lowerer {
   // Statements produced while lowering an expression (an assignment inside a
   // condition, say) are placed before the statement being lowered.
   void EmitPre(ir::Id stmt) { pre_.push_back(stmt); }
+  // Runs `lower`, which appends statements to `out`, keeping the statements
+  // it places before itself (EmitPre) in `out` too rather than before the
+  // enclosing statement: a for loop's update `i++` runs in the loop body.
+  template <class F>
+  void WithOwnPre(std::vector<ir::Id>& out, F&& lower) {
+    std::vector<ir::Id> saved;
+    saved.swap(pre_);
+    std::vector<ir::Id> produced;
+    lower(produced);
+    out.insert(out.end(), pre_.begin(), pre_.end());
+    out.insert(out.end(), produced.begin(), produced.end());
+    pre_.swap(saved);
+  }
   // `x++` / `--x` (node `n`, operand `operand`): an assignment placed before
   // the statement, then x, so a counter is never taken for a constant.
   ir::Id UpdateExpr(TSNode n, TSNode operand);

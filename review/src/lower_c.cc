@@ -135,10 +135,17 @@ class CLowerer final : public Lowerer {
         else ExprStmt(init, out);
       }
       ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      // The condition: a loop that cannot start is skipped, and its bound
+      // limits the counter inside the body.
+      TSNode cond = Field(n, "condition");
+      if (!Null(cond)) {
+        ir::Id c = Expr(cond);
+        S(loop).a = c;
+      }
       std::vector<ir::Id> body;
       Stmt(Field(n, "body"), body);
       TSNode update = Field(n, "update");
-      if (!Null(update)) ExprStmt(update, body);
+      if (!Null(update)) WithOwnPre(body, [&](std::vector<ir::Id>& o) { ExprStmt(update, o); });
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "for_range_loop") {
@@ -305,7 +312,7 @@ class CLowerer final : public Lowerer {
       // new char[n]: a heap buffer of n elements.
       TSNode nd = Field(n, "declarator");
       if (!Null(nd) && Type(nd) == "new_declarator") {
-        const std::int64_t elem = ElementSize(Text(Field(n, "type")));
+        const std::int64_t elem = ir::CScalarSize(Text(Field(n, "type")));
         TSNode length = Field(nd, "length");
         if (elem > 0 && !Null(length) && !HasChild(nd, "new_declarator")) {
           ir::Id id = NewExpr(ir::ExprKind::kNew, n);
@@ -381,7 +388,7 @@ class CLowerer final : public Lowerer {
       TSNode value = Field(n, "value");
       if (!Null(type)) {
         std::string_view text = Text(type);
-        if (const std::int64_t size = ElementSize(text); size > 0) return Int(size, n);
+        if (const std::int64_t size = ir::CScalarSize(text); size > 0) return Int(size, n);
         if (IsIdentifier(text)) value = type;  // sizeof(buf) parsed as a type name
         else return NewExpr(ir::ExprKind::kUnknown, n);
       }
@@ -440,42 +447,6 @@ class CLowerer final : public Lowerer {
     return Expr(cond);
   }
 
-  // Bytes in one element of a C scalar type ("char", "unsigned char",
-  // "wchar_t", "int", "size_t", ...); 0 when unknown (structs, typedefs).
-  // Sizes of an LP64 target.
-  static std::int64_t ElementSize(std::string_view type) {
-    std::string t;
-    for (std::size_t i = 0; i < type.size(); ++i) {  // collapse whitespace
-      const char c = type[i];
-      if (c == ' ' || c == '\t' || c == '\n') {
-        if (!t.empty() && t.back() != ' ') t.push_back(' ');
-      } else {
-        t.push_back(c);
-      }
-    }
-    while (!t.empty() && t.back() == ' ') t.pop_back();
-    for (std::string_view q : {"const ", "volatile ", "signed ", "unsigned "}) {
-      while (t.starts_with(q)) t.erase(0, q.size());
-    }
-    if (t.ends_with("*")) return 8;
-    if (t == "unsigned" || t == "signed") return 4;
-    if (t == "char" || t == "int8_t" || t == "uint8_t" || t == "char8_t" || t == "bool" || t == "_Bool" ||
-        t == "BYTE" || t == "byte") {
-      return 1;
-    }
-    if (t == "short" || t == "short int" || t == "int16_t" || t == "uint16_t" || t == "char16_t") return 2;
-    if (t == "wchar_t" || t == "int" || t == "int32_t" || t == "uint32_t" || t == "char32_t" || t == "float" ||
-        t == "WCHAR") {
-      return 4;
-    }
-    if (t == "long" || t == "long int" || t == "long long" || t == "long long int" || t == "int64_t" || t == "uint64_t" ||
-        t == "size_t" || t == "ssize_t" || t == "double" || t == "intptr_t" || t == "uintptr_t" ||
-        t == "ptrdiff_t") {
-      return 8;
-    }
-    return 0;
-  }
-
   bool HasChild(TSNode n, std::string_view type) {
     for (TSNode k : Named(n)) {
       if (Type(k) == type) return true;
@@ -491,7 +462,7 @@ class CLowerer final : public Lowerer {
     if (Null(type_node)) return value;
     TSNode inner = Field(decl, "declarator");
     if (Null(inner) || Type(inner) != "identifier") return value;  // a[2][3], *a[4]
-    const std::int64_t elem = ElementSize(Text(type_node));
+    const std::int64_t elem = ir::CScalarSize(Text(type_node));
     if (elem <= 0) return value;
     TSNode size = Field(decl, "size");
     ir::Id count = ir::kNone;

@@ -88,6 +88,16 @@ class JavaLowerer final : public Lowerer {
       ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
       std::vector<ir::Id> body;
       Stmt(Field(n, "body"), body);
+      // The updates (i++) run at the end of each iteration: without them a
+      // counter would read as its initial constant in the body.
+      TSTreeCursor cursor = ts_tree_cursor_new(n);
+      for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+        const char* field = ts_tree_cursor_current_field_name(&cursor);
+        if (field == nullptr || std::string_view(field) != "update") continue;
+        TSNode u = ts_tree_cursor_current_node(&cursor);
+        WithOwnPre(body, [&](std::vector<ir::Id>& o) { LowerExprStmt(u, o); });
+      }
+      ts_tree_cursor_delete(&cursor);
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "enhanced_for_statement") {

@@ -102,7 +102,7 @@ class JsLowerer final : public Lowerer {
       std::vector<ir::Id> body;
       Stmt(Field(n, "body"), body);
       TSNode inc = Field(n, "increment");
-      if (!Null(inc)) ExprStmt(inc, body);
+      if (!Null(inc)) WithOwnPre(body, [&](std::vector<ir::Id>& o) { ExprStmt(inc, o); });
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "for_in_statement") {

@@ -639,15 +639,28 @@ class Loader {
 
   PatternAlt ParseAlt(const YAML::Node& m) {
     if (!m.IsMap()) Fail(m, "a match entry must be a mapping");
-    CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method"}, "match entry");
+    CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method", "index-write"},
+              "match entry");
     PatternAlt a;
     if (m["call"]) a.calls = Strings(m["call"], "call");
     if (m["assign"]) a.assign_name = Regex(m["assign"], "assign");
     if (m["trivial-method"]) a.trivial_methods = Strings(m["trivial-method"], "trivial-method");
-    if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) != 1) {
-      Fail(m, "a match entry needs exactly one of 'call', 'assign' or 'trivial-method'");
+    if (YAML::Node iw = m["index-write"]) {
+      if (!iw.IsMap()) Fail(iw, "'index-write' must be a mapping ({} or {memory: stack|heap})");
+      CheckKeys(iw, {"memory"}, "index-write");
+      a.index_write = true;
+      if (iw["memory"]) {
+        const std::string mem = Scalar(iw["memory"], "memory");
+        if (mem == "stack") a.index_write_memory = 1;
+        else if (mem == "heap") a.index_write_memory = 2;
+        else Fail(iw["memory"], "'memory' must be 'stack' or 'heap'");
+      }
     }
-    if (!a.trivial_methods.empty() && (m["where"] || m["unless"])) {
+    if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) +
+            (a.index_write ? 1 : 0) != 1) {
+      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method' or 'index-write'");
+    }
+    if ((!a.trivial_methods.empty() || a.index_write) && (m["where"] || m["unless"])) {
       Fail(m, "'where'/'unless' belong to 'call' entries");
     }
     if (m["where"]) a.where = Conds(m["where"]);
@@ -716,6 +729,7 @@ void RuleSetData::BuildIndexes() {
     pattern_calls[l] = {};
     pattern_assigns[l].clear();
     pattern_methods[l].clear();
+    pattern_index_writes[l].clear();
     taint_rules_by_sink[l].assign(sink_kinds.size(), {});
   }
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -736,6 +750,7 @@ void RuleSetData::BuildIndexes() {
         if (!alt.trivial_methods.empty()) {
           pattern_methods[l].push_back({static_cast<int>(i), static_cast<int>(a)});
         }
+        if (alt.index_write) pattern_index_writes[l].push_back({static_cast<int>(i), static_cast<int>(a)});
         for (const std::string& g : alt.calls) {
           pattern_calls[l].Add(g, {static_cast<int>(i), static_cast<int>(a)});
         }

@@ -75,6 +75,11 @@ struct PatternAlt {
   // does nothing or only returns a constant (a TrustManager accepting every
   // certificate, a verify() that always says yes).
   std::vector<std::string> trivial_methods;
+  // Indexed-write form (C/C++): `buf[i] = v` where i (a constant, or bounded
+  // by the loop or check around it) lies past the end of a buffer of known
+  // size living in `index_write_memory` (0 any, 1 stack, 2 heap).
+  bool index_write = false;
+  std::uint8_t index_write_memory = 0;
   std::vector<std::string> requires_equals;
 };
 
@@ -184,6 +189,7 @@ struct RuleSetData {
   std::array<GlobIndex<std::pair<int, int>>, kLanguageCount> pattern_calls;
   std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_assigns;
   std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_methods;
+  std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_index_writes;
   std::array<std::vector<std::vector<int>>, kLanguageCount> taint_rules_by_sink;  // [lang][sink] -> rules
 
   void BuildIndexes();

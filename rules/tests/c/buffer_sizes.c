@@ -64,6 +64,7 @@ void larger_source_bad(void) {
     source[100 - 1] = '\0';
     /* ruleid: stack-buffer-overflow */
     strncpy(data, source, 100 - 1);
+    /* ruleid: stack-buffer-overflow */
     data[100 - 1] = '\0';
     /* ruleid: stack-buffer-overflow */
     memcpy(data, source, sizeof(source));
@@ -298,4 +299,52 @@ void before_start_good(void) {
     /* ok: buffer-underwrite */
     memset(mid, 0, 10);
   }
+}
+
+/* Element by element: the loop's bound against the buffer's size. */
+void loop_bad(void) {
+  int i;
+  char *data;
+  char dataBadBuffer[50];
+  char source[100];
+  data = dataBadBuffer;
+  memset(source, 'C', 100 - 1);
+  source[100 - 1] = '\0';
+  for (i = 0; i < 100; i++) {
+    /* ruleid: stack-buffer-overflow */
+    data[i] = source[i];
+  }
+  int *ints = (int *)malloc(10);
+  if (ints == NULL) return;
+  for (i = 0; i < 10; i++) {
+    /* Ten ints need 40 bytes: 10 were allocated. */
+    /* ruleid: heap-buffer-overflow */
+    ints[i] = 0;
+  }
+  /* ruleid: stack-buffer-overflow */
+  dataBadBuffer[50] = '\0';
+  free(ints);
+}
+
+void loop_good(void) {
+  int i;
+  char *data;
+  char dataGoodBuffer[100];
+  char source[100];
+  data = dataGoodBuffer;
+  memset(source, 'C', 100 - 1);
+  source[100 - 1] = '\0';
+  for (i = 0; i < 100; i++) {
+    /* ok: stack-buffer-overflow */
+    data[i] = source[i];
+  }
+  int *ints = (int *)malloc(10 * sizeof(int));
+  if (ints == NULL) return;
+  for (i = 0; i < 10; i++) {
+    /* ok: heap-buffer-overflow */
+    ints[i] = 0;
+  }
+  /* ok: stack-buffer-overflow */
+  dataGoodBuffer[100 - 1] = '\0';
+  free(ints);
 }

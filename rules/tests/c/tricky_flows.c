@@ -158,3 +158,15 @@ void copied_constant(void) {
   /* ok: non-literal-format */
   printf(format, 1);
 }
+
+/* A for loop's counter changes every iteration: `i > 0` is not dead code. */
+void retry_loop(void) {
+  int i;
+  const char *command = getenv("RETRY_COMMAND");
+  for (i = 0; i < 3; i++) {
+    if (i > 0 && command != NULL) {
+      /* ruleid: command-injection */
+      system(command);
+    }
+  }
+}

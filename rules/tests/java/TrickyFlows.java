@@ -207,6 +207,25 @@ public class TrickyFlows extends HttpServlet {
   }
 }
 
+class LoopCounters extends HttpServlet {
+  // A for loop's counter changes every iteration: `i > 0` is not dead code.
+  protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    String p = req.getParameter("cmd");
+    for (int i = 0; i < 3; i++) {
+      if (i > 0) {
+        // ruleid: command-injection
+        Runtime.getRuntime().exec(p);
+      }
+    }
+    for (int i = 0, j = 10; i < j; i++, j--) {
+      if (j < 10) {
+        // ruleid: command-injection
+        Runtime.getRuntime().exec(new String[] {"sh", "-c", p});
+      }
+    }
+  }
+}
+
 class Helper {
   public String doSomething(String v) {
     StringBuilder b = new StringBuilder();

@@ -191,3 +191,15 @@ app.get("/archive", (req, res) => {
     exec("tar czf /tmp/b.tgz " + fixed, () => resolve(res.end()));
   });
 });
+
+// A for loop's counter changes every iteration: `i > 0` is not dead code.
+app.get("/retry", (req, res) => {
+  const host = req.query.host;
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) {
+      // ruleid: command-injection
+      exec("ping -c 1 " + host);
+    }
+  }
+  res.end();
+});
