@@ -243,6 +243,28 @@ TEST(RulesTest, BufferConditionsAreValidated) {
   }
 }
 
+TEST(RulesTest, IndexWriteEntriesAreValidated) {
+  auto load = [](const std::string& entry) {
+    return RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", PatternRule(entry)}});
+  };
+  for (const char* good : {"      - index-write: {}", "      - index-write: {memory: heap}"}) {
+    auto r = load(good);
+    EXPECT_TRUE(r.ok()) << good << ": " << r.error().message();
+  }
+  const std::pair<const char*, const char*> bad[] = {
+      {"      - index-write: true", "must be a mapping"},
+      {"      - index-write: {memory: disk}", "'memory' must be 'stack' or 'heap'"},
+      {"      - index-write: {size: 2}", "size"},
+      {"      - index-write: {}\n        where: {arg: 0, literal: \"true\"}", "belong to 'call' entries"},
+      {"      - index-write: {}\n        call: [memcpy]", "exactly one of"},
+  };
+  for (const auto& [entry, message] : bad) {
+    auto r = load(entry);
+    ASSERT_FALSE(r.ok()) << entry;
+    EXPECT_THAT(r.error().message(), HasSubstr(message)) << entry;
+  }
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});
