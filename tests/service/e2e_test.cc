@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -313,6 +314,25 @@ class ServiceE2E : public ::testing::TestWithParam<std::string> {
   struct Tokens {
     std::string access, refresh;
   };
+  // Sends request(i) for i in [0, n) from n threads at once (a burst against
+  // a limit); returns how many answered 201. Every other answer must be
+  // `refused`.
+  static int CreatedInBurst(std::size_t n, int refused, const std::function<int(std::size_t)>& request) {
+    std::vector<int> statuses(n, 0);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < n; ++i) threads.emplace_back([&, i] { statuses[i] = request(i); });
+    for (std::thread& t : threads) t.join();
+    int created = 0;
+    for (int st : statuses) {
+      if (st == 201) {
+        ++created;
+      } else {
+        EXPECT_EQ(st, refused);
+      }
+    }
+    return created;
+  }
+
   Tokens Login(const std::string& email, const std::string& password, const std::string& extra = "") {
     HttpResponse r = Post("/v1/tokens", "{\"email\":" + JsonStr(email) + ",\"password\":" +
                                             JsonStr(password) + extra + "}");
@@ -1488,24 +1508,11 @@ TEST_P(ServiceE2E, ConcurrentUploadsNeverExceedTheQuota) {
   Register("hal@example.com", "granite orchard whistle 62", "Hal");
   Tokens hal = Login("hal@example.com", "granite orchard whistle 62");
   const std::string chunky = kPng + std::string(200 * 1024, '\x03');  // two fit, three do not
-  std::vector<int> statuses(8, 0);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    threads.emplace_back([&, i] {
-      statuses[i] = Send(port_, "POST", "/v1/files?filename=c" + std::to_string(i) + ".png",
-                         {{"Content-Type", "application/octet-stream"}, Bearer(hal.access)}, chunky, true)
-                        .status;
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  int created = 0;
-  for (int st : statuses) {
-    if (st == 201) {
-      ++created;
-    } else {
-      EXPECT_EQ(st, 413);
-    }
-  }
+  const int created = CreatedInBurst(8, 413, [&](std::size_t i) {
+    return Send(port_, "POST", "/v1/files?filename=c" + std::to_string(i) + ".png",
+                {{"Content-Type", "application/octet-stream"}, Bearer(hal.access)}, chunky, true)
+        .status;
+  });
   EXPECT_EQ(created, 2);
   HttpResponse list = Get("/v1/files", {Bearer(hal.access)});
   ASSERT_EQ(list.status, 200);
@@ -2074,25 +2081,12 @@ TEST_P(ServiceE2E, ConcurrentWebhookRegistrationsStayWithinTheLimit) {
            {"BULWARK_WEBHOOK_ALLOWED_PORTS", "9"}});
   Register("abe@example.com", "tangerine fjord pillar 23", "Abe");
   Tokens abe = Login("abe@example.com", "tangerine fjord pillar 23");
-  std::vector<int> statuses(16, 0);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    threads.emplace_back([&, i] {
-      statuses[i] = Post("/v1/webhooks",
-                         "{\"url\":\"http://127.0.0.1:9/h" + std::to_string(i) + "\",\"events\":[\"login.failed\"]}",
-                         {Bearer(abe.access)})
-                        .status;
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  int created = 0;
-  for (int st : statuses) {
-    if (st == 201) {
-      ++created;
-    } else {
-      EXPECT_EQ(st, 409);
-    }
-  }
+  const int created = CreatedInBurst(16, 409, [&](std::size_t i) {
+    return Post("/v1/webhooks",
+                "{\"url\":\"http://127.0.0.1:9/h" + std::to_string(i) + "\",\"events\":[\"login.failed\"]}",
+                {Bearer(abe.access)})
+        .status;
+  });
   EXPECT_EQ(created, 10);
   HttpResponse list = Get("/v1/webhooks", {Bearer(abe.access)});
   ASSERT_EQ(list.status, 200) << list.body;
@@ -2139,24 +2133,11 @@ TEST_P(ServiceE2E, ConcurrentApiKeyCreationsStayWithinTheLimit) {
   Restart({{"BULWARK_THREADS", "8"}});
   Register("max@example.com", "juniper beacon falcon 36", "Max");
   Tokens max = Login("max@example.com", "juniper beacon falcon 36");
-  std::vector<int> statuses(40, 0);
-  std::vector<std::thread> threads;
-  for (std::size_t i = 0; i < statuses.size(); ++i) {
-    threads.emplace_back([&, i] {
-      statuses[i] = Post("/v1/api-keys", "{\"name\":\"burst" + std::to_string(i) + "\",\"scopes\":[\"me:read\"]}",
-                         {Bearer(max.access)})
-                        .status;
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  int created = 0;
-  for (int st : statuses) {
-    if (st == 201) {
-      ++created;
-    } else {
-      EXPECT_EQ(st, 409);
-    }
-  }
+  const int created = CreatedInBurst(40, 409, [&](std::size_t i) {
+    return Post("/v1/api-keys", "{\"name\":\"burst" + std::to_string(i) + "\",\"scopes\":[\"me:read\"]}",
+                {Bearer(max.access)})
+        .status;
+  });
   EXPECT_EQ(created, 25);
   HttpResponse list = Get("/v1/api-keys", {Bearer(max.access)});
   ASSERT_EQ(list.status, 200) << list.body;
