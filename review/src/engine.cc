@@ -194,6 +194,21 @@ Value Flat(const Value& v) {
   return r;
 }
 
+// `into` takes `v`'s buffer size if it is smaller (or `into` has none):
+// where several paths or writes give a buffer, the smallest is what a
+// write must fit.
+void KeepSmallerBuffer(Value& into, const Value& v) {
+  if (v.cap >= 0 && (into.cap < 0 || v.cap < into.cap)) {
+    into.cap = v.cap;
+    into.cap_kind = v.cap_kind;
+    into.elem = v.elem;
+  }
+}
+
+// An upper bound of an integer value: the constant itself, or Value::ub
+// (-1: none known).
+std::int64_t UpperBound(const Value& v) { return v.ck == ConstKind::kInt && v.i >= 0 ? v.i : v.ub; }
+
 Value Join(const Value& a, const Value& b) {
   Value r;
   for (const Origin& o : a.o) AddOrigin(r.o, o);
@@ -204,26 +219,17 @@ Value Join(const Value& a, const Value& b) {
     r.i = a.i;
   }
   r.fixed_start = a.fixed_start & b.fixed_start;
-  // The smaller buffer on any path: what a write must fit.
-  if (a.cap >= 0 && (b.cap < 0 || a.cap <= b.cap)) {
-    r.cap = a.cap;
-    r.cap_kind = a.cap_kind;
-    r.elem = a.elem;
-  } else if (b.cap >= 0) {
-    r.cap = b.cap;
-    r.cap_kind = b.cap_kind;
-    r.elem = b.elem;
-  }
+  KeepSmallerBuffer(r, a);
+  KeepSmallerBuffer(r, b);
   r.array = a.array && b.array;
   r.before_start = a.before_start || b.before_start;
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
   };
-  auto ub_of = [](const Value& v) -> std::int64_t { return v.ck == ConstKind::kInt && v.i >= 0 ? v.i : v.ub; };
   if (!r.IsConst()) {
     if (len_of(a) >= 0 && len_of(b) >= 0) r.len_max = std::max(len_of(a), len_of(b));
-    if (ub_of(a) >= 0 && ub_of(b) >= 0) r.ub = std::max(ub_of(a), ub_of(b));
+    if (UpperBound(a) >= 0 && UpperBound(b) >= 0) r.ub = std::max(UpperBound(a), UpperBound(b));
   }
   if (a.list && b.list && a.list->size() == b.list->size()) {
     auto elems = std::make_shared<std::vector<Value>>();
@@ -823,16 +829,6 @@ struct Engine::Impl {
     if (!fresh) {
       for (const Origin& o : kept.o) AddOrigin(it->second.o, o);
       if (buffer) KeepSmallerBuffer(it->second, v);
-    }
-  }
-
-  // `into` takes `v`'s buffer size if it is smaller (or `into` has none):
-  // where several writes store a buffer, the smallest is what a write must fit.
-  static void KeepSmallerBuffer(Value& into, const Value& v) {
-    if (v.cap >= 0 && (into.cap < 0 || v.cap < into.cap)) {
-      into.cap = v.cap;
-      into.cap_kind = v.cap_kind;
-      into.elem = v.elem;
     }
   }
 
@@ -1594,21 +1590,15 @@ struct Engine::Impl {
       // An array or a struct of buffers handed over whole (the callee takes
       // one of them out): the smallest buffer among its elements or fields.
       if (u.param_is_dst && at->cap < 0) {
-        auto smaller = [&](const Value& v) {
-          if (v.cap >= 0 && (at->cap < 0 || v.cap < at->cap)) {
-            at->cap = v.cap;
-            at->cap_kind = v.cap_kind;
-          }
-        };
         if (at->list) {
-          for (const Value& e : *at->list) smaller(e);
+          for (const Value& e : *at->list) KeepSmallerBuffer(*at, e);
         }
         const std::size_t k = static_cast<std::size_t>(u.param) + 1;
         if (k < call.kids.size()) {
           if (auto base = PathOf(fr, call.kids[k])) {
             const std::string prefix = *base + ".";
             for (auto it = fr.st.env.lower_bound(prefix); it != fr.st.env.end() && it->first.starts_with(prefix); ++it) {
-              smaller(it->second);
+              KeepSmallerBuffer(*at, it->second);
             }
           }
         }
@@ -2568,8 +2558,7 @@ struct Engine::Impl {
         // strlen(s) + 1, (n + 1) * sizeof(char): an upper bound stays one.
         std::int64_t bound = -1;
         if ((e.s == "+" || e.s == "*") && IsC(fr.lang)) {
-          auto ub_of = [](const Value& v) -> std::int64_t { return v.ck == ConstKind::kInt && v.i >= 0 ? v.i : v.ub; };
-          const std::int64_t x = ub_of(a), y = ub_of(b);
+          const std::int64_t x = UpperBound(a), y = UpperBound(b);
           constexpr std::int64_t kMax = std::int64_t{1} << 40;
           if (x >= 0 && y >= 0 && x <= kMax && y <= kMax) {
             if (e.s == "+") bound = x + y;
