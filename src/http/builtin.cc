@@ -463,8 +463,25 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
                               request.path() == csp.report_path
                           ? HandleReport(request)
                           : next(request);
+  AddHeaders(response, options_.hsts.enabled && request.context().secure,
+             request.context().principal != nullptr, request.context().csp_nonce);
+  return response;
+}
+
+void SecurityHeaders::AddToServerResponse(Response& response, bool secure) const {
+  char nonce[internal::kToken128Chars];
+  std::string_view nonce_view;
+  if (options_.csp.enabled) {
+    internal::RandomToken128To(nonce);
+    nonce_view = std::string_view(nonce, sizeof(nonce));
+  }
+  AddHeaders(response, options_.hsts.enabled && secure, false, nonce_view);
+}
+
+void SecurityHeaders::AddHeaders(Response& response, bool hsts, bool authenticated,
+                                 std::string_view nonce) const {
+  const CspOptions& csp = options_.csp;
   Headers& h = response.headers();
-  const bool hsts = options_.hsts.enabled && request.context().secure;
   // The fields this middleware owns replace any the handler set, except a
   // CSP: a policy the handler set stays. One stricter than the default in
   // every directive is merged with it into one field (below); any other
@@ -506,8 +523,7 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
     for (std::size_t i = hsts ? 0 : 1; i < kReplaced.size(); ++i) h.Remove(kReplaced[i]);
   }
   // Cache-Control: no-store unless an anonymous handler chose caching.
-  const bool no_store = options_.no_store_by_default &&
-                        (request.context().principal != nullptr || !has_cache_control);
+  const bool no_store = options_.no_store_by_default && (authenticated || !has_cache_control);
   if (no_store && has_cache_control) h.Remove("Cache-Control");
   // A handler policy that is stricter than the default in every directive
   // (a download's `default-src 'none'; sandbox`) becomes the one policy sent,
@@ -517,11 +533,10 @@ Response SecurityHeaders::Handle(Request& request, const Next& next) const {
   std::optional<std::string> merged;
   if (csp.enabled && !csp.report_only && h.Count("Content-Security-Policy") == 1 &&
       h.Count("Content-Security-Policy-Report-Only") == 0) {
-    merged = MergeIntoHandlerCsp(*h.Get("Content-Security-Policy"), PolicyFor(request.context().csp_nonce));
+    merged = MergeIntoHandlerCsp(*h.Get("Content-Security-Policy"), PolicyFor(nonce));
   }
-  h.Append(blocks_[hsts ? 1 : 0][no_store ? 1 : 0], request.context().csp_nonce);
+  h.Append(blocks_[hsts ? 1 : 0][no_store ? 1 : 0], nonce);
   if (merged) h.Set("Content-Security-Policy", *merged);
-  return response;
 }
 
 // ------------------------------------------------------------------- Errors

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
+#include "bulwark/core/check.h"
 #include "bulwark/crypto/random.h"
+#include "bulwark/http/builtin.h"
 #include "bulwark/http/router.h"
 #include "operator_log.h"
 #include "util.h"
@@ -38,10 +40,14 @@ void ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& pe
     // refuse it and close, so the client retries elsewhere.
     LogError("handler exceeded handler_timeout; answered 503", ctx.request_id,
              ctx.route != nullptr ? std::string_view(ctx.route->pattern) : std::string_view());
-    response = Response::Problem(503, ctx.request_id);
-    if (!ctx.request_id.empty()) response.SetHeader("X-Request-Id", ctx.request_id);
-    response.SetHeader("Cache-Control", "no-store");
-    response.set_close(true);
+    response = ServerProblem(app, 503, ctx.request_id, ctx.secure);
+  }
+  if (!Http1Connection::Sendable(response)) {
+    // A handler put something unsendable into a header (CR/LF from input, a
+    // bad name) or a bad status: a generic 500 instead, with the headers
+    // every response carries (Serialize's own fallback is the last resort).
+    LogError("response not sendable (bad status or header); answered 500", ctx.request_id);
+    response = ServerProblem(app, 500, ctx.request_id, ctx.secure);
   }
   served.delay = std::chrono::milliseconds(0);
   if (stopping != nullptr && stopping->load(std::memory_order_relaxed)) {
@@ -53,8 +59,38 @@ void ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& pe
                              served.bytes);
 }
 
-std::string RejectRequest(int status) {
-  return Http1Connection::SerializeRejection(status, NewRequestId());
+void AddServerHeaders(const App& app, bool secure, Response& response) {
+  std::shared_ptr<const SecurityHeaders> headers = app.chain().Get<SecurityHeaders>();
+  if (headers == nullptr) {
+    static const std::shared_ptr<const SecurityHeaders> kFallback = [] {
+      SecurityHeadersOptions o;
+      o.hsts.enabled = false;
+      Result<std::shared_ptr<const SecurityHeaders>> m = SecurityHeaders::Create(std::move(o));
+      BULWARK_CHECK(m.ok());  // the defaults are valid
+      return std::move(m).value();
+    }();
+    headers = kFallback;
+  }
+  headers->AddToServerResponse(response, secure);
+}
+
+Response ServerProblem(const App& app, int status, std::string_view request_id, bool secure) {
+  Response response = Response::Problem(status, request_id);
+  if (!request_id.empty()) response.SetHeader("X-Request-Id", request_id);
+  // An error, not content: never cached, and the body is data only.
+  response.SetHeader("Cache-Control", "no-store");
+  response.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  AddServerHeaders(app, secure, response);
+  response.set_close(true);
+  return response;
+}
+
+std::string RejectRequest(const App& app, int status, bool secure) {
+  Response response = ServerProblem(app, status, NewRequestId(), secure);
+  bool keep_alive = false;
+  std::string out;
+  Http1Connection::Serialize(response, Method::kGet, false, keep_alive, out);
+  return out;
 }
 
 }  // namespace bulwark::http::internal

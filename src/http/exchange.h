@@ -44,8 +44,22 @@ void ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& pe
                   Request&& request, bool request_keep_alive, bool allow_keep_alive,
                   const std::atomic<bool>* stopping, bool& keep_alive, Served& served);
 
-// The bytes of a rejection (the request never reached the App).
-std::string RejectRequest(int status);
+// The bytes of a rejection (the request never reached the App): a
+// ServerProblem with a fresh request id.
+std::string RejectRequest(const App& app, int status, bool secure);
+
+// Adds the security headers to a response the server writes itself (a
+// rejection, a replaced handler answer): the App's SecurityHeaders, so they
+// are configured as for every other response; if the App runs without it
+// (removed with a Reason), the defaults minus HSTS, which the operator chose
+// to leave to something else.
+void AddServerHeaders(const App& app, bool secure, Response& response);
+
+// A problem+json the server writes itself (status, request id), with the
+// headers above, a `default-src 'none'` CSP and Cache-Control: no-store;
+// closes the connection. Rejections, the 503 for a handler past its
+// deadline and the 500 for an unsendable handler response all use it.
+Response ServerProblem(const App& app, int status, std::string_view request_id, bool secure);
 
 // A fresh request id: 128 random bits, base64url.
 std::string NewRequestId();

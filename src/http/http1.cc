@@ -347,6 +347,8 @@ Http1Connection::Outcome Http1Connection::ParseBody() {
   return out;
 }
 
+bool Http1Connection::Sendable(const Response& response) { return ResponseHeadersValid(response); }
+
 void Http1Connection::Serialize(const Response& response, Method method, bool request_keep_alive,
                                 bool& keep_alive, std::string& out) {
   if (!ResponseHeadersValid(response)) {
@@ -399,24 +401,6 @@ void Http1Connection::Serialize(const Response& response, Method method, bool re
   if (!keep_alive) out += "Connection: close\r\n";
   out += "\r\n";
   if (!no_body && method != Method::kHead) out += response.body();
-}
-
-std::string Http1Connection::SerializeRejection(int status, std::string_view request_id) {
-  Response response = Response::Problem(status, request_id);
-  if (!request_id.empty()) response.SetHeader("X-Request-Id", request_id);
-  // Rejections happen before any middleware; they still carry the basic
-  // protective headers.
-  response.SetHeader("X-Content-Type-Options", "nosniff");
-  response.SetHeader("Cache-Control", "no-store");
-  response.SetHeader("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  // Older browsers and scanners look for these rather than the CSP.
-  response.SetHeader("X-Frame-Options", "DENY");
-  response.SetHeader("Referrer-Policy", "no-referrer");
-  response.SetHeader("Cross-Origin-Resource-Policy", "same-origin");
-  bool keep_alive = false;
-  std::string out;
-  Serialize(response, Method::kGet, false, keep_alive, out);
-  return out;
 }
 
 }  // namespace bulwark::http::internal

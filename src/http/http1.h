@@ -56,8 +56,9 @@ class Http1Connection {
   // in `response` turns it into a generic 500.
   static void Serialize(const Response& response, Method method, bool request_keep_alive,
                         bool& keep_alive, std::string& out);
-  // The response to a rejected request (always closes the connection).
-  static std::string SerializeRejection(int status, std::string_view request_id);
+  // Whether Serialize sends `response` as it is (a valid status and header
+  // fields), rather than its generic 500.
+  static bool Sendable(const Response& response);
 
   // Whether the request just returned by Parse() wants keep-alive.
   bool last_request_keep_alive() const noexcept { return keep_alive_; }

@@ -154,13 +154,17 @@ TEST_P(Http1Hostile, RejectedCleanlyAndClosed) {
   EXPECT_TRUE(r.closed) << h.name;
   EXPECT_NE(r.output.find("application/problem+json"), std::string::npos) << h.name;
   EXPECT_NE(r.output.find("\"request_id\":"), std::string::npos) << h.name;
-  // Rejected before any middleware, still with the protective headers.
+  // Rejected before any middleware, still with the protective headers (the
+  // app has no SecurityHeaders: its defaults, without HSTS).
   for (const char* field : {"X-Content-Type-Options: nosniff", "Cache-Control: no-store",
-                            "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'",
                             "X-Frame-Options: DENY", "Referrer-Policy: no-referrer",
-                            "Cross-Origin-Resource-Policy: same-origin"}) {
+                            "Cross-Origin-Resource-Policy: same-origin", "X-XSS-Protection: 0"}) {
     EXPECT_NE(r.output.find(std::string(field) + "\r\n"), std::string::npos) << h.name << ": " << field;
   }
+  EXPECT_NE(r.output.find("Content-Security-Policy: default-src 'none'; frame-ancestors 'none';"),
+            std::string::npos) << h.name;
+  EXPECT_EQ(r.output.find("Strict-Transport-Security"), std::string::npos) << h.name;
+  EXPECT_EQ(r.output.find("Server:"), std::string::npos) << h.name;
   // Nothing of the request is echoed back.
   EXPECT_EQ(r.output.find("evil"), std::string::npos) << h.name;
 }

@@ -175,7 +175,7 @@ asio::awaitable<void> RunSession(Server::Impl& impl, Worker& worker, Stream stre
 
     bool keep_alive = false;
     if (out.kind == internal::Http1Connection::Outcome::Kind::kReject) {
-      answer.bytes = internal::RejectRequest(out.status);
+      answer.bytes = internal::RejectRequest(*impl.app, out.status, peer.tls);
       answer.delay = std::chrono::milliseconds(0);
     } else {
       ++served;

@@ -26,7 +26,7 @@ RawExchangeResult RawExchangeForTest(const App& app, std::string_view input,
     }
     bool keep_alive = false;
     if (out.kind == internal::Http1Connection::Outcome::Kind::kReject) {
-      result.output += internal::RejectRequest(out.status);
+      result.output += internal::RejectRequest(app, out.status, options.tls);
       result.delays.emplace_back(0);
     } else {
       ++served;

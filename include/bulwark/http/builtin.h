@@ -111,12 +111,22 @@ class SecurityHeaders final : public Middleware {
   // Errors: kInvalidArgument if a header value or CSP source is unsafe.
   static Result<std::shared_ptr<const SecurityHeaders>> Create(SecurityHeadersOptions options = {});
   Response Handle(Request& request, const Next& next) const override;
+  // Adds the headers Handle() adds to a response the server writes itself,
+  // without running the chain: a request refused while its head or body was
+  // parsed (400, 413, 431, 501, ...), a handler answer replaced by 503. The
+  // server calls this with the App's own SecurityHeaders, so those responses
+  // carry the same headers, HSTS included when `secure` (the connection is
+  // TLS), configured the same way. Treated as an anonymous request.
+  // Thread-safe (const).
+  void AddToServerResponse(Response& response, bool secure) const;
   // The policy for `nonce`, as sent (for tests and documentation).
   std::string PolicyFor(std::string_view nonce) const;
 
  private:
   explicit SecurityHeaders(SecurityHeadersOptions o) : options_(std::move(o)) {}
   Response HandleReport(Request& request) const;
+  // Handle()'s work on the way out; `nonce` is the CSP nonce (empty if off).
+  void AddHeaders(Response& response, bool hsts, bool authenticated, std::string_view nonce) const;
   SecurityHeadersOptions options_;
   std::string hsts_value_;
   std::string csp_prefix_, csp_suffix_;
