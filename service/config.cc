@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <charconv>
+#include <tuple>
 #include <cstdlib>
 #include <set>
 #include <string_view>
@@ -17,10 +18,19 @@ Error Bad(std::string_view setting, std::string_view why) {
                "config: " + std::string(setting) + ": " + std::string(why));
 }
 
+// Retention periods: 0 to 10 years (more is likelier a unit mistake than a
+// policy). The purge runs between every minute and every week.
+constexpr std::int64_t kMaxRetentionSeconds = std::int64_t{3650} * 86400;
+constexpr std::int64_t kMinRetentionInterval = 60;
+constexpr std::int64_t kMaxRetentionInterval = 7 * 86400;
+
 Result<std::int64_t> ParseInt(std::string_view setting, std::string_view text, std::int64_t min,
                               std::int64_t max) {
   std::int64_t v = 0;
   auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec == std::errc::result_out_of_range) {
+    return Bad(setting, "out of range " + std::to_string(min) + ".." + std::to_string(max));
+  }
   if (ec != std::errc() || p != text.data() + text.size()) return Bad(setting, "not an integer");
   if (v < min || v > max) {
     return Bad(setting, "out of range " + std::to_string(min) + ".." + std::to_string(max));
@@ -241,6 +251,19 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   BULWARK_RETURN_IF_ERROR(files.Int("quota_bytes", c.files_quota_bytes, 1024, std::int64_t{1} << 40));
   BULWARK_RETURN_IF_ERROR(files.Int("max_per_account", c.files_max_per_account, 1, 1'000'000));
   BULWARK_RETURN_IF_ERROR(files.Finish());
+
+  BULWARK_ASSIGN_OR_RETURN(Table retention, t.Sub("retention"));
+  BULWARK_RETURN_IF_ERROR(
+      retention.Seconds("sessions_seconds", c.retention_sessions, 0, kMaxRetentionSeconds));
+  BULWARK_RETURN_IF_ERROR(retention.Seconds("refresh_families_seconds",
+                                            c.retention_refresh_families, 0, kMaxRetentionSeconds));
+  BULWARK_RETURN_IF_ERROR(
+      retention.Seconds("api_keys_seconds", c.retention_api_keys, 0, kMaxRetentionSeconds));
+  BULWARK_RETURN_IF_ERROR(retention.Seconds("webhook_deliveries_seconds",
+                                            c.retention_webhook_deliveries, 0, kMaxRetentionSeconds));
+  BULWARK_RETURN_IF_ERROR(retention.Seconds("interval_seconds", c.retention_interval,
+                                            kMinRetentionInterval, kMaxRetentionInterval));
+  BULWARK_RETURN_IF_ERROR(retention.Finish());
   return t.Finish();
 }
 
@@ -321,6 +344,22 @@ Result<void> ApplyEnv(Config& c) {
     BULWARK_ASSIGN_OR_RETURN(std::int64_t n,
                              ParseInt("BULWARK_FILES_MAX_BYTES", *v, 1024, std::int64_t{64} << 20));
     c.files_max_bytes = static_cast<std::size_t>(n);
+  }
+  for (auto [name, field, min, max] :
+       {std::tuple{"BULWARK_RETENTION_SESSIONS_SECONDS", &c.retention_sessions, std::int64_t{0},
+                   kMaxRetentionSeconds},
+        std::tuple{"BULWARK_RETENTION_REFRESH_FAMILIES_SECONDS", &c.retention_refresh_families,
+                   std::int64_t{0}, kMaxRetentionSeconds},
+        std::tuple{"BULWARK_RETENTION_API_KEYS_SECONDS", &c.retention_api_keys, std::int64_t{0},
+                   kMaxRetentionSeconds},
+        std::tuple{"BULWARK_RETENTION_WEBHOOK_DELIVERIES_SECONDS", &c.retention_webhook_deliveries,
+                   std::int64_t{0}, kMaxRetentionSeconds},
+        std::tuple{"BULWARK_RETENTION_INTERVAL_SECONDS", &c.retention_interval,
+                   kMinRetentionInterval, kMaxRetentionInterval}}) {
+    if (auto v = Env(name)) {
+      BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt(name, *v, min, max));
+      *field = std::chrono::seconds(n);
+    }
   }
   if (auto v = Env("BULWARK_FILES_QUOTA_BYTES")) {
     BULWARK_ASSIGN_OR_RETURN(c.files_quota_bytes,

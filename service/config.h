@@ -74,6 +74,24 @@ struct Config {
   std::int64_t files_quota_bytes = std::int64_t{100} << 20;  // per account
   std::int64_t files_max_per_account = 1000;
 
+  // Retention ([retention]; see retention.h): how long a credential that can
+  // no longer be used, or a finished webhook delivery, stays in the database
+  // before the purge deletes it, and how often the purge runs.
+  // Sessions: 1 day past their end (a dead session serves nothing; the audit
+  // trail keeps the history).
+  std::chrono::seconds retention_sessions{1 * 86400};
+  // Refresh families (with their tokens): 7 days past the family's absolute
+  // expiry, never earlier: until then a replayed token of a revoked family
+  // must still be recognised as that family's.
+  std::chrono::seconds retention_refresh_families{7 * 86400};
+  // API keys: 30 days after revocation or expiry, so a leaked revoked key
+  // that is tried is still attributed to its account in the audit trail.
+  std::chrono::seconds retention_api_keys{30 * 86400};
+  // Finished (succeeded/failed) webhook deliveries: 30 days, for the
+  // owner's delivery list.
+  std::chrono::seconds retention_webhook_deliveries{30 * 86400};
+  std::chrono::seconds retention_interval{3600};
+
   // Where each value came from is not tracked; these say whether a TLS pair
   // or a config file was given at all.
   std::string config_file;

@@ -206,6 +206,7 @@ struct RequestScope {
 
 class AuditBridge;  // auth::SecurityEventSink -> audit::AuditLog
 class WebhookWorker;  // webhooks.h
+class RetentionTimer;  // retention.h
 
 struct Service::Impl {
   Config config;
@@ -245,6 +246,8 @@ struct Service::Impl {
   // registration and (again, with the connected address) at delivery.
   std::unique_ptr<net::Client> webhook_client;
   std::unique_ptr<WebhookWorker> webhook_worker;
+  // The periodic purge of expired and revoked credentials (Serve() runs it).
+  std::unique_ptr<RetentionTimer> retention;
   // Files: blobs under <data_dir>/files.
   std::unique_ptr<files::Root> files_root;
   std::unique_ptr<files::DownloadPolicy> downloads;

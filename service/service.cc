@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "sql_stores.h"
 #include "store.h"
+#include "retention.h"
 #include "webhooks.h"
 
 namespace bulwark::service {
@@ -953,7 +954,10 @@ Result<void> Service::Serve() {
               c.data_dir.c_str());
   std::fflush(stdout);
   impl_->webhook_worker->Start(c.webhook_workers);
+  impl_->retention = std::make_unique<RetentionTimer>(*impl_->db, impl_->config, *impl_->clock);
+  impl_->retention->Start();
   server->Run();
+  impl_->retention->Stop();
   impl_->webhook_worker->Stop();
   std::printf("bulwark: stopped\n");
   std::fflush(stdout);
@@ -994,6 +998,17 @@ Result<std::string> CreateAdmin(Config config, const std::string& email,
       id, normalized, hash, display_name, now, now));
   s.Audit("cli", "admin.user.create", "user:" + id, audit::kSuccess, {{"role", "admin"}});
   return id;
+}
+
+Result<PurgeCounts> PurgeNow(const Config& config) {
+  BULWARK_RETURN_IF_ERROR(CheckConfig(config));
+  BULWARK_ASSIGN_OR_RETURN(db::Database database, OpenDatabase(config, 2));
+  // Only a database `bulwark serve` has set up (at this version) is purged.
+  if (!database.QueryRow("SELECT COUNT(*) FROM maintenance_runs").ok()) {
+    return Error(ErrorCode::kFailedPrecondition,
+                 "the database has no current bulwark schema: start bulwark serve on it once");
+  }
+  return PurgeExpired(database, config, SystemClock().NowUnixSeconds());
 }
 
 Result<audit::VerifyReport> VerifyAudit(const Config& config) {

@@ -16,6 +16,7 @@
 #include "bulwark/core/secret.h"
 #include "bulwark/http/app.h"
 #include "config.h"
+#include "retention.h"
 
 namespace bulwark::service {
 
@@ -48,6 +49,12 @@ class Service {
 Result<std::string> CreateAdmin(Config config, const std::string& email,
                                 const SecretString& password, const std::string& display_name,
                                 bool promote);
+
+// `bulwark admin purge`: deletes what is past retention now (retention.h),
+// whatever the interval; safe next to running servers. Errors:
+// kFailedPrecondition (bad config), kUnavailable (database), and an error if
+// the database was never set up by `bulwark serve`.
+Result<PurgeCounts> PurgeNow(const Config& config);
 
 // `bulwark audit verify`: checks the whole chain (and the anchor file).
 Result<audit::VerifyReport> VerifyAudit(const Config& config);

@@ -128,6 +128,16 @@ constexpr db::sql::Script kRefreshAmr = R"sql(
 ALTER TABLE refresh_families ADD COLUMN amr TEXT NOT NULL DEFAULT 'pwd';
 )sql";
 
+// When periodic maintenance last started, shared by every instance on the
+// database: the retention purge claims its run here (retention.h).
+constexpr db::sql::Script kMaintenanceRuns = R"sql(
+CREATE TABLE maintenance_runs (
+  name TEXT PRIMARY KEY,
+  last_started_at BIGINT NOT NULL
+);
+INSERT INTO maintenance_runs (name, last_started_at) VALUES ('retention', 0);
+)sql";
+
 }  // namespace
 
 Result<db::Database> OpenDatabase(const Config& config, std::size_t max_connections) {
@@ -172,6 +182,7 @@ std::vector<db::Migration> ServiceMigrations(db::Backend backend) {
       {3, "webhooks_and_files", kWebhooksAndFilesSchema},
       {4, audit::GuardsName(), audit::AppendOnlyGuards(backend)},
       {5, "refresh_family_amr", kRefreshAmr},
+      {6, "maintenance_runs", kMaintenanceRuns},
   };
 }
 

@@ -40,7 +40,6 @@ using validate::Field;
 using validate::Rule;
 
 constexpr std::int64_t kMaxBackoffSeconds = 6 * 3600;
-constexpr std::int64_t kDeliveryRetentionSeconds = 30 * 86400;
 constexpr std::int64_t kMaxPendingPerWebhook = 1000;
 
 const validate::Schema& WebhookSchema() {
@@ -164,7 +163,6 @@ void WebhookWorker::Loop() {
     bool worked = false;
     try {
       worked = RunOne();
-      if (!worked) Prune();
     } catch (const std::exception& e) {
       OpLog("error", std::string("webhooks: worker error: ") + e.what());
     }
@@ -292,19 +290,6 @@ void WebhookWorker::Attempt(const std::string& id, std::int64_t attempt) {
       "updated_at = ? WHERE id = ?",
       now + delay, static_cast<std::int64_t>(http_status), failure.code, now, id);
   if (!n.ok()) OpLog("error", "webhooks: cannot schedule retry: " + n.error().ToString());
-}
-
-void WebhookWorker::Prune() {
-  const std::int64_t now = impl_.clock->NowUnixSeconds();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (now - last_prune_ < 3600) return;
-    last_prune_ = now;
-  }
-  Result<std::int64_t> n = impl_.db->Execute(
-      "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ?",
-      now - kDeliveryRetentionSeconds);
-  if (!n.ok()) OpLog("warn", "webhooks: pruning old deliveries failed: " + n.error().ToString());
 }
 
 // ---- Routes -------------------------------------------------------------------------

@@ -43,7 +43,6 @@ class WebhookWorker {
   // Claims and attempts one due delivery; false when none was due.
   bool RunOne();
   void Attempt(const std::string& id, std::int64_t attempt);
-  void Prune();
 
   const Service::Impl& impl_;
   std::mutex mu_;
@@ -51,7 +50,6 @@ class WebhookWorker {
   bool stopping_ = false;
   std::uint64_t wakes_ = 0;
   std::vector<std::thread> threads_;
-  std::int64_t last_prune_ = 0;  // guarded by mu_
 };
 
 }  // namespace bulwark::service

@@ -1,4 +1,4 @@
-// bulwark serve | admin create | audit verify: the account service.
+// bulwark serve | admin create | admin purge | audit verify: the account service.
 
 #include <cstdio>
 #include <iostream>
@@ -79,6 +79,19 @@ void Setup(CLI::App& app) {
         service::CreateAdmin(std::move(config), f->email, password, f->display_name, f->promote);
     if (!id.ok()) Fail(id.error());
     std::printf("administrator %s (id %s)\n", f->promote ? "promoted" : "created", id->c_str());
+    throw Exit{kExitOk};
+  });
+
+  CLI::App* purge = admin->add_subcommand(
+      "purge",
+      "Delete expired and revoked credentials past their retention now ([retention] settings; "
+      "`bulwark serve` also does this every retention interval)");
+  AddCommon(purge, *f);
+  purge->callback([f] {
+    service::Config config = LoadOrFail(*f);
+    Result<service::PurgeCounts> counts = service::PurgeNow(config);
+    if (!counts.ok()) Fail(counts.error());
+    std::printf("purged %s\n", counts->ToString().c_str());
     throw Exit{kExitOk};
   });
 

@@ -36,10 +36,12 @@
 #include "bulwark/auth/otp.h"
 #include "bulwark/core/encoding.h"
 #include "bulwark/core/secret.h"
+#include "bulwark/crypto/hash.h"
 #include "bulwark/crypto/hmac.h"
 #include "bulwark/crypto/random.h"
 #include "bulwark/db/database.h"
 #include "bulwark/validate/json.h"
+#include "retention.h"
 
 namespace {
 
@@ -2386,6 +2388,367 @@ TEST_P(ServiceE2E, RacingPasswordChangesTakeEffectOnlyOnce) {
     EXPECT_EQ(ok, 1) << "round " << round;
   }
   Restart({{"BULWARK_THREADS", "2"}});
+}
+
+// ---- Retention ----------------------------------------------------------------------
+
+std::string TokenHash(const std::string& token) {
+  bulwark::crypto::Sha256Digest d = bulwark::crypto::Sha256(bulwark::AsBytes(token));
+  return bulwark::HexEncode(bulwark::ByteView(d.data(), d.size()));
+}
+
+std::int64_t CountWhere(bulwark::db::Database& db, bulwark::db::sql::QueryFor<std::string> q,
+                        const std::string& arg) {
+  auto row = db.QueryRow(q, arg);
+  return row.ok() ? row->Get<std::int64_t>(0).value_or(-1) : -1;
+}
+
+// Expired and revoked credentials go once their grace is over, and only
+// then; what could still be used (or still turn a replay into reuse
+// detection) stays. The rows are aged in the database, not by waiting.
+TEST_P(ServiceE2E, RetentionPurgeDeletesOnlyWhatIsPastItsGrace) {
+  const std::string email = "rhea@example.com", pw = "cobalt harbour wren 62";
+  Register(email, pw, "Rhea");
+  Tokens live = Login(email, pw);
+  Tokens gone_family = Login(email, pw);     // revoked, expired 8 days ago: past the 7-day grace
+  Tokens grace_family = Login(email, pw);    // revoked, expired 1 day ago: inside the grace
+  Tokens revoked_valid = Login(email, pw);   // revoked, not expired
+  Tokens rotated = Login(email, pw);         // live, rotated once
+  for (const Tokens* t : {&gone_family, &grace_family, &revoked_valid}) {
+    ASSERT_EQ(Post("/v1/tokens/revoke", "{\"refresh_token\":" + JsonStr(t->refresh) + "}").status, 200);
+  }
+  HttpResponse next = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(rotated.refresh) + "}");
+  ASSERT_EQ(next.status, 200) << next.body;
+  const std::string rotated_next = next.Str("refresh_token");
+  Session dead = BrowserLogin(email, pw);
+  Session idle = BrowserLogin(email, pw);
+  Session recently_idle = BrowserLogin(email, pw);
+  Session alive = BrowserLogin(email, pw);
+  auto make_key = [&](const std::string& name) {
+    HttpResponse k = Post("/v1/api-keys", "{\"name\":\"" + name + "\",\"scopes\":[\"me:read\"]}", {Bearer(live.access)});
+    EXPECT_EQ(k.status, 201) << k.body;
+    return std::pair<std::string, std::string>{k.Str("id"), k.Str("key")};
+  };
+  auto [old_revoked_id, old_revoked_key] = make_key("old");
+  auto [recent_revoked_id, recent_revoked_key] = make_key("recent");
+  auto [expired_id, expired_key] = make_key("expired");
+  auto [live_id, live_key] = make_key("live");
+  for (const std::string& id : {old_revoked_id, recent_revoked_id}) {
+    ASSERT_EQ(Send(port_, "DELETE", "/v1/api-keys/" + id, {Bearer(live.access)}).status, 204);
+  }
+
+  auto db = OpenServiceDb();
+  ASSERT_TRUE(db);
+  const std::int64_t now = std::time(nullptr), day = 86400;
+  auto family_of = [&](const std::string& token) {
+    auto row = db->QueryRow("SELECT family_id FROM refresh_tokens WHERE hash = ?", TokenHash(token));
+    return row.ok() ? row->Get<std::string>(0).value_or("") : std::string();
+  };
+  const std::string gone_id = family_of(gone_family.refresh), grace_id = family_of(grace_family.refresh),
+                    revoked_valid_id = family_of(revoked_valid.refresh), rotated_id = family_of(rotated.refresh),
+                    live_family_id = family_of(live.refresh);
+  ASSERT_FALSE(gone_id.empty());
+  ASSERT_TRUE(db->Execute("UPDATE refresh_families SET expires_at = ? WHERE id = ?", now - 8 * day, gone_id).ok());
+  ASSERT_TRUE(db->Execute("UPDATE refresh_families SET expires_at = ? WHERE id = ?", now - day, grace_id).ok());
+  ASSERT_TRUE(db->Execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", now - 31 * day, old_revoked_id).ok());
+  ASSERT_TRUE(db->Execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", now - 29 * day, recent_revoked_id).ok());
+  ASSERT_TRUE(db->Execute("UPDATE api_keys SET expires_at = ? WHERE id = ?", now - 31 * day, expired_id).ok());
+  ASSERT_TRUE(db->Execute("UPDATE sessions SET expires_at = ? WHERE handle = ?", now - 2 * day, dead.handle).ok());
+  ASSERT_TRUE(db->Execute("UPDATE sessions SET last_seen_at = ? WHERE handle = ?", now - 2 * day, idle.handle).ok());
+  ASSERT_TRUE(db->Execute("UPDATE sessions SET last_seen_at = ? WHERE handle = ?", now - 7200, recently_idle.handle).ok());
+  // Webhook deliveries: a finished one past 30 days goes; a newer finished
+  // one and an old pending one stay.
+  auto user = db->QueryRow("SELECT id FROM users WHERE email = ?", email);
+  ASSERT_TRUE(user.ok());
+  const std::string user_id = user->Get<std::string>(0).value_or("");
+  ASSERT_TRUE(db->Execute("INSERT INTO webhooks (id, user_id, url, events, secret_sealed, created_at) "
+                          "VALUES ('hook1', ?, 'https://example.com/h', 'user.updated', 'x', ?)",
+                          user_id, now).ok());
+  for (const auto& [id, status, updated] : std::vector<std::tuple<std::string, std::string, std::int64_t>>{
+           {"d_old_done", "succeeded", now - 31 * day},
+           {"d_new_failed", "failed", now - 29 * day},
+           {"d_old_pending", "pending", now - 40 * day}}) {
+    ASSERT_TRUE(db->Execute("INSERT INTO webhook_deliveries (id, webhook_id, user_id, event, payload, status, "
+                            "next_attempt_at, created_at, updated_at) VALUES (?, 'hook1', ?, 'user.updated', "
+                            "'{}', ?, ?, ?, ?)",
+                            id, user_id, status, now + 3600, updated, updated).ok());
+  }
+  auto audit_state = [&] {
+    auto row = db->QueryRow("SELECT COUNT(*), MAX(seq) FROM bulwark_audit_log");
+    return row.ok() ? std::to_string(row->Get<std::int64_t>(0).value_or(-1)) + "/" +
+                          std::to_string(row->Get<std::int64_t>(1).value_or(-1))
+                    : std::string("error");
+  };
+  const std::string audit_before = audit_state();
+
+  RunResult purge = RunBulwark({"admin", "purge"}, env_, "", scratch_);
+  ASSERT_EQ(purge.exit_code, 0) << purge.output;
+  EXPECT_NE(purge.output.find("purged sessions=2 refresh_families=1 refresh_tokens=1 api_keys=2 "
+                              "webhook_deliveries=1"),
+            std::string::npos)
+      << purge.output;
+  EXPECT_EQ(audit_state(), audit_before) << "the purge wrote to or deleted from the audit trail";
+
+  auto family_rows = [&](const std::string& id) {
+    return CountWhere(*db, "SELECT COUNT(*) FROM refresh_families WHERE id = ?", id);
+  };
+  EXPECT_EQ(family_rows(gone_id), 0);
+  EXPECT_EQ(CountWhere(*db, "SELECT COUNT(*) FROM refresh_tokens WHERE family_id = ?", gone_id), 0);
+  for (const std::string& id : {grace_id, revoked_valid_id, rotated_id, live_family_id}) {
+    EXPECT_EQ(family_rows(id), 1) << id;
+  }
+  auto key_rows = [&](const std::string& id) { return CountWhere(*db, "SELECT COUNT(*) FROM api_keys WHERE id = ?", id); };
+  EXPECT_EQ(key_rows(old_revoked_id), 0);
+  EXPECT_EQ(key_rows(expired_id), 0);
+  EXPECT_EQ(key_rows(recent_revoked_id), 1);
+  EXPECT_EQ(key_rows(live_id), 1);
+  auto session_rows = [&](const std::string& handle) {
+    return CountWhere(*db, "SELECT COUNT(*) FROM sessions WHERE handle = ?", handle);
+  };
+  EXPECT_EQ(session_rows(dead.handle), 0);
+  EXPECT_EQ(session_rows(idle.handle), 0);
+  EXPECT_EQ(session_rows(recently_idle.handle), 1);
+  EXPECT_EQ(session_rows(alive.handle), 1);
+  auto delivery_rows = [&](const std::string& id) {
+    return CountWhere(*db, "SELECT COUNT(*) FROM webhook_deliveries WHERE id = ?", id);
+  };
+  EXPECT_EQ(delivery_rows("d_old_done"), 0);
+  EXPECT_EQ(delivery_rows("d_new_failed"), 1);
+  EXPECT_EQ(delivery_rows("d_old_pending"), 1);
+
+  // What stayed still works, and what went is refused.
+  EXPECT_EQ(Get("/v1/me", {ApiKey(live_key)}).status, 200);
+  EXPECT_EQ(Get("/v1/me", {ApiKey(old_revoked_key)}).status, 401);
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", alive.cookie}}).status, 200);
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", dead.cookie}}).status, 401);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(gone_family.refresh) + "}").status, 401);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(revoked_valid.refresh) + "}").status, 401);
+  HttpResponse fresh = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(live.refresh) + "}");
+  EXPECT_EQ(fresh.status, 200) << fresh.body;
+  // Reuse detection still fires for a family inside its lifetime: the
+  // rotated-away token revokes the family, and its successor dies with it.
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(rotated.refresh) + "}").status, 401);
+  EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(rotated_next) + "}").status, 401);
+  auto reason = db->QueryRow("SELECT revoked_reason FROM refresh_families WHERE id = ?", rotated_id);
+  ASSERT_TRUE(reason.ok());
+  EXPECT_EQ(reason->Get<std::string>(0).value_or(""), "reuse detected");
+  EXPECT_EQ(CountWhere(*db, "SELECT COUNT(*) FROM bulwark_audit_log WHERE action = ?", "refresh.reuse_detected"), 1);
+
+  // A second purge finds nothing; the audit chain is intact.
+  RunResult again = RunBulwark({"admin", "purge"}, env_, "", scratch_);
+  EXPECT_NE(again.output.find("purged sessions=0 refresh_families=0 refresh_tokens=0 api_keys=0 "
+                              "webhook_deliveries=0"),
+            std::string::npos)
+      << again.output;
+  EXPECT_EQ(RunBulwark({"audit", "verify"}, env_, "", scratch_).exit_code, 0);
+}
+
+// `bulwark serve` purges on its own timer (shortly after start, then every
+// retention interval), claiming the run so only one instance purges.
+TEST_P(ServiceE2E, ServeRunsTheRetentionPurge) {
+  Register("seth@example.com", "mosaic tundra heron 19", "Seth");
+  Tokens t = Login("seth@example.com", "mosaic tundra heron 19");
+  HttpResponse k = Post("/v1/api-keys", R"({"name":"old","scopes":["me:read"]})", {Bearer(t.access)});
+  ASSERT_EQ(k.status, 201);
+  const std::string id = k.Str("id");
+  ASSERT_EQ(Send(port_, "DELETE", "/v1/api-keys/" + id, {Bearer(t.access)}).status, 204);
+  StopServer();
+  {
+    auto db = OpenServiceDb();
+    ASSERT_TRUE(db);
+    const std::int64_t now = std::time(nullptr);
+    ASSERT_TRUE(db->Execute("UPDATE api_keys SET revoked_at = ? WHERE id = ?", now - 31 * 86400, id).ok());
+    // The previous start claimed the current interval; make it look old.
+    ASSERT_TRUE(db->Execute("UPDATE maintenance_runs SET last_started_at = ? WHERE name = ?", std::int64_t{0},
+                            std::string("retention")).ok());
+  }
+  StartServer();
+  // The operator log says when the purge is done.
+  bool logged = false;
+  for (int i = 0; i < 300 && !logged; ++i) {
+    logged = ReadFile(err_path_).find("retention: purged") != std::string::npos;
+    if (!logged) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(logged) << "the server did not purge: " << ReadFile(err_path_);
+  auto db = OpenServiceDb();
+  ASSERT_TRUE(db);
+  EXPECT_EQ(CountWhere(*db, "SELECT COUNT(*) FROM api_keys WHERE id = ?", id), 0);
+  auto claimed = db->QueryRow("SELECT last_started_at FROM maintenance_runs WHERE name = ?", std::string("retention"));
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_GT(claimed->Get<std::int64_t>(0).value_or(0), 0);
+}
+
+// The claim is a compare-and-set: of many instances ticking at once, one
+// purges per interval.
+TEST_P(ServiceE2E, OneInstanceClaimsEachPurgeInterval) {
+  bulwark::service::Config config;
+  const std::int64_t now = std::time(nullptr);
+  std::atomic<int> won{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      auto db = OpenServiceDb();
+      ASSERT_TRUE(db);
+      auto claimed = bulwark::service::ClaimPurgeRun(*db, config, now + 2 * 3600);
+      ASSERT_TRUE(claimed.ok()) << claimed.error().ToString();
+      if (*claimed) won.fetch_add(1);
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  auto db = OpenServiceDb();
+  ASSERT_TRUE(db);
+  // Within the interval nobody claims; after it, one does again.
+  EXPECT_FALSE(*bulwark::service::ClaimPurgeRun(*db, config, now + 2 * 3600 + 3599));
+  EXPECT_TRUE(*bulwark::service::ClaimPurgeRun(*db, config, now + 2 * 3600 + 3600));
+}
+
+// Purges running concurrently with each other and with sign-ins, rotations,
+// key creations and sessions: every expired row goes exactly once (the
+// counts add up to what was seeded), and nothing live is lost.
+TEST_P(ServiceE2E, ConcurrentPurgesAndTrafficLoseNothing) {
+  auto db = OpenServiceDb();
+  ASSERT_TRUE(db);
+  const std::int64_t now = std::time(nullptr), day = 86400;
+  Register("old@example.com", "velvet quarry ibis 73", "Old");
+  auto owner = db->QueryRow("SELECT id FROM users WHERE email = ?", std::string("old@example.com"));
+  ASSERT_TRUE(owner.ok());
+  const std::string owner_id = owner->Get<std::string>(0).value_or("");
+  constexpr int kKeys = 120, kFamilies = 40, kTokensPerFamily = 3, kSessions = 60;
+  for (int i = 0; i < kKeys; ++i) {
+    ASSERT_TRUE(db->Execute("INSERT INTO api_keys (id, user_id, name, secret_hash, scopes, created_at, revoked_at) "
+                            "VALUES (?, ?, 'seed', 'x', 'me:read', ?, ?)",
+                            "seedkey" + std::to_string(i), owner_id, now - 90 * day, now - 40 * day).ok());
+  }
+  for (int i = 0; i < kFamilies; ++i) {
+    const std::string fam = "seedfam" + std::to_string(i);
+    ASSERT_TRUE(db->Execute("INSERT INTO refresh_families (id, user_id, created_at, expires_at, revoked_at) "
+                            "VALUES (?, ?, ?, ?, ?)",
+                            fam, owner_id, now - 60 * day, now - 10 * day, now - 50 * day).ok());
+    for (int g = 0; g < kTokensPerFamily; ++g) {
+      ASSERT_TRUE(db->Execute("INSERT INTO refresh_tokens (hash, family_id, generation, issued_at) VALUES (?, ?, ?, ?)",
+                              fam + "-" + std::to_string(g), fam, std::int64_t{g}, now - 60 * day).ok());
+    }
+  }
+  for (int i = 0; i < kSessions; ++i) {
+    ASSERT_TRUE(db->Execute("INSERT INTO sessions (id_hash, handle, user_id, auth_level, label, created_at, "
+                            "last_seen_at, expires_at) VALUES (?, ?, ?, 1, 'seed', ?, ?, ?)",
+                            "seedsess" + std::to_string(i), "seedhandle" + std::to_string(i), owner_id,
+                            now - 10 * day, now - 10 * day, now - 9 * day).ok());
+  }
+
+  // Traffic: each client its own account, within the per-account limits.
+  constexpr int kClients = 3, kRounds = 4;
+  struct Client {
+    std::string email, pw;
+    std::vector<std::string> refresh, keys, cookies;
+  };
+  std::vector<Client> clients(kClients);
+  for (int c = 0; c < kClients; ++c) {
+    clients[c].email = "live" + std::to_string(c) + "@example.com";
+    clients[c].pw = "amber signal fjord 5" + std::to_string(c);
+    Register(clients[c].email, clients[c].pw, "Live");
+  }
+  std::atomic<bool> traffic_done{false};
+  std::atomic<std::int64_t> sessions{0}, families{0}, tokens{0}, keys{0};
+  std::atomic<int> purge_errors{0};
+  bulwark::service::Config config;
+  std::vector<std::thread> purgers;
+  for (int p = 0; p < 3; ++p) {
+    purgers.emplace_back([&] {
+      auto own = OpenServiceDb();
+      if (!own) {
+        purge_errors.fetch_add(1);
+        return;
+      }
+      do {
+        auto counts = bulwark::service::PurgeExpired(*own, config, now, /*batch=*/7);
+        if (!counts.ok()) {
+          ADD_FAILURE() << counts.error().ToString();
+          purge_errors.fetch_add(1);
+          return;
+        }
+        sessions += counts->sessions;
+        families += counts->refresh_families;
+        tokens += counts->refresh_tokens;
+        keys += counts->api_keys;
+      } while (!traffic_done.load());
+    });
+  }
+  std::vector<std::thread> traffic;
+  for (int c = 0; c < kClients; ++c) {
+    traffic.emplace_back([&, c] {
+      Client& me = clients[c];
+      for (int r = 0; r < kRounds; ++r) {
+        Tokens t = Login(me.email, me.pw);
+        HttpResponse rot = Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(t.refresh) + "}");
+        EXPECT_EQ(rot.status, 200) << rot.body;
+        me.refresh.push_back(rot.Str("refresh_token"));
+        HttpResponse k = Post("/v1/api-keys", R"({"name":"k","scopes":["me:read"]})", {Bearer(t.access)});
+        EXPECT_EQ(k.status, 201) << k.body;
+        me.keys.push_back(k.Str("key"));
+        me.cookies.push_back(BrowserLogin(me.email, me.pw).cookie);
+      }
+    });
+  }
+  for (std::thread& t : traffic) t.join();
+  traffic_done.store(true);
+  for (std::thread& t : purgers) t.join();
+  ASSERT_EQ(purge_errors.load(), 0);
+
+  EXPECT_EQ(sessions.load(), kSessions);
+  EXPECT_EQ(families.load(), kFamilies);
+  EXPECT_EQ(tokens.load(), kFamilies * kTokensPerFamily);
+  EXPECT_EQ(keys.load(), kKeys);
+  EXPECT_EQ(CountWhere(*db, "SELECT COUNT(*) FROM api_keys WHERE user_id = ?", owner_id), 0);
+  EXPECT_EQ(CountWhere(*db, "SELECT COUNT(*) FROM refresh_families WHERE user_id = ?", owner_id), 0);
+  EXPECT_EQ(CountWhere(*db, "SELECT COUNT(*) FROM sessions WHERE user_id = ?", owner_id), 0);
+  for (const Client& me : clients) {
+    for (const std::string& refresh : me.refresh) {
+      EXPECT_EQ(Post("/v1/tokens/refresh", "{\"refresh_token\":" + JsonStr(refresh) + "}").status, 200);
+    }
+    for (const std::string& key : me.keys) EXPECT_EQ(Get("/v1/me", {ApiKey(key)}).status, 200);
+    for (const std::string& cookie : me.cookies) EXPECT_EQ(Get("/v1/me", {{"Cookie", cookie}}).status, 200);
+  }
+  EXPECT_EQ(RunBulwark({"audit", "verify"}, env_, "", scratch_).exit_code, 0);
+}
+
+// Retention settings are checked at start like the others: negative, huge,
+// non-numeric and too-frequent values stop `bulwark serve` (and the purge
+// command) with a message naming the setting, never echoing the value.
+TEST_P(ServiceE2E, RefusesBadRetentionSettings) {
+  std::map<std::string, std::string> env = env_;
+  for (const auto& [name, value] : std::vector<std::pair<std::string, std::string>>{
+           {"BULWARK_RETENTION_API_KEYS_SECONDS", "-1"},
+           {"BULWARK_RETENTION_SESSIONS_SECONDS", "1e9zz"},
+           {"BULWARK_RETENTION_REFRESH_FAMILIES_SECONDS", "99999999999999999999999"},
+           {"BULWARK_RETENTION_WEBHOOK_DELIVERIES_SECONDS", "315360001"},
+           {"BULWARK_RETENTION_INTERVAL_SECONDS", "0"},
+           {"BULWARK_RETENTION_INTERVAL_SECONDS", " 3600"}}) {
+    std::map<std::string, std::string> bad = env;
+    bad[name] = value;
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"serve", "--listen", "127.0.0.1:0"}, std::vector<std::string>{"admin", "purge"}}) {
+      RunResult r = RunBulwark(args, bad, "", scratch_);
+      EXPECT_EQ(r.exit_code, 2) << name << "=" << value << ": " << r.output;
+      EXPECT_NE(r.output.find(name), std::string::npos) << r.output;
+      EXPECT_EQ(r.output.find("serving on"), std::string::npos) << r.output;
+    }
+  }
+  std::string config = scratch_ + "/retention.toml";
+  for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"[retention]\napi_keys_seconds = -5\n", "retention.api_keys_seconds"},
+           {"[retention]\nsessions_seconds = \"forever\"\n", "retention.sessions_seconds"},
+           {"[retention]\nrefresh_families_seconds = 1.5\n", "retention.refresh_families_seconds"},
+           {"[retention]\nwebhook_deliveries_seconds = 9223372036854775807\n", "retention.webhook_deliveries_seconds"},
+           {"[retention]\ninterval_seconds = 59\n", "retention.interval_seconds"},
+           {"[retention]\naudit_log_seconds = 60\n", "unknown setting"}}) {
+    { std::ofstream(config) << "listen = \"127.0.0.1:0\"\n" << text; }
+    ::chmod(config.c_str(), 0600);
+    RunResult r = RunBulwark({"serve", "--config", config}, env, "", scratch_);
+    EXPECT_EQ(r.exit_code, 2) << text;
+    EXPECT_NE(r.output.find(expected), std::string::npos) << r.output;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServiceE2E, ::testing::Values("sqlite", "postgres"),
