@@ -160,6 +160,13 @@ struct Value {
   std::int64_t ub = -1;
   // A pointer moved before the start of its buffer (buf - 8).
   bool before_start = false;
+  // C/C++: the memory this pointer points at was given back (free, delete)
+  // on every path here.
+  bool freed = false;
+  // The parameter (index) this value is an unchanged copy of, or -1: what a
+  // function releases or uses through it is what its caller passed
+  // (FreedUse). Origins cannot say this: `new T[n]` carries n's origin.
+  std::int16_t pointer_param = -1;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -223,6 +230,8 @@ Value Join(const Value& a, const Value& b) {
   KeepSmallerBuffer(r, b);
   r.array = a.array && b.array;
   r.before_start = a.before_start || b.before_start;
+  r.freed = a.freed && b.freed;
+  r.pointer_param = a.pointer_param == b.pointer_param ? a.pointer_param : std::int16_t{-1};
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -459,6 +468,17 @@ struct BufferUse {
   std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
 };
 
+// C/C++: a release (free, delete) or a use (a dereference, a call that is
+// not a release) of what a parameter points at, to judge against what the
+// callers pass: memory they already released. `must`: a release on every
+// path through the function, so the caller's pointer is freed after it.
+struct FreedUse {
+  int param = -1;
+  bool release = false;
+  bool must = false;
+  std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
+};
+
 struct Summary {
   bool in_progress = false;
   bool done = false;
@@ -470,6 +490,7 @@ struct Summary {
   bool has_ret = false;
   std::vector<SinkHit> hits;
   std::vector<BufferUse> buffer_uses;
+  std::vector<FreedUse> freed_uses;  // at most one release and one use per parameter
   // C/C++: source taint the function writes through a pointer or reference
   // parameter (index -> value), applied to the caller's argument.
   std::vector<std::pair<std::size_t, Value>> out_params;
@@ -548,6 +569,10 @@ struct Frame {
   std::unordered_map<std::string, std::string> properties_of;
   // In a callback run inline (RunCallbacks): the function it is written in.
   const ir::Function* enclosing = nullptr;
+  // Undecided branches and loops around the current statement: a release
+  // inside one may not happen.
+  int branch_depth = 0;
+  bool any_freed = false;  // some path of the frame was released (Value::freed)
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -1301,6 +1326,8 @@ struct Engine::Impl {
       Value keep = it->second;
       for (const Origin& o : Flat(v).o) AddOrigin(keep.o, o);
       keep.ck = ConstKind::kUnset;
+      keep.freed = false;
+      keep.pointer_param = -1;
       it->second = std::move(keep);
     }
   }
@@ -1537,6 +1564,144 @@ struct Engine::Impl {
     return -1;
   }
 
+  // The parameter a value is (a copy of), or -1.
+  static int ParamOf(const Value& v) {
+    for (const Origin& o : v.o) {
+      if (o.key < 0 && static_cast<std::size_t>(-(o.key + 1)) < kFieldBase) return -(o.key + 1);
+    }
+    return -1;
+  }
+
+  // ------------------------------------------------------ released memory
+  // C/C++: a pointer a release model (free, delete) was given is freed from
+  // there on, on the paths where every branch released it (Join keeps
+  // Value::freed only when both sides have it), until it is assigned again.
+  // Releasing it again and using it (a dereference, an argument of a call
+  // that is not the project's own) are reported by the pattern rules with
+  // a `freed` entry. A project function's summary lists what it does with
+  // each parameter (FreedUse), so the judgement is made where the caller
+  // hands over memory it already released.
+  bool TracksFreed(const Frame& fr) const {
+    return IsC(fr.lang) && !rules.pattern_freed[static_cast<std::size_t>(RuleLanguage(fr.lang))].empty();
+  }
+
+  void EmitFreed(Frame& fr, PatternAlt::Freed what, std::uint32_t line, std::uint32_t col, std::uint32_t stmt_line,
+                 std::uint32_t stmt_end) {
+    for (const auto& [ri, ai] : rules.pattern_freed[static_cast<std::size_t>(RuleLanguage(fr.lang))]) {
+      if (rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)].freed == what) {
+        Emit(ri, fr.module, line, col, stmt_line, stmt_end, nullptr);
+      }
+    }
+  }
+
+  // One release and one use per parameter: the first seen (a release is
+  // `must` if any was made on every path).
+  void RecordFreedUse(Frame& fr, int param, bool release, bool must, std::uint32_t line, std::uint32_t col,
+                      std::uint32_t stmt_line, std::uint32_t stmt_end) {
+    for (FreedUse& u : fr.summary->freed_uses) {
+      if (u.param == param && u.release == release) {
+        u.must |= must;
+        return;
+      }
+    }
+    fr.summary->freed_uses.push_back({param, release, must, fr.module, line, col, stmt_line, stmt_end});
+  }
+
+  // A release (`release`) or a use of the pointer value `v` at (line, col).
+  void NoteFreedUse(Frame& fr, const Value& v, bool release, std::uint32_t line, std::uint32_t col) {
+    if (v.freed) {
+      EmitFreed(fr, release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, line, col, fr.stmt_line,
+                fr.stmt_end);
+      return;
+    }
+    if (fr.summary && v.pointer_param >= 0) {
+      RecordFreedUse(fr, v.pointer_param, release, release && fr.branch_depth == 0, line, col, fr.stmt_line,
+                     fr.stmt_end);
+    }
+  }
+
+  void MarkFreed(Frame& fr, ir::Id ptr) {
+    if (auto p = PathOf(fr, ptr)) {
+      fr.st.env[*p].freed = true;
+      fr.any_freed = true;
+    }
+  }
+
+  // `base->f`, `base[i]`: a dereference of the pointer `base`.
+  void CheckDeref(Frame& fr, ir::Id base, std::uint32_t line, std::uint32_t col) {
+    if (base == ir::kNone || !TracksFreed(fr)) return;
+    const ir::Expr& b = X(fr, base);
+    if (b.kind == ExprKind::kName) {
+      auto it = fr.st.env.find(b.s);
+      if (it != fr.st.env.end()) NoteFreedUse(fr, it->second, false, line, col);
+    } else if (fr.any_freed && b.kind == ExprKind::kAttr) {
+      if (auto p = PathOf(fr, base)) {
+        auto it = fr.st.env.find(*p);
+        if (it != fr.st.env.end() && it->second.freed) NoteFreedUse(fr, it->second, false, line, col);
+      }
+    }
+  }
+
+  // A release model's call (free(p), delete p).
+  void ReleaseArgs(Frame& fr, const CallModel& m, const ir::Expr& call, std::size_t first_arg,
+                   const std::vector<Value>& args) {
+    if (!TracksFreed(fr)) return;
+    for (int a : m.args) {
+      Cond c;
+      c.index = a;
+      ArgView av = FindArg(fr, call, first_arg, args, c);
+      if (!av.present || !av.value) continue;
+      // free(*pp): what pp points at is released, which is not tracked;
+      // pp itself is read.
+      const bool deref = av.expr != ir::kNone && X(fr, av.expr).deref;
+      NoteFreedUse(fr, *av.value, !deref, call.line, call.col);
+      if (!deref) MarkFreed(fr, av.expr);
+    }
+  }
+
+  // A call that is neither a release nor one of the project's functions
+  // (whose summaries say what they do with each argument): each pointer
+  // handed to it is used.
+  void ExternalUses(Frame& fr, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args) {
+    if (!TracksFreed(fr)) return;
+    for (std::size_t k = first_arg; k < call.kids.size() && k - first_arg < args.size(); ++k) {
+      if (call.kids[k] == ir::kNone) continue;
+      // The pointer itself, not a value computed from it (strlen(p) + 1).
+      const ExprKind kind = X(fr, call.kids[k]).kind;
+      if (kind != ExprKind::kName && kind != ExprKind::kAttr && kind != ExprKind::kIndex) continue;
+      NoteFreedUse(fr, args[k - first_arg], false, call.line, call.col);
+    }
+  }
+
+  // A callee's releases and uses against the caller's arguments. A finding
+  // lands at the callee's own release or use when that is in this file,
+  // otherwise at this call: it names the code that hands over the freed
+  // memory, and a shared helper (a logging function used everywhere) does
+  // not collect every caller's findings at one line.
+  void ApplyFreedUses(Frame& fr, const Summary& s, const ir::Expr& call, const std::vector<Value>& args,
+                      const std::optional<std::string>& recv_path) {
+    for (const FreedUse& u : s.freed_uses) {
+      std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(u.param), args, recv_path);
+      if (!at) continue;
+      const bool here = u.module == fr.module;
+      const std::uint32_t line = here ? u.line : call.line, col = here ? u.col : call.col;
+      const std::uint32_t stmt_line = here ? u.stmt_line : fr.stmt_line, stmt_end = here ? u.stmt_end : fr.stmt_end;
+      if (at->freed) {
+        EmitFreed(fr, u.release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, line, col, stmt_line,
+                  stmt_end);
+        continue;
+      }
+      if (fr.summary && at->pointer_param >= 0) {
+        RecordFreedUse(fr, at->pointer_param, u.release, u.must && fr.branch_depth == 0, line, col, stmt_line,
+                       stmt_end);
+      }
+      if (u.release && u.must && static_cast<std::size_t>(u.param) + 1 < call.kids.size()) {
+        const ir::Id arg = call.kids[static_cast<std::size_t>(u.param) + 1];
+        if (arg != ir::kNone && !X(fr, arg).deref) MarkFreed(fr, arg);
+      }
+    }
+  }
+
   // A pattern alternative that is one buffer-overflow condition, when the
   // call cannot decide it because one side is a parameter of the function:
   // the write is judged where the function is called (BufferUse).
@@ -1550,12 +1715,6 @@ struct Engine::Impl {
     which.index = c.buffer_source >= 0 ? c.buffer_source : c.buffer_size;
     ArgView w = FindArg(fr, call, first_arg, args, which);
     if (!d.present || !w.present || !d.value || !w.value) return;
-    auto param_of = [](const Value& v) -> int {
-      for (const Origin& o : v.o) {
-        if (o.key < 0 && static_cast<std::size_t>(-(o.key + 1)) < kFieldBase) return -(o.key + 1);
-      }
-      return -1;
-    };
     BufferUse u;
     u.rule = rule;
     u.alt = alt_index;
@@ -1565,10 +1724,10 @@ struct Engine::Impl {
     u.stmt_line = fr.stmt_line;
     u.stmt_end = fr.stmt_end;
     const std::int64_t bytes = WriteBytes(c, *w.value);
-    if (d.value->cap < 0 && bytes >= 0 && (u.param = param_of(*d.value)) >= 0) {
+    if (d.value->cap < 0 && bytes >= 0 && (u.param = ParamOf(*d.value)) >= 0) {
       u.param_is_dst = true;  // strcpy(data, source) with data the caller's buffer
       u.size = bytes;
-    } else if (d.value->cap >= 0 && bytes < 0 && c.buffer_source >= 0 && (u.param = param_of(*w.value)) >= 0) {
+    } else if (d.value->cap >= 0 && bytes < 0 && c.buffer_source >= 0 && (u.param = ParamOf(*w.value)) >= 0) {
       u.param_is_dst = false;  // strcpy(dest, data) with data the caller's text
       u.size = d.value->cap;
       u.kind = d.value->cap_kind;
@@ -2262,8 +2421,10 @@ struct Engine::Impl {
       JoinPath(fr, *p, w);
     }
     ApplyBufferUses(fr, s, call, args, recv_path);
+    if (!s.freed_uses.empty() && TracksFreed(fr)) ApplyFreedUses(fr, s, call, args, recv_path);
     Value ret;
     if (!s.has_ret) return ret;
+    ret.freed = s.ret.freed;  // a source function that frees what it returns
     if (s.ret.IsConst()) {
       ret.ck = s.ret.ck;
       ret.s = s.ret.s;
@@ -2484,6 +2645,7 @@ struct Engine::Impl {
         return {};
       }
       case ExprKind::kAttr: {
+        if (IsC(fr.lang)) CheckDeref(fr, e.kids[0], e.line, e.col);
         if (auto s = AccessSource(fr, id)) return *s;
         // A Java array's length is an int, whatever the array holds.
         if (fr.lang == Language::kJava && e.s == "length") {
@@ -2527,6 +2689,7 @@ struct Engine::Impl {
         return Flat(obj);
       }
       case ExprKind::kIndex: {
+        if (IsC(fr.lang) && !e.kids.empty()) CheckDeref(fr, e.kids[0], e.line, e.col);
         if (auto p = PathOf(fr, id)) {
           if (auto v = ReadPath(fr, *p, /*ancestors=*/false)) return *v;
         }
@@ -3231,6 +3394,7 @@ struct Engine::Impl {
     const CallModel* source = nullptr;
     const CallModel* sanitizer = nullptr;
     const CallModel* collection = nullptr;
+    const CallModel* release = nullptr;
     bool clean = false;
     std::uint32_t sanitized = 0, normalized = 0;
     // Kinds each argument (and the receiver) was judged for as this call's
@@ -3340,11 +3504,18 @@ struct Engine::Impl {
         case CallModel::kOutputType: break;
         case CallModel::kExit: fr.st.dead = true; break;  // the statement ends, then the path
         case CallModel::kValidator: clean = true; break;  // a yes/no answer carries no taint
+        case CallModel::kRelease: release = m; break;
       }
     }
+    if (release) ReleaseArgs(fr, *release, call, first_arg, args);
+    // A method called on an object (even one of the project's classes)
+    // reads through the object pointer.
+    if (recv && TracksFreed(fr)) NoteFreedUse(fr, *recv, false, call.line, call.col);
+    bool project = false;
     // Project functions: their summaries decide the result.
     if (!source && !sanitizer && new_type.empty()) {
       std::vector<FuncRef> targets = Resolve(fr, call, args.size(), !ms.empty());
+      project = !targets.empty();
       if (ms.empty()) {  // a modelled call (sink, propagator, output type) keeps its model
         if (auto v = BeanAccessor(fr, call, args, recv_path, last, targets)) return *v;
       }
@@ -3376,6 +3547,7 @@ struct Engine::Impl {
         if (any) return result;
       }
     }
+    if (!release && !project) ExternalUses(fr, call, first_arg, args);
     if (source) return SourceValue(fr, source->kind, call.line, call.col, shown, source->kinds);
     if (collection) {
       if (auto r = ApplyCollection(fr, collection->op, call, first_arg, args, recv, recv_path)) return *r;
@@ -3553,6 +3725,9 @@ struct Engine::Impl {
         else AssignTo(fr, t.kids[k], Flat(v), s);
       }
       return;
+    }
+    if ((t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) && !t.kids.empty() && IsC(fr.lang)) {
+      CheckDeref(fr, t.kids[0], t.line, t.col);
     }
     // Assignment sinks: session[...] = v, element.innerHTML = v
     if (t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) {
@@ -3854,6 +4029,7 @@ struct Engine::Impl {
         // same merges (innermost first) as the recursion.
         std::vector<State> taken;  // leaving the body of each undecided arm
         const ir::Stmt* cur = &s;
+        const int depth = fr.branch_depth;  // from the first undecided arm on, nothing is sure to run
         for (;;) {
           fr.stmt_line = cur->line;
           fr.stmt_end = cur->line;
@@ -3872,6 +4048,7 @@ struct Engine::Impl {
             break;
           }
           State before = fr.st;
+          fr.branch_depth = depth + 1;
           Refine(fr, cur->a, true);
           for (ir::Id c : cur->body) {
             if (fr.st.dead) break;
@@ -3890,6 +4067,7 @@ struct Engine::Impl {
           }
           break;
         }
+        fr.branch_depth = depth;
         for (auto t = taken.rbegin(); t != taken.rend(); ++t) fr.st = Merge(std::move(*t), std::move(fr.st));
         return;
       }
@@ -3897,6 +4075,7 @@ struct Engine::Impl {
         fr.stmt_line = s.line;
         fr.stmt_end = s.line;
         if (s.a != ir::kNone && Truthy(Eval(fr, s.a)) == false) return;
+        ++fr.branch_depth;
         for (int round = 0; round < 2; ++round) {
           State before = fr.st;
           BoundLoopVariable(fr, s.a);
@@ -3911,6 +4090,7 @@ struct Engine::Impl {
           for (State& c : skipped) fr.st = Merge(std::move(fr.st), std::move(c));
           fr.st = Merge(std::move(before), std::move(fr.st));
         }
+        --fr.branch_depth;
         return;
       }
     }
@@ -4902,11 +5082,15 @@ struct Engine::Impl {
       if (ib == b.env.end() || (ia != a.env.end() && ia->first < ib->first)) {
         Value v = ia->second;
         v.ck = ConstKind::kUnset;
+        v.freed = false;
+        v.pointer_param = -1;
         r.env.emplace_hint(r.env.end(), ia->first, std::move(v));
         ++ia;
       } else if (ia == a.env.end() || ib->first < ia->first) {
         Value v = ib->second;
         v.ck = ConstKind::kUnset;
+        v.freed = false;
+        v.pointer_param = -1;
         r.env.emplace_hint(r.env.end(), ib->first, std::move(v));
         ++ib;
       } else {
@@ -5017,6 +5201,7 @@ struct Engine::Impl {
       o.unbuilt = kAllKinds;  // recorded in the summary's hits: does the value reach a sink whole?
       o.step = NewStep(nullptr, fr, f.line, 1, "parameter " + p.name + " of " + (f.name.empty() ? "lambda" : f.name) + "()");
       v.o.push_back(o);
+      if (i < 0x7fff) v.pointer_param = static_cast<std::int16_t>(i);
       for (const ParamSource& ps : fr.models->param_sources) {
         bool hit = false;
         for (const std::string& a : ps.annotations) {

@@ -44,6 +44,9 @@ enum class ConstKind : std::uint8_t { kUnset, kString, kInt, kBool, kNull };
 struct Expr {
   ExprKind kind = ExprKind::kUnknown;
   ConstKind const_kind = ConstKind::kUnset;
+  // C/C++: written `*x` and lowered to x (whose taint and path it keeps);
+  // it is the memory x points at, not the pointer x, that is read.
+  bool deref = false;
   std::uint32_t line = 0;  // 1-based
   std::uint32_t col = 0;   // 1-based, in bytes
   std::int64_t i = 0;      // kInt/kBool value, kFunc function index

@@ -334,6 +334,25 @@ class CLowerer final : public Lowerer {
       }
       return id;
     }
+    if (t == "delete_expression") {
+      // delete p / delete[] p: a call to `delete` / `delete[]`, which the
+      // release models name.
+      bool array = false;
+      TSNode operand{};
+      const std::uint32_t count = ts_node_child_count(n);
+      for (std::uint32_t k = 0; k < count; ++k) {
+        TSNode c = ts_node_child(n, k);
+        if (Type(c) == "[") array = true;
+        if (ts_node_is_named(c)) operand = c;
+      }
+      if (Null(operand) || ts_node_is_missing(operand) || Type(operand) == "ERROR") return Unknown(n);
+      ir::Id callee = Name(array ? "delete[]" : "delete", n);
+      ir::Id arg = Expr(operand);
+      ir::Id id = NewExpr(ir::ExprKind::kCall, n);
+      E(id).kids = {callee, arg};
+      E(id).keys.assign(1, std::string());
+      return id;
+    }
     if (t == "binary_expression") {
       ir::Id l = Expr(Field(n, "left"));
       ir::Id r = Expr(Field(n, "right"));
@@ -350,7 +369,9 @@ class CLowerer final : public Lowerer {
         auto alias = ptr_alias_.find(std::string(Text(arg)));
         if (alias != ptr_alias_.end() && !alias->second.empty()) return Name(alias->second, n);
       }
-      return Expr(arg);
+      ir::Id operand = Expr(arg);
+      if (operand != ir::kNone && Type(Field(n, "operator")) == "*") E(operand).deref = true;
+      return operand;
     }
     if (t == "conditional_expression") {
       ir::Id id = NewExpr(ir::ExprKind::kCond, n);

@@ -302,7 +302,7 @@ class Loader {
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
     CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types",
-                   "exits", "validators"},
+                   "exits", "validators", "releases"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -454,6 +454,21 @@ class Loader {
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kExit;
         m->origin = origin(e);
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("releases")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "a releases entry must be a mapping");
+        CheckKeys(e, {"call", "args"}, "releases");
+        if (!e["call"] || !e["args"]) Fail(e, "a releases entry needs 'call' and 'args' (the released pointers)");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kRelease;
+        m->origin = origin(e);
+        m->args = ArgList(e["args"], "args");
+        for (int a : m->args) {
+          if (a < 0) Fail(e["args"], "release args are argument positions (0, 1, ...)");
+        }
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }
@@ -639,7 +654,8 @@ class Loader {
 
   PatternAlt ParseAlt(const YAML::Node& m) {
     if (!m.IsMap()) Fail(m, "a match entry must be a mapping");
-    CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method", "index-write"},
+    CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method", "index-write",
+                  "freed"},
               "match entry");
     PatternAlt a;
     if (m["call"]) a.calls = Strings(m["call"], "call");
@@ -656,11 +672,18 @@ class Loader {
         else Fail(iw["memory"], "'memory' must be 'stack' or 'heap'");
       }
     }
-    if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) +
-            (a.index_write ? 1 : 0) != 1) {
-      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method' or 'index-write'");
+    if (YAML::Node fd = m["freed"]) {
+      const std::string what = Scalar(fd, "freed");
+      if (what == "release") a.freed = PatternAlt::Freed::kRelease;
+      else if (what == "use") a.freed = PatternAlt::Freed::kUse;
+      else Fail(fd, "'freed' must be 'release' (released again) or 'use' (used after release)");
     }
-    if ((!a.trivial_methods.empty() || a.index_write) && (m["where"] || m["unless"])) {
+    if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) +
+            (a.index_write ? 1 : 0) + (a.freed != PatternAlt::Freed::kNone ? 1 : 0) != 1) {
+      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method', 'index-write' or 'freed'");
+    }
+    if ((!a.trivial_methods.empty() || a.index_write || a.freed != PatternAlt::Freed::kNone) &&
+        (m["where"] || m["unless"])) {
       Fail(m, "'where'/'unless' belong to 'call' entries");
     }
     if (m["where"]) a.where = Conds(m["where"]);
@@ -730,6 +753,7 @@ void RuleSetData::BuildIndexes() {
     pattern_assigns[l].clear();
     pattern_methods[l].clear();
     pattern_index_writes[l].clear();
+    pattern_freed[l].clear();
     taint_rules_by_sink[l].assign(sink_kinds.size(), {});
   }
   for (std::size_t i = 0; i < rules.size(); ++i) {
@@ -751,6 +775,7 @@ void RuleSetData::BuildIndexes() {
           pattern_methods[l].push_back({static_cast<int>(i), static_cast<int>(a)});
         }
         if (alt.index_write) pattern_index_writes[l].push_back({static_cast<int>(i), static_cast<int>(a)});
+        if (alt.freed != PatternAlt::Freed::kNone) pattern_freed[l].push_back({static_cast<int>(i), static_cast<int>(a)});
         for (const std::string& g : alt.calls) {
           pattern_calls[l].Add(g, {static_cast<int>(i), static_cast<int>(a)});
         }

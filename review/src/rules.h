@@ -80,6 +80,11 @@ struct PatternAlt {
   // size living in `index_write_memory` (0 any, 1 stack, 2 heap).
   bool index_write = false;
   std::uint8_t index_write_memory = 0;
+  // Freed-memory form (C/C++): memory a release model (free, delete) gave
+  // back is released again (kRelease) or used (kUse: dereferenced, indexed,
+  // handed to a call that is not a release).
+  enum class Freed : std::uint8_t { kNone, kRelease, kUse };
+  Freed freed = Freed::kNone;
   std::vector<std::string> requires_equals;
 };
 
@@ -113,17 +118,21 @@ struct CallModel {
   // function are not sinks (text/plain output cannot run script); when it
   // does not, they are again.
   // kExit: the call does not return (abort(400), sys.exit): the path ends.
+  // kRelease: a call that gives the memory its `args` point at back to the
+  // allocator (free, g_free, sqlite3_free); `delete p` reads as a call to
+  // `delete` (`delete[]` for arrays).
   // kValidator: a check that returns whether its argument is safe
   // (url_has_allowed_host_and_scheme(url, ...)); where a condition proves it
   // returned true, the checked argument (`args` positions, `options`
   // keywords) is safe for `kinds`.
   enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit,
-                             kValidator };
+                             kValidator, kRelease };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
   std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything);
                                // source: sink kinds its values cannot harm (`safe-for`)
-  std::vector<int> args;       // sink: sensitive args (-1 = all, -2 = receiver); propagator: from
+  std::vector<int> args;       // sink: sensitive args (-1 = all, -2 = receiver); propagator: from;
+                               // release: the released pointers
   std::vector<std::string> options;  // sink: sensitive options (keywords / object keys)
   int to = -3;                 // propagator target: -2 receiver, >=0 argument; source out-arg
   std::vector<Cond> when;      // all must hold
@@ -190,6 +199,7 @@ struct RuleSetData {
   std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_assigns;
   std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_methods;
   std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_index_writes;
+  std::array<std::vector<std::pair<int, int>>, kLanguageCount> pattern_freed;
   std::array<std::vector<std::vector<int>>, kLanguageCount> taint_rules_by_sink;  // [lang][sink] -> rules
 
   void BuildIndexes();

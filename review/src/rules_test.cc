@@ -265,6 +265,43 @@ TEST(RulesTest, IndexWriteEntriesAreValidated) {
   }
 }
 
+TEST(RulesTest, FreedEntriesAndReleasesAreValidated) {
+  auto load = [](const std::string& entry) {
+    return RuleSet::FromYaml({{"m.yaml", kModels}, {"r.yaml", PatternRule(entry)}});
+  };
+  for (const char* good : {"      - freed: use", "      - freed: release"}) {
+    auto r = load(good);
+    EXPECT_TRUE(r.ok()) << good << ": " << r.error().message();
+  }
+  const std::pair<const char*, const char*> bad[] = {
+      {"      - freed: twice", "'freed' must be 'release'"},
+      {"      - freed: use\n        call: [free]", "exactly one of"},
+      {"      - freed: use\n        where: {arg: 0, literal: \"true\"}", "belong to 'call' entries"},
+  };
+  for (const auto& [entry, message] : bad) {
+    auto r = load(entry);
+    ASSERT_FALSE(r.ok()) << entry;
+    EXPECT_THAT(r.error().message(), HasSubstr(message)) << entry;
+  }
+  std::string releases = std::string(kModels) + R"(  releases:
+    - call: [free_all]
+      args: [0, 1]
+)";
+  auto good = RuleSet::FromYaml({{"m.yaml", releases}, {"r.yaml", Rule("")}});
+  EXPECT_TRUE(good.ok()) << good.error().message();
+  for (const auto& [model, message] : std::vector<std::pair<std::string, std::string>>{
+           {"    - call: [free]\n", "needs 'call' and 'args'"},
+           {"    - call: [free]\n      args: [all]\n", "argument positions"},
+           {"    - call: [free]\n      args: [receiver]\n", "argument positions"},
+           {"    - call: [free]\n      args: [0]\n      kind: memory\n", "kind"},
+       }) {
+    auto r = RuleSet::FromYaml({{"m.yaml", std::string(kModels) + "  releases:\n" + model}, {"r.yaml", Rule("")}});
+    ASSERT_FALSE(r.ok()) << model;
+    EXPECT_THAT(r.error().message(), HasSubstr(message)) << model;
+    EXPECT_THAT(r.error().message(), HasSubstr("m.yaml:")) << model;
+  }
+}
+
 TEST(RulesTest, GarbageYamlIsAnError) {
   for (const char* text : {"[[[{{{", "rules: 7", "models: [1, 2]", "rules:\n  - 5\n", "\t\x01\x02"}) {
     auto rules = RuleSet::FromYaml({{"g.yaml", text}});
