@@ -2167,9 +2167,22 @@ struct Engine::Impl {
   // does not depend on what was analyzed before it (or by which worker).
   static constexpr int kMaxRecomputes = 200;
   int recomputed = 0;               // since the last DropDirty
+  bool saturated = false;           // see DropDirty
   std::vector<std::uint64_t> dirty_keys;  // summaries marked dirty since the last DropDirty
   void DropDirty() {
+    // A module that used up its allowance: the call graph is too dense to
+    // recompute per entry point (hundreds of mutually recursive functions,
+    // as in libxml2's parser), and every further module would compute the
+    // same cycle again from scratch. From here on, summaries computed under
+    // another stack are kept and reused, so each function is analyzed about
+    // once; what such a summary says may depend on which module reached it
+    // first, and so on the number of jobs.
+    if (recomputed >= kMaxRecomputes) saturated = true;
     recomputed = 0;
+    if (saturated) {
+      dirty_keys.clear();
+      return;
+    }
     for (std::uint64_t k : dirty_keys) {
       auto it = summaries.find(k);
       if (it != summaries.end() && it->second.done && it->second.dirty) summaries.erase(it);
@@ -2336,7 +2349,7 @@ struct Engine::Impl {
       // the module's allowance lasts (dense recursion would otherwise
       // recompute without end); after that, reuse it and make every caller
       // on the stack stack-dependent too. Both are dropped after the module.
-      if (recomputed >= kMaxRecomputes) {
+      if (saturated || recomputed >= kMaxRecomputes) {
         MarkActiveDirty(0);
         return &s;
       }
