@@ -578,6 +578,11 @@ struct Frame {
 
 }  // namespace
 
+struct Program::CGlobalFacts {
+  std::unordered_set<std::string> globals;         // see Engine::Impl::CGlobals
+  std::unordered_map<std::string, Value> consts;   // see Engine::Impl::CProgramConsts
+};
+
 struct Engine::Impl {
   const RuleSetData& rules;
   const Program& program;
@@ -678,7 +683,6 @@ struct Engine::Impl {
   // no value of their own. Like fields, computed by the field engine, here
   // over every C/C++ function of the program, so the result does not depend
   // on analysis order.
-  std::optional<std::set<std::string>> c_globals;
   bool globals_done = false;
   std::map<std::string, Value> global_writes;  // in the field engine
   std::map<std::string, std::vector<FuncRef>> global_writers;  // global -> functions that may write it
@@ -688,23 +692,7 @@ struct Engine::Impl {
     return l == Language::kJavaScript || l == Language::kTypeScript || l == Language::kTsx;
   }
 
-  const std::set<std::string>& CGlobals() {
-    if (c_globals) return *c_globals;
-    c_globals.emplace();
-    for (const auto& m : program.modules) {
-      if (!m || !IsC(m->language)) continue;
-      for (const ir::Function& f : m->functions) {
-        if (!f.is_module_body || f.body == ir::kNone) continue;
-        for (ir::Id sid : m->stmts[f.body].body) {
-          const ir::Stmt& st = m->stmts[sid];
-          if (st.kind == StmtKind::kAssign && st.a != ir::kNone && m->exprs[st.a].kind == ExprKind::kName) {
-            c_globals->insert(m->exprs[st.a].s);
-          }
-        }
-      }
-    }
-    return *c_globals;
-  }
+  const std::unordered_set<std::string>& CGlobals() { return CFacts().globals; }
 
   // Whether a write to `path` in `fr` writes a C/C++ global (not a local or
   // parameter of the same name).
@@ -729,7 +717,7 @@ struct Engine::Impl {
   // The globals `f` can write at all (syntactically): those it assigns, or
   // passes to a call (an out-parameter: strcat(g, ..)). Into `out`.
   void GlobalsWritten(const ir::Module& m, const ir::Function& f, std::set<std::string>& out) {
-    const std::set<std::string>& globals = CGlobals();
+    const std::unordered_set<std::string>& globals = CGlobals();
     auto root = [&](ir::Id id) {
       for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
         const ir::Expr& e = m.exprs[id];
@@ -859,7 +847,7 @@ struct Engine::Impl {
 
   static bool ImplicitThis(const Frame& fr) { return fr.lang == Language::kJava || fr.lang == Language::kCpp; }
 
-  static std::string ConstKey(const ir::Module& m, ir::Id target) {
+  static std::string_view ConstKey(const ir::Module& m, ir::Id target) {
     if (target == ir::kNone) return {};
     const ir::Expr& t = m.exprs[target];
     if (t.kind == ExprKind::kName) return t.s;
@@ -933,7 +921,7 @@ struct Engine::Impl {
     for (ir::Id sid : m.stmts[body->body].body) {
       const ir::Stmt& st = m.stmts[sid];
       if (st.kind != StmtKind::kAssign || !st.op.empty() || st.b == ir::kNone) continue;
-      std::string key = ConstKey(m, st.a);
+      std::string key(ConstKey(m, st.a));
       if (key.empty()) continue;
       std::optional<Value> val = LiteralValue(m, st.b);
       if (!val) continue;
@@ -949,7 +937,7 @@ struct Engine::Impl {
         for (ir::Id k : t.kids) self(k, self);
         return;
       }
-      auto w = writes.find(ConstKey(m, target));
+      auto w = writes.find(std::string(ConstKey(m, target)));
       if (w != writes.end()) ++w->second;
     };
     for (const ir::Stmt& st : m.stmts) {
@@ -967,41 +955,48 @@ struct Engine::Impl {
   // decide branches across files too. A declaration without a value is not
   // a write; an assignment anywhere, or passing the name to a call (which
   // may write through &g), disqualifies the name.
-  std::optional<std::unordered_map<std::string, Value>> c_consts;
+  const std::unordered_map<std::string, Value>& CProgramConsts() { return CFacts().consts; }
 
-  const std::unordered_map<std::string, Value>& CProgramConsts() {
-    if (c_consts) return *c_consts;
-    c_consts.emplace();
-    std::unordered_map<std::string, std::pair<int, Value>> writes;  // name -> (count, value)
-    auto write = [&](const std::string& key, const Value* v) {
+  // CGlobals and CProgramConsts depend on the program only: made once, by
+  // the first engine (main or field engine, on any worker) that asks.
+  const Program::CGlobalFacts& CFacts() {
+    std::call_once(program.c_facts_once, [this] { program.c_facts = ComputeCFacts(program); });
+    return *program.c_facts;
+  }
+
+  static std::shared_ptr<const Program::CGlobalFacts> ComputeCFacts(const Program& program) {
+    auto facts = std::make_shared<Program::CGlobalFacts>();
+    // name -> (writes, the value of the first); names are viewed in the
+    // modules, which outlive the scan.
+    std::unordered_map<std::string_view, std::pair<int, Value>> writes;
+    auto write = [&](std::string_view key, std::optional<Value> v) {
       if (key.empty()) return;
       auto& [count, val] = writes[key];
-      if (++count == 1 && v) val = *v;
-      else val = Value{};
+      if (++count == 1 && v) val = std::move(*v);  // a value only counts with one write
     };
     for (const auto& mp : program.modules) {
       if (!mp || !IsC(mp->language)) continue;
       const ir::Module& m = *mp;
-      std::unordered_set<ir::Id> top;
+      std::vector<bool> top(m.stmts.size());
       for (const ir::Function& f : m.functions) {
         if (!f.is_module_body || f.body == ir::kNone) continue;
         for (ir::Id sid : m.stmts[f.body].body) {
           const ir::Stmt& st = m.stmts[sid];
           if (st.kind != StmtKind::kAssign) continue;
-          top.insert(sid);
+          if (st.a != ir::kNone && m.exprs[st.a].kind == ExprKind::kName) facts->globals.insert(m.exprs[st.a].s);
+          top[sid] = true;
           if (st.b == ir::kNone || !st.op.empty()) {
-            write(ConstKey(m, st.a), nullptr);
+            write(ConstKey(m, st.a), std::nullopt);
             continue;
           }
           const ir::Expr& v = m.exprs[st.b];
           if (v.kind == ExprKind::kList && v.kids.empty()) continue;  // `extern int g;` / `int g;`
-          std::optional<Value> val = LiteralValue(m, st.b);
-          write(ConstKey(m, st.a), val ? &*val : nullptr);
+          write(ConstKey(m, st.a), LiteralValue(m, st.b));
         }
       }
       for (std::size_t sid = 0; sid < m.stmts.size(); ++sid) {
         const ir::Stmt& st = m.stmts[sid];
-        if (st.kind == StmtKind::kAssign && !top.count(static_cast<ir::Id>(sid))) write(ConstKey(m, st.a), nullptr);
+        if (st.kind == StmtKind::kAssign && !top[sid]) write(ConstKey(m, st.a), std::nullopt);
       }
       for (const ir::Expr& e : m.exprs) {
         if (e.kind != ExprKind::kCall) continue;
@@ -1010,7 +1005,7 @@ struct Engine::Impl {
           for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
             const ir::Expr& a = m.exprs[id];
             if (a.kind == ExprKind::kName) {
-              write(a.s, nullptr);
+              write(a.s, std::nullopt);
               break;
             }
             if (a.kids.empty() || a.kind == ExprKind::kCall) break;
@@ -1020,9 +1015,9 @@ struct Engine::Impl {
       }
     }
     for (auto& [name, cv] : writes) {
-      if (cv.first == 1 && cv.second.IsConst()) c_consts->emplace(name, std::move(cv.second));
+      if (cv.first == 1 && cv.second.IsConst()) facts->consts.emplace(name, std::move(cv.second));
     }
-    return *c_consts;
+    return facts;
   }
 
   std::optional<Value> ModuleConst(Frame& fr, const std::string& name) {

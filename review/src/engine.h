@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,6 +42,11 @@ struct Program {
   std::unordered_map<std::string, std::unordered_map<std::string, std::optional<std::string>>> properties;
   void AddProperties(const std::string& path, std::string_view text);
   void Index();
+  // The program's C/C++ globals and constants (engine.cc): computed by the
+  // first engine that asks, once for all engines of the scan.
+  struct CGlobalFacts;
+  mutable std::once_flag c_facts_once;
+  mutable std::shared_ptr<const CGlobalFacts> c_facts;
 };
 
 struct RawFinding {
