@@ -477,14 +477,11 @@ class ParseArena {
   // Null when the block would take the arena past its limit.
   void* Alloc(std::size_t n) {
     n = (n + kAlign - 1) & ~(kAlign - 1);
-    std::size_t need = n + kHeader;
-    if (current_ >= chunks_.size() || chunks_[current_].size - chunks_[current_].used < need) {
-      if (!NextChunk(need)) return nullptr;
-    }
-    Chunk& c = chunks_[current_];
-    char* p = c.base + c.used;
+    const std::size_t need = n + kHeader;
+    if (static_cast<std::size_t>(end_ - next_) < need && !NextChunk(need)) return nullptr;
+    char* p = next_;
+    next_ += need;
     std::memcpy(p, &n, sizeof n);
-    c.used += need;
     last_ = p + kHeader;
     return last_;
   }
@@ -494,10 +491,9 @@ class ParseArena {
     if (n <= old) return ptr;
     // Growing the most recent block: extend it in place when there is room.
     if (ptr == last_) {
-      Chunk& c = chunks_[current_];
       std::size_t grown = (n + kAlign - 1) & ~(kAlign - 1);
-      if (c.size - c.used >= grown - old) {
-        c.used += grown - old;
+      if (static_cast<std::size_t>(end_ - next_) >= grown - old) {
+        next_ += grown - old;
         std::memcpy(static_cast<char*>(ptr) - kHeader, &grown, sizeof grown);
         return ptr;
       }
@@ -520,7 +516,6 @@ class ParseArena {
     for (Chunk& c : chunks_) {
       if (kept + c.size <= kKeep) {
         kept += c.size;
-        c.used = 0;
         keep.push_back(c);
       } else {
         std::free(c.base);
@@ -529,6 +524,8 @@ class ParseArena {
     chunks_ = std::move(keep);
     held_ = kept;
     current_ = 0;
+    next_ = chunks_.empty() ? nullptr : chunks_[0].base;
+    end_ = chunks_.empty() ? nullptr : chunks_[0].base + chunks_[0].size;
     last_ = nullptr;
     limit_ = SIZE_MAX;
     spilled_ = false;
@@ -538,17 +535,22 @@ class ParseArena {
   struct Chunk {
     char* base = nullptr;
     std::size_t size = 0;
-    std::size_t used = 0;
   };
   static constexpr std::size_t kAlign = 16;
   static constexpr std::size_t kHeader = 16;  // the block size, keeping kAlign
   static constexpr std::size_t kChunk = std::size_t{1} << 20;
   static constexpr std::size_t kKeep = std::size_t{16} << 20;
 
-  bool NextChunk(std::size_t need) {
+  // Makes the next chunk with room for `need` bytes current (chunks after
+  // the current one are unused). Out of line: Alloc's fast path stays small.
+  [[gnu::noinline]] bool NextChunk(std::size_t need) {
     while (current_ + 1 < chunks_.size()) {
       ++current_;
-      if (chunks_[current_].size - chunks_[current_].used >= need) return true;
+      if (chunks_[current_].size >= need) {
+        next_ = chunks_[current_].base;
+        end_ = next_ + chunks_[current_].size;
+        return true;
+      }
     }
     std::size_t size = chunks_.empty() ? kChunk : chunks_.back().size * 2;
     if (size < need) size = need;
@@ -559,14 +561,18 @@ class ParseArena {
     char* base = static_cast<char*>(std::malloc(size));
     if (base == nullptr) return false;
     held_ += size;
-    chunks_.push_back({base, size, 0});
+    chunks_.push_back({base, size});
     current_ = chunks_.size() - 1;
+    next_ = base;
+    end_ = base + size;
     return true;
   }
 
   std::vector<Chunk> chunks_;
   std::size_t held_ = 0;  // bytes in chunks_
   std::size_t current_ = 0;
+  char* next_ = nullptr;  // the free part of chunks_[current_]: [next_, end_)
+  char* end_ = nullptr;
   void* last_ = nullptr;
   std::size_t limit_ = SIZE_MAX;
   bool spilled_ = false;
