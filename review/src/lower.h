@@ -18,7 +18,7 @@ namespace bulwark::review {
 class Lowerer {
  public:
   Lowerer(std::string_view source, ir::Module& module) : src_(source), m_(module) {}
-  virtual ~Lowerer() = default;
+  virtual ~Lowerer();
   Lowerer(const Lowerer&) = delete;
   Lowerer& operator=(const Lowerer&) = delete;
 
@@ -36,7 +36,7 @@ class Lowerer {
   static std::string_view Type(TSNode n) { return Null(n) ? std::string_view() : ts_node_type(n); }
   static TSNode Field(TSNode n, const char* name);
   static bool Null(TSNode n) { return ts_node_is_null(n); }
-  static std::vector<TSNode> Named(TSNode n);
+  std::vector<TSNode> Named(TSNode n);
 
   ir::Id NewExpr(ir::ExprKind kind, TSNode at);
   ir::Id NewStmt(ir::StmtKind kind, TSNode at);
@@ -123,6 +123,8 @@ class Lowerer {
 
   std::string_view src_;
   ir::Module& m_;
+  TSTreeCursor cursor_{};  // Named's, reset to each node it walks
+  bool has_cursor_ = false;
   int depth_ = 0;
   std::vector<ir::Id> pre_;
   static constexpr int kMaxDepth = 256;

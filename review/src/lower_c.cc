@@ -529,19 +529,23 @@ class CLowerer final : public Lowerer {
 
   void Params(TSNode params, ir::Function& f) {
     if (Null(params)) return;
-    // `...`: a named node in the C grammar, an anonymous token in C++.
-    for (std::uint32_t k = 0; k < ts_node_child_count(params); ++k) {
-      std::string_view ct = Type(ts_node_child(params, k));
+    // `...`: a named node in the C grammar, an anonymous token in C++. A
+    // cursor visits every child once; ts_node_child(k) rescans from the first.
+    TSTreeCursor cursor = ts_tree_cursor_new(params);
+    for (bool more = ts_tree_cursor_goto_first_child(&cursor); more; more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+      std::string_view ct = Type(ts_tree_cursor_current_node(&cursor));
       if (ct == "..." || ct == "variadic_parameter_declaration") f.variadic = true;
     }
+    ts_tree_cursor_delete(&cursor);
     for (TSNode p : Named(params)) {
       std::string_view pt = Type(p);
       if (pt == "variadic_parameter") f.variadic = true;
       if (pt != "parameter_declaration" && pt != "optional_parameter_declaration") continue;
+      TSNode declarator = Field(p, "declarator");
       // f(void) takes no parameters.
-      if (Null(Field(p, "declarator")) && Text(p) == "void") continue;
+      if (Null(declarator) && Text(p) == "void") continue;
       ir::Param param;
-      param.name = DeclName(Field(p, "declarator"));
+      param.name = DeclName(declarator);
       TSNode type = Field(p, "type");
       if (!Null(type)) param.type = SimpleType(Text(type));
       param.out = OutParam(p);

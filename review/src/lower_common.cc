@@ -20,6 +20,10 @@ std::unique_ptr<Lowerer> MakeJavaLowerer(std::string_view source, ir::Module& mo
 std::unique_ptr<Lowerer> MakeJsLowerer(std::string_view source, ir::Module& module);
 std::unique_ptr<Lowerer> MakeCLowerer(std::string_view source, ir::Module& module);
 
+Lowerer::~Lowerer() {
+  if (has_cursor_) ts_tree_cursor_delete(&cursor_);
+}
+
 std::string_view Lowerer::Text(TSNode n) const {
   // A missing field (`class {}` has no name) is a null node, which
   // tree-sitter's accessors dereference.
@@ -60,18 +64,23 @@ TSNode Lowerer::Field(TSNode n, const char* name) {
 std::vector<TSNode> Lowerer::Named(TSNode n) {
   // A cursor walks the children in one pass; ts_node_named_child(i) would
   // rescan from the first child each time (quadratic on long bodies).
+  // One cursor for the whole tree: the loop ends before any nested call.
   std::vector<TSNode> out;
   out.reserve(ts_node_named_child_count(n));
-  TSTreeCursor cursor = ts_tree_cursor_new(n);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
+  if (has_cursor_) {
+    ts_tree_cursor_reset(&cursor_, n);
+  } else {
+    cursor_ = ts_tree_cursor_new(n);
+    has_cursor_ = true;
+  }
+  if (ts_tree_cursor_goto_first_child(&cursor_)) {
     do {
-      TSNode c = ts_tree_cursor_current_node(&cursor);
+      TSNode c = ts_tree_cursor_current_node(&cursor_);
       if (!ts_node_is_named(c)) continue;
       if (std::string_view(ts_node_type(c)) == "comment") continue;
       out.push_back(c);
-    } while (ts_tree_cursor_goto_next_sibling(&cursor));
+    } while (ts_tree_cursor_goto_next_sibling(&cursor_));
   }
-  ts_tree_cursor_delete(&cursor);
   return out;
 }
 
