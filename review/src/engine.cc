@@ -587,21 +587,21 @@ struct Engine::Impl {
   const RuleSetData& rules;
   const Program& program;
   std::deque<Step> steps;
-  // Each step in `steps` by its contents (the note viewed in the step).
+  // Each step in `steps` by its contents: open addressing over (hash, step)
+  // slots, a power of two of them, at most half used. (An unordered_map
+  // node per step cost a malloc, a free and a cache miss per probe.)
   struct StepKey {
     const Step* prev;
     std::uint32_t module, line, col;
     std::string_view note;
-    bool operator==(const StepKey&) const = default;
   };
-  struct StepKeyHash {
-    std::size_t operator()(const StepKey& k) const noexcept {
-      std::size_t h = std::hash<const void*>()(k.prev);
-      for (std::uint32_t v : {k.module, k.line, k.col}) h = h * 1000003u ^ v;
-      return h * 31u ^ std::hash<std::string_view>()(k.note);
-    }
-  };
-  std::unordered_map<StepKey, const Step*, StepKeyHash> step_index;
+  static std::size_t StepHash(const StepKey& k) {
+    std::size_t h = std::hash<const void*>()(k.prev);
+    for (std::uint32_t v : {k.module, k.line, k.col}) h = h * 1000003u ^ v;
+    return h * 31u ^ std::hash<std::string_view>()(k.note);
+  }
+  using StepSlot = std::pair<std::size_t, const Step*>;  // (hash, step); null: free
+  std::vector<StepSlot> step_slots = std::vector<StepSlot>(1024);
   std::unordered_map<std::uint64_t, Summary> summaries;
   std::vector<RawFinding> findings;
   std::map<std::tuple<int, std::uint32_t, std::uint32_t, std::uint32_t>, std::size_t> seen;  // -> findings index
@@ -1067,11 +1067,32 @@ struct Engine::Impl {
   // the JDK's java.base, 8 GB of copies. Equal steps are now one.
   const Step* Intern(const Step* prev, std::uint32_t module, std::uint32_t line, std::uint32_t col,
                      std::string note) {
-    StepKey key{prev, module, line, col, note};
-    if (auto it = step_index.find(key); it != step_index.end()) return it->second;
+    const std::size_t hash = StepHash({prev, module, line, col, note});
+    std::size_t mask = step_slots.size() - 1;
+    std::size_t at = hash & mask;
+    for (; step_slots[at].second != nullptr; at = (at + 1) & mask) {
+      const Step* e = step_slots[at].second;
+      if (step_slots[at].first == hash && e->prev == prev && e->module == module && e->line == line &&
+          e->col == col && e->note == note) {
+        return e;
+      }
+    }
     steps.push_back(Step{prev, module, line, col, std::move(note), prev ? prev->depth + 1 : 0});
     const Step* s = &steps.back();
-    step_index.emplace(StepKey{s->prev, s->module, s->line, s->col, s->note}, s);
+    if (2 * steps.size() > step_slots.size()) {  // grow, then find the new step's slot again
+      std::vector<StepSlot> grown(2 * step_slots.size());
+      mask = grown.size() - 1;
+      for (const auto& slot : step_slots) {
+        if (slot.second == nullptr) continue;
+        std::size_t k = slot.first & mask;
+        while (grown[k].second != nullptr) k = (k + 1) & mask;
+        grown[k] = slot;
+      }
+      step_slots = std::move(grown);
+      at = hash & mask;
+      while (step_slots[at].second != nullptr) at = (at + 1) & mask;
+    }
+    step_slots[at] = {hash, s};
     return s;
   }
   // Copies `tail` (oldest first) on top of `base`.
