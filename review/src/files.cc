@@ -1,6 +1,10 @@
 #include "files.h"
 
+#include <fcntl.h>
 #include <toml++/toml.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <filesystem>
@@ -181,16 +185,25 @@ bool ReadSource(const std::string& path, std::uint64_t max_bytes, std::string& o
     why = "skipped: larger than " + std::to_string(max_bytes) + " bytes";
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // open/read rather than an ifstream, whose construction (locale, buffer)
+  // cost more than reading a typical header.
+  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
     why = "skipped: cannot open file";
     return false;
   }
   out.assign(static_cast<std::size_t>(size), '\0');
-  in.read(out.data(), static_cast<std::streamsize>(size));
-  out.resize(static_cast<std::size_t>(in.gcount()));
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n = read(fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // end of file (it shrank) or an error: keep what was read
+    got += static_cast<std::size_t>(n);
+  }
+  close(fd);
+  out.resize(got);
   // Binary: a NUL byte in the first 8 KiB (the heuristic git uses).
-  if (out.substr(0, 8192).find('\0') != std::string::npos) {
+  if (std::string_view(out).substr(0, 8192).find('\0') != std::string_view::npos) {
     why = "skipped: binary file";
     return false;
   }
