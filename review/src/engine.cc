@@ -581,6 +581,7 @@ struct Frame {
 struct Program::CGlobalFacts {
   std::unordered_set<std::string> globals;         // see Engine::Impl::CGlobals
   std::unordered_map<std::string, Value> consts;   // see Engine::Impl::CProgramConsts
+  std::map<std::string, std::vector<FuncRef>> writers;  // global -> functions that may write it
 };
 
 struct Engine::Impl {
@@ -683,9 +684,7 @@ struct Engine::Impl {
   // no value of their own. Like fields, computed by the field engine, here
   // over every C/C++ function of the program, so the result does not depend
   // on analysis order.
-  bool globals_done = false;
   std::map<std::string, Value> global_writes;  // in the field engine
-  std::map<std::string, std::vector<FuncRef>> global_writers;  // global -> functions that may write it
 
   static bool IsC(Language l) { return l == Language::kC || l == Language::kCpp; }
   static bool IsJs(Language l) {
@@ -716,8 +715,8 @@ struct Engine::Impl {
 
   // The globals `f` can write at all (syntactically): those it assigns, or
   // passes to a call (an out-parameter: strcat(g, ..)). Into `out`.
-  void GlobalsWritten(const ir::Module& m, const ir::Function& f, std::set<std::string>& out) {
-    const std::unordered_set<std::string>& globals = CGlobals();
+  static void GlobalsWritten(const std::unordered_set<std::string>& globals, const ir::Module& m,
+                             const ir::Function& f, std::set<std::string>& out) {
     auto root = [&](ir::Id id) {
       for (int guard = 0; guard < 16 && id != ir::kNone; ++guard) {
         const ir::Expr& e = m.exprs[id];
@@ -780,20 +779,8 @@ struct Engine::Impl {
       field_engine = std::make_unique<Impl>(rules, program);
       field_engine->field_pass = true;
     }
-    if (!globals_done) {  // which functions write which globals (syntactically)
-      globals_done = true;
-      for (std::uint32_t mi = 0; mi < program.modules.size(); ++mi) {
-        const auto& m = program.modules[mi];
-        if (!m || !IsC(m->language)) continue;
-        for (std::uint32_t f = 0; f < m->functions.size(); ++f) {
-          if (m->functions[f].is_module_body) continue;
-          std::set<std::string> names;
-          GlobalsWritten(*m, m->functions[f], names);
-          for (const std::string& n : names) global_writers[n].push_back({mi, f});
-        }
-      }
-    }
     // Run the field engine over the functions that may write this global.
+    const auto& global_writers = CFacts().writers;
     auto writers = global_writers.find(name);
     if (writers == global_writers.end()) return std::nullopt;
     for (const FuncRef& r : writers->second) field_engine->GetSummary(r);
@@ -957,8 +944,9 @@ struct Engine::Impl {
   // may write through &g), disqualifies the name.
   const std::unordered_map<std::string, Value>& CProgramConsts() { return CFacts().consts; }
 
-  // CGlobals and CProgramConsts depend on the program only: made once, by
-  // the first engine (main or field engine, on any worker) that asks.
+  // CGlobals, CProgramConsts and which functions write which globals
+  // (syntactically) depend on the program only: made once, by the first
+  // engine (main or field engine, on any worker) that asks.
   const Program::CGlobalFacts& CFacts() {
     std::call_once(program.c_facts_once, [this] { program.c_facts = ComputeCFacts(program); });
     return *program.c_facts;
@@ -1016,6 +1004,16 @@ struct Engine::Impl {
     }
     for (auto& [name, cv] : writes) {
       if (cv.first == 1 && cv.second.IsConst()) facts->consts.emplace(name, std::move(cv.second));
+    }
+    for (std::uint32_t mi = 0; mi < program.modules.size(); ++mi) {
+      const auto& m = program.modules[mi];
+      if (!m || !IsC(m->language)) continue;
+      for (std::uint32_t f = 0; f < m->functions.size(); ++f) {
+        if (m->functions[f].is_module_body) continue;
+        std::set<std::string> names;
+        GlobalsWritten(facts->globals, *m, m->functions[f], names);
+        for (const std::string& n : names) facts->writers[n].push_back({mi, f});
+      }
     }
     return facts;
   }
