@@ -16,6 +16,11 @@ class CLowerer final : public Lowerer {
  protected:
   void LowerStmt(TSNode n, std::vector<ir::Id>& out) override {
     std::string_view t = Type(n);
+    if (fn_body_depth_ > 0 &&
+        (t == "preproc_if" || t == "preproc_ifdef" || t == "preproc_elif" || t == "preproc_elifdef")) {
+      PreprocBranch(n, out);
+      return;
+    }
     if (t == "translation_unit" || t == "compound_statement" || t == "declaration_list" ||
         t == "field_declaration_list" || t == "linkage_specification" ||
         t == "template_declaration" || t == "preproc_if" || t == "preproc_ifdef" ||
@@ -466,6 +471,29 @@ class CLowerer final : public Lowerer {
       return Expr(value);
     }
     return Expr(cond);
+  }
+
+  // `#if`/`#ifdef` inside a function: the build keeps one branch, not both
+  // in a row (`close(fd)` under HAVE_STAT, `fclose(fd)` otherwise), so it
+  // is a branch whose condition is unknown, except a literal `#if 0` / `#if 1`.
+  // At file level the branches stay in a row: portability headers define
+  // the same names under each, and the first definition stands for all.
+  void PreprocBranch(TSNode n, std::vector<ir::Id>& out) {
+    TSNode cond = Field(n, "condition");
+    TSNode name = Field(n, "name");
+    TSNode alt = Field(n, "alternative");
+    ir::Id c = !Null(cond) && Type(cond) == "number_literal" ? Expr(cond) : ir::kNone;
+    std::vector<ir::Id> body, orelse;
+    for (TSNode k : Named(n)) {
+      if (ts_node_eq(k, cond) || ts_node_eq(k, name) || ts_node_eq(k, alt)) continue;
+      Stmt(k, body);
+    }
+    if (!Null(alt)) Stmt(alt, orelse);
+    ir::Id id = NewStmt(ir::StmtKind::kIf, n);
+    S(id).a = c;
+    S(id).body = std::move(body);
+    S(id).orelse = std::move(orelse);
+    out.push_back(id);
   }
 
   bool HasChild(TSNode n, std::string_view type) {
