@@ -230,8 +230,13 @@ Value Join(const Value& a, const Value& b) {
   KeepSmallerBuffer(r, b);
   r.array = a.array && b.array;
   r.before_start = a.before_start || b.before_start;
-  r.freed = a.freed && b.freed;
-  r.pointer_param = a.pointer_param == b.pointer_param ? a.pointer_param : std::int16_t{-1};
+  // Released on every path, or the null pointer on some (`if (p) free(p);`).
+  auto null = [](const Value& v) { return v.ck == ConstKind::kNull || (v.ck == ConstKind::kInt && v.i == 0); };
+  r.freed = (a.freed || b.freed) && (a.freed || null(a)) && (b.freed || null(b));
+  r.pointer_param = a.pointer_param == b.pointer_param ? a.pointer_param
+                    : null(a)                          ? b.pointer_param
+                    : null(b)                          ? a.pointer_param
+                                                       : std::int16_t{-1};
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -569,10 +574,11 @@ struct Frame {
   std::unordered_map<std::string, std::string> properties_of;
   // In a callback run inline (RunCallbacks): the function it is written in.
   const ir::Function* enclosing = nullptr;
-  // Undecided branches and loops around the current statement: a release
-  // inside one may not happen.
-  int branch_depth = 0;
   bool any_freed = false;  // some path of the frame was released (Value::freed)
+  // C/C++: ways out of the function seen (returns, throws, the end), and
+  // per parameter how many of them left it released (FreedUse::must).
+  int exits = 0;
+  std::vector<int> released_at_exit;
   int budget = 0;          // bounds work on pathological functions
 };
 
@@ -1608,17 +1614,41 @@ struct Engine::Impl {
     }
   }
 
-  // One release and one use per parameter: the first seen (a release is
-  // `must` if any was made on every path).
-  void RecordFreedUse(Frame& fr, int param, bool release, bool must, std::uint32_t line, std::uint32_t col,
+  // One release and one use per parameter: the first seen. Whether a
+  // release happens on every path is known at the exits (NoteExit).
+  void RecordFreedUse(Frame& fr, int param, bool release, std::uint32_t line, std::uint32_t col,
                       std::uint32_t stmt_line, std::uint32_t stmt_end) {
     for (FreedUse& u : fr.summary->freed_uses) {
-      if (u.param == param && u.release == release) {
-        u.must |= must;
-        return;
+      if (u.param == param && u.release == release) return;
+    }
+    fr.summary->freed_uses.push_back({param, release, false, fr.module, line, col, stmt_line, stmt_end});
+  }
+
+  // A way out of the function: which parameters leave it released.
+  void NoteExit(Frame& fr) {
+    if (!fr.summary || !TracksFreed(fr)) return;
+    ++fr.exits;
+    fr.released_at_exit.resize(fr.f->params.size(), 0);
+    for (std::size_t i = 0; i < fr.f->params.size(); ++i) {
+      auto it = fr.st.env.find(fr.f->params[i].name);
+      if (it == fr.st.env.end()) continue;
+      const Value& v = it->second;
+      // Released, or the null pointer on this path (a guard's early return).
+      if ((v.freed && v.pointer_param == static_cast<int>(i)) || v.ck == ConstKind::kNull ||
+          (v.ck == ConstKind::kInt && v.i == 0)) {
+        ++fr.released_at_exit[i];
       }
     }
-    fr.summary->freed_uses.push_back({param, release, must, fr.module, line, col, stmt_line, stmt_end});
+  }
+
+  // After the body: a release is `must` when every exit left the parameter
+  // released (an early `return` before free() does not).
+  void SettleReleases(Frame& fr) {
+    if (!fr.summary) return;
+    for (FreedUse& u : fr.summary->freed_uses) {
+      const auto k = static_cast<std::size_t>(u.param);
+      u.must = u.release && fr.exits > 0 && k < fr.released_at_exit.size() && fr.released_at_exit[k] == fr.exits;
+    }
   }
 
   // A release (`release`) or a use of the pointer value `v` at (line, col).
@@ -1629,8 +1659,7 @@ struct Engine::Impl {
       return;
     }
     if (fr.summary && v.pointer_param >= 0) {
-      RecordFreedUse(fr, v.pointer_param, release, release && fr.branch_depth == 0, line, col, fr.stmt_line,
-                     fr.stmt_end);
+      RecordFreedUse(fr, v.pointer_param, release, line, col, fr.stmt_line, fr.stmt_end);
     }
   }
 
@@ -1667,7 +1696,7 @@ struct Engine::Impl {
       if (!av.present || !av.value) continue;
       // free(*pp): what pp points at is released, which is not tracked;
       // pp itself is read.
-      const bool deref = av.expr != ir::kNone && X(fr, av.expr).deref;
+      const bool deref = av.expr != ir::kNone && X(fr, av.expr).pointer_op != 0;
       NoteFreedUse(fr, *av.value, !deref, call.line, call.col);
       if (!deref) MarkFreed(fr, av.expr);
     }
@@ -1680,10 +1709,24 @@ struct Engine::Impl {
     if (!TracksFreed(fr)) return;
     for (std::size_t k = first_arg; k < call.kids.size() && k - first_arg < args.size(); ++k) {
       if (call.kids[k] == ir::kNone) continue;
-      // The pointer itself, not a value computed from it (strlen(p) + 1).
-      const ExprKind kind = X(fr, call.kids[k]).kind;
-      if (kind != ExprKind::kName && kind != ExprKind::kAttr && kind != ExprKind::kIndex) continue;
+      // The pointer itself, not a value computed from it (strlen(p) + 1),
+      // nor the place it is kept (`&p`, an out-parameter; OutArgsWritten).
+      const ir::Expr& a = X(fr, call.kids[k]);
+      if (a.kind != ExprKind::kName && a.kind != ExprKind::kAttr && a.kind != ExprKind::kIndex) continue;
+      if (a.pointer_op == '&') continue;
       NoteFreedUse(fr, args[k - first_arg], false, call.line, call.col);
+    }
+  }
+
+  // `f(&p)`: f may store a new pointer in p, so p is no longer known to be
+  // freed (redisFormatCommand(&cmd, ...) after free(cmd)).
+  void OutArgsWritten(Frame& fr, const ir::Expr& call) {
+    if (!fr.any_freed) return;
+    for (std::size_t k = 1; k < call.kids.size(); ++k) {
+      if (call.kids[k] == ir::kNone || X(fr, call.kids[k]).pointer_op != '&') continue;
+      if (auto p = PathOf(fr, call.kids[k])) {
+        if (auto it = fr.st.env.find(*p); it != fr.st.env.end()) it->second.freed = false;
+      }
     }
   }
 
@@ -1706,12 +1749,11 @@ struct Engine::Impl {
         continue;
       }
       if (fr.summary && at->pointer_param >= 0) {
-        RecordFreedUse(fr, at->pointer_param, u.release, u.must && fr.branch_depth == 0, line, col, stmt_line,
-                       stmt_end);
+        RecordFreedUse(fr, at->pointer_param, u.release, line, col, stmt_line, stmt_end);
       }
       if (u.release && u.must && static_cast<std::size_t>(u.param) + 1 < call.kids.size()) {
         const ir::Id arg = call.kids[static_cast<std::size_t>(u.param) + 1];
-        if (arg != ir::kNone && !X(fr, arg).deref) MarkFreed(fr, arg);
+        if (arg != ir::kNone && X(fr, arg).pointer_op == 0) MarkFreed(fr, arg);
       }
     }
   }
@@ -3057,6 +3099,7 @@ struct Engine::Impl {
       Value r = ApplyModels(fr, e, 1, args, nullptr, recv_path, last, names, "", id, as_argument);
       NoteAllocation(last, args, r);
       CStringEffects(fr, e, last, args, r);
+      OutArgsWritten(fr, e);
       return r;
     }
     if (recv_path && fr.lang == Language::kJava) {
@@ -3066,7 +3109,9 @@ struct Engine::Impl {
         if (auto v = ConfiguredProperty(fr, *recv_path, args)) return *v;
       }
     }
-    return ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id, as_argument);
+    Value r = ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id, as_argument);
+    if (IsC(fr.lang)) OutArgsWritten(fr, e);
+    return r;
   }
 
   // The .properties resource an expression opens:
@@ -4006,6 +4051,7 @@ struct Engine::Impl {
         return;
       }
       case StmtKind::kThrow:
+        NoteExit(fr);
         fr.st.dead = true;
         return;
       case StmtKind::kContinue:
@@ -4046,6 +4092,7 @@ struct Engine::Impl {
         }
         RecordOutParams(fr);
         RecordFieldWrites(fr);
+        NoteExit(fr);
         fr.st.dead = true;
         return;
       }
@@ -4056,7 +4103,6 @@ struct Engine::Impl {
         // same merges (innermost first) as the recursion.
         std::vector<State> taken;  // leaving the body of each undecided arm
         const ir::Stmt* cur = &s;
-        const int depth = fr.branch_depth;  // from the first undecided arm on, nothing is sure to run
         for (;;) {
           fr.stmt_line = cur->line;
           fr.stmt_end = cur->line;
@@ -4075,7 +4121,6 @@ struct Engine::Impl {
             break;
           }
           State before = fr.st;
-          fr.branch_depth = depth + 1;
           Refine(fr, cur->a, true);
           for (ir::Id c : cur->body) {
             if (fr.st.dead) break;
@@ -4094,7 +4139,6 @@ struct Engine::Impl {
           }
           break;
         }
-        fr.branch_depth = depth;
         for (auto t = taken.rbegin(); t != taken.rend(); ++t) fr.st = Merge(std::move(*t), std::move(fr.st));
         return;
       }
@@ -4102,7 +4146,6 @@ struct Engine::Impl {
         fr.stmt_line = s.line;
         fr.stmt_end = s.line;
         if (s.a != ir::kNone && Truthy(Eval(fr, s.a)) == false) return;
-        ++fr.branch_depth;
         for (int round = 0; round < 2; ++round) {
           State before = fr.st;
           BoundLoopVariable(fr, s.a);
@@ -4117,7 +4160,6 @@ struct Engine::Impl {
           for (State& c : skipped) fr.st = Merge(std::move(fr.st), std::move(c));
           fr.st = Merge(std::move(before), std::move(fr.st));
         }
-        --fr.branch_depth;
         return;
       }
     }
@@ -4195,7 +4237,19 @@ struct Engine::Impl {
         MarkSafe(fr, out, from->second, UrlBits());
       }
     };
+    // C/C++: where `!p` holds (or `p` fails), p is the null pointer, and
+    // an early `if (p == NULL) return;` releases nothing (NoteExit).
+    auto null_pointer = [&](ir::Id target) {
+      if (auto p = PathOf(fr, target)) {
+        Value v;
+        v.ck = ConstKind::kNull;
+        out[*p] = std::move(v);
+      }
+    };
     switch (e.kind) {
+      case ExprKind::kName:
+        if (IsC(fr.lang) && !positive) null_pointer(id);
+        return;
       case ExprKind::kUnary:
         if ((e.s == "!" || e.s == "not") && !e.kids.empty()) Facts(fr, e.kids[0], !positive, out, depth + 1);
         return;
@@ -4241,6 +4295,17 @@ struct Engine::Impl {
         }
         const bool eq = e.s == "==" || e.s == "===";
         const bool ne = e.s == "!=" || e.s == "!==";
+        if (IsC(fr.lang) && ((eq && positive) || (ne && !positive))) {  // p == NULL, p == 0
+          for (int side = 0; side < 2; ++side) {
+            if (e.kids[side] == ir::kNone) continue;
+            const ir::Expr& k = X(fr, e.kids[side]);
+            if ((k.kind == ExprKind::kConst && (k.const_kind == ConstKind::kNull ||
+                                                (k.const_kind == ConstKind::kInt && k.i == 0))) ||
+                (k.kind == ExprKind::kName && k.s == "NULL")) {
+              null_pointer(e.kids[1 - side]);
+            }
+          }
+        }
         // x.indexOf(base) === 0 (Python x.find(base) == 0): x starts with
         // base, as x.startsWith(base) says: a resolved path under base, and
         // a URL whose start a constant fixes.
@@ -5264,7 +5329,9 @@ struct Engine::Impl {
     if (!fr.st.dead) {
       RecordOutParams(fr);
       RecordFieldWrites(fr);
+      NoteExit(fr);
     }
+    SettleReleases(fr);
     for (const Pending& p : fr.pending) {
       if (!p.satisfied) Emit(p.rule, fr.module, p.line, p.col, p.stmt_line, p.stmt_end, nullptr);
     }

@@ -44,9 +44,10 @@ enum class ConstKind : std::uint8_t { kUnset, kString, kInt, kBool, kNull };
 struct Expr {
   ExprKind kind = ExprKind::kUnknown;
   ConstKind const_kind = ConstKind::kUnset;
-  // C/C++: written `*x` and lowered to x (whose taint and path it keeps);
-  // it is the memory x points at, not the pointer x, that is read.
-  bool deref = false;
+  // C/C++: '*' for `*x`, '&' for `&x`, both lowered to x (whose taint and
+  // path they keep): the memory x points at is read, or x itself is handed
+  // over to be written (an out-parameter).
+  char pointer_op = 0;
   std::uint32_t line = 0;  // 1-based
   std::uint32_t col = 0;   // 1-based, in bytes
   std::int64_t i = 0;      // kInt/kBool value, kFunc function index

@@ -375,7 +375,8 @@ class CLowerer final : public Lowerer {
         if (alias != ptr_alias_.end() && !alias->second.empty()) return Name(alias->second, n);
       }
       ir::Id operand = Expr(arg);
-      if (operand != ir::kNone && Type(Field(n, "operator")) == "*") E(operand).deref = true;
+      const std::string_view op = Type(Field(n, "operator"));
+      if (operand != ir::kNone && (op == "*" || op == "&")) E(operand).pointer_op = op[0];
       return operand;
     }
     if (t == "conditional_expression") {

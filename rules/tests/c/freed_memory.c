@@ -224,3 +224,76 @@ void closed_file(const char *path) {
   /* ruleid: use-after-free */
   fgetc(f);
 }
+
+/* A release wrapper with a NULL guard still releases on every path that
+ * has something to release. */
+struct buffer {
+  char *bytes;
+  int refs;
+};
+
+void buffer_free(struct buffer *b) {
+  if (b == NULL) return;
+  free(b->bytes);
+  free(b);
+}
+
+void use_after_buffer_free(struct buffer *b) {
+  buffer_free(b);
+  /* ruleid: use-after-free */
+  b->refs = 0;
+}
+
+/* A reference-counted release returns early while others hold it. */
+void buffer_unref(struct buffer *b) {
+  if (b == NULL) return;
+  if (--b->refs > 0) return;
+  free(b->bytes);
+  free(b);
+}
+
+void use_after_unref(struct buffer *b) {
+  buffer_unref(b);
+  /* ok: use-after-free */
+  b->refs = 1;
+}
+
+/* Out-parameters give the pointer a new value. */
+int make_text(char **out);
+
+void reused_out_parameter(void) {
+  char *text = NULL;
+  if (make_text(&text) != 0) return;
+  free(text);
+  if (make_text(&text) != 0) return;
+  /* ok: use-after-free */
+  printf("%s\n", text);
+  /* ok: double-free */
+  free(text);
+}
+
+/* Preprocessor alternatives: the build keeps one of them. */
+void close_either(FILE *f, int fd) {
+#ifdef HAVE_POSIX
+  (void)f;
+  close(fd);
+#else
+  (void)fd;
+  /* ok: double-free */
+  fclose(f);
+#endif
+#ifdef HAVE_POSIX
+  close(fd);
+#else
+  /* ok: double-free */
+  fclose(f);
+#endif
+}
+
+void error_path_reads_freed_name(char *uri) {
+  char *copy = strdup(uri);
+  if (copy == NULL) return;
+  free(copy);
+  /* ruleid: use-after-free */
+  fprintf(stderr, "invalid URI %s\n", copy);
+}
