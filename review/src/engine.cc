@@ -2224,6 +2224,14 @@ struct Engine::Impl {
   static constexpr int kMaxRecomputes = 200;
   int recomputed = 0;               // since the last DropDirty
   bool saturated = false;           // see DropDirty
+  static constexpr std::size_t kSaturationFunctions = 1500;
+  std::size_t program_functions = 0;
+  std::size_t ProgramFunctions() {
+    if (program_functions == 0) {
+      for (const auto& m : program.modules) program_functions += m ? m->functions.size() : 0;
+    }
+    return program_functions;
+  }
   std::vector<std::uint64_t> dirty_keys;  // summaries marked dirty since the last DropDirty
   void DropDirty() {
     // A module that used up its allowance: the call graph is too dense to
@@ -2232,8 +2240,11 @@ struct Engine::Impl {
     // same cycle again from scratch. From here on, summaries computed under
     // another stack are kept and reused, so each function is analyzed about
     // once; what such a summary says may depend on which module reached it
-    // first, and so on the number of jobs.
-    if (recomputed >= kMaxRecomputes) saturated = true;
+    // first, and so on the number of jobs (in programs of at least
+    // kSaturationFunctions functions).
+    // Only large programs: the stack-independent results of smaller ones
+    // cost little to recompute, and stay the same for any number of jobs.
+    if (recomputed >= kMaxRecomputes && ProgramFunctions() >= kSaturationFunctions) saturated = true;
     recomputed = 0;
     if (saturated) {
       dirty_keys.clear();
