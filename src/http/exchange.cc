@@ -42,7 +42,9 @@ void ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& pe
              ctx.route != nullptr ? std::string_view(ctx.route->pattern) : std::string_view());
     response = ServerProblem(app, 503, ctx.request_id, ctx.secure);
   }
-  if (!Http1Connection::Sendable(response)) {
+  // Checked once here; the serializer's own check is for the replacement.
+  const bool sendable = Http1Connection::Sendable(response);
+  if (!sendable) {
     // A handler put something unsendable into a header (CR/LF from input, a
     // bad name) or a bad status: a generic 500 instead, with the headers
     // every response carries (Serialize's own fallback is the last resort).
@@ -55,8 +57,13 @@ void ServeRequest(const App& app, const ServerLimits& limits, const PeerInfo& pe
   } else {
     served.delay = std::min(response.delay(), limits.max_response_delay);
   }
-  Http1Connection::Serialize(response, method, request_keep_alive && allow_keep_alive, keep_alive,
-                             served.bytes);
+  if (sendable) {
+    Http1Connection::SerializeSendable(response, method, request_keep_alive && allow_keep_alive, keep_alive,
+                                       served.bytes);
+  } else {
+    Http1Connection::Serialize(response, method, request_keep_alive && allow_keep_alive, keep_alive,
+                               served.bytes);
+  }
 }
 
 void AddServerHeaders(const App& app, bool secure, Response& response) {

@@ -361,6 +361,11 @@ void Http1Connection::Serialize(const Response& response, Method method, bool re
     Serialize(fallback, method, false, keep_alive, out);
     return;
   }
+  SerializeSendable(response, method, request_keep_alive, keep_alive, out);
+}
+
+void Http1Connection::SerializeSendable(const Response& response, Method method, bool request_keep_alive,
+                                        bool& keep_alive, std::string& out) {
   keep_alive = request_keep_alive && !response.close();
   int status = response.status();
   const Headers& headers = response.headers();

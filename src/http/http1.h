@@ -59,6 +59,11 @@ class Http1Connection {
   // Whether Serialize sends `response` as it is (a valid status and header
   // fields), rather than its generic 500.
   static bool Sendable(const Response& response);
+  // Serialize for a response the caller found Sendable (ServeRequest checks
+  // every handler's answer): the same bytes without validating it again.
+  // Precondition: Sendable(response).
+  static void SerializeSendable(const Response& response, Method method, bool request_keep_alive,
+                                bool& keep_alive, std::string& out);
 
   // Whether the request just returned by Parse() wants keep-alive.
   bool last_request_keep_alive() const noexcept { return keep_alive_; }
