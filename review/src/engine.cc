@@ -4205,7 +4205,10 @@ struct Engine::Impl {
       }
       return *first;
     };
+    // `*p == ' '` is about what p points at, not p (which `*p` lowers to).
+    auto pointee = [&](ir::Id target) { return target != ir::kNone && X(fr, target).pointer_op == '*'; };
     auto fact = [&](ir::Id target, Value v) {
+      if (pointee(target)) return;
       if (auto p = PathOf(fr, target)) out[*p] = std::move(v);
     };
     // `text` proven absent from `target`: ".." or "/" (see kNoDotDotMark).
@@ -4251,6 +4254,7 @@ struct Engine::Impl {
     // C/C++: where `!p` holds (or `p` fails), p is the null pointer, and
     // an early `if (p == NULL) return;` releases nothing (NoteExit).
     auto null_pointer = [&](ir::Id target) {
+      if (pointee(target)) return;
       if (auto p = PathOf(fr, target)) {
         Value v;
         v.ck = ConstKind::kNull;
