@@ -532,8 +532,10 @@ struct State {
 };
 
 struct Frame {
-  // Per enclosing loop (innermost last): states that reached `continue`.
+  // Per enclosing loop (innermost last): states that reached `continue`,
+  // and states that left it by `break` (C/C++).
   std::vector<std::vector<State>> continues;
+  std::vector<std::vector<State>> breaks;
   std::uint32_t module = 0;
   const ir::Module* m = nullptr;
   const ir::Function* f = nullptr;
@@ -4073,6 +4075,13 @@ struct Engine::Impl {
           fr.st.dead = true;
         }
         return;
+      case StmtKind::kBreak:
+        // The state leaves the loop: it joins the loop's exit.
+        if (!fr.breaks.empty()) {
+          fr.breaks.back().push_back(fr.st);
+          fr.st.dead = true;
+        }
+        return;
       case StmtKind::kReturn: {
         fr.stmt_line = s.line;
         fr.stmt_end = s.end_line;
@@ -4156,7 +4165,17 @@ struct Engine::Impl {
       case StmtKind::kLoop: {
         fr.stmt_line = s.line;
         fr.stmt_end = s.line;
-        if (s.a != ir::kNone && Truthy(Eval(fr, s.a)) == false) return;
+        int entry = -1;  // the condition on entry: 0 false, 1 true, -1 unknown
+        if (s.a != ir::kNone) {
+          if (std::optional<bool> t = Truthy(Eval(fr, s.a))) entry = *t ? 1 : 0;
+        }
+        if (entry == 0) return;
+        // C/C++ `break`s: a loop whose condition is a constant true
+        // (`while (1)`, `for (;;)`) is left only through them, and one that
+        // certainly runs once and then certainly stops (`for (i = 0; i < 1;
+        // i++)`) leaves with its first pass.
+        fr.breaks.emplace_back();
+        std::optional<State> exit;
         for (int round = 0; round < 2; ++round) {
           State before = fr.st;
           BoundLoopVariable(fr, s.a);
@@ -4167,10 +4186,24 @@ struct Engine::Impl {
           }
           std::vector<State> skipped = std::move(fr.continues.back());
           fr.continues.pop_back();
-          fr.st.dead = false;  // break/return inside: the loop may also be skipped
+          const bool ended = fr.st.dead;
+          fr.st.dead = false;  // return inside: the loop may also be skipped
           for (State& c : skipped) fr.st = Merge(std::move(fr.st), std::move(c));
+          if (round == 0 && entry == 1 && !ended && IsC(fr.lang) && Truthy(Eval(fr, s.a)) == false) {
+            exit = std::move(fr.st);
+            break;
+          }
           fr.st = Merge(std::move(before), std::move(fr.st));
         }
+        std::vector<State> left = std::move(fr.breaks.back());
+        fr.breaks.pop_back();
+        if (exit) {
+          fr.st = std::move(*exit);
+        } else if (entry == 1 && !left.empty()) {
+          fr.st = std::move(left.back());  // only the breaks leave it
+          left.pop_back();
+        }
+        for (State& b : left) fr.st = Merge(std::move(fr.st), std::move(b));
         return;
       }
     }

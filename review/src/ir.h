@@ -65,6 +65,7 @@ enum class StmtKind : std::uint8_t {
   kBlock,   // body
   kThrow,   // the path ends here: raise / throw outside a try body
   kContinue,  // the rest of the innermost loop's iteration is skipped
+  kBreak,     // the innermost loop ends here (C/C++; a break out of a switch is not one)
 };
 
 struct Stmt {

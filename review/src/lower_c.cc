@@ -130,7 +130,9 @@ class CLowerer final : public Lowerer {
       std::vector<ir::Id> body;
       ir::Id cond = Condition(Field(n, "condition"), body);
       if (t == "while_statement" && body.empty()) S(loop).a = cond;
+      breakable_.push_back(true);
       Stmt(Field(n, "body"), body);
+      breakable_.pop_back();
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "for_statement") {
@@ -148,7 +150,9 @@ class CLowerer final : public Lowerer {
         S(loop).a = c;
       }
       std::vector<ir::Id> body;
+      breakable_.push_back(true);
       Stmt(Field(n, "body"), body);
+      breakable_.pop_back();
       TSNode update = Field(n, "update");
       if (!Null(update)) WithOwnPre(body, [&](std::vector<ir::Id>& o) { ExprStmt(update, o); });
       S(loop).body = std::move(body);
@@ -161,11 +165,15 @@ class CLowerer final : public Lowerer {
       std::vector<ir::Id> body;
       std::string name = DeclName(Field(n, "declarator"));
       if (!name.empty()) body.push_back(Assign(Name(name, n), elem, n, SimpleType(Text(Field(n, "type")))));
+      breakable_.push_back(true);
       Stmt(Field(n, "body"), body);
+      breakable_.pop_back();
       S(loop).body = std::move(body);
       out.push_back(loop);
     } else if (t == "switch_statement") {
+      breakable_.push_back(false);  // its `break`s leave the switch, not a loop
       LowerSwitch(n, out);
+      breakable_.pop_back();
     } else if (t == "try_statement") {
       ++try_depth_;
       Stmt(Field(n, "body"), out);
@@ -215,6 +223,8 @@ class CLowerer final : public Lowerer {
       }
     } else if (t == "continue_statement") {
       out.push_back(NewStmt(ir::StmtKind::kContinue, n));
+    } else if (t == "break_statement" && !breakable_.empty() && breakable_.back()) {
+      out.push_back(NewStmt(ir::StmtKind::kBreak, n));
     } else if (t == "break_statement" || t == "goto_statement" ||
                t == "comment" || t == "preproc_include" ||
                t == "preproc_function_def" || t == "preproc_call" || t == "using_declaration" ||
@@ -775,6 +785,9 @@ class CLowerer final : public Lowerer {
 
   std::string cls_;
   int fn_body_depth_ = 0;
+  // Enclosing loops (true) and switches (false), innermost last: whether a
+  // `break` ends a loop.
+  std::vector<bool> breakable_;
   std::unordered_map<std::string, std::string> macro_alias_;  // #define NAME other_name
   std::unordered_map<std::string, std::string> ptr_alias_;    // p -> x for p = &x ("" when ambiguous)
 };

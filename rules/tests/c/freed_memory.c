@@ -297,3 +297,59 @@ void error_path_reads_freed_name(char *uri) {
   /* ruleid: use-after-free */
   fprintf(stderr, "invalid URI %s\n", copy);
 }
+
+/* Loops that run exactly once: left by `break`, or by a bound that stops
+ * after the first pass. */
+void freed_in_loop_once(void) {
+  char *data = (char *)malloc(100);
+  while (1) {
+    free(data);
+    break;
+  }
+  while (1) {
+    /* ruleid: use-after-free */
+    log_line(data);
+    break;
+  }
+}
+
+void freed_in_counted_loop(void) {
+  int i;
+  char *data = (char *)malloc(100);
+  for (i = 0; i < 1; i++) {
+    free(data);
+  }
+  /* ruleid: double-free */
+  free(data);
+}
+
+/* A `break` inside a switch leaves the switch, not the loop around it. */
+void switch_break_is_not_a_loop_break(int kind) {
+  char *data = (char *)malloc(100);
+  while (1) {
+    switch (kind) {
+      case 1:
+        break;
+      default:
+        break;
+    }
+    free(data);
+    break;
+  }
+  /* ruleid: use-after-free */
+  data[0] = 'x';
+}
+
+void freed_in_loop_maybe(int n) {
+  int i;
+  char *data = (char *)malloc(100);
+  for (i = 0; i < n; i++) {
+    if (i == 3) {
+      free(data);
+      break;
+    }
+  }
+  /* ok: use-after-free */
+  data[0] = 'x';
+  free(data);
+}
