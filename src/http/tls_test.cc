@@ -102,6 +102,15 @@ struct TlsServer {
   std::thread thread;
 };
 
+// Everything the server sends on `ssl` until it closes.
+std::string ReadAll(SSL* ssl) {
+  std::string out;
+  char buf[4096];
+  int n;
+  while ((n = SSL_read(ssl, buf, sizeof(buf))) > 0) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
 // Connects with OpenSSL; returns the response (empty if the handshake failed).
 std::string TlsGet(std::uint16_t port, int max_version, const char* alpn, std::string* negotiated) {
   testing::TestConn conn(port);
@@ -123,9 +132,7 @@ std::string TlsGet(std::uint16_t port, int max_version, const char* alpn, std::s
     if (negotiated && proto) negotiated->assign(reinterpret_cast<const char*>(proto), len);
     std::string req = "GET /hello HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
     SSL_write(ssl, req.data(), static_cast<int>(req.size()));
-    char buf[4096];
-    int n;
-    while ((n = SSL_read(ssl, buf, sizeof(buf))) > 0) out.append(buf, static_cast<std::size_t>(n));
+    out = ReadAll(ssl);
   }
   ERR_clear_error();
   SSL_free(ssl);
@@ -159,11 +166,7 @@ std::string Exchange(std::uint16_t port, bool tls, const std::string& raw) {
   SSL* ssl = SSL_new(ctx);
   SSL_set_fd(ssl, conn.fd());
   std::string out;
-  if (SSL_connect(ssl) == 1 && SSL_write(ssl, raw.data(), static_cast<int>(raw.size())) > 0) {
-    char buf[4096];
-    int n;
-    while ((n = SSL_read(ssl, buf, sizeof(buf))) > 0) out.append(buf, static_cast<std::size_t>(n));
-  }
+  if (SSL_connect(ssl) == 1 && SSL_write(ssl, raw.data(), static_cast<int>(raw.size())) > 0) out = ReadAll(ssl);
   ERR_clear_error();
   SSL_free(ssl);
   SSL_CTX_free(ctx);
