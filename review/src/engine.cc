@@ -1607,23 +1607,43 @@ struct Engine::Impl {
     return IsC(fr.lang) && !rules.pattern_freed[static_cast<std::size_t>(RuleLanguage(fr.lang))].empty();
   }
 
-  void EmitFreed(Frame& fr, PatternAlt::Freed what, std::uint32_t line, std::uint32_t col, std::uint32_t stmt_line,
-                 std::uint32_t stmt_end) {
+  void EmitFreed(Frame& fr, PatternAlt::Freed what, std::uint32_t module, std::uint32_t line, std::uint32_t col,
+                 std::uint32_t stmt_line, std::uint32_t stmt_end) {
     for (const auto& [ri, ai] : rules.pattern_freed[static_cast<std::size_t>(RuleLanguage(fr.lang))]) {
       if (rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)].freed == what) {
-        Emit(ri, fr.module, line, col, stmt_line, stmt_end, nullptr);
+        Emit(ri, module, line, col, stmt_line, stmt_end, nullptr);
       }
     }
   }
 
+  // How many calls in the program name each function (C/C++ call sites by
+  // name; a function only taken by address has none).
+  std::unordered_map<std::string_view, int> call_sites;
+  bool call_sites_built = false;
+  int CallSites(const std::string& name) {
+    if (!call_sites_built) {
+      call_sites_built = true;
+      for (const auto& m : program.modules) {
+        if (!m || !IsC(m->language)) continue;
+        for (const ir::Expr& e : m->exprs) {
+          if (e.kind != ExprKind::kCall || e.kids.empty() || e.kids[0] == ir::kNone) continue;
+          const ir::Expr& callee = m->exprs[e.kids[0]];
+          if (callee.kind == ExprKind::kName) ++call_sites[callee.s];
+        }
+      }
+    }
+    auto it = call_sites.find(name);
+    return it == call_sites.end() ? 0 : it->second;
+  }
+
   // One release and one use per parameter: the first seen. Whether a
   // release happens on every path is known at the exits (NoteExit).
-  void RecordFreedUse(Frame& fr, int param, bool release, std::uint32_t line, std::uint32_t col,
-                      std::uint32_t stmt_line, std::uint32_t stmt_end) {
+  void RecordFreedUse(Frame& fr, int param, bool release, std::uint32_t module, std::uint32_t line,
+                      std::uint32_t col, std::uint32_t stmt_line, std::uint32_t stmt_end) {
     for (FreedUse& u : fr.summary->freed_uses) {
       if (u.param == param && u.release == release) return;
     }
-    fr.summary->freed_uses.push_back({param, release, false, fr.module, line, col, stmt_line, stmt_end});
+    fr.summary->freed_uses.push_back({param, release, false, module, line, col, stmt_line, stmt_end});
   }
 
   // A way out of the function: which parameters leave it released.
@@ -1656,12 +1676,12 @@ struct Engine::Impl {
   // A release (`release`) or a use of the pointer value `v` at (line, col).
   void NoteFreedUse(Frame& fr, const Value& v, bool release, std::uint32_t line, std::uint32_t col) {
     if (v.freed) {
-      EmitFreed(fr, release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, line, col, fr.stmt_line,
-                fr.stmt_end);
+      EmitFreed(fr, release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, fr.module, line, col,
+                fr.stmt_line, fr.stmt_end);
       return;
     }
     if (fr.summary && v.pointer_param >= 0) {
-      RecordFreedUse(fr, v.pointer_param, release, line, col, fr.stmt_line, fr.stmt_end);
+      RecordFreedUse(fr, v.pointer_param, release, fr.module, line, col, fr.stmt_line, fr.stmt_end);
     }
   }
 
@@ -1733,25 +1753,27 @@ struct Engine::Impl {
   }
 
   // A callee's releases and uses against the caller's arguments. A finding
-  // lands at the callee's own release or use when that is in this file,
-  // otherwise at this call: it names the code that hands over the freed
-  // memory, and a shared helper (a logging function used everywhere) does
-  // not collect every caller's findings at one line.
-  void ApplyFreedUses(Frame& fr, const Summary& s, const ir::Expr& call, const std::vector<Value>& args,
-                      const std::optional<std::string>& recv_path) {
+  // lands at the callee's own release or use when the callee is called from
+  // one place only (a sink written for this caller), otherwise at this
+  // call: a shared helper (a logging function used everywhere) would
+  // collect every caller's findings at one line of its own.
+  void ApplyFreedUses(Frame& fr, const Summary& s, const FuncRef& ref, const ir::Expr& call,
+                      const std::vector<Value>& args, const std::optional<std::string>& recv_path) {
+    const bool inside = CallSites(program.modules[ref.module]->functions[ref.func].name) <= 1;
     for (const FreedUse& u : s.freed_uses) {
       std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(u.param), args, recv_path);
       if (!at) continue;
-      const bool here = u.module == fr.module;
-      const std::uint32_t line = here ? u.line : call.line, col = here ? u.col : call.col;
-      const std::uint32_t stmt_line = here ? u.stmt_line : fr.stmt_line, stmt_end = here ? u.stmt_end : fr.stmt_end;
+      const std::uint32_t module = inside ? u.module : fr.module;
+      const std::uint32_t line = inside ? u.line : call.line, col = inside ? u.col : call.col;
+      const std::uint32_t stmt_line = inside ? u.stmt_line : fr.stmt_line;
+      const std::uint32_t stmt_end = inside ? u.stmt_end : fr.stmt_end;
       if (at->freed) {
-        EmitFreed(fr, u.release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, line, col, stmt_line,
-                  stmt_end);
+        EmitFreed(fr, u.release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, module, line, col,
+                  stmt_line, stmt_end);
         continue;
       }
       if (fr.summary && at->pointer_param >= 0) {
-        RecordFreedUse(fr, at->pointer_param, u.release, line, col, stmt_line, stmt_end);
+        RecordFreedUse(fr, at->pointer_param, u.release, module, line, col, stmt_line, stmt_end);
       }
       if (u.release && u.must && static_cast<std::size_t>(u.param) + 1 < call.kids.size()) {
         const ir::Id arg = call.kids[static_cast<std::size_t>(u.param) + 1];
@@ -2503,7 +2525,7 @@ struct Engine::Impl {
       JoinPath(fr, *p, w);
     }
     ApplyBufferUses(fr, s, call, args, recv_path);
-    if (!s.freed_uses.empty() && TracksFreed(fr)) ApplyFreedUses(fr, s, call, args, recv_path);
+    if (!s.freed_uses.empty() && TracksFreed(fr)) ApplyFreedUses(fr, s, ref, call, args, recv_path);
     Value ret;
     if (!s.has_ret) return ret;
     ret.freed = s.ret.freed;  // a source function that frees what it returns

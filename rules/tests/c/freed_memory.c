@@ -149,7 +149,9 @@ void use_freed_member_buffer(struct record *r) {
   printf("%s\n", r->name);
 }
 
-/* Across functions: the sink uses or releases what the caller passes. */
+/* Across functions: the sink uses or releases what the caller passes. A
+ * function called from one place reports at its own use; a helper shared by
+ * several callers reports at the call that passes freed memory. */
 void print_sink(char *data) {
   /* ruleid: use-after-free */
   printf("%s\n", data);
@@ -169,12 +171,27 @@ void pass_freed_to_sinks(void) {
   release_sink(data);
 }
 
-void pass_live_to_sinks(void) {
+void show_text(const char *text) {
+  /* ok: use-after-free */
+  printf("%s\n", text);
+}
+
+void pass_live_to_shared_helper(void) {
   char *data = (char *)malloc(100);
   if (data == NULL) return;
   strcpy(data, "text");
-  print_sink(data);
-  release_sink(data);
+  /* ok: use-after-free */
+  show_text(data);
+  free(data);
+}
+
+void pass_freed_to_shared_helper(void) {
+  char *data = (char *)malloc(100);
+  if (data == NULL) return;
+  strcpy(data, "text");
+  free(data);
+  /* ruleid: use-after-free */
+  show_text(data);
 }
 
 /* A function that releases its argument on every path: the caller's
