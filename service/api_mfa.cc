@@ -31,49 +31,63 @@ JsonValue CodesJson(const std::vector<std::string>& codes) {
 
 }  // namespace
 
-// Exposed for the web UI.
-Result<SecretBytes> OpenTotpSecret(const Service::Impl& s, const std::string& user_id,
-                                   const std::string& sealed) {
-  BULWARK_ASSIGN_OR_RETURN(Bytes ct, Base64UrlDecode(sealed));
-  std::string ad = "totp:" + user_id;
-  return s.data_aead->DecryptSecret(ct, AsBytes(ad));
+namespace {
+
+// An enrolment in progress belongs to the session or token family that
+// started it (with the password). The pending secret is sealed with that
+// owner in the associated data, so another session or token of the same
+// account (a stolen cookie, a token from another device) can neither read
+// it (QR code, the web form) nor confirm it: otherwise whoever held any
+// session could finish an enrolment the owner abandoned, with a secret they
+// now know, and lock the owner out of their own account.
+std::string PendingAd(const Caller& caller) {
+  std::string owner = caller.via == Caller::Via::kSession ? "session:" + caller.session_handle
+                      : caller.via == Caller::Via::kBearer ? "family:" + caller.family_id
+                                                           : "api_key:" + caller.api_key_id;
+  return "totp-pending:" + caller.user.id + ":" + owner;
 }
 
-// Starts enrolment for `user`: stores the sealed secret as pending.
-Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const User& user,
+}  // namespace
+
+// Exposed for the web UI.
+Result<SecretBytes> OpenPendingTotpSecret(const Service::Impl& s, const Caller& caller) {
+  if (caller.user.totp_pending.empty()) {
+    return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
+  }
+  Result<Bytes> ct = Base64UrlDecode(caller.user.totp_pending);
+  Result<SecretBytes> secret =
+      ct.ok() ? s.data_aead->DecryptSecret(*ct, AsBytes(PendingAd(caller))) : Result<SecretBytes>(ct.error());
+  // Started by another session or token family (or before an upgrade):
+  // not this caller's enrolment.
+  if (!secret.ok()) return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
+  return secret;
+}
+
+Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const Caller& caller,
                                                 std::string* base32_secret) {
+  const User& user = caller.user;
   SecretBytes secret = auth::GenerateTotpSecret();
   BULWARK_ASSIGN_OR_RETURN(auth::TotpEnrollment e, auth::Enroll(secret, "bulwark", user.email));
-  std::string ad = "totp:" + user.id;
-  BULWARK_ASSIGN_OR_RETURN(Bytes sealed,
-                           s.data_aead->Encrypt(secret.RevealBytes(InsecureSecretAccess()), AsBytes(ad)));
+  BULWARK_ASSIGN_OR_RETURN(Bytes sealed, s.data_aead->Encrypt(secret.RevealBytes(InsecureSecretAccess()),
+                                                              AsBytes(PendingAd(caller))));
   BULWARK_RETURN_IF_ERROR(s.db->Execute("UPDATE users SET totp_pending = ?, updated_at = ? WHERE id = ?",
                                         Base64UrlEncode(sealed), s.clock->NowUnixSeconds(), user.id));
   if (base32_secret) *base32_secret = auth::Base32Encode(secret.RevealBytes(InsecureSecretAccess()));
   return e;
 }
 
-// Confirms a pending enrolment with a code; returns the new backup codes.
-// Under the login backoff like every step-up (a stolen session must not
-// guess codes at full speed: the confirmer gets the backup codes): a wrong
-// code counts as a failure, and while the account/address waits the answer
-// is kResourceExhausted with *retry_after set, without checking the code.
-// On success every other session and refresh family of the account ends
-// (whoever signed in with the password alone before must now pass MFA).
 Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const Caller& caller,
                                                       const std::string& code,
                                                       std::string_view address,
                                                       std::int64_t* retry_after) {
   const User& user = caller.user;
-  if (user.totp_pending.empty()) {
-    return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
-  }
+  // Before the throttle and the code: only the caller's own enrolment counts.
+  BULWARK_ASSIGN_OR_RETURN(SecretBytes secret, OpenPendingTotpSecret(s, caller));
   BULWARK_ASSIGN_OR_RETURN(std::int64_t wait, s.throttle->RetryAfter(user.email, address));
   if (wait > 0) {
     *retry_after = wait;
     return Error(ErrorCode::kResourceExhausted, "too many failed attempts");
   }
-  BULWARK_ASSIGN_OR_RETURN(SecretBytes secret, OpenTotpSecret(s, user.id, user.totp_pending));
   Result<auth::TotpMatch> m = s.totp->Verify(user.id, secret, Untrusted<std::string_view>(code));
   if (!m.ok()) {
     if (m.error().code() == ErrorCode::kUnauthenticated ||
@@ -84,9 +98,18 @@ Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, co
     }
     return std::move(m).error();
   }
-  BULWARK_RETURN_IF_ERROR(s.db->Execute(
-      "UPDATE users SET totp_secret = totp_pending, totp_pending = '', updated_at = ? WHERE id = ?",
-      s.clock->NowUnixSeconds(), user.id));
+  // Re-sealed for sign-in (bound to the account alone), and stored only if
+  // the enrolment is still the one just checked: a restart in between
+  // replaced the secret the code was made from.
+  const std::string ad = "totp:" + user.id;
+  BULWARK_ASSIGN_OR_RETURN(Bytes sealed,
+                           s.data_aead->Encrypt(secret.RevealBytes(InsecureSecretAccess()), AsBytes(ad)));
+  BULWARK_ASSIGN_OR_RETURN(
+      std::int64_t stored,
+      s.db->Execute("UPDATE users SET totp_secret = ?, totp_pending = '', updated_at = ? "
+                    "WHERE id = ? AND totp_pending = ?",
+                    Base64UrlEncode(sealed), s.clock->NowUnixSeconds(), user.id, user.totp_pending));
+  if (stored != 1) return Error(ErrorCode::kFailedPrecondition, "no enrolment in progress");
   BULWARK_ASSIGN_OR_RETURN(std::vector<std::string> codes, s.backup_codes->Regenerate(user.id));
   Service::Impl::Revoked revoked = s.EndOtherSessions(caller, "mfa enrolled", true);
   s.Event(auth::SecurityEventType::kMfaEnrolled, user.id, "totp");
@@ -110,7 +133,7 @@ void Service::Impl::AddMfaRoutes() {
         if (auto err = StepUp(req, *c, body, "password", false, "stepup.failed")) return std::move(*err);
         if (c->user.mfa_enabled()) return ProblemResponse(req, 409, "TOTP is already enrolled");
         std::string secret;
-        Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, c->user, &secret);
+        Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, *c, &secret);
         if (!e.ok()) {
           OpLog("error", "mfa enrol: " + e.error().ToString());
           return ProblemResponse(req, 500);

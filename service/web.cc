@@ -8,9 +8,8 @@
 
 namespace bulwark::service {
 
-Result<SecretBytes> OpenTotpSecret(const Service::Impl& s, const std::string& user_id,
-                                   const std::string& sealed);
-Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const User& user,
+Result<SecretBytes> OpenPendingTotpSecret(const Service::Impl& s, const Caller& caller);
+Result<auth::TotpEnrollment> BeginTotpEnrolment(const Service::Impl& s, const Caller& caller,
                                                 std::string* base32_secret);
 Result<std::vector<std::string>> ConfirmTotpEnrolment(const Service::Impl& s, const Caller& caller,
                                                       const std::string& code,
@@ -272,7 +271,7 @@ void Service::Impl::AddWebRoutes() {
           return std::move(*err);
         }
         std::string secret;
-        Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, c->user, &secret);
+        Result<auth::TotpEnrollment> e = BeginTotpEnrolment(*this, *c, &secret);
         if (!e.ok()) return ProblemResponse(req, 500);
         Audit("user:" + c->user.id, "mfa.enrolment_started", "user:" + c->user.id, audit::kSuccess);
         encode::TemplateValue data = encode::TemplateValue::MakeMap();
@@ -286,9 +285,9 @@ void Service::Impl::AddWebRoutes() {
       .handler = [this](http::Request& req, const Caller*) -> http::Response {
         Result<Caller> c = Authenticate(req);
         if (!c.ok() || c->via != Caller::Via::kSession) return Redirect("/login");
-        if (c->user.totp_pending.empty()) return ProblemResponse(req, 404);
-        Result<SecretBytes> secret = OpenTotpSecret(*this, c->user.id, c->user.totp_pending);
-        if (!secret.ok()) return ProblemResponse(req, 500);
+        // Only the session that started the enrolment sees its secret.
+        Result<SecretBytes> secret = OpenPendingTotpSecret(*this, *c);
+        if (!secret.ok()) return ProblemResponse(req, 404);
         Result<std::string> uri = auth::OtpAuthUri(*secret, "bulwark", c->user.email);
         if (!uri.ok()) return ProblemResponse(req, 500);
         Result<std::string> svg = auth::QrCodeSvg(*uri);
@@ -324,7 +323,7 @@ void Service::Impl::AddWebRoutes() {
           if (codes.error().code() == ErrorCode::kUnavailable) return ProblemResponse(req, 503);
           encode::TemplateValue data = encode::TemplateValue::MakeMap();
           std::string secret;
-          if (Result<SecretBytes> s = OpenTotpSecret(*this, c->user.id, c->user.totp_pending); s.ok()) {
+          if (Result<SecretBytes> s = OpenPendingTotpSecret(*this, *c); s.ok()) {
             secret = auth::Base32Encode(s->RevealBytes(InsecureSecretAccess()));
           }
           data.Set("title", "Authenticator").Set("secret", secret).Set("error", "That code did not match; try the next one.");

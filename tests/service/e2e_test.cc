@@ -1771,6 +1771,57 @@ TEST_P(ServiceE2E, MfaChangesEndTheOtherSessions) {
   EXPECT_EQ(Get("/v1/me", {Bearer(remover.access)}).status, 200);
 }
 
+// An enrolment in progress belongs to the session or token family that
+// started it with the password. Another session of the account (a stolen
+// cookie) must not read its secret (QR code, the web form's error page) or
+// confirm it: that would let whoever holds any session enrol a secret they
+// know, end the owner's sessions and keep the owner out.
+TEST_P(ServiceE2E, TotpEnrolmentBelongsToTheSessionThatStartedIt) {
+  const std::string pw = "quartz meadow falcon 71";
+  Register("enrol@example.com", pw, "Enrol");
+  Session owner = BrowserLogin("enrol@example.com", pw);
+  Session thief = BrowserLogin("enrol@example.com", pw);
+  Tokens thief_token = Login("enrol@example.com", pw);
+  const std::vector<std::pair<std::string, std::string>> form{
+      {"Content-Type", "application/x-www-form-urlencoded"}};
+  auto with = [](std::vector<std::pair<std::string, std::string>> h, const Session& s) {
+    h.emplace_back("Cookie", s.cookie);
+    return h;
+  };
+  HttpResponse enrol = Post("/v1/mfa/totp", "{\"password\":" + JsonStr(pw) + "}",
+                            {{"Cookie", owner.cookie}, {"X-CSRF-Token", owner.csrf}});
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string secret = enrol.Str("secret");
+  ASSERT_FALSE(secret.empty());
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+
+  EXPECT_EQ(Get("/account/mfa/qr.svg", {{"Cookie", thief.cookie}}).status, 404);
+  HttpResponse wrong = Send(port_, "POST", "/account/mfa/confirm", with(form, thief),
+                            "csrf_token=" + PctEncode(thief.csrf) + "&code=000000", true);
+  EXPECT_EQ(wrong.body.find(secret), std::string::npos) << "another session saw the pending secret";
+  EXPECT_EQ(Send(port_, "POST", "/account/mfa/confirm", with(form, thief),
+                 "csrf_token=" + PctEncode(thief.csrf) + "&code=" + Totp(secret, now), true).status, 303);
+  EXPECT_EQ(Post("/v1/mfa/totp/confirm", "{\"code\":\"" + Totp(secret, now) + "\"}",
+                 {{"Cookie", thief.cookie}, {"X-CSRF-Token", thief.csrf}}).status, 409);
+  EXPECT_EQ(Post("/v1/mfa/totp/confirm", "{\"code\":\"" + Totp(secret, now) + "\"}",
+                 {Bearer(thief_token.access)}).status, 409);
+  HttpResponse me = Get("/v1/me", {{"Cookie", owner.cookie}});
+  ASSERT_EQ(me.status, 200);
+  EXPECT_FALSE(me.Json().Find("mfa_enabled")->AsBool()) << "another session finished the enrolment";
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", owner.cookie}}).status, 200);
+
+  // The session that started it sees and confirms it.
+  HttpResponse qr = Get("/account/mfa/qr.svg", {{"Cookie", owner.cookie}});
+  EXPECT_EQ(qr.status, 200);
+  EXPECT_EQ(qr.Header("content-type").rfind("image/svg+xml", 0), 0u);
+  HttpResponse confirm = Post("/v1/mfa/totp/confirm", "{\"code\":\"" + Totp(secret, now) + "\"}",
+                              {{"Cookie", owner.cookie}, {"X-CSRF-Token", owner.csrf}});
+  ASSERT_EQ(confirm.status, 200) << confirm.body;
+  EXPECT_EQ(Get("/v1/me", {{"Cookie", thief.cookie}}).status, 401);
+  Tokens mfa = Login("enrol@example.com", pw, ",\"totp_code\":\"" + Totp(secret, now + 30) + "\"");
+  EXPECT_FALSE(mfa.access.empty()) << "the confirmed secret is the one sign-in checks";
+}
+
 // Signing out an API client (revoking its refresh token) ends its access
 // token too, not up to 15 minutes later; and so does reuse detection.
 TEST_P(ServiceE2E, AccessTokensEndWithTheirRefreshFamily) {
