@@ -309,8 +309,18 @@ class CLowerer final : public Lowerer {
       return id;
     }
     if (t == "call_expression") {
-      ir::Id id = NewExpr(ir::ExprKind::kCall, n);
       TSNode fn = Field(n, "function");
+      // static_cast<T>(x) and its kin are x, as a C cast is.
+      if (!Null(fn) && Type(fn) == "template_function") {
+        const std::string_view name = Text(Field(fn, "name"));
+        TSNode args = Field(n, "arguments");
+        if ((name == "static_cast" || name == "reinterpret_cast" || name == "const_cast" ||
+             name == "dynamic_cast") &&
+            !Null(args) && ts_node_named_child_count(args) == 1) {
+          return Expr(ts_node_named_child(args, 0));
+        }
+      }
+      ir::Id id = NewExpr(ir::ExprKind::kCall, n);
       ir::Id callee;
       if (!Null(fn) && Type(fn) == "template_function") callee = Name(std::string(Text(Field(fn, "name"))), fn);
       else callee = Expr(fn);
