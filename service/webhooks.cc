@@ -323,11 +323,21 @@ void Service::Impl::AddWebhookRoutes() {
         // A name is also resolved now, so that a hook on a name that points
         // at a private address is refused at once. Delivery checks again
         // (the answer may change): this is for the user's benefit, not the
-        // defence.
+        // defence, so it may be skipped, and it must stay cheap. The lookup
+        // runs on this request's I/O thread; a name whose DNS server never
+        // answers (anyone can set one up) used to hold the thread for 2 s,
+        // with 8 such lookups at once: a few looping registrations then
+        // stalled every request on the server for seconds. Now a lookup
+        // holds the thread for at most kEarlyLookupTimeout, and since a slot
+        // stays taken until the system resolver gives up (5 s), at most
+        // kEarlyLookupsInFlight threads can be held per 5 s. When no answer
+        // comes in time the hook is registered and delivery decides.
         Result<net::Url> parsed = net::Url::Parse(url->value());
         if (parsed.ok() && !parsed->host_address()) {
+          constexpr std::chrono::milliseconds kEarlyLookupTimeout{300};
+          constexpr std::size_t kEarlyLookupsInFlight = 2;
           static const std::shared_ptr<const net::Resolver> resolver =
-              net::WithTimeout(net::SystemResolver(), std::chrono::milliseconds(2000), 8);
+              net::WithTimeout(net::SystemResolver(), kEarlyLookupTimeout, kEarlyLookupsInFlight);
           Result<std::vector<net::IpAddress>> answers = resolver->Resolve(parsed->host());
           if (answers.ok()) {
             for (const net::IpAddress& a : *answers) {

@@ -6,7 +6,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -265,6 +267,7 @@ class ServiceE2E : public ::testing::TestWithParam<std::string> {
     port_ = 0;
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (!resolv_conf_.empty() && !UseResolvConf(resolv_conf_)) std::_Exit(126);
       for (const auto& [k, v] : env_) ::setenv(k.c_str(), v.c_str(), 1);
       std::freopen(out_path_.c_str(), "w", stdout);
       std::freopen(err_path_.c_str(), "w", stderr);
@@ -371,7 +374,21 @@ class ServiceE2E : public ::testing::TestWithParam<std::string> {
     StartServer();
   }
 
+  // In a forked child only: gives this process its own mount namespace in
+  // which `path` is /etc/resolv.conf. Needs root (CAP_SYS_ADMIN).
+  static bool UseResolvConf(const std::string& path) {
+    return ::unshare(CLONE_NEWNS) == 0 && ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+           ::mount(path.c_str(), "/etc/resolv.conf", nullptr, MS_BIND, nullptr) == 0;
+  }
+  static bool CanUseResolvConf(const std::string& path) {
+    pid_t pid = ::fork();
+    if (pid == 0) std::_Exit(UseResolvConf(path) ? 0 : 1);
+    int status = 0;
+    return pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  }
+
   std::string scratch_, data_dir_, out_path_, err_path_, pg_admin_url_, db_name_;
+  std::string resolv_conf_;  // set: the server sees this file as /etc/resolv.conf
   std::map<std::string, std::string> env_;
   pid_t pid_ = -1;
   int starts_ = 0;
@@ -1256,6 +1273,74 @@ TEST_P(ServiceE2E, WebhookRegistrationRefusesPrivateDestinations) {
   HttpResponse bad = Get("/v1/webhooks/..%2F..%2Fetc/deliveries", {Bearer(t.access)});
   EXPECT_EQ(bad.status, 404);
   EXPECT_EQ(bad.Header("content-type"), "application/problem+json");
+}
+
+// Registration resolves a webhook's host name on the request's I/O thread,
+// as a courtesy (delivery checks again). A name whose DNS server never
+// answers is free to set up; looping registrations of such names must not
+// stall everyone else's requests.
+TEST_P(ServiceE2E, WebhookNamesOnASilentDnsServerDoNotStallTheServer) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: a private /etc/resolv.conf and port 53";
+  // A DNS server that never answers: queries queue unread, TCP connections
+  // are never accepted.
+  const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+  const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(53);
+  ::inet_pton(AF_INET, "127.0.0.77", &addr.sin_addr);
+  int one = 1;
+  ::setsockopt(tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  const bool bound = ::bind(udp, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+                     ::bind(tcp, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 && ::listen(tcp, 64) == 0;
+  const std::string resolv = scratch_ + "/resolv.conf";
+  std::ofstream(resolv) << "nameserver 127.0.0.77\noptions timeout:5 attempts:1\n";
+  if (!bound || !CanUseResolvConf(resolv)) {
+    ::close(udp);
+    ::close(tcp);
+    GTEST_SKIP() << "cannot bind 127.0.0.77:53 or use a private mount namespace";
+  }
+  resolv_conf_ = resolv;
+  Restart({});
+  Register("silent@example.com", "ember quarry lattice 62", "Silent");
+  Tokens t = Login("silent@example.com", "ember quarry lattice 62");
+
+  std::atomic<bool> stop{false};
+  std::atomic<int> created{0};
+  std::vector<std::thread> attackers;
+  for (int i = 0; i < 4; ++i) {
+    attackers.emplace_back([&, i] {
+      for (int n = 0; !stop; ++n) {
+        HttpResponse r = Post("/v1/webhooks",
+                              "{\"url\":\"https://h" + std::to_string(i) + "-" + std::to_string(n) +
+                                  ".silent.example/\",\"events\":[\"file.uploaded\"]}",
+                              {Bearer(t.access)});
+        if (r.status == 201) {
+          ++created;
+          (void)Send(port_, "DELETE", "/v1/webhooks/" + r.Str("id"), {Bearer(t.access)});
+        }
+        // The DNS wait is what is measured here, not a flood.
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  std::vector<std::int64_t> waits_ms;
+  for (int i = 0; i < 30; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_EQ(Get("/healthz").status, 200);
+    waits_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+                           .count());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  for (std::thread& a : attackers) a.join();
+  ::close(udp);
+  ::close(tcp);
+  std::sort(waits_ms.begin(), waits_ms.end());
+  EXPECT_LT(waits_ms[waits_ms.size() * 9 / 10], 600) << "p90 of /healthz while registrations wait on DNS";
+  EXPECT_LT(waits_ms.back(), 1500) << "slowest /healthz while registrations wait on DNS";
+  EXPECT_GT(created.load(), 0) << "a name that does not resolve in time is registered; delivery decides";
 }
 
 TEST_P(ServiceE2E, WebhookDeliveriesAreSignedRetriedAndOwnerOnly) {
