@@ -167,6 +167,9 @@ struct Value {
   // function releases or uses through it is what its caller passed
   // (FreedUse). Origins cannot say this: `new T[n]` carries n's origin.
   std::int16_t pointer_param = -1;
+  // C/C++: where the memory this pointer points at comes from (the same on
+  // every path; Memory::kUnknown otherwise).
+  Memory memory = Memory::kUnknown;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -237,6 +240,7 @@ Value Join(const Value& a, const Value& b) {
                     : null(a)                          ? b.pointer_param
                     : null(b)                          ? a.pointer_param
                                                        : std::int16_t{-1};
+  r.memory = a.memory == b.memory ? a.memory : null(a) ? b.memory : null(b) ? a.memory : Memory::kUnknown;
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -481,6 +485,7 @@ struct FreedUse {
   int param = -1;
   bool release = false;
   bool must = false;
+  Memory memory = Memory::kUnknown;  // a release: the allocator family it gives memory back to
   std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
 };
 
@@ -577,6 +582,9 @@ struct Frame {
   // In a callback run inline (RunCallbacks): the function it is written in.
   const ir::Function* enclosing = nullptr;
   bool any_freed = false;  // some path of the frame was released (Value::freed)
+  // The allocator family of the call ApplyModels last matched an
+  // allocation model for (malloc: Memory::kMalloc), read by EvalCall.
+  Memory allocated = Memory::kUnknown;
   // C/C++: ways out of the function seen (returns, throws, the end), and
   // per parameter how many of them left it released (FreedUse::must).
   int exits = 0;
@@ -1323,6 +1331,8 @@ struct Engine::Impl {
   // buffer, and so its size, stays the same.
   Value KeepBuffer(Frame& fr, const std::string& path, Value v) {
     auto it = fr.st.env.find(path);
+    // The contents change, not where they live.
+    v.memory = it != fr.st.env.end() ? it->second.memory : Memory::kUnknown;
     if (it != fr.st.env.end() && (it->second.cap >= 0 || it->second.before_start)) {
       v.cap = it->second.cap;
       v.cap_kind = it->second.cap_kind;
@@ -1639,11 +1649,27 @@ struct Engine::Impl {
   // One release and one use per parameter: the first seen. Whether a
   // release happens on every path is known at the exits (NoteExit).
   void RecordFreedUse(Frame& fr, int param, bool release, std::uint32_t module, std::uint32_t line,
-                      std::uint32_t col, std::uint32_t stmt_line, std::uint32_t stmt_end) {
+                      std::uint32_t col, std::uint32_t stmt_line, std::uint32_t stmt_end,
+                      Memory memory = Memory::kUnknown) {
     for (FreedUse& u : fr.summary->freed_uses) {
       if (u.param == param && u.release == release) return;
     }
-    fr.summary->freed_uses.push_back({param, release, false, module, line, col, stmt_line, stmt_end});
+    fr.summary->freed_uses.push_back({param, release, false, memory, module, line, col, stmt_line, stmt_end});
+  }
+
+  // Memory of `v` given to a release of allocator family `family`: from
+  // another family, or not from the heap at all. A parameter's memory is
+  // judged where the caller's is known (FreedUse::memory).
+  bool WrongRelease(Frame& fr, Memory family, const Value& v, std::uint32_t module, std::uint32_t line,
+                    std::uint32_t col, std::uint32_t stmt_line, std::uint32_t stmt_end) {
+    if (family == Memory::kUnknown || v.freed || v.memory == Memory::kUnknown) return false;
+    if (v.memory == Memory::kStack || v.memory == Memory::kStatic) {
+      EmitFreed(fr, PatternAlt::Freed::kNotHeap, module, line, col, stmt_line, stmt_end);
+      return true;
+    }
+    if (v.memory == family) return false;
+    EmitFreed(fr, PatternAlt::Freed::kMismatch, module, line, col, stmt_line, stmt_end);
+    return true;
   }
 
   // A way out of the function: which parameters leave it released.
@@ -1673,15 +1699,18 @@ struct Engine::Impl {
     }
   }
 
-  // A release (`release`) or a use of the pointer value `v` at (line, col).
-  void NoteFreedUse(Frame& fr, const Value& v, bool release, std::uint32_t line, std::uint32_t col) {
+  // A release (`release`, by a release of allocator family `family`) or a
+  // use of the pointer value `v` at (line, col).
+  void NoteFreedUse(Frame& fr, const Value& v, bool release, std::uint32_t line, std::uint32_t col,
+                    Memory family = Memory::kUnknown) {
     if (v.freed) {
       EmitFreed(fr, release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, fr.module, line, col,
                 fr.stmt_line, fr.stmt_end);
       return;
     }
+    if (release && WrongRelease(fr, family, v, fr.module, line, col, fr.stmt_line, fr.stmt_end)) return;
     if (fr.summary && v.pointer_param >= 0) {
-      RecordFreedUse(fr, v.pointer_param, release, fr.module, line, col, fr.stmt_line, fr.stmt_end);
+      RecordFreedUse(fr, v.pointer_param, release, fr.module, line, col, fr.stmt_line, fr.stmt_end, family);
     }
   }
 
@@ -1719,7 +1748,7 @@ struct Engine::Impl {
       // free(*pp): what pp points at is released, which is not tracked;
       // pp itself is read.
       const bool deref = av.expr != ir::kNone && X(fr, av.expr).pointer_op != 0;
-      NoteFreedUse(fr, *av.value, !deref, call.line, call.col);
+      NoteFreedUse(fr, *av.value, !deref, call.line, call.col, m.memory);
       if (!deref) MarkFreed(fr, av.expr);
     }
   }
@@ -1772,8 +1801,9 @@ struct Engine::Impl {
                   stmt_line, stmt_end);
         continue;
       }
+      if (u.release && WrongRelease(fr, u.memory, *at, module, line, col, stmt_line, stmt_end)) continue;
       if (fr.summary && at->pointer_param >= 0) {
-        RecordFreedUse(fr, at->pointer_param, u.release, module, line, col, stmt_line, stmt_end);
+        RecordFreedUse(fr, at->pointer_param, u.release, module, line, col, stmt_line, stmt_end, u.memory);
       }
       if (u.release && u.must && static_cast<std::size_t>(u.param) + 1 < call.kids.size()) {
         const ir::Id arg = call.kids[static_cast<std::size_t>(u.param) + 1];
@@ -2529,6 +2559,8 @@ struct Engine::Impl {
     Value ret;
     if (!s.has_ret) return ret;
     ret.freed = s.ret.freed;  // a source function that frees what it returns
+    // Heap or static memory the callee returns (its own stack is gone).
+    if (s.ret.memory != Memory::kStack) ret.memory = s.ret.memory;
     if (s.ret.IsConst()) {
       ret.ck = s.ret.ck;
       ret.s = s.ret.s;
@@ -2715,6 +2747,23 @@ struct Engine::Impl {
     return out;
   }
 
+  Value EvalName(Frame& fr, ir::Id id, const ir::Expr& e) {
+    if (auto v = ReadPath(fr, e.s)) return *v;
+    if (ImplicitThis(fr)) {  // Java/C++; in JS or Python a bare name is never a field
+      if (auto v = ReadPath(fr, "this." + e.s)) return *v;
+    }
+    if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
+      if (auto v = ClassField(fr, "this." + e.s, e.line, e.col)) return *v;
+    }
+    if (auto s = AccessSource(fr, id)) return *s;
+    if (auto c = ModuleConst(fr, e.s)) return *c;
+    if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
+      if (auto v = FieldOrigin(fr, e.s, e.line, e.col)) return *v;
+    }
+    if (auto g = GlobalValue(fr, e.s, e.line, e.col)) return *g;
+    return {};
+  }
+
   Value Eval(Frame& fr, ir::Id id) {
     if (id == ir::kNone) return {};
     if (--fr.budget < 0) return {};
@@ -2729,20 +2778,11 @@ struct Engine::Impl {
         return v;
       }
       case ExprKind::kName: {
-        if (auto v = ReadPath(fr, e.s)) return *v;
-        if (ImplicitThis(fr)) {  // Java/C++; in JS or Python a bare name is never a field
-          if (auto v = ReadPath(fr, "this." + e.s)) return *v;
-        }
-        if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
-          if (auto v = ClassField(fr, "this." + e.s, e.line, e.col)) return *v;
-        }
-        if (auto s = AccessSource(fr, id)) return *s;
-        if (auto c = ModuleConst(fr, e.s)) return *c;
-        if (ImplicitThis(fr) && fr.m->field_types.count(e.s)) {
-          if (auto v = FieldOrigin(fr, e.s, e.line, e.col)) return *v;
-        }
-        if (auto g = GlobalValue(fr, e.s, e.line, e.col)) return *g;
-        return {};
+        if (e.storage == 0) return EvalName(fr, id, e);
+        // `&x`: the address of a variable's own storage.
+        Value v = EvalName(fr, id, e);
+        v.memory = e.storage == 1 && !fr.f->is_module_body ? Memory::kStack : Memory::kStatic;
+        return v;
       }
       case ExprKind::kThis: {
         if (auto v = ReadPath(fr, "this")) return Flat(*v);
@@ -2813,7 +2853,11 @@ struct Engine::Impl {
         return Flat(obj);
       }
       case ExprKind::kCall: return EvalCall(fr, id);
-      case ExprKind::kNew: return EvalNew(fr, id);
+      case ExprKind::kNew: {
+        Value v = EvalNew(fr, id);
+        if (e.storage == 3) v.memory = Memory::kNew;
+        return v;
+      }
       case ExprKind::kBinary: {
         Value a = Eval(fr, e.kids[0]);
         // Short-circuit: a known left side may decide without the right.
@@ -3131,7 +3175,9 @@ struct Engine::Impl {
     CheckCallPatterns(fr, e, 1, args, last, names);
     SatisfyPending(fr, e, args);
     if (IsC(fr.lang) && !has_recv) {
+      fr.allocated = Memory::kUnknown;
       Value r = ApplyModels(fr, e, 1, args, nullptr, recv_path, last, names, "", id, as_argument);
+      if (fr.allocated != Memory::kUnknown) r.memory = fr.allocated;
       NoteAllocation(last, args, r);
       CStringEffects(fr, e, last, args, r);
       OutArgsWritten(fr, e);
@@ -3197,6 +3243,7 @@ struct Engine::Impl {
     const Value count = Eval(fr, e.kids[0]);
     const Value unit = Eval(fr, e.kids[1]);
     Value v = e.kids.size() > 2 ? Eval(fr, e.kids[2]) : Value{};
+    v.memory = e.s == "<new[]>" ? Memory::kNewArray : fr.f->is_module_body ? Memory::kStatic : Memory::kStack;
     if (count.ck == ConstKind::kInt && unit.ck == ConstKind::kInt && count.i > 0 && count.i <= (std::int64_t{1} << 40) &&
         unit.i > 0 && unit.i <= 64) {
       v.cap = count.i * unit.i;
@@ -3612,6 +3659,7 @@ struct Engine::Impl {
         case CallModel::kExit: fr.st.dead = true; break;  // the statement ends, then the path
         case CallModel::kValidator: clean = true; break;  // a yes/no answer carries no taint
         case CallModel::kRelease: release = m; break;
+        case CallModel::kAllocate: fr.allocated = m->memory; break;
       }
     }
     if (release) ReleaseArgs(fr, *release, call, first_arg, args);
@@ -4373,6 +4421,23 @@ struct Engine::Impl {
                                                 (k.const_kind == ConstKind::kInt && k.i == 0))) ||
                 (k.kind == ExprKind::kName && k.s == "NULL")) {
               null_pointer(e.kids[1 - side]);
+            }
+          }
+        }
+        // C/C++: where `p != q` holds, p does not point where q does, so
+        // memory they were both known to come from (p = buf before a
+        // `base != buf` guard) is no longer known for either.
+        if (IsC(fr.lang) && ((ne && positive) || (eq && !positive)) && e.kids[0] != ir::kNone &&
+            e.kids[1] != ir::kNone) {
+          auto pa = PathOf(fr, e.kids[0]), pb = PathOf(fr, e.kids[1]);
+          std::optional<Value> va = pa ? ReadPath(fr, *pa) : std::nullopt;
+          std::optional<Value> vb = pb ? ReadPath(fr, *pb) : std::nullopt;
+          if (va && vb && va->memory != Memory::kUnknown && va->memory == vb->memory) {
+            for (auto& [path, v] : {std::pair{*pa, *va}, std::pair{*pb, *vb}}) {
+              auto have = out.find(path);
+              Value w = have != out.end() ? have->second : v;
+              w.memory = Memory::kUnknown;
+              out[path] = std::move(w);
             }
           }
         }
@@ -5246,6 +5311,7 @@ struct Engine::Impl {
         v.ck = ConstKind::kUnset;
         v.freed = false;
         v.pointer_param = -1;
+        v.memory = Memory::kUnknown;
         r.env.emplace_hint(r.env.end(), ia->first, std::move(v));
         ++ia;
       } else if (ia == a.env.end() || ib->first < ia->first) {
@@ -5253,6 +5319,7 @@ struct Engine::Impl {
         v.ck = ConstKind::kUnset;
         v.freed = false;
         v.pointer_param = -1;
+        v.memory = Memory::kUnknown;
         r.env.emplace_hint(r.env.end(), ib->first, std::move(v));
         ++ib;
       } else {

@@ -48,6 +48,12 @@ struct Expr {
   // path they keep): the memory x points at is read, or x itself is handed
   // over to be written (an out-parameter).
   char pointer_op = 0;
+  // C/C++: where the memory an address points at lives. `&x`, x a
+  // variable with storage of its own (not a C++ reference), or the name of
+  // a file-level array read in a function: stack (1: declared in the
+  // function) or static (2: file level) memory. A kNew from `new T(...)`
+  // (not a constructed local `T x(...)`): 3, the heap of `new`.
+  std::uint8_t storage = 0;
   std::uint32_t line = 0;  // 1-based
   std::uint32_t col = 0;   // 1-based, in bytes
   std::int64_t i = 0;      // kInt/kBool value, kFunc function index

@@ -3,6 +3,7 @@
 // namespaces, classes, templates and extern "C" blocks are walked through.
 #include <memory>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "lower.h"
 
@@ -50,6 +51,7 @@ class CLowerer final : public Lowerer {
         if (ct == "init_declarator") {
           TSNode decl = Field(c, "declarator");
           TSNode value = Field(c, "value");
+          TSNode trailing{};
           std::string name = DeclName(decl);
           if (name.empty()) continue;
           if (fn_body_depth_ > 0 && !Null(value)) NoteAddressOf(decl, value);
@@ -66,12 +68,21 @@ class CLowerer final : public Lowerer {
               v = id;
             } else if (Type(value) == "initializer_list") {
               v = ListOf(value);
+            } else if (TSNode rest{}; MisparsedPointerArrayNew(value, rest)) {
+              // `T **p = new T*[n]; next;` read as `new T * [n] next`:
+              // p is the array, and the next statement still runs.
+              v = Expr(Field(value, "left"));
+              if (fn_body_depth_ > 0) trailing = rest;
             } else {
               v = Expr(value);
             }
           }
           if (Type(decl) == "array_declarator") v = SizedArray(decl, type_node, value, v);
+          if (t == "declaration" && Type(decl) != "reference_declarator") {
+            NoteStorage(name, Type(decl) == "array_declarator");
+          }
           out.push_back(Assign(Name(name, c), v, n, type));
+          if (!Null(trailing)) ExprStmt(trailing, out);
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
           if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
             m_.class_fields[cls_].emplace_back(name, type);
@@ -80,6 +91,7 @@ class CLowerer final : public Lowerer {
                    ct == "reference_declarator" || ct == "field_identifier") {
           std::string name = DeclName(c);
           if (name.empty()) continue;
+          if (t == "declaration" && ct != "reference_declarator") NoteStorage(name, ct == "array_declarator");
           // A member with a default (`static constexpr const char *k = "x";`),
           // else a declaration without initializer: a fresh, clean variable.
           TSNode member_default = t == "field_declaration" ? Field(n, "default_value") : TSNode{};
@@ -244,7 +256,14 @@ class CLowerer final : public Lowerer {
     if (t == "identifier") {
       auto alias = macro_alias_.find(std::string(Text(n)));
       if (alias != macro_alias_.end()) return Name(alias->second, n);
-      return Name(std::string(Text(n)), n);
+      std::string name(Text(n));
+      // A file-level array read in a function is the address of static
+      // storage (unless a local or parameter of the same name hides it).
+      const bool static_array = fn_body_depth_ > 0 && !file_arrays_.empty() && file_arrays_.count(name) &&
+                                !own_locals_.count(name) && !fn_params_.count(name);
+      ir::Id id = Name(std::move(name), n);
+      if (static_array) E(id).storage = 2;
+      return id;
     }
     if (t == "field_identifier" || t == "namespace_identifier") {
       return Name(std::string(Text(n)), n);
@@ -334,22 +353,44 @@ class CLowerer final : public Lowerer {
       return id;
     }
     if (t == "new_expression") {
-      // new char[n]: a heap buffer of n elements.
+      // new char[n]: a heap buffer of n elements (an array `new`).
       TSNode nd = Field(n, "declarator");
       if (!Null(nd) && Type(nd) == "new_declarator") {
         const std::int64_t elem = ir::CScalarSize(Text(Field(n, "type")));
         TSNode length = Field(nd, "length");
-        if (elem > 0 && !Null(length) && !HasChild(nd, "new_declarator")) {
+        // Of a type whose size is not known here (a struct, a class), the
+        // buffer has no size but is still an array `new` (size 0).
+        if (!Null(length) && !HasChild(nd, "new_declarator")) {
           ir::Id id = NewExpr(ir::ExprKind::kNew, n);
           ir::Id count = Expr(length);
-          ir::Id size = Int(elem, n);
+          ir::Id size = Int(elem > 0 ? elem : 0, n);
           E(id).s = "<new[]>";
           E(id).kids = {count, size};
           return id;
         }
       }
+      // new T[n][m]: still an array `new`, of no known size. So is
+      // `new T*[n]`, which the grammar reads as `new T` followed (in its
+      // expression or its declaration) by an ERROR holding `[n]` as a
+      // lambda capture.
+      TSNode after{};
+      for (TSNode at = n; Null(after) && !Null(at) && Type(at) != "declaration"; at = ts_node_parent(at)) {
+        after = ts_node_next_named_sibling(at);
+        if (Type(at) == "init_declarator") break;
+      }
+      const bool pointer_array = !Null(after) && Type(after) == "ERROR" && ts_node_named_child_count(after) > 0 &&
+                                 Type(ts_node_named_child(after, 0)) == "lambda_capture_specifier";
+      if ((!Null(nd) && HasNewDeclarator(nd)) || pointer_array) {
+        ir::Id id = NewExpr(ir::ExprKind::kNew, n);
+        ir::Id count = Int(0, n);
+        ir::Id size = Int(0, n);
+        E(id).s = "<new[]>";
+        E(id).kids = {count, size};
+        return id;
+      }
       ir::Id id = NewExpr(ir::ExprKind::kNew, n);
       E(id).s = SimpleType(Text(Field(n, "type")));
+      E(id).storage = 3;
       TSNode args = Field(n, "arguments");
       if (!Null(args)) {
         for (TSNode a : Named(args)) {
@@ -378,6 +419,9 @@ class CLowerer final : public Lowerer {
       E(id).keys.assign(1, std::string());
       return id;
     }
+    if (TSNode rest{}; t == "binary_expression" && MisparsedPointerArrayNew(n, rest)) {
+      return Expr(Field(n, "left"));  // the array `new`; the misread rest is dropped
+    }
     if (t == "binary_expression") {
       ir::Id l = Expr(Field(n, "left"));
       ir::Id r = Expr(Field(n, "right"));
@@ -397,6 +441,10 @@ class CLowerer final : public Lowerer {
       ir::Id operand = Expr(arg);
       const std::string_view op = Type(Field(n, "operator"));
       if (operand != ir::kNone && (op == "*" || op == "&")) E(operand).pointer_op = op[0];
+      if (operand != ir::kNone && op == "&" && Type(arg) == "identifier") {
+        const std::string x(Text(arg));
+        E(operand).storage = own_locals_.count(x) ? 1 : file_vars_.count(x) ? 2 : 0;
+      }
       return operand;
     }
     if (t == "conditional_expression") {
@@ -517,6 +565,31 @@ class CLowerer final : public Lowerer {
     out.push_back(id);
   }
 
+  // `new T*[n]; next` read by the grammar as the product of `new T`, an
+  // ERROR holding `[n]` and `next`: true with `rest` = next.
+  bool MisparsedPointerArrayNew(TSNode n, TSNode& rest) {
+    if (Type(n) != "binary_expression" || Type(Field(n, "operator")) != "*") return false;
+    TSNode left = Field(n, "left");
+    if (Null(left) || Type(left) != "new_expression") return false;
+    TSNode after = ts_node_next_named_sibling(left);
+    if (Null(after) || Type(after) != "ERROR" || ts_node_named_child_count(after) == 0 ||
+        Type(ts_node_named_child(after, 0)) != "lambda_capture_specifier") {
+      return false;
+    }
+    rest = Field(n, "right");
+    return true;
+  }
+
+  // A `[n]` declarator anywhere in a new-expression's declarator chain.
+  bool HasNewDeclarator(TSNode n, int depth = 0) {
+    if (Type(n) == "new_declarator") return true;
+    if (depth > 8) return false;
+    for (TSNode k : Named(n)) {
+      if (HasNewDeclarator(k, depth + 1)) return true;
+    }
+    return false;
+  }
+
   bool HasChild(TSNode n, std::string_view type) {
     for (TSNode k : Named(n)) {
       if (Type(k) == type) return true;
@@ -629,6 +702,11 @@ class CLowerer final : public Lowerer {
     ++fn_body_depth_;
     auto saved_alias = std::move(ptr_alias_);
     ptr_alias_.clear();
+    auto saved_locals = std::move(own_locals_);
+    own_locals_.clear();
+    auto saved_params = std::move(fn_params_);
+    fn_params_.clear();
+    for (const ir::Param& p : m_.functions[index].params) fn_params_.insert(p.name);
     ir::Id block = Null(body) ? Block(n, {}) : LowerBlock(body);
     // Constructor member initializers run first: Job(const char *c) : cmd_(c) {}
     std::vector<ir::Id> inits;
@@ -658,6 +736,8 @@ class CLowerer final : public Lowerer {
     }
     m_.functions[index].body = block;
     ptr_alias_ = std::move(saved_alias);
+    own_locals_ = std::move(saved_locals);
+    fn_params_ = std::move(saved_params);
     --fn_body_depth_;
   }
 
@@ -763,6 +843,17 @@ class CLowerer final : public Lowerer {
     return true;
   }
 
+  // A variable declared with storage of its own (not a reference): in a
+  // function body a local, at file level a global (ir::Expr::storage).
+  void NoteStorage(const std::string& name, bool array) {
+    if (fn_body_depth_ > 0) {
+      own_locals_.insert(name);
+    } else {
+      file_vars_.insert(name);
+      if (array) file_arrays_.insert(name);
+    }
+  }
+
   // `T **p = &x;` / `p = &x;` inside a function: remember p -> x so `*p`
   // is x (pointer-to-pointer copies of a buffer pointer). Per function,
   // flow-insensitive: a pointer re-aimed at another variable drops out.
@@ -800,6 +891,10 @@ class CLowerer final : public Lowerer {
   std::vector<bool> breakable_;
   std::unordered_map<std::string, std::string> macro_alias_;  // #define NAME other_name
   std::unordered_map<std::string, std::string> ptr_alias_;    // p -> x for p = &x ("" when ambiguous)
+  std::unordered_set<std::string> own_locals_;  // the function's variables with storage of their own
+  std::unordered_set<std::string> file_vars_;   // file-level variables
+  std::unordered_set<std::string> file_arrays_;  // file-level arrays (their names are static addresses)
+  std::unordered_set<std::string> fn_params_;    // the function's parameters
 };
 
 }  // namespace

@@ -302,7 +302,7 @@ class Loader {
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
     CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types",
-                   "exits", "validators", "releases"},
+                   "exits", "validators", "releases", "allocations"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -460,7 +460,7 @@ class Loader {
     if (YAML::Node l = list("releases")) {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a releases entry must be a mapping");
-        CheckKeys(e, {"call", "args"}, "releases");
+        CheckKeys(e, {"call", "args", "memory"}, "releases");
         if (!e["call"] || !e["args"]) Fail(e, "a releases entry needs 'call' and 'args' (the released pointers)");
         auto m = std::make_shared<CallModel>();
         m->role = CallModel::kRelease;
@@ -469,6 +469,22 @@ class Loader {
         for (int a : m->args) {
           if (a < 0) Fail(e["args"], "release args are argument positions (0, 1, ...)");
         }
+        if (e["memory"]) {
+          m->memory = MemoryFamily(e["memory"]);
+          if (m->memory == Memory::kStack) Fail(e["memory"], "a release's 'memory' is a heap: malloc, new or new[]");
+        }
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("allocations")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "an allocations entry must be a mapping");
+        CheckKeys(e, {"call", "memory"}, "allocations");
+        if (!e["call"] || !e["memory"]) Fail(e, "an allocations entry needs 'call' and 'memory'");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kAllocate;
+        m->origin = origin(e);
+        m->memory = MemoryFamily(e["memory"]);
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }
@@ -652,6 +668,16 @@ class Loader {
     }
   }
 
+  // An allocator family: malloc, new, new[] (heaps) or stack (alloca).
+  Memory MemoryFamily(const YAML::Node& n) {
+    const std::string v = Scalar(n, "memory");
+    if (v == "malloc") return Memory::kMalloc;
+    if (v == "new") return Memory::kNew;
+    if (v == "new[]") return Memory::kNewArray;
+    if (v == "stack") return Memory::kStack;
+    Fail(n, "'memory' must be 'malloc', 'new', 'new[]' or 'stack'");
+  }
+
   PatternAlt ParseAlt(const YAML::Node& m) {
     if (!m.IsMap()) Fail(m, "a match entry must be a mapping");
     CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method", "index-write",
@@ -676,7 +702,12 @@ class Loader {
       const std::string what = Scalar(fd, "freed");
       if (what == "release") a.freed = PatternAlt::Freed::kRelease;
       else if (what == "use") a.freed = PatternAlt::Freed::kUse;
-      else Fail(fd, "'freed' must be 'release' (released again) or 'use' (used after release)");
+      else if (what == "mismatch") a.freed = PatternAlt::Freed::kMismatch;
+      else if (what == "not-heap") a.freed = PatternAlt::Freed::kNotHeap;
+      else {
+        Fail(fd, "'freed' must be 'release' (released again), 'use' (used after release), 'mismatch' (released by "
+                 "another allocator family) or 'not-heap' (stack or static memory released)");
+      }
     }
     if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) +
             (a.index_write ? 1 : 0) + (a.freed != PatternAlt::Freed::kNone ? 1 : 0) != 1) {

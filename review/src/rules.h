@@ -82,8 +82,11 @@ struct PatternAlt {
   std::uint8_t index_write_memory = 0;
   // Freed-memory form (C/C++): memory a release model (free, delete) gave
   // back is released again (kRelease) or used (kUse: dereferenced, indexed,
-  // handed to a call that is not a release).
-  enum class Freed : std::uint8_t { kNone, kRelease, kUse };
+  // handed to a call that is not a release); or memory is given to a
+  // release of another allocator family (kMismatch: malloc'd memory to
+  // `delete`, `new[]` to `delete`) or to a heap release although it is not
+  // on the heap (kNotHeap: a stack or static array, alloca, `&local`).
+  enum class Freed : std::uint8_t { kNone, kRelease, kUse, kMismatch, kNotHeap };
   Freed freed = Freed::kNone;
   std::vector<std::string> requires_equals;
 };
@@ -111,6 +114,11 @@ struct Rule {
 
 enum class CollectionOp : std::uint8_t { kNone, kGet, kSet, kAdd, kRemove, kNewList, kNewMap };
 
+// C/C++: where a pointer's memory comes from. The heap families must be
+// given back by their own release (malloc/free, new/delete,
+// new[]/delete[]); stack and static memory must not be released at all.
+enum class Memory : std::uint8_t { kUnknown, kMalloc, kNew, kNewArray, kStack, kStatic };
+
 struct CallModel {
   // kOutputType: a call (selected by `when`) that declares what the
   // function's output is, a response's Content-Type. When `type` holds (a
@@ -120,13 +128,16 @@ struct CallModel {
   // kExit: the call does not return (abort(400), sys.exit): the path ends.
   // kRelease: a call that gives the memory its `args` point at back to the
   // allocator (free, g_free, sqlite3_free); `delete p` reads as a call to
-  // `delete` (`delete[]` for arrays).
+  // `delete` (`delete[]` for arrays). `memory`: the allocator family it
+  // belongs to, when it is one of the C/C++ heaps (free: kMalloc).
+  // kAllocate: a call whose result is fresh memory of family `memory`
+  // (malloc, strdup: kMalloc; alloca: kStack).
   // kValidator: a check that returns whether its argument is safe
   // (url_has_allowed_host_and_scheme(url, ...)); where a condition proves it
   // returned true, the checked argument (`args` positions, `options`
   // keywords) is safe for `kinds`.
   enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit,
-                             kValidator, kRelease };
+                             kValidator, kRelease, kAllocate };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
   std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything);
@@ -144,6 +155,7 @@ struct CallModel {
   // with `after-normalize: true` (startsWith on the resolved path) does.
   bool normalizes = false;
   bool after_normalize = false;  // validator: only clears values normalized for its kinds
+  Memory memory = Memory::kUnknown;  // release / allocate: the allocator family
   std::string origin;
 };
 
