@@ -21,9 +21,15 @@ inline validate::Schema MustCompile(const validate::Rule& rule) {
 inline validate::Rule PasswordRule() {
   return validate::Rule::String().Length(1, 128).WithNormalization(validate::Normalization::kNone);
 }
-// A name shown to people: not blank (only spaces would show as nothing).
+// A name shown to people: not blank. At least one character must be
+// something other than white space or another separator (U+00A0, U+3000,
+// ...), a combining mark alone, or a control/format character: a name of
+// only those shows as nothing. RE2's \\S alone is ASCII-only.
 inline validate::Rule DisplayNameRule() {
-  return validate::Rule::String().Length(1, 64).Pattern(".*\\S.*").Describe("the name shown to other people");
+  return validate::Rule::String()
+      .Length(1, 64)
+      .Pattern(".*[^\\s\\p{Z}\\p{M}\\p{C}].*")
+      .Describe("the name shown to other people");
 }
 inline validate::Rule EmailRule() {
   return validate::Rule::String().MaxLength(254).WithFormat(validate::Format::kEmail);

@@ -1025,6 +1025,31 @@ TEST_P(ServiceE2E, LoginThrottleIsSharedThroughRedis) {
   Restart({{"BULWARK_REDIS", ""}});
 }
 
+// A display name must show something: white space of any script, combining
+// marks alone or format characters are blank on screen.
+TEST_P(ServiceE2E, DisplayNamesMustNotBeBlank) {
+  Register("blank@example.com", "orchid falcon meadow 93", "Blank");
+  Tokens t = Login("blank@example.com", "orchid falcon meadow 93");
+  auto patch = [&](const std::string& name) {
+    return Send(port_, "PATCH", "/v1/me", {kJson, Bearer(t.access)}, "{\"display_name\":" + JsonStr(name) + "}",
+                true)
+        .status;
+  };
+  for (const std::string& blank : {std::string(" "), std::string("\u00a0"), std::string("\u3000\u3000"),
+                                  std::string("\u2003 \u205f"), std::string("\u1680"), std::string("\u0301\u0301"),
+                                  std::string("\ufe0f"), std::string("\u17b5")}) {
+    EXPECT_EQ(patch(blank), 422) << "blank name accepted";
+    EXPECT_EQ(Post("/v1/accounts", "{\"email\":\"blank2@example.com\",\"password\":\"orchid falcon meadow 93\","
+                                   "\"display_name\":" + JsonStr(blank) + "}")
+                  .status,
+              422);
+  }
+  for (const std::string& shown : {std::string("Ann"), std::string("\u00a0Ann\u00a0"), std::string("\u674e\u96f7"),
+                                  std::string("e\u0301"), std::string("\u0639\u0644\u064a"), std::string("\U0001F600")}) {
+    EXPECT_EQ(patch(shown), 200) << "a real name refused";
+  }
+}
+
 TEST_P(ServiceE2E, WebUiServesPagesWithNonceAndCsrf) {
   HttpResponse page = Get("/login", {{"Accept", "text/html"}});
   ASSERT_EQ(page.status, 200);
