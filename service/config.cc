@@ -207,6 +207,7 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   BULWARK_ASSIGN_OR_RETURN(Table limits, t.Sub("limits"));
   BULWARK_RETURN_IF_ERROR(limits.Int("requests_per_minute", c.rate_limit_per_minute, 1, 10'000'000));
   BULWARK_RETURN_IF_ERROR(limits.Int("burst", c.rate_limit_burst, 1, 1'000'000));
+  BULWARK_RETURN_IF_ERROR(limits.Int("connections_per_address", c.connections_per_address, 1, 10'000));
   BULWARK_RETURN_IF_ERROR(limits.Finish());
 
   BULWARK_ASSIGN_OR_RETURN(Table tokens, t.Sub("tokens"));
@@ -303,6 +304,10 @@ Result<void> ApplyEnv(Config& c) {
   if (auto v = Env("BULWARK_RATE_LIMIT_BURST")) {
     BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_RATE_LIMIT_BURST", *v, 1, 1'000'000));
     c.rate_limit_burst = static_cast<std::uint32_t>(n);
+  }
+  if (auto v = Env("BULWARK_CONNECTIONS_PER_ADDRESS")) {
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_CONNECTIONS_PER_ADDRESS", *v, 1, 10'000));
+    c.connections_per_address = static_cast<std::uint32_t>(n);
   }
   if (auto v = Env("BULWARK_HASH_WORKERS")) {
     BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_HASH_WORKERS", *v, 1, 64));

@@ -44,6 +44,9 @@ struct Config {
   // Global per-client request rate (all routes).
   std::uint32_t rate_limit_per_minute = 1200;
   std::uint32_t rate_limit_burst = 200;
+  // Connections open at once from one client address (IPv6: its /64);
+  // trusted proxies are exempt. http::ServerLimits::max_connections_per_address.
+  std::uint32_t connections_per_address = 512;
   std::chrono::seconds access_token_ttl{900};
   std::chrono::seconds refresh_family_lifetime{30 * 24 * 3600};
   std::chrono::seconds session_idle{30 * 60};

@@ -922,6 +922,10 @@ Result<void> Service::Serve() {
   so.handle_signals = true;
   // Routes lower it: 64 KiB everywhere but the file upload.
   so.limits.max_body_bytes = std::max<std::size_t>(64 * 1024, c.files_max_bytes);
+  // One client must not hold every connection; a trusted proxy carries many
+  // clients' connections and is exempt.
+  so.limits.max_connections_per_address = c.connections_per_address;
+  so.limits.unlimited_addresses = c.trusted_proxies;
   if (!c.tls_cert.empty()) {
     auto tls = std::make_shared<http::TlsOptions>();
     Result<SecretBytes> cert = secrets::ReadSecretFile(c.tls_cert);

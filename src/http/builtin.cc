@@ -19,6 +19,7 @@
 #include "bulwark/crypto/random.h"
 #include "bulwark/http/router.h"
 #include "bulwark/validate/report.h"
+#include "exchange.h"
 #include "operator_log.h"
 #include "util.h"
 
@@ -70,6 +71,26 @@ bool PrefixMatch(const IpBytes& a, const IpBytes& net, int prefix) {
   if (rest == 0) return true;
   auto mask = static_cast<unsigned char>(0xFF << (8 - rest));
   return (a.b[static_cast<std::size_t>(full)] & mask) == (net.b[static_cast<std::size_t>(full)] & mask);
+}
+
+// `cidr` as a network: an address, or an address and a prefix length.
+std::optional<std::pair<IpBytes, int>> ParseNetwork(std::string_view cidr) {
+  std::size_t slash = cidr.find('/');
+  std::optional<IpBytes> ip = ParseIp(cidr.substr(0, slash));
+  if (!ip) return std::nullopt;
+  const int max = ip->family == 4 ? 32 : 128;
+  int prefix = max;
+  if (slash != std::string_view::npos) {
+    std::string_view digits = cidr.substr(slash + 1);
+    if (digits.empty() || digits.size() > 3) return std::nullopt;
+    prefix = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return std::nullopt;
+      prefix = prefix * 10 + (c - '0');
+    }
+    if (prefix > max) return std::nullopt;
+  }
+  return std::make_pair(*ip, prefix);
 }
 
 bool SameFieldName(std::string_view a, std::string_view b) {
@@ -220,25 +241,9 @@ ProxyHeaders::~ProxyHeaders() = default;
 Result<std::shared_ptr<const ProxyHeaders>> ProxyHeaders::Create(ProxyOptions options) {
   std::shared_ptr<ProxyHeaders> p(new ProxyHeaders());
   for (const std::string& cidr : options.trusted_proxies) {
-    std::string_view text = cidr;
-    std::size_t slash = text.find('/');
-    std::optional<IpBytes> ip = ParseIp(text.substr(0, slash));
-    if (!ip) return Error(ErrorCode::kInvalidArgument, "trusted proxy is not an IP or CIDR");
-    int max = ip->family == 4 ? 32 : 128;
-    int prefix = max;
-    if (slash != std::string_view::npos) {
-      std::string_view digits = text.substr(slash + 1);
-      if (digits.empty() || digits.size() > 3) {
-        return Error(ErrorCode::kInvalidArgument, "bad CIDR prefix");
-      }
-      prefix = 0;
-      for (char c : digits) {
-        if (c < '0' || c > '9') return Error(ErrorCode::kInvalidArgument, "bad CIDR prefix");
-        prefix = prefix * 10 + (c - '0');
-      }
-      if (prefix > max) return Error(ErrorCode::kInvalidArgument, "bad CIDR prefix");
-    }
-    p->nets_.push_back(Net{*ip, prefix});
+    std::optional<std::pair<IpBytes, int>> net = ParseNetwork(cidr);
+    if (!net) return Error(ErrorCode::kInvalidArgument, "trusted proxy is not an IP or CIDR");
+    p->nets_.push_back(Net{net->first, net->second});
   }
   return std::shared_ptr<const ProxyHeaders>(std::move(p));
 }
@@ -917,5 +922,21 @@ Response RequestChecks::Handle(Request& request, const Next& next) const {
   }
   return next(request);
 }
+
+namespace internal {
+
+bool IsNetwork(std::string_view cidr) { return ParseNetwork(cidr).has_value(); }
+
+bool InNetworks(std::string_view ip, const std::vector<std::string>& cidrs) {
+  std::optional<IpBytes> parsed = ParseIp(ip);
+  if (!parsed) return false;
+  for (const std::string& cidr : cidrs) {
+    std::optional<std::pair<IpBytes, int>> net = ParseNetwork(cidr);
+    if (net && PrefixMatch(*parsed, net->first, net->second)) return true;
+  }
+  return false;
+}
+
+}  // namespace internal
 
 }  // namespace bulwark::http

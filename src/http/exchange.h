@@ -6,6 +6,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bulwark/http/app.h"
 #include "bulwark/http/server.h"
@@ -66,5 +67,10 @@ std::string NewRequestId();
 
 // Maps "::ffff:1.2.3.4" to "1.2.3.4"; other addresses unchanged.
 std::string NormalizeIp(std::string ip);
+
+// An IP address or CIDR (builtin.cc, shared with ProxyHeaders' parsing).
+bool IsNetwork(std::string_view cidr);
+// Whether `ip` lies in one of `cidrs` (unparsable entries match nothing).
+bool InNetworks(std::string_view ip, const std::vector<std::string>& cidrs);
 
 }  // namespace bulwark::http::internal

@@ -15,7 +15,10 @@
 #include <exception>
 #include <list>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <boost/asio/as_tuple.hpp>
@@ -77,6 +80,10 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<asio::signal_set> signals;
   std::atomic<std::size_t> connections{0};
+  // Open connections per client key (see ConnectionKey), for
+  // max_connections_per_address; entries are erased at zero.
+  std::mutex per_address_mutex;
+  std::unordered_map<std::string, std::size_t> per_address;
   std::atomic<bool> stop_requested{false};
   std::uint16_t port = 0;
 
@@ -225,6 +232,42 @@ void LogIfThrew(std::exception_ptr e) {
   }
 }
 
+// The key a connection counts under for max_connections_per_address: the
+// IPv4 address (also when IPv4-mapped), or an IPv6 address's /64.
+std::string ConnectionKey(const asio::ip::address& address) {
+  if (address.is_v6()) {
+    const asio::ip::address_v6 v6 = address.to_v6();
+    if (!v6.is_v4_mapped()) {
+      const asio::ip::address_v6::bytes_type b = v6.to_bytes();
+      return std::string("6") + std::string(reinterpret_cast<const char*>(b.data()), 8);
+    }
+    const asio::ip::address_v4::bytes_type b = asio::ip::make_address_v4(asio::ip::v4_mapped, v6).to_bytes();
+    return std::string("4") + std::string(reinterpret_cast<const char*>(b.data()), b.size());
+  }
+  const asio::ip::address_v4::bytes_type b = address.to_v4().to_bytes();
+  return std::string("4") + std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+// Counts a new connection from `key`; false (nothing counted) when the
+// address already holds its share and is not exempt.
+bool AdmitFromAddress(Server::Impl& impl, const std::string& key, std::string_view ip) {
+  const ServerLimits& limits = impl.options.limits;
+  std::lock_guard<std::mutex> lock(impl.per_address_mutex);
+  std::size_t& open = impl.per_address[key];
+  if (open >= limits.max_connections_per_address && !internal::InNetworks(ip, limits.unlimited_addresses)) {
+    if (open == 0) impl.per_address.erase(key);
+    return false;
+  }
+  ++open;
+  return true;
+}
+
+void LeaveFromAddress(Server::Impl& impl, const std::string& key) {
+  std::lock_guard<std::mutex> lock(impl.per_address_mutex);
+  auto it = impl.per_address.find(key);
+  if (it != impl.per_address.end() && --it->second == 0) impl.per_address.erase(it);
+}
+
 asio::awaitable<void> AcceptLoop(Server::Impl& impl, Worker& worker) {
   while (true) {
     auto [ec, socket] = co_await worker.acceptor->async_accept(kAwait);
@@ -251,8 +294,19 @@ asio::awaitable<void> AcceptLoop(Server::Impl& impl, Worker& worker) {
       peer.ip = internal::NormalizeIp(remote.address().to_string());
       peer.port = remote.port();
     }
-    auto done = [&impl](std::exception_ptr e) {
+    std::string key;
+    if (impl.options.limits.max_connections_per_address > 0 && !opt_ec) {
+      key = ConnectionKey(remote.address());
+      if (!AdmitFromAddress(impl, key, peer.ip)) {
+        impl.connections.fetch_sub(1);
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+    }
+    auto done = [&impl, key](std::exception_ptr e) {
       LogIfThrew(e);
+      if (!key.empty()) LeaveFromAddress(impl, key);
       impl.connections.fetch_sub(1);
     };
     if (impl.ssl) {
@@ -359,6 +413,11 @@ Result<std::unique_ptr<Server>> Server::Create(ServerOptions options, const App&
       l.max_target_bytes > l.max_header_bytes || l.max_connections == 0 ||
       l.max_requests_per_connection == 0) {
     return Error(ErrorCode::kInvalidArgument, "server limits out of range");
+  }
+  for (const std::string& cidr : l.unlimited_addresses) {
+    if (!internal::IsNetwork(cidr)) {
+      return Error(ErrorCode::kInvalidArgument, "unlimited_addresses: not an IP address or CIDR");
+    }
   }
   auto impl = std::make_unique<Impl>();
   impl->app = &app;

@@ -140,6 +140,50 @@ TEST(Server, ConnectionCap) {
   EXPECT_EQ(s.server->connection_count(), 2u);
 }
 
+// One client address cannot take every connection: past its share, its
+// new connections are closed, while the server still has room for others.
+TEST(Server, ConnectionCapPerAddress) {
+  ServerOptions o = ShortTimeouts();
+  o.threads = 1;
+  o.limits.max_connections_per_address = 2;
+  o.limits.header_timeout = 2000ms;
+  Running s(std::move(o));
+  auto served = [](TestConn& c) {
+    return c.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n") && c.ReadResponse().find("200 OK") != std::string::npos;
+  };
+  {
+    TestConn a(s.server->port()), b(s.server->port());
+    ASSERT_TRUE(served(a));
+    ASSERT_TRUE(served(b));
+    TestConn third(s.server->port());
+    EXPECT_TRUE(third.WaitClosed(1000ms)) << "a third connection from the same address";
+    EXPECT_EQ(s.server->connection_count(), 2u);
+  }
+  // Its share comes back as its connections end.
+  for (int i = 0; i < 100 && s.server->connection_count() != 0; ++i) std::this_thread::sleep_for(10ms);
+  TestConn again(s.server->port());
+  EXPECT_TRUE(served(again));
+}
+
+TEST(Server, ConnectionCapPerAddressExemptsListedPeers) {
+  ServerOptions o = ShortTimeouts();
+  o.threads = 1;
+  o.limits.max_connections_per_address = 1;
+  o.limits.unlimited_addresses = {"10.0.0.0/8", "127.0.0.0/8"};
+  o.limits.header_timeout = 2000ms;
+  Running s(std::move(o));
+  TestConn a(s.server->port()), b(s.server->port()), c(s.server->port());
+  for (TestConn* conn : {&a, &b, &c}) {
+    ASSERT_TRUE(conn->Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_NE(conn->ReadResponse().find("200 OK"), std::string::npos);
+  }
+  ServerOptions bad = ShortTimeouts();
+  bad.limits.unlimited_addresses = {"10.0.0.0/33"};
+  App app(MakeRouter(), Chain());
+  bad.port = 0;
+  EXPECT_FALSE(Server::Create(std::move(bad), app).ok());
+}
+
 TEST(Server, HandlerOverrunAnswered503) {
   ServerOptions o = ShortTimeouts();
   o.limits.handler_timeout = 50ms;

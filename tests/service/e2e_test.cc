@@ -1025,6 +1025,57 @@ TEST_P(ServiceE2E, LoginThrottleIsSharedThroughRedis) {
   Restart({{"BULWARK_REDIS", ""}});
 }
 
+// An open keep-alive connection from `source` (127.x.y.z) that has been
+// answered once; -1 if the server closed it without an answer.
+int KeepAliveConnection(std::uint16_t port, const char* source) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  ::inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  const std::string req = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  char buf[4096];
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::send(fd, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size()) ||
+      ::recv(fd, buf, sizeof buf, 0) <= 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// One client address cannot hold every connection (idle keep-alive ones
+// live a minute each): past BULWARK_CONNECTIONS_PER_ADDRESS its new
+// connections are closed, while other clients are still served. Trusted
+// proxies carry many clients and are exempt.
+TEST_P(ServiceE2E, OneAddressCannotHoldEveryConnection) {
+  Restart({{"BULWARK_CONNECTIONS_PER_ADDRESS", "20"}});
+  std::vector<int> held;
+  for (int i = 0; i < 20; ++i) held.push_back(KeepAliveConnection(port_, "127.0.0.1"));
+  EXPECT_EQ(std::count(held.begin(), held.end(), -1), 0);
+  EXPECT_EQ(KeepAliveConnection(port_, "127.0.0.1"), -1) << "the 21st connection from one address";
+  int other = KeepAliveConnection(port_, "127.0.0.2");
+  EXPECT_NE(other, -1) << "another client is still served";
+  if (other >= 0) ::close(other);
+  for (int fd : held) {
+    if (fd >= 0) ::close(fd);
+  }
+  held.clear();
+
+  Restart({{"BULWARK_CONNECTIONS_PER_ADDRESS", "20"}, {"BULWARK_TRUSTED_PROXIES", "127.0.0.1/32"}});
+  for (int i = 0; i < 25; ++i) held.push_back(KeepAliveConnection(port_, "127.0.0.1"));
+  EXPECT_EQ(std::count(held.begin(), held.end(), -1), 0) << "a trusted proxy is not limited";
+  for (int fd : held) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
 // A display name must show something: white space of any script, combining
 // marks alone or format characters are blank on screen.
 TEST_P(ServiceE2E, DisplayNamesMustNotBeBlank) {

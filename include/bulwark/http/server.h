@@ -44,6 +44,16 @@ struct ServerLimits {
   std::size_t max_target_bytes = 4096;       // 414 beyond
   std::size_t max_body_bytes = 1024 * 1024;  // 413 beyond (routes may lower it)
   std::size_t max_connections = 10000;       // further connections are closed at once
+  // Connections open at once from one client address (an IPv6 client counts
+  // as its /64, as in the rate limit); its further connections are closed
+  // at once. Without it one client holding max_connections idle keep-alive
+  // connections (each lives idle_timeout, and is renewed by one request a
+  // minute) locks every other client out. 0: no per-address limit.
+  std::size_t max_connections_per_address = 512;
+  // Peers exempt from max_connections_per_address: a reverse proxy's
+  // connections all come from its address. IP addresses or CIDRs
+  // ("10.0.0.0/8", "::1/128"); Server::Create refuses unparsable ones.
+  std::vector<std::string> unlimited_addresses;
   std::size_t max_requests_per_connection = 10000;
   // Requests already buffered behind the current one (pipelining); more than
   // this and the connection is closed after the current response.
