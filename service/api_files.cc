@@ -93,7 +93,7 @@ void Service::Impl::AddFileRoutes() {
       .summary = "Upload a file (raw body, application/octet-stream). The type is detected from "
                  "the bytes: PNG, JPEG, GIF, WebP, PDF or plain text; HTML, SVG and anything else is 415",
       .tag = "files", .access = Access::kUser, .api_key_scope = "files:write",
-      .responses = {201, 400, 401, 403, 409, 413, 415, 422, 503},
+      .responses = {201, 400, 401, 403, 409, 413, 415, 422, 503, 507},
       .consumes = {"application/octet-stream"},
       .query = {{"filename", "required: the file's name (1..255 characters), sanitized before it is stored"}},
       .max_body_bytes = config.files_max_bytes,
@@ -122,7 +122,17 @@ void Service::Impl::AddFileRoutes() {
         }
 
         Result<files::UploadWriter> writer = files::UploadWriter::Begin(
-            *files_root, {.max_bytes = config.files_max_bytes, .allowed_types = AllowedTypes()});
+            *files_root, {.max_bytes = config.files_max_bytes,
+                          .min_free_bytes = static_cast<std::uint64_t>(config.files_min_free_bytes),
+                          .allowed_types = AllowedTypes()});
+        if (!writer.ok() && writer.error().code() == ErrorCode::kResourceExhausted) {
+          // The disk is nearly full: what is left is for the database and
+          // the audit trail, not for more uploads.
+          OpLog("error", "files: upload refused: less than files.min_free_bytes free on the data directory's file system");
+          http::Response r = ProblemResponse(req, 507, "not enough storage space on the server; try again later");
+          r.SetHeader("Retry-After", "3600");
+          return r;
+        }
         if (!writer.ok()) {
           OpLog("error", "files: cannot start upload: " + writer.error().ToString());
           return ProblemResponse(req, 503);

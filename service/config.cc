@@ -251,6 +251,7 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   BULWARK_RETURN_IF_ERROR(files.Int("max_bytes", c.files_max_bytes, 1024, std::int64_t{64} << 20));
   BULWARK_RETURN_IF_ERROR(files.Int("quota_bytes", c.files_quota_bytes, 1024, std::int64_t{1} << 40));
   BULWARK_RETURN_IF_ERROR(files.Int("max_per_account", c.files_max_per_account, 1, 1'000'000));
+  BULWARK_RETURN_IF_ERROR(files.Int("min_free_bytes", c.files_min_free_bytes, 0, std::int64_t{1} << 50));
   BULWARK_RETURN_IF_ERROR(files.Finish());
 
   BULWARK_ASSIGN_OR_RETURN(Table retention, t.Sub("retention"));
@@ -369,6 +370,10 @@ Result<void> ApplyEnv(Config& c) {
   if (auto v = Env("BULWARK_FILES_QUOTA_BYTES")) {
     BULWARK_ASSIGN_OR_RETURN(c.files_quota_bytes,
                              ParseInt("BULWARK_FILES_QUOTA_BYTES", *v, 1024, std::int64_t{1} << 40));
+  }
+  if (auto v = Env("BULWARK_FILES_MIN_FREE_BYTES")) {
+    BULWARK_ASSIGN_OR_RETURN(c.files_min_free_bytes,
+                             ParseInt("BULWARK_FILES_MIN_FREE_BYTES", *v, 0, std::int64_t{1} << 50));
   }
   return Ok();
 }

@@ -76,6 +76,9 @@ struct Config {
   std::size_t files_max_bytes = std::size_t{1} << 20;
   std::int64_t files_quota_bytes = std::int64_t{100} << 20;  // per account
   std::int64_t files_max_per_account = 1000;
+  // Free space uploads leave on the data directory's file system (for the
+  // database and the audit trail); below it uploads get 507.
+  std::int64_t files_min_free_bytes = std::int64_t{256} << 20;
 
   // Retention ([retention]; see retention.h): how long a credential that can
   // no longer be used, or a finished webhook delivery, stays in the database

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -143,6 +144,24 @@ Result<UploadWriter> UploadWriter::Begin(const Root& root, UploadOptions options
   }
   int dir = openat(root.fd(), ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir < 0) return FromErrno(errno);
+  if (options.min_free_bytes > 0) {
+    struct statvfs fs {};
+    if (fstatvfs(dir, &fs) != 0) {
+      const int err = errno;
+      close(dir);
+      return FromErrno(err);
+    }
+    const std::uint64_t block = fs.f_frsize != 0 ? fs.f_frsize : fs.f_bsize;
+    const std::uint64_t blocks = static_cast<std::uint64_t>(fs.f_bavail);
+    const std::uint64_t needed = options.min_free_bytes > UINT64_MAX - options.max_bytes
+                                     ? UINT64_MAX
+                                     : options.min_free_bytes + options.max_bytes;
+    // blocks * block < needed, without overflowing the product.
+    if (block == 0 || blocks < needed / block + (needed % block != 0 ? 1 : 0)) {
+      close(dir);
+      return Error(ErrorCode::kResourceExhausted, "not enough free space on the file system for an upload");
+    }
+  }
   std::string partial = ".partial-" + crypto::RandomToken(16);
   Result<File> file = root.CreateNew(Untrusted<std::string>(partial));
   if (!file.ok()) {

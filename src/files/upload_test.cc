@@ -66,6 +66,20 @@ TEST_F(UploadTest, SizeCapIsEnforcedWhileStreaming) {
   EXPECT_TRUE(Upload(kPng, {.max_bytes = kPng.size()}).ok());
 }
 
+// Uploads leave the file system's last min_free_bytes to everything else
+// (the database, the audit trail): more than is free is refused at Begin.
+TEST_F(UploadTest, LeavesTheLastFreeSpaceAlone) {
+  auto r = Upload(kPng, {.max_bytes = 1000, .min_free_bytes = std::uint64_t{1} << 62});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_EQ(FileCount(), 0u);
+  auto huge = Upload(kPng, {.max_bytes = SIZE_MAX, .min_free_bytes = UINT64_MAX});
+  ASSERT_FALSE(huge.ok()) << "no overflow in min_free_bytes + max_bytes";
+  EXPECT_EQ(huge.error().code(), ErrorCode::kResourceExhausted);
+  EXPECT_TRUE(Upload(kPng, {.max_bytes = 1000, .min_free_bytes = 1}).ok());
+  EXPECT_TRUE(Upload(kPng).ok()) << "the default reserve (64 MiB) on this machine's /tmp";
+}
+
 TEST_F(UploadTest, TypeIsCheckedByMagicBytesAgainstTheAllowlist) {
   const std::string html = "<!DOCTYPE html><script>alert(1)</script>";
   const std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"/>";

@@ -2028,6 +2028,37 @@ TEST_P(ServiceE2E, PasswordChangeRevokesApiKeys) {
 
 // The type is sniffed from the first 4 KiB, but a text upload must be text
 // to its end: invalid UTF-8, binary or markup after the first 4 KiB is 415.
+// Free accounts times the per-account quota can be more than the disk:
+// uploads stop (507) before they take the space the database and the audit
+// trail need, and everything else keeps working.
+TEST_P(ServiceE2E, UploadsLeaveTheLastFreeSpaceToTheService) {
+  // More free space than any test machine has, so every upload is refused.
+  Restart({{"BULWARK_FILES_MIN_FREE_BYTES", std::to_string(std::int64_t{1} << 50)}});
+  Register("full@example.com", "pewter canyon willow 15", "Full");
+  Tokens t = Login("full@example.com", "pewter canyon willow 15");
+  HttpResponse r = Send(port_, "POST", "/v1/files?filename=a.png",
+                        {{"Content-Type", "application/octet-stream"}, Bearer(t.access)}, kPng, true);
+  EXPECT_EQ(r.status, 507) << r.body;
+  EXPECT_EQ(r.Header("content-type"), "application/problem+json");
+  EXPECT_FALSE(r.Header("retry-after").empty());
+  HttpResponse list = Get("/v1/files", {Bearer(t.access)});
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.Json().Find("files")->AsArray().size(), 0u);
+  EXPECT_EQ(Get("/v1/me", {Bearer(t.access)}).status, 200);
+  std::size_t blobs = 0;
+  for (const auto& e : std::filesystem::directory_iterator(data_dir_ + "/files")) {
+    (void)e;
+    ++blobs;
+  }
+  EXPECT_EQ(blobs, 0u) << "nothing written";
+
+  Restart({{"BULWARK_FILES_MIN_FREE_BYTES", "0"}});
+  EXPECT_EQ(Send(port_, "POST", "/v1/files?filename=a.png",
+                 {{"Content-Type", "application/octet-stream"}, Bearer(t.access)}, kPng, true)
+                .status,
+            201);
+}
+
 TEST_P(ServiceE2E, TextUploadIsCheckedToTheEnd) {
   Register("sal@example.com", "thistle canyon harp 65", "Sal");
   Tokens t = Login("sal@example.com", "thistle canyon harp 65");

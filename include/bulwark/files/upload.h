@@ -45,6 +45,12 @@ std::optional<FileType> DetectFileType(ByteView head) noexcept;
 
 struct UploadOptions {
   std::size_t max_bytes = std::size_t{10} << 20;  // 10 MiB
+  // Begin() refuses (kResourceExhausted) unless the file system keeps at
+  // least this much free space after an upload of max_bytes: uploads must
+  // not take the space the database and the audit trail need (free
+  // accounts times a per-account quota can be more than the disk). 0: no
+  // check.
+  std::uint64_t min_free_bytes = std::uint64_t{64} << 20;  // 64 MiB
   std::vector<FileType> allowed_types = {FileType::kPng, FileType::kJpeg, FileType::kGif,
                                          FileType::kPdf};
 };
@@ -60,7 +66,8 @@ class UploadWriter {
  public:
   // Creates a hidden partial file with a random name in `root`. The writer
   // keeps its own descriptor of the directory; `root` need not outlive it.
-  // Errors: kInvalidArgument (max_bytes 0 or empty allowlist), file errors.
+  // Errors: kInvalidArgument (max_bytes 0 or empty allowlist),
+  // kResourceExhausted (less than min_free_bytes + max_bytes free), file errors.
   static Result<UploadWriter> Begin(const Root& root, UploadOptions options = {});
 
   UploadWriter(UploadWriter&& other) noexcept;
