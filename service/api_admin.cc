@@ -205,10 +205,24 @@ void Service::Impl::AddKeyAndAdminRoutes() {
     return [this, lock](http::Request& req, const Caller* c) -> http::Response {
       std::string id(req.PathText("id"));
       if (lock && id == c->user.id) return ProblemResponse(req, 409, "administrators cannot lock themselves");
-      Result<std::int64_t> n = db->Execute("UPDATE users SET locked = ?, updated_at = ? WHERE id = ?",
+      // One transaction holding every administrator's row lock (as account
+      // deletion does): two administrators locking each other at once would
+      // otherwise both succeed and leave no one to unlock either. The
+      // second now sees that its caller was just locked (401). Since no one
+      // locks themselves, an unlocked administrator always remains.
+      Result<db::Transaction> tx = db->Begin();
+      if (!tx.ok()) return ProblemResponse(req, 503);
+      if (!tx->Execute("UPDATE users SET id = id WHERE role = 'admin'").ok()) return ProblemResponse(req, 503);
+      Result<db::Rows> caller = tx->Query("SELECT locked FROM users WHERE id = ?", c->user.id);
+      if (!caller.ok()) return ProblemResponse(req, 503);
+      if (caller->empty() || (*caller)[0].Get<std::int64_t>(0).value_or(1) != 0) {
+        return ProblemResponse(req, 401, "the account changed; sign in again");
+      }
+      Result<std::int64_t> n = tx->Execute("UPDATE users SET locked = ?, updated_at = ? WHERE id = ?",
                                            std::int64_t{lock ? 1 : 0}, clock->NowUnixSeconds(), id);
       if (!n.ok()) return ProblemResponse(req, 503);
       if (*n == 0) return ProblemResponse(req, 404);
+      if (!tx->Commit().ok()) return ProblemResponse(req, 503);
       std::size_t sessions = 0, families = 0;
       std::int64_t api_keys = 0;
       if (lock) {
@@ -241,10 +255,10 @@ void Service::Impl::AddKeyAndAdminRoutes() {
                     .summary = "Lock an account (admin): ends its sessions and refresh-token families and revokes "
                                "its API keys",
                     .tag = "admin", .access = Access::kAdmin, .api_key_scope = "admin:write",
-                    .responses = {200, 401, 403, 404, 409}, .handler = lock_route(true)});
+                    .responses = {200, 401, 403, 404, 409, 503}, .handler = lock_route(true)});
   routes.push_back({.method = Method::kPost, .path = "/v1/admin/users/{id}/unlock",
                     .summary = "Unlock an account (admin)", .tag = "admin", .access = Access::kAdmin,
-                    .api_key_scope = "admin:write", .responses = {200, 401, 403, 404},
+                    .api_key_scope = "admin:write", .responses = {200, 401, 403, 404, 503},
                     .handler = lock_route(false)});
 
   routes.push_back({

@@ -2296,6 +2296,41 @@ TEST_P(ServiceE2E, AdminLockRevokesApiKeys) {
 
 // A lock ends the account's refresh families and sessions for good: after
 // the unlock, the tokens and cookies from before it stay dead.
+// Two administrators locking each other at the same moment must not both
+// succeed: no one would be left to unlock either.
+TEST_P(ServiceE2E, AdminsLockingEachOtherAtOnceLeaveOneUnlocked) {
+  Restart({{"BULWARK_THREADS", "4"}});
+  const std::string pw_a = "cobalt harbor thistle 41", pw_b = "saffron glacier mortar 87";
+  ASSERT_EQ(RunBulwark({"admin", "create", "--email", "ada@example.com"}, env_, pw_a + "\n", scratch_).exit_code, 0);
+  ASSERT_EQ(RunBulwark({"admin", "create", "--email", "bea@example.com"}, env_, pw_b + "\n", scratch_).exit_code, 0);
+  Tokens a = Login("ada@example.com", pw_a), b = Login("bea@example.com", pw_b);
+  const std::string id_a = Get("/v1/me", {Bearer(a.access)}).Str("id");
+  const std::string id_b = Get("/v1/me", {Bearer(b.access)}).Str("id");
+  ASSERT_FALSE(id_a.empty());
+  ASSERT_FALSE(id_b.empty());
+  for (int round = 0; round < 8; ++round) {
+    a = Login("ada@example.com", pw_a);
+    b = Login("bea@example.com", pw_b);
+    std::atomic<int> ready{0};
+    int status_a = 0, status_b = 0;
+    auto lock = [&](const std::string& target, const std::string& token, int* status) {
+      ++ready;
+      while (ready.load() < 2) std::this_thread::yield();
+      *status = Post("/v1/admin/users/" + target + "/lock", "", {Bearer(token)}).status;
+    };
+    std::thread ta(lock, id_b, a.access, &status_a), tb(lock, id_a, b.access, &status_b);
+    ta.join();
+    tb.join();
+    ASSERT_FALSE(status_a == 200 && status_b == 200) << "round " << round << ": both administrators locked";
+    // The one still unlocked unlocks the other for the next round.
+    if (status_a == 200) {
+      ASSERT_EQ(Post("/v1/admin/users/" + id_b + "/unlock", "", {Bearer(a.access)}).status, 200);
+    } else if (status_b == 200) {
+      ASSERT_EQ(Post("/v1/admin/users/" + id_a + "/unlock", "", {Bearer(b.access)}).status, 200);
+    }
+  }
+}
+
 TEST_P(ServiceE2E, AdminLockEndsRefreshFamiliesForGood) {
   const std::string pw = "lilac summit gravel 18";
   Register("zed@example.com", pw, "Zed");
