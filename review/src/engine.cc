@@ -170,6 +170,12 @@ struct Value {
   // C/C++: where the memory this pointer points at comes from (the same on
   // every path; Memory::kUnknown otherwise).
   Memory memory = Memory::kUnknown;
+  // C/C++: returned by an allocation that gives NULL when it fails
+  // (malloc) on some path here, and not checked since.
+  bool maybe_null = false;
+  // C/C++: a check on this path proved it is not NULL (`if (p != NULL)`),
+  // so a read through a parameter here does not fail on a caller's NULL.
+  bool not_null = false;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -241,6 +247,8 @@ Value Join(const Value& a, const Value& b) {
                     : null(b)                          ? a.pointer_param
                                                        : std::int16_t{-1};
   r.memory = a.memory == b.memory ? a.memory : null(a) ? b.memory : null(b) ? a.memory : Memory::kUnknown;
+  r.maybe_null = a.maybe_null || b.maybe_null;
+  r.not_null = a.not_null && b.not_null;
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -486,6 +494,7 @@ struct FreedUse {
   bool release = false;
   bool must = false;
   Memory memory = Memory::kUnknown;  // a release: the allocator family it gives memory back to
+  bool deref = false;  // a use that reads through the pointer (NULL crashes it); not a freed-memory use
   std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
 };
 
@@ -582,6 +591,13 @@ struct Frame {
   // In a callback run inline (RunCallbacks): the function it is written in.
   const ir::Function* enclosing = nullptr;
   bool any_freed = false;  // some path of the frame was released (Value::freed)
+  // Pointers the left side of an enclosing `&&`/`||` proved not NULL
+  // while its right side is evaluated (NotNullWhere).
+  std::vector<std::string> not_null_here;
+  // Inside a branch or loop body whose condition is not decided: a read
+  // through a parameter here happens on some calls only (CheckNull).
+  int conditional = 0;
+  std::set<std::string> null_reported;  // variables a null-pointer finding was made for
   // The allocator family of the call ApplyModels last matched an
   // allocation model for (malloc: Memory::kMalloc), read by EvalCall.
   Memory allocated = Memory::kUnknown;
@@ -1331,8 +1347,10 @@ struct Engine::Impl {
   // buffer, and so its size, stays the same.
   Value KeepBuffer(Frame& fr, const std::string& path, Value v) {
     auto it = fr.st.env.find(path);
-    // The contents change, not where they live.
+    // The contents change, not where they live or whether it was checked.
     v.memory = it != fr.st.env.end() ? it->second.memory : Memory::kUnknown;
+    v.maybe_null = it != fr.st.env.end() && it->second.maybe_null;
+    v.not_null = it != fr.st.env.end() && it->second.not_null;
     if (it != fr.st.env.end() && (it->second.cap >= 0 || it->second.before_start)) {
       v.cap = it->second.cap;
       v.cap_kind = it->second.cap_kind;
@@ -1650,11 +1668,85 @@ struct Engine::Impl {
   // release happens on every path is known at the exits (NoteExit).
   void RecordFreedUse(Frame& fr, int param, bool release, std::uint32_t module, std::uint32_t line,
                       std::uint32_t col, std::uint32_t stmt_line, std::uint32_t stmt_end,
-                      Memory memory = Memory::kUnknown) {
+                      Memory memory = Memory::kUnknown, bool deref = false) {
     for (FreedUse& u : fr.summary->freed_uses) {
-      if (u.param == param && u.release == release) return;
+      if (u.param == param && u.release == release && u.deref == deref) return;
     }
-    fr.summary->freed_uses.push_back({param, release, false, memory, module, line, col, stmt_line, stmt_end});
+    fr.summary->freed_uses.push_back({param, release, false, memory, deref, module, line, col, stmt_line, stmt_end});
+  }
+
+  // A read or write through the pointer value `v` at (line, col): NULL on
+  // every path, or an allocation's unchecked result. Reported once: the
+  // path after a crash is not taken, so the pointer reads as checked.
+  void CheckNull(Frame& fr, const Value& v, const std::optional<std::string>& path, std::uint32_t module,
+                 std::uint32_t line, std::uint32_t col, std::uint32_t stmt_line, std::uint32_t stmt_end) {
+    if (v.freed) return;  // a use after free, reported as such
+    if (path && std::find(fr.not_null_here.begin(), fr.not_null_here.end(), *path) != fr.not_null_here.end()) return;
+    // A lambda runs later: what it captured by reference is set by then.
+    const bool null = v.ck == ConstKind::kNull && !fr.f->is_lambda;
+    if (null || v.maybe_null) {
+      // Once per variable and function: a loop's next pass or a later
+      // use of the same unchecked pointer is the same defect.
+      if (path && !fr.null_reported.insert(*path).second) return;
+      EmitFreed(fr, null ? PatternAlt::Freed::kNullDeref : PatternAlt::Freed::kUncheckedNull, module, line, col,
+                stmt_line, stmt_end);
+      if (path) {
+        if (auto it = fr.st.env.find(*path); it != fr.st.env.end()) {
+          if (null) it->second.ck = ConstKind::kUnset;
+          it->second.maybe_null = false;
+        }
+      }
+      return;
+    }
+    if (fr.summary && v.pointer_param >= 0 && !v.not_null && fr.conditional == 0) {
+      RecordFreedUse(fr, v.pointer_param, false, module, line, col, stmt_line, stmt_end, Memory::kUnknown, true);
+    }
+  }
+
+  // NULL, nullptr, 0, or a macro spelled like one (BOOST_NULLPTR, Z_NULL).
+  static bool NullLiteral(const ir::Expr& k) {
+    if (k.kind == ExprKind::kConst) {
+      return k.const_kind == ConstKind::kNull || (k.const_kind == ConstKind::kInt && k.i == 0);
+    }
+    return k.kind == ExprKind::kName &&
+           (k.s == "NULL" || k.s.ends_with("_NULL") || k.s.ends_with("NULLPTR") || k.s.ends_with("_nullptr"));
+  }
+
+  // The variables a C condition proves are not NULL where it is `positive`:
+  // `p`, `p != NULL`, `!(p == NULL)`, and each side of a conjunction.
+  void NotNullWhere(Frame& fr, ir::Id cond, bool positive, std::vector<std::string>& out, int depth = 0) {
+    if (cond == ir::kNone || depth > 8 || out.size() > 16) return;
+    const ir::Expr& c = X(fr, cond);
+    auto null_const = [&](ir::Id k) { return k != ir::kNone && NullLiteral(X(fr, k)); };
+    if (c.kind == ExprKind::kName && c.pointer_op == 0) {
+      if (positive) out.push_back(c.s);
+    } else if (c.kind == ExprKind::kUnary && c.s == "!" && !c.kids.empty()) {
+      NotNullWhere(fr, c.kids[0], !positive, out, depth + 1);
+    } else if (c.kind == ExprKind::kBinary && c.kids.size() == 2) {
+      if ((c.s == "&&" && positive) || (c.s == "||" && !positive)) {
+        NotNullWhere(fr, c.kids[0], positive, out, depth + 1);
+        NotNullWhere(fr, c.kids[1], positive, out, depth + 1);
+      } else if ((c.s == "!=" && positive) || (c.s == "==" && !positive)) {
+        for (int side = 0; side < 2; ++side) {
+          const ir::Id other = c.kids[1 - side];
+          if (null_const(c.kids[side]) && other != ir::kNone && X(fr, other).kind == ExprKind::kName &&
+              X(fr, other).pointer_op == 0) {
+            out.push_back(X(fr, other).s);
+          }
+        }
+      }
+    }
+  }
+
+  // `*p`, and a model's dereferenced argument: the pointer variable p.
+  void CheckNullAt(Frame& fr, ir::Id ptr, std::uint32_t line, std::uint32_t col) {
+    if (ptr == ir::kNone || !TracksFreed(fr)) return;
+    const ir::Expr& b = X(fr, ptr);
+    if (b.kind != ExprKind::kName) return;
+    auto it = fr.st.env.find(b.s);
+    if (it == fr.st.env.end()) return;
+    const Value v = it->second;
+    CheckNull(fr, v, b.s, fr.module, line, col, fr.stmt_line, fr.stmt_end);
   }
 
   // Memory of `v` given to a release of allocator family `family`: from
@@ -1728,6 +1820,10 @@ struct Engine::Impl {
     if (b.kind == ExprKind::kName) {
       auto it = fr.st.env.find(b.s);
       if (it != fr.st.env.end()) NoteFreedUse(fr, it->second, false, line, col);
+      if (b.pointer_op != '&') CheckNullAt(fr, base, line, col);  // (&s)->f is s's own storage
+    } else if (b.kind == ExprKind::kIndex && !b.kids.empty() && b.kids[0] != ir::kNone &&
+               X(fr, b.kids[0]).kind == ExprKind::kName && X(fr, b.kids[0]).pointer_op == 0) {
+      CheckNullAt(fr, b.kids[0], line, col);  // p[0].f reads through p
     } else if (fr.any_freed && b.kind == ExprKind::kAttr) {
       if (auto p = PathOf(fr, base)) {
         auto it = fr.st.env.find(*p);
@@ -1771,12 +1867,60 @@ struct Engine::Impl {
 
   // `f(&p)`: f may store a new pointer in p, so p is no longer known to be
   // freed (redisFormatCommand(&cmd, ...) after free(cmd)).
-  void OutArgsWritten(Frame& fr, const ir::Expr& call) {
-    if (!fr.any_freed) return;
+  // C: a statement that is only a call to an ALL_CAPS name the program
+  // does not define is a macro (CHECK_ARITY(0); GET_HASH(b, t)): it may
+  // return or assign anything, so what follows is not on every path and no
+  // variable is known to be NULL any more.
+  void MacroStatement(Frame& fr, ir::Id id) {
+    if (id == ir::kNone) return;
+    const ir::Expr& call = X(fr, id);
+    if (call.kind != ExprKind::kCall || call.kids.empty() || call.kids[0] == ir::kNone) return;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    if (callee.kind != ExprKind::kName || callee.s.size() < 3) return;
+    // assert(p != NULL): past it, the condition holds.
+    if ((callee.s == "assert" || callee.s == "_ASSERT" || callee.s == "ASSERT") && call.kids.size() == 2) {
+      Refine(fr, call.kids[1], true);
+      return;
+    }
+    bool upper = false;
+    for (char c : callee.s) {
+      if (c >= 'a' && c <= 'z') return;
+      upper |= c >= 'A' && c <= 'Z';
+    }
+    if (!upper || program.by_name.count(callee.s)) return;
+    ++fr.conditional;  // for the rest of the function
+    for (auto& [path, v] : fr.st.env) {
+      if (v.ck == ConstKind::kNull) v.ck = ConstKind::kUnset;
+    }
+    // Q_CHECK_PTR(p), CHECK_NOTNULL(p): a pointer handed to a macro is
+    // taken as checked.
     for (std::size_t k = 1; k < call.kids.size(); ++k) {
-      if (call.kids[k] == ir::kNone || X(fr, call.kids[k]).pointer_op != '&') continue;
+      if (call.kids[k] == ir::kNone || X(fr, call.kids[k]).kind != ExprKind::kName) continue;
+      if (auto it = fr.st.env.find(X(fr, call.kids[k]).s); it != fr.st.env.end()) it->second.maybe_null = false;
+    }
+  }
+
+  // Likewise a NULL pointer handed over as `&p`, or in C++ by name (a
+  // reference parameter can rebind it: Find(key, out_ptr)), may be set.
+  void OutArgsWritten(Frame& fr, const ir::Expr& call) {
+    for (std::size_t k = 1; k < call.kids.size(); ++k) {
+      if (call.kids[k] == ir::kNone) continue;
+      const ir::Expr& a = X(fr, call.kids[k]);
+      const bool address = a.pointer_op == '&';
+      if (!address && !(fr.lang == Language::kCpp && a.kind == ExprKind::kName && a.pointer_op == 0)) continue;
+      if (!address && !fr.st.env.count(a.s)) continue;
       if (auto p = PathOf(fr, call.kids[k])) {
-        if (auto it = fr.st.env.find(*p); it != fr.st.env.end()) it->second.freed = false;
+        if (auto it = fr.st.env.find(*p); it != fr.st.env.end()) {
+          if (address) it->second.freed = false;
+          if (it->second.ck == ConstKind::kNull) it->second.ck = ConstKind::kUnset;
+        }
+        // f(&s) may set s's members too (s.buf = NULL before it).
+        if (address) {
+          for (auto it = fr.st.env.lower_bound(*p); it != fr.st.env.end() && it->first.starts_with(*p); ++it) {
+            const char next = it->first.size() > p->size() ? it->first[p->size()] : '\0';
+            if ((next == '.' || next == '[') && it->second.ck == ConstKind::kNull) it->second.ck = ConstKind::kUnset;
+          }
+        }
       }
     }
   }
@@ -1796,6 +1940,22 @@ struct Engine::Impl {
       const std::uint32_t line = inside ? u.line : call.line, col = inside ? u.col : call.col;
       const std::uint32_t stmt_line = inside ? u.stmt_line : fr.stmt_line;
       const std::uint32_t stmt_end = inside ? u.stmt_end : fr.stmt_end;
+      if (u.deref) {
+        // C only: C++ resolves calls by name across overloads and passes
+        // nullptr to optional parameters of another overload than the one
+        // read here.
+        if (fr.lang != Language::kC) continue;
+        const std::size_t k = static_cast<std::size_t>(u.param) + 1;
+        // f(&x) hands over x's address, which is never NULL.
+        if (k < call.kids.size() && call.kids[k] != ir::kNone && X(fr, call.kids[k]).pointer_op == '&') continue;
+        std::optional<std::string> path;
+        if (k < call.kids.size() && call.kids[k] != ir::kNone && X(fr, call.kids[k]).kind == ExprKind::kName &&
+            X(fr, call.kids[k]).pointer_op == 0) {
+          path = X(fr, call.kids[k]).s;
+        }
+        CheckNull(fr, *at, path, module, line, col, stmt_line, stmt_end);
+        continue;
+      }
       if (at->freed) {
         EmitFreed(fr, u.release ? PatternAlt::Freed::kRelease : PatternAlt::Freed::kUse, module, line, col,
                   stmt_line, stmt_end);
@@ -2561,6 +2721,7 @@ struct Engine::Impl {
     ret.freed = s.ret.freed;  // a source function that frees what it returns
     // Heap or static memory the callee returns (its own stack is gone).
     if (s.ret.memory != Memory::kStack) ret.memory = s.ret.memory;
+    ret.maybe_null = s.ret.maybe_null;  // an allocation returned unchecked
     if (s.ret.IsConst()) {
       ret.ck = s.ret.ck;
       ret.s = s.ret.s;
@@ -2778,6 +2939,7 @@ struct Engine::Impl {
         return v;
       }
       case ExprKind::kName: {
+        if (e.pointer_op == '*' && IsC(fr.lang)) CheckNullAt(fr, id, e.line, e.col);  // *p
         if (e.storage == 0) return EvalName(fr, id, e);
         // `&x`: the address of a variable's own storage.
         Value v = EvalName(fr, id, e);
@@ -2852,7 +3014,11 @@ struct Engine::Impl {
         if (!key.IsConst()) return AnyElement(obj);
         return Flat(obj);
       }
-      case ExprKind::kCall: return EvalCall(fr, id);
+      case ExprKind::kCall: {
+        Value v = EvalCall(fr, id);
+        if (IsC(fr.lang)) OutArgsWritten(fr, X(fr, id));
+        return v;
+      }
       case ExprKind::kNew: {
         Value v = EvalNew(fr, id);
         if (e.storage == 3) v.memory = Memory::kNew;
@@ -2863,7 +3029,17 @@ struct Engine::Impl {
         // Short-circuit: a known left side may decide without the right.
         if ((e.s == "&&" || e.s == "and") && Truthy(a) == false) return a.IsConst() ? BoolConst(false) : a;
         if ((e.s == "||" || e.s == "or") && Truthy(a) == true) return a;
+        // C: `p && p->f`, `p == NULL || p->f`: the right side runs only
+        // where the left proved p is not NULL.
+        const std::size_t guards = fr.not_null_here.size();
+        const bool short_circuit = IsC(fr.lang) && (e.s == "&&" || e.s == "||");
+        if (short_circuit) {
+          NotNullWhere(fr, e.kids[0], e.s == "&&", fr.not_null_here);
+          ++fr.conditional;
+        }
         Value b = Eval(fr, e.kids[1]);
+        fr.not_null_here.resize(guards);
+        if (short_circuit) --fr.conditional;
         if (auto f = FoldBinary(e.s, a, b)) return *f;
         if (IsComparison(e.s)) return {};
         // strlen(s) + 1, (n + 1) * sizeof(char): an upper bound stays one.
@@ -3178,9 +3354,9 @@ struct Engine::Impl {
       fr.allocated = Memory::kUnknown;
       Value r = ApplyModels(fr, e, 1, args, nullptr, recv_path, last, names, "", id, as_argument);
       if (fr.allocated != Memory::kUnknown) r.memory = fr.allocated;
+      if (fr.allocated == Memory::kMalloc) r.maybe_null = true;  // NULL when it fails
       NoteAllocation(last, args, r);
       CStringEffects(fr, e, last, args, r);
-      OutArgsWritten(fr, e);
       return r;
     }
     if (recv_path && fr.lang == Language::kJava) {
@@ -3660,6 +3836,14 @@ struct Engine::Impl {
         case CallModel::kValidator: clean = true; break;  // a yes/no answer carries no taint
         case CallModel::kRelease: release = m; break;
         case CallModel::kAllocate: fr.allocated = m->memory; break;
+        case CallModel::kDereference:
+          for (int a : m->args) {
+            const std::size_t k = static_cast<std::size_t>(a) + first_arg;
+            if (k < call.kids.size() && call.kids[k] != ir::kNone && X(fr, call.kids[k]).pointer_op == 0) {
+              CheckNullAt(fr, call.kids[k], call.line, call.col);
+            }
+          }
+          break;
       }
     }
     if (release) ReleaseArgs(fr, *release, call, first_arg, args);
@@ -3884,6 +4068,7 @@ struct Engine::Impl {
     if ((t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) && !t.kids.empty() && IsC(fr.lang)) {
       CheckDeref(fr, t.kids[0], t.line, t.col);
     }
+    if (t.kind == ExprKind::kName && t.pointer_op == '*' && IsC(fr.lang)) CheckNullAt(fr, target, t.line, t.col);
     // Assignment sinks: session[...] = v, element.innerHTML = v
     if (t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) {
       const LanguageModels& lm = *fr.models;
@@ -3948,6 +4133,12 @@ struct Engine::Impl {
     if (auto p = PathOf(fr, target)) {
       Value nv = v;
       if (!v.o.empty()) nv = AddStep(v, fr, s.line, s.col, "assigned to " + *p);
+      // `*p = v` writes where p points: p itself is not NULL after it
+      // (`*out = NULL` stores a NULL, it does not make out one).
+      if (t.pointer_op == '*' && IsC(fr.lang)) {
+        nv = KeepBuffer(fr, *p, std::move(nv));
+        if (nv.ck == ConstKind::kNull || (nv.ck == ConstKind::kInt && nv.i == 0)) nv.ck = ConstKind::kUnset;
+      }
       if (!s.type.empty() && t.kind == ExprKind::kName) fr.types[t.s] = s.type;  // a declaration: a local
       if (field_pass) {
         if (p->starts_with("this.")) {
@@ -3989,6 +4180,7 @@ struct Engine::Impl {
         fr.stmt_end = s.end_line;
         fr.assign_var.clear();
         Eval(fr, s.a);
+        if (IsC(fr.lang)) MacroStatement(fr, s.a);
         return;
       case StmtKind::kAssign: {
         fr.stmt_line = s.line;
@@ -4054,6 +4246,8 @@ struct Engine::Impl {
           if (it != fr.st.env.end() && it->second.cap >= 0) {
             const Value at = Eval(fr, X(fr, s.a).kids[1]);
             if (at.ck == ConstKind::kInt && at.i == 0) {
+              const ir::Expr& t = X(fr, s.a);
+              CheckDeref(fr, t.kids[0], t.line, t.col);  // a write through buf all the same
               WritePath(fr, buf, KeepBuffer(fr, buf, StrConst("")));
               return;
             }
@@ -4192,6 +4386,7 @@ struct Engine::Impl {
         // arms, and a frame per arm overflowed the stack. Same steps and the
         // same merges (innermost first) as the recursion.
         std::vector<State> taken;  // leaving the body of each undecided arm
+        int undecided = 0;         // arms entered with an unknown condition (Frame::conditional)
         const ir::Stmt* cur = &s;
         for (;;) {
           fr.stmt_line = cur->line;
@@ -4212,6 +4407,8 @@ struct Engine::Impl {
           }
           State before = fr.st;
           Refine(fr, cur->a, true);
+          ++fr.conditional;
+          ++undecided;
           for (ir::Id c : cur->body) {
             if (fr.st.dead) break;
             Exec(fr, c);
@@ -4229,6 +4426,7 @@ struct Engine::Impl {
           }
           break;
         }
+        fr.conditional -= undecided;
         for (auto t = taken.rbegin(); t != taken.rend(); ++t) fr.st = Merge(std::move(*t), std::move(fr.st));
         return;
       }
@@ -4246,6 +4444,8 @@ struct Engine::Impl {
         // i++)`) leaves with its first pass.
         fr.breaks.emplace_back();
         std::optional<State> exit;
+        const int body_conditional = entry == 1 ? 0 : 1;  // a loop true on entry runs its body
+        fr.conditional += body_conditional;
         for (int round = 0; round < 2; ++round) {
           State before = fr.st;
           BoundLoopVariable(fr, s.a);
@@ -4265,6 +4465,7 @@ struct Engine::Impl {
           }
           fr.st = Merge(std::move(before), std::move(fr.st));
         }
+        fr.conditional -= body_conditional;
         std::vector<State> left = std::move(fr.breaks.back());
         fr.breaks.pop_back();
         if (exit) {
@@ -4364,9 +4565,34 @@ struct Engine::Impl {
         out[*p] = std::move(v);
       }
     };
+    // Where `p` holds (or `p != NULL`), an allocation's result was checked.
+    auto checked_pointer = [&](ir::Id target) {
+      if (pointee(target)) return;
+      if (auto p = PathOf(fr, target)) {
+        auto have = out.find(*p);
+        std::optional<Value> v = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, *p);
+        if (!v || (!v->maybe_null && v->pointer_param < 0)) return;
+        // Copies of the same parameter are checked with it
+        // (`ctxt = (ParserCtxt *) ctx; if (ctx == NULL) return;`).
+        if (v->pointer_param >= 0 && !v->maybe_null) {
+          for (const auto& [path, w] : fr.st.env) {
+            if (w.pointer_param != v->pointer_param || path == *p || out.count(path)) continue;
+            Value copy = w;
+            copy.not_null = true;
+            out[path] = std::move(copy);
+          }
+        }
+        v->maybe_null = false;
+        v->not_null = true;
+        out[*p] = std::move(*v);
+      }
+    };
     switch (e.kind) {
       case ExprKind::kName:
-        if (IsC(fr.lang) && !positive) null_pointer(id);
+        if (IsC(fr.lang)) {
+          if (positive) checked_pointer(id);
+          else null_pointer(id);
+        }
         return;
       case ExprKind::kUnary:
         if ((e.s == "!" || e.s == "not") && !e.kids.empty()) Facts(fr, e.kids[0], !positive, out, depth + 1);
@@ -4417,10 +4643,17 @@ struct Engine::Impl {
           for (int side = 0; side < 2; ++side) {
             if (e.kids[side] == ir::kNone) continue;
             const ir::Expr& k = X(fr, e.kids[side]);
-            if ((k.kind == ExprKind::kConst && (k.const_kind == ConstKind::kNull ||
-                                                (k.const_kind == ConstKind::kInt && k.i == 0))) ||
-                (k.kind == ExprKind::kName && k.s == "NULL")) {
+            if (NullLiteral(k)) {
               null_pointer(e.kids[1 - side]);
+            }
+          }
+        }
+        if (IsC(fr.lang) && ((ne && positive) || (eq && !positive))) {  // p != NULL
+          for (int side = 0; side < 2; ++side) {
+            if (e.kids[side] == ir::kNone) continue;
+            const ir::Expr& k = X(fr, e.kids[side]);
+            if (NullLiteral(k)) {
+              checked_pointer(e.kids[1 - side]);
             }
           }
         }

@@ -302,7 +302,7 @@ class Loader {
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
     CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types",
-                   "exits", "validators", "releases", "allocations"},
+                   "exits", "validators", "releases", "allocations", "dereferences"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -472,6 +472,21 @@ class Loader {
         if (e["memory"]) {
           m->memory = MemoryFamily(e["memory"]);
           if (m->memory == Memory::kStack) Fail(e["memory"], "a release's 'memory' is a heap: malloc, new or new[]");
+        }
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("dereferences")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "a dereferences entry must be a mapping");
+        CheckKeys(e, {"call", "args"}, "dereferences");
+        if (!e["call"] || !e["args"]) Fail(e, "a dereferences entry needs 'call' and 'args' (the pointers read through)");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kDereference;
+        m->origin = origin(e);
+        m->args = ArgList(e["args"], "args");
+        for (int a : m->args) {
+          if (a < 0) Fail(e["args"], "dereferenced args are argument positions (0, 1, ...)");
         }
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
@@ -681,7 +696,7 @@ class Loader {
   PatternAlt ParseAlt(const YAML::Node& m) {
     if (!m.IsMap()) Fail(m, "a match entry must be a mapping");
     CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method", "index-write",
-                  "freed"},
+                  "freed", "null-pointer"},
               "match entry");
     PatternAlt a;
     if (m["call"]) a.calls = Strings(m["call"], "call");
@@ -709,9 +724,18 @@ class Loader {
                  "another allocator family) or 'not-heap' (stack or static memory released)");
       }
     }
+    if (YAML::Node np = m["null-pointer"]) {
+      if (m["freed"]) Fail(np, "a match entry takes one of 'freed' and 'null-pointer'");
+      const std::string what = Scalar(np, "null-pointer");
+      if (what == "definite") a.freed = PatternAlt::Freed::kNullDeref;
+      else if (what == "unchecked") a.freed = PatternAlt::Freed::kUncheckedNull;
+      else Fail(np, "'null-pointer' must be 'definite' (NULL on every path) or 'unchecked' (an allocation's result "
+                    "not checked)");
+    }
     if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) +
             (a.index_write ? 1 : 0) + (a.freed != PatternAlt::Freed::kNone ? 1 : 0) != 1) {
-      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method', 'index-write' or 'freed'");
+      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method', 'index-write', 'freed' or "
+              "'null-pointer'");
     }
     if ((!a.trivial_methods.empty() || a.index_write || a.freed != PatternAlt::Freed::kNone) &&
         (m["where"] || m["unless"])) {

@@ -86,7 +86,10 @@ struct PatternAlt {
   // release of another allocator family (kMismatch: malloc'd memory to
   // `delete`, `new[]` to `delete`) or to a heap release although it is not
   // on the heap (kNotHeap: a stack or static array, alloca, `&local`).
-  enum class Freed : std::uint8_t { kNone, kRelease, kUse, kMismatch, kNotHeap };
+  // The `null-pointer` form shares it: a pointer that is NULL on every path
+  // here is dereferenced (kNullDeref), or one an allocation returned (NULL
+  // when it fails) is dereferenced before any check (kUncheckedNull).
+  enum class Freed : std::uint8_t { kNone, kRelease, kUse, kMismatch, kNotHeap, kNullDeref, kUncheckedNull };
   Freed freed = Freed::kNone;
   std::vector<std::string> requires_equals;
 };
@@ -132,12 +135,14 @@ struct CallModel {
   // belongs to, when it is one of the C/C++ heaps (free: kMalloc).
   // kAllocate: a call whose result is fresh memory of family `memory`
   // (malloc, strdup: kMalloc; alloca: kStack).
+  // kDereference: a call that reads or writes the memory its `args` point
+  // at (strcpy's destination, strlen's string): NULL there is a crash.
   // kValidator: a check that returns whether its argument is safe
   // (url_has_allowed_host_and_scheme(url, ...)); where a condition proves it
   // returned true, the checked argument (`args` positions, `options`
   // keywords) is safe for `kinds`.
   enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit,
-                             kValidator, kRelease, kAllocate };
+                             kValidator, kRelease, kAllocate, kDereference };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
   std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything);

@@ -111,6 +111,7 @@ void wide_bad(void) {
 void heap_new_bad(const char *input) {
   char *data = (char *)calloc(50, sizeof(char));
   char line[100];
+  if (data == NULL) return;
   /* ruleid: heap-buffer-overflow */
   fgets(data, 100, stdin);
   /* ok: heap-buffer-overflow */

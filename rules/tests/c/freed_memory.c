@@ -360,6 +360,7 @@ void switch_break_is_not_a_loop_break(int kind) {
 void freed_in_loop_maybe(int n) {
   int i;
   char *data = (char *)malloc(100);
+  if (data == NULL) return;
   for (i = 0; i < n; i++) {
     if (i == 3) {
       free(data);
