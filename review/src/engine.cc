@@ -3040,6 +3040,7 @@ struct Engine::Impl {
         Value b = Eval(fr, e.kids[1]);
         fr.not_null_here.resize(guards);
         if (short_circuit) --fr.conditional;
+        if (e.s == "/" || e.s == "%") CheckDivisor(fr, e.kids[1], b, e.line, e.col);
         if (auto f = FoldBinary(e.s, a, b)) return *f;
         if (IsComparison(e.s)) return {};
         // strlen(s) + 1, (n + 1) * sizeof(char): an upper bound stays one.
@@ -4624,6 +4625,10 @@ struct Engine::Impl {
           }
           return;
         }
+        // Away from zero: safe to divide by.
+        if ((IsC(fr.lang) || fr.lang == Language::kJava) && DivisorBit() != 0) {
+          if (auto p = NonZeroBy(fr, e, positive)) MarkSafe(fr, out, *p, DivisorBit());
+        }
         // An upper bound: `x < 10` / `x <= N` where it holds (or `x >= 10`
         // where it does not) keeps x inside an allocation limit, and an
         // unsigned x inside an array. A signed index also needs a lower
@@ -5072,6 +5077,78 @@ struct Engine::Impl {
 
   // The sink kinds a number can still harm (an array index, an allocation
   // size) and that an upper-bound check clears.
+  // `x / d`, `x % d` with d a number from input (C, C++, Java).
+  void CheckDivisor(Frame& fr, ir::Id divisor, const Value& v, std::uint32_t line, std::uint32_t col) {
+    if ((!IsC(fr.lang) && fr.lang != Language::kJava) || v.IsConst() || v.o.empty() || DivisorBit() == 0) return;
+    const ir::Expr& d = X(fr, divisor);
+    if (d.kind != ExprKind::kName) return;
+    auto t = fr.types.find(d.s);
+    if (t == fr.types.end() || !(IntegerType(t->second) || FloatType(t->second))) return;
+    ReportSink(fr, v, SinkKindIndex("divisor"), line, col, "divisor");
+  }
+
+  static bool FloatType(std::string_view t) {
+    return t == "float" || t == "double" || t == "longdouble" || t == "Float" || t == "Double";
+  }
+
+  std::uint32_t DivisorBit() {
+    if (divisor_bit_ == UINT32_MAX) divisor_bit_ = SinkKindBit("divisor");
+    return divisor_bit_;
+  }
+  std::uint32_t divisor_bit_ = UINT32_MAX;
+
+  // A comparison that keeps `x` (or abs(x)) away from zero where it holds
+  // (`positive`) or fails: x != 0, x > 0, x < -1, fabs(x) > 0.000001.
+  std::optional<std::string> NonZeroBy(Frame& fr, const ir::Expr& e, bool positive) {
+    if (e.kind != ExprKind::kBinary || e.kids.size() != 2 || e.kids[0] == ir::kNone || e.kids[1] == ir::kNone) {
+      return std::nullopt;
+    }
+    std::string op = e.s;
+    if (op == "===") op = "==";
+    if (op == "!==") op = "!=";
+    auto flip = [](const std::string& o) -> std::string {  // the operator with its sides swapped
+      if (o == "<") return ">";
+      if (o == ">") return "<";
+      if (o == "<=") return ">=";
+      if (o == ">=") return "<=";
+      return o;
+    };
+    auto negate = [](const std::string& o) -> std::string {
+      if (o == "==") return "!=";
+      if (o == "!=") return "==";
+      if (o == "<") return ">=";
+      if (o == ">") return "<=";
+      if (o == "<=") return ">";
+      if (o == ">=") return "<";
+      return "";
+    };
+    if (!positive) op = negate(op);
+    if (op.empty()) return std::nullopt;
+    for (int side = 0; side < 2; ++side) {
+      const ir::Expr& x = X(fr, e.kids[side]);
+      const ir::Expr& c = X(fr, e.kids[1 - side]);
+      const std::string o = side == 0 ? op : flip(op);  // read as `x o c`
+      // abs(x) > c / fabs(x) >= c: a magnitude bound, whatever c is.
+      if (x.kind == ExprKind::kCall && x.kids.size() == 2 && x.kids[0] != ir::kNone && x.kids[1] != ir::kNone &&
+          (o == ">" || o == ">=")) {
+        std::vector<std::string> names;
+        Names(fr, x.kids[0], names);
+        const std::string last = names.empty() ? std::string() : LastOf(names.back());
+        if (last == "abs" || last == "fabs" || last == "fabsf" || last == "fabsl" || last == "labs" ||
+            last == "llabs") {
+          if (auto p = PathOf(fr, x.kids[1])) return p;
+        }
+        continue;
+      }
+      if (x.kind != ExprKind::kName || c.kind != ExprKind::kConst || c.const_kind != ConstKind::kInt) continue;
+      const std::int64_t k = c.i;
+      const bool away = (o == "!=" && k == 0) || (o == "==" && k != 0) || (o == ">" && k >= 0) ||
+                        (o == ">=" && k > 0) || (o == "<" && k <= 0) || (o == "<=" && k < 0);
+      if (away) return PathOf(fr, e.kids[side]);
+    }
+    return std::nullopt;
+  }
+
   std::uint32_t BoundKinds() {
     if (bound_bits_ == UINT32_MAX) bound_bits_ = SinkKindBit("index") | SinkKindBit("alloc");
     return bound_bits_;

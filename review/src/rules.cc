@@ -23,11 +23,13 @@ extern const std::size_t kEmbeddedRuleFileCount;
 
 namespace {
 
-constexpr std::string_view kSourceKinds[] = {"remote", "env", "cli", "stdin", "file", "database", "caller"};
+constexpr std::string_view kSourceKinds[] = {"remote", "env", "cli", "stdin", "file", "database", "caller", "random"};
 // Sources a taint rule takes only when its `sources` names them: "caller" is
 // the arguments of a function a JS module exports, which matter for a few
-// sinks only (a package building a shell command from its caller's string).
-constexpr std::string_view kOptInSourceKinds[] = {"caller"};
+// sinks only (a package building a shell command from its caller's string);
+// "random" is a number nobody chose, which matters only where any value
+// can hurt (a zero divisor).
+constexpr std::string_view kOptInSourceKinds[] = {"caller", "random"};
 
 // Thrown inside the loader only; converted to an Error at the boundary.
 struct LoadError {
