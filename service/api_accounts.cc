@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 
 #include "bulwark/crypto/random.h"
+#include "bulwark/http/builtin.h"
 #include "bulwark/http/cookies.h"
 #include "internal.h"
 #include "schemas.h"
@@ -96,10 +98,31 @@ void Service::Impl::AddAccountRoutes() {
       .method = Method::kPost, .path = "/v1/accounts",
       .summary = "Register an account. The answer is the same whether or not the email is taken.",
       .tag = "accounts", .access = Access::kPublic, .body = &RegisterSchema(),
-      .responses = {201, 400, 413, 415, 422, 503},
+      .responses = {201, 400, 413, 415, 422, 429, 503},
       .handler = [this](http::Request& req, const Caller*) -> http::Response {
         Body body = ParseBody(req, RegisterSchema());
         if (body.error) return std::move(*body.error);
+        // Accounts are free and each can hold files, webhooks and keys: one
+        // address (IPv6: its /64) gets registrations_per_hour at once and
+        // then that many an hour, before any hashing work. The answer does
+        // not depend on the email, so it tells nothing about it.
+        const std::string& ip = req.context().client_ip;
+        Result<http::RateDecision> admitted = registrations->Acquire(
+            "r|" + http::IpPrefix(ip, 32, 64).value_or(ip),
+            {.limit = config.registrations_per_hour, .period = std::chrono::hours(1)});
+        if (!admitted.ok()) {
+          OpLog("error", "register: rate limit store unavailable: " + admitted.error().ToString());
+          http::Response r = ProblemResponse(req, 503, "busy; try again shortly");
+          r.SetHeader("Retry-After", "1");
+          return r;
+        }
+        if (!admitted->allowed) {
+          http::Response r = ProblemResponse(req, 429, "too many registrations from this address; try again later");
+          const auto wait = std::chrono::ceil<std::chrono::seconds>(admitted->retry_after).count();
+          r.SetHeader("Retry-After", std::to_string(std::max<std::int64_t>(1, wait)));
+          r.set_delay(std::chrono::seconds(1));
+          return r;
+        }
         std::string email = Lower(*body.Str("email"));
         std::string display_name = *body.Str("display_name");
         SecretString password = SecretString::CopyFrom(AsBytes(*body.Str("password")));

@@ -208,6 +208,7 @@ Result<void> ApplyFile(const std::string& path, Config& c) {
   BULWARK_RETURN_IF_ERROR(limits.Int("requests_per_minute", c.rate_limit_per_minute, 1, 10'000'000));
   BULWARK_RETURN_IF_ERROR(limits.Int("burst", c.rate_limit_burst, 1, 1'000'000));
   BULWARK_RETURN_IF_ERROR(limits.Int("connections_per_address", c.connections_per_address, 1, 10'000));
+  BULWARK_RETURN_IF_ERROR(limits.Int("registrations_per_hour", c.registrations_per_hour, 1, 1'000'000));
   BULWARK_RETURN_IF_ERROR(limits.Finish());
 
   BULWARK_ASSIGN_OR_RETURN(Table tokens, t.Sub("tokens"));
@@ -309,6 +310,10 @@ Result<void> ApplyEnv(Config& c) {
   if (auto v = Env("BULWARK_CONNECTIONS_PER_ADDRESS")) {
     BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_CONNECTIONS_PER_ADDRESS", *v, 1, 10'000));
     c.connections_per_address = static_cast<std::uint32_t>(n);
+  }
+  if (auto v = Env("BULWARK_REGISTRATIONS_PER_HOUR")) {
+    BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_REGISTRATIONS_PER_HOUR", *v, 1, 1'000'000));
+    c.registrations_per_hour = static_cast<std::uint32_t>(n);
   }
   if (auto v = Env("BULWARK_HASH_WORKERS")) {
     BULWARK_ASSIGN_OR_RETURN(std::int64_t n, ParseInt("BULWARK_HASH_WORKERS", *v, 1, 64));

@@ -47,6 +47,9 @@ struct Config {
   // Connections open at once from one client address (IPv6: its /64);
   // trusted proxies are exempt. http::ServerLimits::max_connections_per_address.
   std::uint32_t connections_per_address = 512;
+  // Accounts registered from one client address (IPv6: its /64): this many
+  // at once, then this many per hour.
+  std::uint32_t registrations_per_hour = 20;
   std::chrono::seconds access_token_ttl{900};
   std::chrono::seconds refresh_family_lifetime{30 * 24 * 3600};
   std::chrono::seconds session_idle{30 * 60};

@@ -29,6 +29,7 @@
 #include "bulwark/http/app.h"
 #include "bulwark/http/backoff.h"
 #include "bulwark/http/csrf.h"
+#include "bulwark/http/rate_limit.h"
 #include "bulwark/http/router.h"
 #include "bulwark/net/client.h"
 #include "bulwark/validate/json.h"
@@ -232,6 +233,8 @@ struct Service::Impl {
   std::unique_ptr<encode::TemplateSet> templates;
   mutable Metrics metrics;
   std::unique_ptr<LoginThrottle> throttle;
+  // Registrations per client address (IPv6: per /64); see AddAccountRoutes.
+  std::shared_ptr<http::RateLimitStore> registrations;
   // Throttled sign-ins, rejected API keys and refresh tokens of revoked
   // families are audited through these.
   mutable AuditSampler throttled_audit;

@@ -167,6 +167,12 @@ Result<void> Service::Impl::Init(bool first_start) {
                                                                    .key_prefix = "bulwark:login:"}));
   }
   throttle = std::make_unique<LoginThrottle>(std::move(backoff));
+  if (config.redis.empty()) {
+    registrations = http::MakeMemoryRateLimitStore({.clock = clock});
+  } else {
+    BULWARK_ASSIGN_OR_RETURN(registrations, http::MakeRedisRateLimitStore({.url = config.redis,
+                                                                          .key_prefix = "bulwark:reg:"}));
+  }
 
   // Webhooks: https to public addresses on port 443 unless the operator
   // says otherwise; the unsafe switches are for tests with a local receiver.

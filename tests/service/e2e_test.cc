@@ -213,6 +213,7 @@ class ServiceE2E : public ::testing::TestWithParam<std::string> {
     env_["BULWARK_DATA_DIR"] = data_dir_;
     env_["BULWARK_RATE_LIMIT_PER_MINUTE"] = "100000";
     env_["BULWARK_RATE_LIMIT_BURST"] = "10000";
+    env_["BULWARK_REGISTRATIONS_PER_HOUR"] = "100000";
     env_["BULWARK_THREADS"] = "2";
     env_["BULWARK_FILES_MAX_BYTES"] = "262144";
     env_["BULWARK_FILES_QUOTA_BYTES"] = "600000";
@@ -1074,6 +1075,34 @@ TEST_P(ServiceE2E, OneAddressCannotHoldEveryConnection) {
   for (int fd : held) {
     if (fd >= 0) ::close(fd);
   }
+}
+
+// Accounts are free: one address gets BULWARK_REGISTRATIONS_PER_HOUR at
+// once, then 429 with Retry-After whatever the email (taken or not), while
+// other addresses and sign-ins go on.
+TEST_P(ServiceE2E, RegistrationsPerAddressAreLimited) {
+  Restart({{"BULWARK_REGISTRATIONS_PER_HOUR", "3"}, {"BULWARK_TRUSTED_PROXIES", "127.0.0.1/32"}});
+  auto reg = [&](const std::string& email, const std::string& from) {
+    return Send(port_, "POST", "/v1/accounts", {kJson, {"X-Forwarded-For", from}},
+                "{\"email\":" + JsonStr(email) + ",\"password\":\"tundra violet anchor 58\",\"display_name\":\"R\"}",
+                true);
+  };
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(reg("reg" + std::to_string(i) + "@example.com", "203.0.113.7").status, 201);
+  }
+  HttpResponse fourth = reg("reg3@example.com", "203.0.113.7");
+  EXPECT_EQ(fourth.status, 429) << fourth.body;
+  EXPECT_GE(std::atoi(fourth.Header("retry-after").c_str()), 1);
+  EXPECT_EQ(reg("reg0@example.com", "203.0.113.7").status, 429) << "a taken email gets the same answer";
+  EXPECT_EQ(reg("reg3@example.com", "203.0.113.8").status, 201) << "another address";
+  // An IPv6 client counts as its /64.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(reg("six" + std::to_string(i) + "@example.com", "2001:db8:1:2::" + std::to_string(i + 1)).status, 201);
+  }
+  EXPECT_EQ(reg("six3@example.com", "2001:db8:1:2::99").status, 429);
+  HttpResponse login = Send(port_, "POST", "/v1/tokens", {kJson, {"X-Forwarded-For", "203.0.113.7"}},
+                            R"({"email":"reg0@example.com","password":"tundra violet anchor 58"})", true);
+  EXPECT_EQ(login.status, 200) << "sign-in is not registration";
 }
 
 // A display name must show something: white space of any script, combining
