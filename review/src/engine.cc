@@ -176,6 +176,11 @@ struct Value {
   // C/C++: a check on this path proved it is not NULL (`if (p != NULL)`),
   // so a read through a parameter here does not fail on a caller's NULL.
   bool not_null = false;
+  // A number as input gave it: a source's value or a numeric parse of one
+  // (atoi, Integer.parseInt, rand()), copied but not computed with. Only
+  // such numbers are judged for wrap-around (integer-overflow rules):
+  // sizes and counts derived from input are everywhere in real code.
+  bool parsed_number = false;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -249,6 +254,7 @@ Value Join(const Value& a, const Value& b) {
   r.memory = a.memory == b.memory ? a.memory : null(a) ? b.memory : null(b) ? a.memory : Memory::kUnknown;
   r.maybe_null = a.maybe_null || b.maybe_null;
   r.not_null = a.not_null && b.not_null;
+  r.parsed_number = a.parsed_number || b.parsed_number;
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -557,6 +563,9 @@ struct Frame {
   const LanguageModels* models = nullptr;
   State st;
   std::unordered_map<std::string, std::string> types;
+  // C/C++ variables declared as pointers or arrays (`types` holds what they
+  // point at): not numbers, whatever the pointee's type.
+  std::unordered_set<std::string> indirect;
   Summary* summary = nullptr;
   std::vector<Pending> pending;
   std::uint32_t stmt_line = 0, stmt_end = 0;
@@ -2669,6 +2678,22 @@ struct Engine::Impl {
       if (h.param < 0) continue;
       std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(h.param), args, recv_path);
       if (!at) continue;
+      // Wrap-around is judged for parsed numbers only (Value::parsed_number).
+      // The callee's parameter must be an integer: a string handed over is
+      // not the number the callee computes from it.
+      if (((1u << static_cast<unsigned>(h.kind)) & (OverflowBit() | UnderflowBit())) != 0) {
+        const auto& params = program.modules[ref.module]->functions[ref.func].params;
+        if (static_cast<std::size_t>(h.param) >= params.size() ||
+            !IntegerType(params[static_cast<std::size_t>(h.param)].type) ||
+            params[static_cast<std::size_t>(h.param)].indirect) {
+          continue;
+        }
+        if (!at->parsed_number) {
+          bool param_only = !at->o.empty();
+          for (const Origin& o : at->o) param_only &= o.key < 0;
+          if (!param_only) continue;
+        }
+      }
       std::vector<Origin> flat;
       FlattenInto(*at, flat);
       const std::uint32_t bit = 1u << static_cast<unsigned>(h.kind);
@@ -2891,6 +2916,7 @@ struct Engine::Impl {
     o.safe = safe;
     o.step = NewStep(nullptr, fr, line, col, "source: " + what);
     v.o.push_back(o);
+    v.parsed_number = true;
     return v;
   }
 
@@ -3041,6 +3067,7 @@ struct Engine::Impl {
         fr.not_null_here.resize(guards);
         if (short_circuit) --fr.conditional;
         if (e.s == "/" || e.s == "%") CheckDivisor(fr, e.kids[1], b, e.line, e.col);
+        if (e.s == "+" || e.s == "-" || e.s == "*") CheckArithmetic(fr, e.s, e.kids[0], a, e.kids[1], b, e.line, e.col);
         if (auto f = FoldBinary(e.s, a, b)) return *f;
         if (IsComparison(e.s)) return {};
         // strlen(s) + 1, (n + 1) * sizeof(char): an upper bound stays one.
@@ -3919,6 +3946,10 @@ struct Engine::Impl {
         o.safe |= sanitized;
         o.normalized |= normalized;
       }
+      // atoi(s), Integer.parseInt(s): safe for text, not for arithmetic.
+      if (!r.o.empty() && (sanitized & (OverflowBit() | UnderflowBit())) == 0 && sanitized != 0) {
+        r.parsed_number = true;
+      }
     }
 
     (void)id;
@@ -4140,7 +4171,11 @@ struct Engine::Impl {
         nv = KeepBuffer(fr, *p, std::move(nv));
         if (nv.ck == ConstKind::kNull || (nv.ck == ConstKind::kInt && nv.i == 0)) nv.ck = ConstKind::kUnset;
       }
-      if (!s.type.empty() && t.kind == ExprKind::kName) fr.types[t.s] = s.type;  // a declaration: a local
+      if (!s.type.empty() && t.kind == ExprKind::kName) {  // a declaration: a local
+        fr.types[t.s] = s.type;
+        if (s.indirect) fr.indirect.insert(t.s);
+        else fr.indirect.erase(t.s);
+      }
       if (field_pass) {
         if (p->starts_with("this.")) {
           RecordField(fr, *p, nv);
@@ -4222,9 +4257,12 @@ struct Engine::Impl {
           if (v.array && !(X(fr, s.b).kind == ExprKind::kNew && X(fr, s.b).s == "<array>")) v.array = false;
         } else if (!s.type.empty() && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {
           fr.types[X(fr, s.a).s] = s.type;
+          if (s.indirect) fr.indirect.insert(X(fr, s.a).s);
+          else fr.indirect.erase(X(fr, s.a).s);
         }
         if (!s.op.empty()) {
           Value old = Eval(fr, s.a);
+          if (s.op == "+" || s.op == "-" || s.op == "*") CheckArithmetic(fr, s.op, s.a, old, s.b, v, s.line, s.col);
           if (auto f = FoldBinary(s.op, old, v)) {
             v = *f;
           } else {
@@ -4625,9 +4663,13 @@ struct Engine::Impl {
           }
           return;
         }
-        // Away from zero: safe to divide by.
+        // Away from zero: safe to divide by. Bounded: safe to add to or
+        // subtract from.
         if ((IsC(fr.lang) || fr.lang == Language::kJava) && DivisorBit() != 0) {
           if (auto p = NonZeroBy(fr, e, positive)) MarkSafe(fr, out, *p, DivisorBit());
+        }
+        if ((IsC(fr.lang) || fr.lang == Language::kJava) && (OverflowBit() | UnderflowBit()) != 0) {
+          ArithmeticBounds(fr, e, positive, out);
         }
         // An upper bound: `x < 10` / `x <= N` where it holds (or `x >= 10`
         // where it does not) keeps x inside an allocation limit, and an
@@ -5081,10 +5123,95 @@ struct Engine::Impl {
   void CheckDivisor(Frame& fr, ir::Id divisor, const Value& v, std::uint32_t line, std::uint32_t col) {
     if ((!IsC(fr.lang) && fr.lang != Language::kJava) || v.IsConst() || v.o.empty() || DivisorBit() == 0) return;
     const ir::Expr& d = X(fr, divisor);
-    if (d.kind != ExprKind::kName) return;
+    if (d.kind != ExprKind::kName || fr.indirect.count(d.s)) return;
     auto t = fr.types.find(d.s);
     if (t == fr.types.end() || !(IntegerType(t->second) || FloatType(t->second))) return;
     ReportSink(fr, v, SinkKindIndex("divisor"), line, col, "divisor");
+  }
+
+  // `a + b`, `a - b`, `a * b` (and `a += b`, `a++`) on integers, one of
+  // them from input: wrap-around past the type's largest value (overflow
+  // kind: +, *) or below its smallest (underflow kind: -, *). Only plain
+  // integer arithmetic: both operands integer variables or constants, so
+  // Java's `"" + n` and pointer arithmetic are not it.
+  void CheckArithmetic(Frame& fr, const std::string& op, ir::Id left, const Value& lv, ir::Id right,
+                       const Value& rv, std::uint32_t line, std::uint32_t col) {
+    if ((!IsC(fr.lang) && fr.lang != Language::kJava) || (lv.o.empty() && rv.o.empty())) return;
+    if (OverflowBit() == 0 && UnderflowBit() == 0) return;
+    auto integer = [&](ir::Id id) {
+      if (id == ir::kNone) return false;
+      const ir::Expr& x = X(fr, id);
+      if (x.kind == ExprKind::kConst) return x.const_kind == ConstKind::kInt;
+      if (x.kind != ExprKind::kName || x.pointer_op != 0 || fr.indirect.count(x.s)) return false;
+      auto t = fr.types.find(x.s);
+      return t != fr.types.end() && IntegerType(t->second);
+    };
+    if (!integer(left) || !integer(right)) return;
+    // A parsed number, or a parameter (judged at the call by its argument).
+    auto tainted_var = [&](ir::Id id, const Value& v) {
+      if (X(fr, id).kind != ExprKind::kName || v.IsConst() || v.o.empty()) return false;
+      if (v.parsed_number) return true;
+      for (const Origin& o : v.o) {
+        if (o.key >= 0) return false;
+      }
+      return fr.summary != nullptr;
+    };
+    const int over = SinkKindIndex("overflow"), under = SinkKindIndex("underflow");
+    for (int side = 0; side < 2; ++side) {
+      const ir::Id id = side == 0 ? left : right;
+      const Value& v = side == 0 ? lv : rv;
+      if (!tainted_var(id, v)) continue;
+      // x + 0, x - 0, x * 1 (n * sizeof(char)) cannot wrap.
+      const Value& other = side == 0 ? rv : lv;
+      if (other.ck == ConstKind::kInt && (other.i == 0 || (op == "*" && other.i == 1))) continue;
+      if ((op == "+" || op == "*") && over >= 0) ReportSink(fr, v, over, line, col, "integer arithmetic");
+      // An unsigned product only wraps past the top.
+      const bool below = (op == "-" && side == 0) || (op == "*" && SignedNumber(fr, X(fr, id).s));
+      if (below && under >= 0) ReportSink(fr, v, under, line, col, "integer arithmetic");
+    }
+  }
+
+  std::uint32_t OverflowBit() {
+    if (overflow_bit_ == UINT32_MAX) overflow_bit_ = SinkKindBit("overflow");
+    return overflow_bit_;
+  }
+  std::uint32_t UnderflowBit() {
+    if (underflow_bit_ == UINT32_MAX) underflow_bit_ = SinkKindBit("underflow");
+    return underflow_bit_;
+  }
+  std::uint32_t overflow_bit_ = UINT32_MAX, underflow_bit_ = UINT32_MAX;
+
+  // What a comparison bounds where it holds (`positive`) or fails: `x < k`
+  // and `x <= k` give x an upper bound, `x > k` / `x >= k` a lower one,
+  // whatever k is (INT_MAX from a header the scan does not see), and
+  // `abs(x) <= k` both.
+  void ArithmeticBounds(Frame& fr, const ir::Expr& e, bool positive, std::map<std::string, Value>& out) {
+    if (e.kind != ExprKind::kBinary || e.kids.size() != 2 || e.kids[0] == ir::kNone || e.kids[1] == ir::kNone) return;
+    std::string op = e.s;
+    if (op != "<" && op != "<=" && op != ">" && op != ">=") return;
+    if (!positive) op = op == "<" ? ">=" : op == "<=" ? ">" : op == ">" ? "<=" : "<";
+    for (int side = 0; side < 2; ++side) {
+      const ir::Expr& x = X(fr, e.kids[side]);
+      const std::string o = side == 0 ? op : op == "<" ? ">" : op == "<=" ? ">=" : op == ">" ? "<" : "<=";
+      std::optional<std::string> p;
+      bool both = false;
+      if (x.kind == ExprKind::kName) {
+        p = PathOf(fr, e.kids[side]);
+      } else if (x.kind == ExprKind::kCall && x.kids.size() == 2 && x.kids[0] != ir::kNone && x.kids[1] != ir::kNone &&
+                 (o == "<" || o == "<=")) {
+        std::vector<std::string> names;
+        Names(fr, x.kids[0], names);
+        const std::string last = names.empty() ? std::string() : LastOf(names.back());
+        if (last == "abs" || last == "labs" || last == "llabs" || last == "fabs" || last == "imaxabs") {
+          p = PathOf(fr, x.kids[1]);
+          both = true;
+        }
+      }
+      if (!p) continue;
+      const bool upper = o == "<" || o == "<=";
+      MarkSafe(fr, out, *p, both ? OverflowBit() | UnderflowBit() : upper ? OverflowBit() : UnderflowBit());
+      return;
+    }
   }
 
   static bool FloatType(std::string_view t) {
@@ -5766,6 +5893,7 @@ struct Engine::Impl {
       }
       fr.st.env[p.name] = std::move(v);
       if (!p.type.empty()) fr.types[p.name] = p.type;
+      if (p.indirect) fr.indirect.insert(p.name);
     }
     for (ir::Id d : f.decorators) {
       fr.stmt_line = X(fr, d).line;

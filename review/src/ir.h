@@ -83,6 +83,7 @@ struct Stmt {
   Id b = kNone;
   std::string op;    // compound assignment operator ("+"), empty otherwise
   std::string type;  // declared type of the assigned variable (Java, C, C++, TS)
+  bool indirect = false;  // C/C++: the declared variable is a pointer or an array (`type` is what it points at)
   std::vector<Id> body;
   std::vector<Id> orelse;
 };
@@ -92,6 +93,7 @@ struct Param {
   std::string type;                      // simple type name, "" when unknown
   std::vector<std::string> annotations;  // Java annotations on the parameter
   bool out = false;  // C/C++ pointer, array or non-const reference: writes reach the caller
+  bool indirect = false;  // C/C++ pointer or array (`type` is what it points at)
 };
 
 struct Function {

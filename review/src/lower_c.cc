@@ -82,6 +82,7 @@ class CLowerer final : public Lowerer {
             NoteStorage(name, Type(decl) == "array_declarator");
           }
           out.push_back(Assign(Name(name, c), v, n, type));
+          S(out.back()).indirect = Type(decl) == "pointer_declarator" || Type(decl) == "array_declarator";
           if (!Null(trailing)) ExprStmt(trailing, out);
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
           if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
@@ -101,6 +102,7 @@ class CLowerer final : public Lowerer {
             ir::Id fresh = NewExpr(ir::ExprKind::kList, c);
             if (ct == "array_declarator" && t == "declaration") fresh = SizedArray(c, type_node, TSNode{}, fresh);
             out.push_back(Assign(Name(name, c), fresh, n, type));
+            S(out.back()).indirect = ct == "pointer_declarator" || ct == "array_declarator";
           }
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
           if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
@@ -671,6 +673,8 @@ class CLowerer final : public Lowerer {
       TSNode type = Field(p, "type");
       if (!Null(type)) param.type = SimpleType(Text(type));
       param.out = OutParam(p);
+      param.indirect = !Null(declarator) && (Type(declarator) == "pointer_declarator" ||
+                                             Type(declarator) == "array_declarator");
       f.params.push_back(std::move(param));
     }
   }

@@ -54,6 +54,7 @@ public class PatternSamples {
     int weak = new Random().nextInt();
     // ok: insecure-random
     int strong = new SecureRandom().nextInt();
+    // ruleid: integer-overflow
     return weak + strong;
   }
 
