@@ -241,6 +241,9 @@ struct Service::Impl {
   mutable AuditSampler rejected_key_audit;
   mutable AuditSampler revoked_refresh_audit;
   mutable AuditSampler denied_audit;  // permission denials: a caller can repeat them at will
+  // Final webhook delivery failures: the owner can cause them at will (a
+  // receiver that always fails, events triggered in a loop).
+  mutable AuditSampler failed_delivery_audit;
   std::vector<ApiRoute> routes;
   std::string openapi;
   std::unique_ptr<http::App> app;

@@ -41,6 +41,11 @@ using validate::Rule;
 
 constexpr std::int64_t kMaxBackoffSeconds = 6 * 3600;
 constexpr std::int64_t kMaxPendingPerWebhook = 1000;
+// Finished deliveries kept per webhook. The owner's list shows the newest
+// 100; without a bound, events triggered in a loop would add a row for
+// every finished delivery, as fast as the workers finish them, for the 30
+// days until the retention purge.
+constexpr std::int64_t kFinishedKeptPerWebhook = 100;
 
 const validate::Schema& WebhookSchema() {
   static const validate::Schema s = MustCompile(Rule::Object({
@@ -201,6 +206,15 @@ bool WebhookWorker::RunOne() {
   return false;
 }
 
+void WebhookWorker::TrimFinished(const std::string& hook_id) {
+  Result<std::int64_t> n = impl_.db->Execute(
+      "DELETE FROM webhook_deliveries WHERE webhook_id = ? AND status <> 'pending' AND id NOT IN "
+      "(SELECT id FROM webhook_deliveries WHERE webhook_id = ? AND status <> 'pending' "
+      "ORDER BY completed_at DESC, id LIMIT ?)",
+      hook_id, hook_id, kFinishedKeptPerWebhook);
+  if (!n.ok()) OpLog("error", "webhooks: cannot trim finished deliveries: " + n.error().ToString());
+}
+
 void WebhookWorker::Attempt(const std::string& id, std::int64_t attempt) {
   const Service::Impl& s = impl_;
   Result<db::Rows> rows = s.db->Query(
@@ -264,6 +278,7 @@ void WebhookWorker::Attempt(const std::string& id, std::int64_t attempt) {
         "last_error = '', updated_at = ?, completed_at = ?, next_attempt_at = 0 WHERE id = ?",
         static_cast<std::int64_t>(http_status), now, now, id);
     if (!n.ok()) OpLog("error", "webhooks: cannot record delivery: " + n.error().ToString());
+    TrimFinished(hook_id);
     return;
   }
   const bool give_up = !failure.retry || attempt >= s.config.webhook_max_attempts;
@@ -273,13 +288,20 @@ void WebhookWorker::Attempt(const std::string& id, std::int64_t attempt) {
         "updated_at = ?, completed_at = ?, next_attempt_at = 0 WHERE id = ?",
         static_cast<std::int64_t>(http_status), failure.code, now, now, id);
     if (!n.ok()) OpLog("error", "webhooks: cannot record failure: " + n.error().ToString());
-    s.Audit("system", "webhook.delivery_failed", "webhook:" + hook_id, audit::kFailure,
-            {{"owner", "user:" + user_id},
-             {"delivery", id},
-             {"event", event},
-             {"attempts", std::to_string(attempt)},
-             {"error", failure.code},
-             {"http_status", std::to_string(http_status)}});
+    TrimFinished(hook_id);
+    // Sampled like the other failures anyone can repeat for free: the
+    // delivery's own row keeps the result for its owner.
+    std::int64_t left_out = 0;
+    if (s.failed_delivery_audit.Admit(now, &left_out)) {
+      s.Audit("system", "webhook.delivery_failed", "webhook:" + hook_id, audit::kFailure,
+              {{"owner", "user:" + user_id},
+               {"delivery", id},
+               {"event", event},
+               {"attempts", std::to_string(attempt)},
+               {"error", failure.code},
+               {"http_status", std::to_string(http_status)},
+               {"also_failed_since_last", std::to_string(left_out)}});
+    }
     return;
   }
   std::int64_t delay = s.config.webhook_retry_base.count();

@@ -9,7 +9,9 @@
 //   other status, timeout, connect error  -> retried after
 //                                            retry_base * 2^(attempt-1) (capped),
 //                                            failed after max_attempts
-// A final failure is written to the audit trail (webhook.delivery_failed).
+// A final failure is written to the audit trail (webhook.delivery_failed,
+// at most one a second with the number left out). Each webhook keeps its
+// newest 100 finished deliveries.
 // Response bodies are never stored.
 //
 // Thread-safety: Start/Stop from one thread; Wake from any.
@@ -43,6 +45,8 @@ class WebhookWorker {
   // Claims and attempts one due delivery; false when none was due.
   bool RunOne();
   void Attempt(const std::string& id, std::int64_t attempt);
+  // Deletes the webhook's finished deliveries beyond the newest kept ones.
+  void TrimFinished(const std::string& hook_id);
 
   const Service::Impl& impl_;
   std::mutex mu_;

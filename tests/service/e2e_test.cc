@@ -1564,6 +1564,57 @@ TEST_P(ServiceE2E, WebhookDeliveriesAreSignedRetriedAndOwnerOnly) {
   StartServer();
 }
 
+// A webhook owner can make deliveries fail at will (a receiver that always
+// fails, events triggered in a loop): what is stored about them stays
+// bounded. A webhook keeps its newest 100 finished deliveries, and final
+// failures reach the audit trail at most once a second.
+TEST_P(ServiceE2E, WebhookDeliveryRecordsStayBounded) {
+  Receiver receiver(std::vector<int>(400, 500));
+  ASSERT_NE(receiver.port(), 0);
+  Restart({{"BULWARK_WEBHOOK_UNSAFE_ALLOW_HTTP_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_UNSAFE_ALLOW_LOOPBACK_FOR_TESTING", "true"},
+           {"BULWARK_WEBHOOK_ALLOWED_PORTS", std::to_string(receiver.port())},
+           {"BULWARK_WEBHOOK_MAX_ATTEMPTS", "1"}});
+  Register("loop@example.com", "walnut prairie beacon 26", "Loop");
+  Tokens t = Login("loop@example.com", "walnut prairie beacon 26");
+  HttpResponse created =
+      Post("/v1/webhooks", "{\"url\":" + JsonStr("http://127.0.0.1:" + std::to_string(receiver.port()) + "/h") +
+                               ",\"events\":[\"account.profile_updated\"]}",
+           {Bearer(t.access)});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string id = created.Str("id");
+  constexpr int kEvents = 150;
+  for (int i = 0; i < kEvents; ++i) {
+    ASSERT_EQ(Send(port_, "PATCH", "/v1/me", {kJson, Bearer(t.access)},
+                   "{\"display_name\":\"Loop " + std::to_string(i) + "\"}", true)
+                  .status,
+              200);
+  }
+  ASSERT_TRUE(receiver.WaitFor(kEvents, 60)) << "deliveries did not arrive";
+  std::unique_ptr<bulwark::db::Database> db = OpenServiceDb();
+  ASSERT_NE(db, nullptr);
+  std::int64_t pending = 1, finished = 0;
+  for (int i = 0; i < 200 && pending != 0; ++i) {
+    auto rows = db->Query("SELECT COUNT(*), COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) "
+                          "FROM webhook_deliveries WHERE webhook_id = ?",
+                          id);
+    ASSERT_TRUE(rows.ok());
+    const std::int64_t all = (*rows)[0].Get<std::int64_t>(0).value_or(-1);
+    pending = (*rows)[0].Get<std::int64_t>(1).value_or(-1);
+    finished = all - pending;
+    if (pending != 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(pending, 0);
+  EXPECT_EQ(finished, 100) << "finished deliveries kept for one webhook";
+  HttpResponse list = Get("/v1/webhooks/" + id + "/deliveries", {Bearer(t.access)});
+  ASSERT_EQ(list.status, 200);
+  EXPECT_EQ(list.Json().Find("deliveries")->AsArray().size(), 100u);
+  auto failed = db->Query("SELECT COUNT(*) FROM bulwark_audit_log WHERE action = 'webhook.delivery_failed'");
+  ASSERT_TRUE(failed.ok());
+  EXPECT_LT((*failed)[0].Get<std::int64_t>(0).value_or(0), kEvents / 2) << "every failure audited";
+  EXPECT_GE((*failed)[0].Get<std::int64_t>(0).value_or(0), 1);
+}
+
 TEST_P(ServiceE2E, WebhookQueueSurvivesARestart) {
   Receiver receiver({503});
   ASSERT_NE(receiver.port(), 0);
