@@ -250,9 +250,9 @@ public class ServletSamples extends HttpServlet {
     new java.net.URL(base + q + "&lang=" + q).openStream();
     // ruleid: ssrf
     new java.net.URL("https://" + q + "/v1/items").openStream();
-    // ruleid: code-injection
+    // ruleid: unsafe-reflection
     Class.forName(q).getDeclaredConstructor().newInstance();
-    // ok: code-injection
+    // ok: unsafe-reflection
     Class.forName("org.postgresql.Driver");
     // ruleid: log-injection
     org.slf4j.LoggerFactory.getLogger(ServletSamples.class).info("query " + q);
