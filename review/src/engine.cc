@@ -181,6 +181,9 @@ struct Value {
   // such numbers are judged for wrap-around (integer-overflow rules):
   // sizes and counts derived from input are everywhere in real code.
   bool parsed_number = false;
+  // C/C++: a local declared without a value and not assigned since, on
+  // every path here (ir::Stmt::uninitialized).
+  bool uninit = false;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -255,6 +258,7 @@ Value Join(const Value& a, const Value& b) {
   r.maybe_null = a.maybe_null || b.maybe_null;
   r.not_null = a.not_null && b.not_null;
   r.parsed_number = a.parsed_number || b.parsed_number;
+  r.uninit = a.uninit && b.uninit;
   // Bounds hold on every path only if known on each: the larger one.
   auto len_of = [](const Value& v) -> std::int64_t {
     return v.ck == ConstKind::kString ? static_cast<std::int64_t>(v.s.size()) : v.len_max;
@@ -606,6 +610,7 @@ struct Frame {
   // Inside a branch or loop body whose condition is not decided: a read
   // through a parameter here happens on some calls only (CheckNull).
   int conditional = 0;
+  int not_a_read = 0;  // evaluating what a statement writes (`cin >> n`): no uninitialized read
   std::set<std::string> null_reported;  // variables a null-pointer finding was made for
   // The allocator family of the call ApplyModels last matched an
   // allocation model for (malloc: Memory::kMalloc), read by EvalCall.
@@ -1383,6 +1388,7 @@ struct Engine::Impl {
       env[path] = std::move(nv);
     } else {
       Value keep = it->second;
+      keep.uninit = false;  // written, if only in part
       for (const Origin& o : Flat(v).o) AddOrigin(keep.o, o);
       keep.ck = ConstKind::kUnset;
       keep.freed = false;
@@ -1829,7 +1835,10 @@ struct Engine::Impl {
     if (b.kind == ExprKind::kName) {
       auto it = fr.st.env.find(b.s);
       if (it != fr.st.env.end()) NoteFreedUse(fr, it->second, false, line, col);
-      if (b.pointer_op != '&') CheckNullAt(fr, base, line, col);  // (&s)->f is s's own storage
+      if (b.pointer_op != '&') {  // (&s)->f is s's own storage
+        CheckUninitialized(fr, b);  // p->f = v, p[i] = v read p
+        CheckNullAt(fr, base, line, col);
+      }
     } else if (b.kind == ExprKind::kIndex && !b.kids.empty() && b.kids[0] != ir::kNone &&
                X(fr, b.kids[0]).kind == ExprKind::kName && X(fr, b.kids[0]).pointer_op == 0) {
       CheckNullAt(fr, b.kids[0], line, col);  // p[0].f reads through p
@@ -1876,6 +1885,30 @@ struct Engine::Impl {
 
   // `f(&p)`: f may store a new pointer in p, so p is no longer known to be
   // freed (redisFormatCommand(&cmd, ...) after free(cmd)).
+  // C/C++: reading a local that holds no value yet (`int n; f(n);`).
+  // Reported once; a lambda (which runs later) and the target of
+  // `std::cin >> n` are not reads.
+  void CheckUninitialized(Frame& fr, const ir::Expr& e) {
+    if (fr.not_a_read > 0 || fr.f->is_lambda) return;
+    auto it = fr.st.env.find(e.s);
+    if (it == fr.st.env.end() || !it->second.uninit) return;
+    it->second.uninit = false;
+    EmitFreed(fr, PatternAlt::Freed::kUninitRead, fr.module, e.line, e.col, fr.stmt_line, fr.stmt_end);
+  }
+
+  // A call to an ALL_CAPS name the program does not define: a macro.
+  bool MacroCall(Frame& fr, const ir::Expr& call) {
+    if (call.kind != ExprKind::kCall || call.kids.empty() || call.kids[0] == ir::kNone) return false;
+    const ir::Expr& callee = X(fr, call.kids[0]);
+    if (callee.kind != ExprKind::kName || callee.s.size() < 2) return false;
+    bool upper = false;
+    for (char c : callee.s) {
+      if (c >= 'a' && c <= 'z') return false;
+      upper |= c >= 'A' && c <= 'Z';
+    }
+    return upper && !program.by_name.count(callee.s);
+  }
+
   // C: a statement that is only a call to an ALL_CAPS name the program
   // does not define is a macro (CHECK_ARITY(0); GET_HASH(b, t)): it may
   // return or assign anything, so what follows is not on every path and no
@@ -1891,15 +1924,11 @@ struct Engine::Impl {
       Refine(fr, call.kids[1], true);
       return;
     }
-    bool upper = false;
-    for (char c : callee.s) {
-      if (c >= 'a' && c <= 'z') return;
-      upper |= c >= 'A' && c <= 'Z';
-    }
-    if (!upper || program.by_name.count(callee.s)) return;
+    if (!MacroCall(fr, call)) return;
     ++fr.conditional;  // for the rest of the function
     for (auto& [path, v] : fr.st.env) {
       if (v.ck == ConstKind::kNull) v.ck = ConstKind::kUnset;
+      v.uninit = false;
     }
     // Q_CHECK_PTR(p), CHECK_NOTNULL(p): a pointer handed to a macro is
     // taken as checked.
@@ -1916,12 +1945,16 @@ struct Engine::Impl {
       if (call.kids[k] == ir::kNone) continue;
       const ir::Expr& a = X(fr, call.kids[k]);
       const bool address = a.pointer_op == '&';
-      if (!address && !(fr.lang == Language::kCpp && a.kind == ExprKind::kName && a.pointer_op == 0)) continue;
+      if (!address && !(a.kind == ExprKind::kName && a.pointer_op == 0 &&
+                        (fr.lang == Language::kCpp || MacroCall(fr, call)))) {
+        continue;
+      }
       if (!address && !fr.st.env.count(a.s)) continue;
       if (auto p = PathOf(fr, call.kids[k])) {
         if (auto it = fr.st.env.find(*p); it != fr.st.env.end()) {
           if (address) it->second.freed = false;
           if (it->second.ck == ConstKind::kNull) it->second.ck = ConstKind::kUnset;
+          it->second.uninit = false;
         }
         // f(&s) may set s's members too (s.buf = NULL before it).
         if (address) {
@@ -2965,6 +2998,7 @@ struct Engine::Impl {
         return v;
       }
       case ExprKind::kName: {
+        if (IsC(fr.lang) && e.pointer_op != '&') CheckUninitialized(fr, e);
         if (e.pointer_op == '*' && IsC(fr.lang)) CheckNullAt(fr, id, e.line, e.col);  // *p
         if (e.storage == 0) return EvalName(fr, id, e);
         // `&x`: the address of a variable's own storage.
@@ -3058,12 +3092,21 @@ struct Engine::Impl {
         // C: `p && p->f`, `p == NULL || p->f`: the right side runs only
         // where the left proved p is not NULL.
         const std::size_t guards = fr.not_null_here.size();
+        const bool stream_in = fr.lang == Language::kCpp && e.s == ">>";
+        if (stream_in) ++fr.not_a_read;
         const bool short_circuit = IsC(fr.lang) && (e.s == "&&" || e.s == "||");
         if (short_circuit) {
           NotNullWhere(fr, e.kids[0], e.s == "&&", fr.not_null_here);
           ++fr.conditional;
         }
         Value b = Eval(fr, e.kids[1]);
+        if (stream_in) {
+          --fr.not_a_read;
+          // `in >> n`: n is read into, whatever `in` is.
+          if (X(fr, e.kids[1]).kind == ExprKind::kName) {
+            if (auto it = fr.st.env.find(X(fr, e.kids[1]).s); it != fr.st.env.end()) it->second.uninit = false;
+          }
+        }
         fr.not_null_here.resize(guards);
         if (short_circuit) --fr.conditional;
         if (e.s == "/" || e.s == "%") CheckDivisor(fr, e.kids[1], b, e.line, e.col);
@@ -3178,7 +3221,9 @@ struct Engine::Impl {
       case ExprKind::kFunc: return {};
       case ExprKind::kUnknown: {
         if (e.s == "sizeof" && e.kids.size() == 1 && IsC(fr.lang)) {  // sizeof(buf) of a declared array
+          ++fr.not_a_read;  // sizeof x does not read x
           const Value v = Eval(fr, e.kids[0]);
+          --fr.not_a_read;
           if (v.array && v.cap >= 0) return IntConst(v.cap);
           return {};
         }
@@ -3365,7 +3410,16 @@ struct Engine::Impl {
     std::vector<Value> args;
     args.reserve(e.kids.size());
     fr.in_arguments = true;
-    for (std::size_t k = 1; k < e.kids.size(); ++k) args.push_back(Eval(fr, e.kids[k]));
+    // A macro's (CUR_CHAR(l)) and, in C++, any call's bare variable
+    // arguments may be written rather than read (a reference parameter).
+    const bool lvalue_args = IsC(fr.lang) && (fr.lang == Language::kCpp || MacroCall(fr, e));
+    for (std::size_t k = 1; k < e.kids.size(); ++k) {
+      const bool bare = lvalue_args && e.kids[k] != ir::kNone && X(fr, e.kids[k]).kind == ExprKind::kName &&
+                        X(fr, e.kids[k]).pointer_op == 0;
+      if (bare) ++fr.not_a_read;
+      args.push_back(Eval(fr, e.kids[k]));
+      if (bare) --fr.not_a_read;
+    }
     fr.in_arguments = as_argument;
     RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
     std::vector<std::string> names;
@@ -4100,7 +4154,17 @@ struct Engine::Impl {
     if ((t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) && !t.kids.empty() && IsC(fr.lang)) {
       CheckDeref(fr, t.kids[0], t.line, t.col);
     }
-    if (t.kind == ExprKind::kName && t.pointer_op == '*' && IsC(fr.lang)) CheckNullAt(fr, target, t.line, t.col);
+    // std::tie(a, b) = pair: each named variable is written.
+    if (t.kind == ExprKind::kCall && IsC(fr.lang)) {
+      for (std::size_t k = 1; k < t.kids.size(); ++k) {
+        if (t.kids[k] == ir::kNone || X(fr, t.kids[k]).kind != ExprKind::kName) continue;
+        if (auto it = fr.st.env.find(X(fr, t.kids[k]).s); it != fr.st.env.end()) it->second.uninit = false;
+      }
+    }
+    if (t.kind == ExprKind::kName && t.pointer_op == '*' && IsC(fr.lang)) {
+      CheckUninitialized(fr, t);  // `*p = v` reads p
+      CheckNullAt(fr, target, t.line, t.col);
+    }
     // Assignment sinks: session[...] = v, element.innerHTML = v
     if (t.kind == ExprKind::kAttr || t.kind == ExprKind::kIndex) {
       const LanguageModels& lm = *fr.models;
@@ -4259,6 +4323,11 @@ struct Engine::Impl {
           fr.types[X(fr, s.a).s] = s.type;
           if (s.indirect) fr.indirect.insert(X(fr, s.a).s);
           else fr.indirect.erase(X(fr, s.a).s);
+        }
+        // `int n;`: garbage until assigned (a scalar, or any pointer).
+        if (s.uninitialized && TracksFreed(fr) &&
+            (s.indirect || IntegerType(s.type) || FloatType(s.type) || CharType(s.type))) {
+          v.uninit = true;
         }
         if (!s.op.empty()) {
           Value old = Eval(fr, s.a);
@@ -4474,7 +4543,11 @@ struct Engine::Impl {
         fr.stmt_end = s.line;
         int entry = -1;  // the condition on entry: 0 false, 1 true, -1 unknown
         if (s.a != ir::kNone) {
+          // An assignment in the condition (`(c = s[i])`) is lowered before
+          // the loop only: its variable is not read uninitialized here.
+          ++fr.not_a_read;
           if (std::optional<bool> t = Truthy(Eval(fr, s.a))) entry = *t ? 1 : 0;
+          --fr.not_a_read;
         }
         if (entry == 0) return;
         // C/C++ `break`s: a loop whose condition is a constant true
@@ -5214,6 +5287,11 @@ struct Engine::Impl {
     }
   }
 
+  static bool CharType(std::string_view t) {
+    return t == "char" || t == "wchar_t" || t == "bool" || t == "_Bool" || t == "char16_t" || t == "char32_t" ||
+           t == "unsignedchar" || t == "signedchar" || t == "BOOL" || t == "BYTE";
+  }
+
   static bool FloatType(std::string_view t) {
     return t == "float" || t == "double" || t == "longdouble" || t == "Float" || t == "Double";
   }
@@ -5749,6 +5827,7 @@ struct Engine::Impl {
         v.freed = false;
         v.pointer_param = -1;
         v.memory = Memory::kUnknown;
+        v.uninit = false;
         r.env.emplace_hint(r.env.end(), ia->first, std::move(v));
         ++ia;
       } else if (ia == a.env.end() || ib->first < ia->first) {
@@ -5757,6 +5836,7 @@ struct Engine::Impl {
         v.freed = false;
         v.pointer_param = -1;
         v.memory = Memory::kUnknown;
+        v.uninit = false;
         r.env.emplace_hint(r.env.end(), ib->first, std::move(v));
         ++ib;
       } else {

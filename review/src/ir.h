@@ -84,6 +84,9 @@ struct Stmt {
   std::string op;    // compound assignment operator ("+"), empty otherwise
   std::string type;  // declared type of the assigned variable (Java, C, C++, TS)
   bool indirect = false;  // C/C++: the declared variable is a pointer or an array (`type` is what it points at)
+  // C/C++: a local scalar or pointer declared without a value (not static):
+  // it holds garbage until assigned.
+  bool uninitialized = false;
   std::vector<Id> body;
   std::vector<Id> orelse;
 };

@@ -103,6 +103,18 @@ class CLowerer final : public Lowerer {
             if (ct == "array_declarator" && t == "declaration") fresh = SizedArray(c, type_node, TSNode{}, fresh);
             out.push_back(Assign(Name(name, c), fresh, n, type));
             S(out.back()).indirect = ct == "pointer_declarator" || ct == "array_declarator";
+            // `int n;` / `char *p;` in a function: garbage until assigned
+            // (a static or extern one is zero or defined elsewhere).
+            // Not in a body that did not parse (an unexpanded macro before a
+            // `for` can swallow its initialization), nor `if (T *p = f())`.
+            if (fn_body_depth_ > 0) uninit_stmts_.push_back(out.back());
+            S(out.back()).uninitialized = t == "declaration" && fn_body_depth_ > 0 && !body_has_error_ &&
+                                          !body_has_asm_ && !StaticOrExtern(n) && Null(Field(n, "value")) &&
+                                          Type(ts_node_parent(n)) != "for_statement" &&
+                                          PointersOnly(c) && !Null(type_node) &&
+                                          (ct == "pointer_declarator" || Type(type_node) == "primitive_type" ||
+                                           Type(type_node) == "sized_type_specifier" ||
+                                           Type(type_node) == "type_identifier");
           }
           if (fn_body_depth_ == 0) m_.field_types[name] = type;  // a member or global, not a local
           if (fn_body_depth_ == 0 && t == "field_declaration" && !cls_.empty()) {
@@ -143,6 +155,7 @@ class CLowerer final : public Lowerer {
       ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
       std::vector<ir::Id> body;
       ir::Id cond = Condition(Field(n, "condition"), body);
+      cond_assign_ |= HasAssignment(Field(n, "condition"));
       if (t == "while_statement" && body.empty()) S(loop).a = cond;
       breakable_.push_back(true);
       Stmt(Field(n, "body"), body);
@@ -159,6 +172,7 @@ class CLowerer final : public Lowerer {
       // The condition: a loop that cannot start is skipped, and its bound
       // limits the counter inside the body.
       TSNode cond = Field(n, "condition");
+      cond_assign_ |= HasAssignment(cond);
       if (!Null(cond)) {
         ir::Id c = Expr(cond);
         S(loop).a = c;
@@ -582,6 +596,47 @@ class CLowerer final : public Lowerer {
     return true;
   }
 
+  // `n`, `*p`, `**p`: a scalar or a pointer, not an array (`*a[5]`) or a
+  // function.
+  bool PointersOnly(TSNode d) {
+    for (int depth = 0; depth < 8 && !Null(d); ++depth) {
+      const std::string_view t = Type(d);
+      if (t == "identifier") return true;
+      if (t != "pointer_declarator") return false;
+      d = Field(d, "declarator");
+    }
+    return false;
+  }
+
+  // An assignment (`=`, `+=`, `++`...) somewhere in a condition's text.
+  bool HasAssignment(TSNode cond) {
+    if (Null(cond)) return false;
+    const std::string_view t = Text(cond);
+    for (std::size_t i = 0; i < t.size(); ++i) {
+      if (t[i] == '+' && i + 1 < t.size() && t[i + 1] == '+') return true;
+      if (t[i] == '-' && i + 1 < t.size() && t[i + 1] == '-') return true;
+      if (t[i] != '=') continue;
+      const char before = i > 0 ? t[i - 1] : ' ';
+      const char after = i + 1 < t.size() ? t[i + 1] : ' ';
+      if (after == '=') {
+        ++i;
+        continue;
+      }
+      if (before != '=' && before != '!' && before != '<' && before != '>') return true;
+    }
+    return false;
+  }
+
+  // `static int n;`, `extern char *p;`: not on the stack.
+  bool StaticOrExtern(TSNode declaration) {
+    for (TSNode k : Named(declaration)) {
+      if (Type(k) != "storage_class_specifier") continue;
+      const std::string_view s = Text(k);
+      if (s == "static" || s == "extern" || s == "thread_local" || s == "_Thread_local") return true;
+    }
+    return false;
+  }
+
   // A `[n]` declarator anywhere in a new-expression's declarator chain.
   bool HasNewDeclarator(TSNode n, int depth = 0) {
     if (Type(n) == "new_declarator") return true;
@@ -704,6 +759,15 @@ class CLowerer final : public Lowerer {
     std::size_t index = AddFunction(std::move(f));
     TSNode body = Field(n, "body");
     ++fn_body_depth_;
+    const bool saved_error = body_has_error_;
+    body_has_error_ = !Null(body) && ts_node_has_error(body);
+    const bool saved_cond_assign = cond_assign_;
+    cond_assign_ = false;
+    auto saved_uninit = std::move(uninit_stmts_);
+    uninit_stmts_.clear();
+    // Inline assembly writes its output operands, which nothing here reads.
+    const bool saved_asm = body_has_asm_;
+    body_has_asm_ = !Null(body) && (Text(body).find("asm") != std::string_view::npos);
     auto saved_alias = std::move(ptr_alias_);
     ptr_alias_.clear();
     auto saved_locals = std::move(own_locals_);
@@ -741,6 +805,15 @@ class CLowerer final : public Lowerer {
     m_.functions[index].body = block;
     ptr_alias_ = std::move(saved_alias);
     own_locals_ = std::move(saved_locals);
+    body_has_error_ = saved_error;
+    // A loop condition that assigns (`while ((c = next()) != EOF)`) is not
+    // followed closely enough to tell a first read from a later one.
+    if (cond_assign_) {
+      for (ir::Id sid : uninit_stmts_) S(sid).uninitialized = false;
+    }
+    cond_assign_ = saved_cond_assign;
+    uninit_stmts_ = std::move(saved_uninit);
+    body_has_asm_ = saved_asm;
     fn_params_ = std::move(saved_params);
     --fn_body_depth_;
   }
@@ -899,6 +972,10 @@ class CLowerer final : public Lowerer {
   std::unordered_set<std::string> file_vars_;   // file-level variables
   std::unordered_set<std::string> file_arrays_;  // file-level arrays (their names are static addresses)
   std::unordered_set<std::string> fn_params_;    // the function's parameters
+  bool body_has_error_ = false;                  // the function being lowered has ERROR nodes
+  bool body_has_asm_ = false;                    // ... or inline assembly (its outputs are writes)
+  bool cond_assign_ = false;                     // ... or a loop condition that assigns
+  std::vector<ir::Id> uninit_stmts_;             // its local declarations without a value
 };
 
 }  // namespace

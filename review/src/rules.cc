@@ -698,7 +698,7 @@ class Loader {
   PatternAlt ParseAlt(const YAML::Node& m) {
     if (!m.IsMap()) Fail(m, "a match entry must be a mapping");
     CheckKeys(m, {"call", "where", "unless", "assign", "equals", "requires-call", "trivial-method", "index-write",
-                  "freed", "null-pointer"},
+                  "freed", "null-pointer", "uninitialized"},
               "match entry");
     PatternAlt a;
     if (m["call"]) a.calls = Strings(m["call"], "call");
@@ -726,6 +726,11 @@ class Loader {
                  "another allocator family) or 'not-heap' (stack or static memory released)");
       }
     }
+    if (YAML::Node un = m["uninitialized"]) {
+      if (m["freed"] || m["null-pointer"]) Fail(un, "a match entry takes one of 'freed', 'null-pointer', 'uninitialized'");
+      if (Scalar(un, "uninitialized") != "read") Fail(un, "'uninitialized' must be 'read' (a local read before any value)");
+      a.freed = PatternAlt::Freed::kUninitRead;
+    }
     if (YAML::Node np = m["null-pointer"]) {
       if (m["freed"]) Fail(np, "a match entry takes one of 'freed' and 'null-pointer'");
       const std::string what = Scalar(np, "null-pointer");
@@ -736,8 +741,8 @@ class Loader {
     }
     if ((a.calls.empty() ? 0 : 1) + (a.assign_name ? 1 : 0) + (a.trivial_methods.empty() ? 0 : 1) +
             (a.index_write ? 1 : 0) + (a.freed != PatternAlt::Freed::kNone ? 1 : 0) != 1) {
-      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method', 'index-write', 'freed' or "
-              "'null-pointer'");
+      Fail(m, "a match entry needs exactly one of 'call', 'assign', 'trivial-method', 'index-write', 'freed', "
+              "'null-pointer' or 'uninitialized'");
     }
     if ((!a.trivial_methods.empty() || a.index_write || a.freed != PatternAlt::Freed::kNone) &&
         (m["where"] || m["unless"])) {

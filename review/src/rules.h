@@ -89,7 +89,10 @@ struct PatternAlt {
   // The `null-pointer` form shares it: a pointer that is NULL on every path
   // here is dereferenced (kNullDeref), or one an allocation returned (NULL
   // when it fails) is dereferenced before any check (kUncheckedNull).
-  enum class Freed : std::uint8_t { kNone, kRelease, kUse, kMismatch, kNotHeap, kNullDeref, kUncheckedNull };
+  // The `uninitialized` form too: a local read before any value was
+  // assigned to it on every path (kUninitRead).
+  enum class Freed : std::uint8_t { kNone, kRelease, kUse, kMismatch, kNotHeap, kNullDeref, kUncheckedNull,
+                                    kUninitRead };
   Freed freed = Freed::kNone;
   std::vector<std::string> requires_equals;
 };
