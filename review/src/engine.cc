@@ -2353,6 +2353,11 @@ struct Engine::Impl {
       } else if (obj.kind == ExprKind::kNew) {
         how = kTyped;
         type = obj.s;
+      } else if (fr.lang == Language::kJava && obj.kind == ExprKind::kAttr && QualifiedClass(fr, obj)) {
+        // A qualified class, java.net.URI.create(s): that class's method,
+        // never a project method that happens to share the name.
+        how = kTyped;
+        type = obj.s;
       } else if (obj.kind == ExprKind::kCall && !obj.kids.empty() && obj.kids[0] != ir::kNone &&
                  X(fr, obj.kids[0]).kind == ExprKind::kName && !X(fr, obj.kids[0]).s.empty() &&
                  X(fr, obj.kids[0]).s[0] >= 'A' && X(fr, obj.kids[0]).s[0] <= 'Z') {
@@ -2366,6 +2371,18 @@ struct Engine::Impl {
   }
 
   enum How { kFree, kSelf, kTyped, kOther };
+
+  // A Java class named with its package (java.net.URI): by convention a
+  // capitalized name after a lowercase package name (Foo.INSTANCE is a field).
+  bool QualifiedClass(Frame& fr, const ir::Expr& attr) {
+    if (attr.s.empty() || attr.s[0] < 'A' || attr.s[0] > 'Z' || attr.kids.empty() || attr.kids[0] == ir::kNone) {
+      return false;
+    }
+    const ir::Expr& pkg = X(fr, attr.kids[0]);
+    if (pkg.kind != ExprKind::kName && pkg.kind != ExprKind::kAttr) return false;
+    if (pkg.kind == ExprKind::kName && (fr.st.env.count(pkg.s) || !TypeOf(fr, pkg.s).empty())) return false;
+    return !pkg.s.empty() && pkg.s[0] >= 'a' && pkg.s[0] <= 'z';
+  }
 
   // Whether `call` is obj.m(...) where obj's known class (this/self, a typed
   // variable, `new C()`) is a project class that defines m.
@@ -2562,6 +2579,20 @@ struct Engine::Impl {
           if (r.module == fr.module) local.push_back(r);
         }
         out = local.empty() ? typed : local;
+        // Java: an interface (or abstract) method has no body; the call runs
+        // one of the project's implementations, so it is their union.
+        if (fr.lang == Language::kJava && std::all_of(out.begin(), out.end(), [&](const FuncRef& r) {
+              return program.modules[r.module]->functions[r.func].no_body;
+            })) {
+          std::vector<FuncRef> impls;
+          for (const FuncRef& r : it->second) {
+            const ir::Function& f = program.modules[r.module]->functions[r.func];
+            if (!f.no_body && arity_ok(r) && same_family(r) && f.cls != type && DerivesFrom(f.cls, type)) {
+              impls.push_back(r);
+            }
+          }
+          if (!impls.empty()) out = std::move(impls);
+        }
         break;
       }
       case kOther:
@@ -2572,6 +2603,22 @@ struct Engine::Impl {
     }
     if (out.size() > 4) out.resize(4);
     return out;
+  }
+
+  // Whether class `cls` extends or implements `base`, directly or through
+  // the bases the program declares.
+  bool DerivesFrom(const std::string& cls, const std::string& base) {
+    if (cls.empty() || base.empty()) return false;
+    std::vector<std::string> todo{cls};
+    for (std::size_t i = 0; i < todo.size() && todo.size() < 16; ++i) {
+      auto it = program.class_bases.find(todo[i]);
+      if (it == program.class_bases.end()) continue;
+      for (const std::string& b : it->second) {
+        if (b == base) return true;
+        if (std::find(todo.begin(), todo.end(), b) == todo.end()) todo.push_back(b);
+      }
+    }
+    return false;
   }
 
   // Classes that have a method defined in the program.
@@ -4388,16 +4435,23 @@ struct Engine::Impl {
           }
         }
         // C++: `Base* o = new Derived;` / `const Base& o = Derived();` calls
-        // Derived's methods, when the program defines that class.
+        // Derived's methods, when the program defines that class (Java:
+        // `Iface o = new Impl();`).
         std::string dynamic_type;
-        if (fr.lang == Language::kCpp && !s.type.empty() && s.b != ir::kNone && s.a != ir::kNone &&
+        if ((fr.lang == Language::kCpp || fr.lang == Language::kJava) && !s.type.empty() && s.b != ir::kNone &&
+            s.a != ir::kNone &&
             X(fr, s.a).kind == ExprKind::kName) {
           const ir::Expr& b = X(fr, s.b);
           std::string made;
           if (b.kind == ExprKind::kNew) made = b.s;
           else if (b.kind == ExprKind::kCall && !b.kids.empty() && b.kids[0] != ir::kNone &&
                    X(fr, b.kids[0]).kind == ExprKind::kName) made = X(fr, b.kids[0]).s;
-          if (!made.empty() && made != s.type && ProgramClasses().count(made)) dynamic_type = made;
+          // Java: only for a declared type of the project's own (a library
+          // type's name is what its models match).
+          if (!made.empty() && made != s.type && ProgramClasses().count(made) &&
+              (fr.lang != Language::kJava || ProgramClasses().count(s.type))) {
+            dynamic_type = made;
+          }
         }
         // Remember a constructed object's type: x = new T() / x = T(...)
         if (s.type.empty() && s.b != ir::kNone && s.a != ir::kNone && X(fr, s.a).kind == ExprKind::kName) {

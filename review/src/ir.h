@@ -118,6 +118,9 @@ struct Function {
   // `export`), so its arguments come from callers the project never sees.
   bool exported = false;
   std::string ret_type;  // declared return type's simple name (Java), "" if unknown
+  // Java: declared without a body (an interface, abstract or native
+  // method); its body is an empty block.
+  bool no_body = false;
 };
 
 struct Module {

@@ -25,6 +25,7 @@ class JavaLowerer final : public Lowerer {
                t == "enum_declaration" || t == "record_declaration") {
       std::string saved = cls_;
       cls_ = std::string(Text(Field(n, "name")));
+      RecordBases(n);
       std::vector<ir::Id> annotations = Annotations(n);
       for (ir::Id a : annotations) {
         ir::Id s = NewStmt(ir::StmtKind::kExpr, n);
@@ -367,6 +368,26 @@ class JavaLowerer final : public Lowerer {
     return out;
   }
 
+  // The class's superclass and interfaces (an interface's extended
+  // interfaces), by simple name: a call through an interface-typed variable
+  // reaches the implementations the project defines.
+  void RecordBases(TSNode n) {
+    std::vector<std::string> bases;
+    for (TSNode c : Named(n)) {
+      std::string_view ct = Type(c);
+      if (ct != "superclass" && ct != "super_interfaces" && ct != "extends_interfaces") continue;
+      for (TSNode k : Named(c)) {
+        if (Type(k) == "type_list") {
+          for (TSNode ty : Named(k)) bases.push_back(SimpleType(Text(ty)));
+        } else {
+          bases.push_back(SimpleType(Text(k)));
+        }
+      }
+    }
+    std::erase_if(bases, [](const std::string& b) { return b.empty(); });
+    if (!bases.empty()) m_.class_bases[cls_] = std::move(bases);
+  }
+
   void LowerMethod(TSNode n) {
     ir::Function f;
     f.name = Type(n) == "method_declaration" ? std::string(Text(Field(n, "name"))) : "<init>";
@@ -414,6 +435,7 @@ class JavaLowerer final : public Lowerer {
     std::size_t index = AddFunction(std::move(f));
     TSNode body = Field(n, "body");
     m_.functions[index].body = Null(body) ? Block(n, {}) : LowerBlock(body);
+    m_.functions[index].no_body = Null(body);
   }
 
   void LowerExprStmt(TSNode n, std::vector<ir::Id>& out) {
