@@ -3763,38 +3763,57 @@ struct Engine::Impl {
           !lambda.params.empty() && IsErrorParam(lambda.params[0].name)) {
         continue;
       }
-      ir::Function shape = lambda;  // `this` is the enclosing class's
-      if (shape.cls.empty()) shape.cls = fr.f->cls;
-      shape.decorators.clear();
-      Frame inner;
-      inner.module = fr.module;
-      inner.m = fr.m;
-      inner.f = &shape;
-      inner.lang = fr.lang;
-      inner.models = fr.models;
-      inner.st = fr.st;
-      inner.st.dead = false;
-      inner.types = fr.types;
-      Summary local;
-      inner.summary = &local;
-      inner.budget = fr.budget;
-      inner.stmt_line = fr.stmt_line;
-      inner.stmt_end = fr.stmt_end;
-      inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
-      for (const ir::Param& p : lambda.params) {
-        if (p.name.empty()) continue;
-        inner.st.env[p.name] = AddStep(input, fr, call.line, call.col, "passed to callback parameter " + p.name);
-        if (!p.type.empty()) inner.types[p.name] = p.type;
-      }
-      ++call_depth;
-      Exec(inner, lambda.body);
-      --call_depth;
-      fr.budget = inner.budget;
-      // Flows from the enclosing function's parameters are its own.
-      if (fr.summary) {
-        for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
-      }
+      RunLambda(fr, lambda, input, call);
     }
+  }
+
+  // Runs a callback's body in the caller's state, its parameters bound to
+  // `input`; the sinks it reaches are the caller's.
+  void RunLambda(Frame& fr, const ir::Function& lambda, const Value& input, const ir::Expr& call) {
+    ir::Function shape = lambda;  // `this` is the enclosing class's
+    if (shape.cls.empty()) shape.cls = fr.f->cls;
+    shape.decorators.clear();
+    Frame inner;
+    inner.module = fr.module;
+    inner.m = fr.m;
+    inner.f = &shape;
+    inner.lang = fr.lang;
+    inner.models = fr.models;
+    inner.st = fr.st;
+    inner.st.dead = false;
+    inner.types = fr.types;
+    Summary local;
+    inner.summary = &local;
+    inner.budget = fr.budget;
+    inner.stmt_line = fr.stmt_line;
+    inner.stmt_end = fr.stmt_end;
+    inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
+    for (const ir::Param& p : lambda.params) {
+      if (p.name.empty()) continue;
+      inner.st.env[p.name] = AddStep(input, fr, call.line, call.col, "passed to callback parameter " + p.name);
+      if (!p.type.empty()) inner.types[p.name] = p.type;
+    }
+    ++call_depth;
+    Exec(inner, lambda.body);
+    --call_depth;
+    fr.budget = inner.budget;
+    // Flows from the enclosing function's parameters are its own.
+    if (fr.summary) {
+      for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
+    }
+  }
+
+  // Java: `Runnable job = () -> { ... };` is kept to be run later (a
+  // thread, an executor, a callback). The locals it reads are effectively
+  // final, so their values now are the values it will see: its sinks are
+  // checked here, as if it ran.
+  void RunStoredLambda(Frame& fr, const ir::Stmt& s) {
+    if (fr.lang != Language::kJava || s.b == ir::kNone || TooDeep()) return;
+    const ir::Expr& fn = X(fr, s.b);
+    if (fn.kind != ExprKind::kFunc || fn.i < 0 || static_cast<std::size_t>(fn.i) >= fr.m->functions.size()) return;
+    const ir::Function& lambda = fr.m->functions[static_cast<std::size_t>(fn.i)];
+    if (lambda.body == ir::kNone || !CapturesTaint(fr, lambda)) return;
+    RunLambda(fr, lambda, Value{}, fn);
   }
 
   // Whether `lambda`'s body reads a variable of the enclosing frame that
@@ -4478,6 +4497,7 @@ struct Engine::Impl {
           }
         }
         NoteFunctionRef(fr, s);
+        RunStoredLambda(fr, s);
         AssignTo(fr, s.a, v, s);
         if (!dynamic_type.empty()) fr.types[X(fr, s.a).s] = std::move(dynamic_type);
         if (!fr.ctor_fields.empty()) {  // obj = new T(x): the fields T's constructor set
