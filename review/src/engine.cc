@@ -30,7 +30,7 @@ void Program::Index() {
   class_bases.clear();
   for (const auto& mod : modules) {
     if (!mod) continue;
-    for (const auto& [cls, bases] : mod->class_bases) class_bases.emplace(cls, bases);
+    for (const auto& [cls, bases] : mod->class_bases) class_bases.emplace(BasesKey(mod->language, cls), bases);
   }
   // C++ class members by class, from every file (in file order: the first
   // declaration of a class name wins, the same for any number of jobs).
@@ -1432,7 +1432,7 @@ struct Engine::Impl {
           // a tornado.web.RequestHandler subclass is RequestHandler.write.
           std::vector<std::string> todo{fr.f->cls};
           for (std::size_t i = 0; i < todo.size() && todo.size() < 8; ++i) {
-            auto it = program.class_bases.find(todo[i]);
+            auto it = program.class_bases.find(Program::BasesKey(fr.lang, todo[i]));
             if (it == program.class_bases.end()) continue;
             for (const std::string& b : it->second) {
               if (std::find(todo.begin(), todo.end(), b) != todo.end()) continue;
@@ -2587,7 +2587,7 @@ struct Engine::Impl {
           std::vector<FuncRef> impls;
           for (const FuncRef& r : it->second) {
             const ir::Function& f = program.modules[r.module]->functions[r.func];
-            if (!f.no_body && arity_ok(r) && same_family(r) && f.cls != type && DerivesFrom(f.cls, type)) {
+            if (!f.no_body && arity_ok(r) && same_family(r) && f.cls != type && DerivesFrom(fr.lang, f.cls, type)) {
               impls.push_back(r);
             }
           }
@@ -2601,17 +2601,32 @@ struct Engine::Impl {
         }
         break;
     }
+    // Java: a method the class does not define itself is inherited from a
+    // base class of the project (keep(x) or this.keep(x) in a subclass,
+    // obj.keep(x) on one).
+    const std::string& own = how == kTyped ? type : fr.f->cls;
+    const bool none_own = how == kTyped ? typed.empty() : same_class.empty();
+    if (fr.lang == Language::kJava && how != kOther && none_own && !own.empty()) {
+      std::vector<FuncRef> inherited;
+      for (const FuncRef& r : it->second) {
+        const ir::Function& f = program.modules[r.module]->functions[r.func];
+        if (!f.no_body && arity_ok(r) && same_family(r) && !f.cls.empty() && DerivesFrom(fr.lang, own, f.cls)) {
+          inherited.push_back(r);
+        }
+      }
+      if (!inherited.empty()) out = std::move(inherited);
+    }
     if (out.size() > 4) out.resize(4);
     return out;
   }
 
   // Whether class `cls` extends or implements `base`, directly or through
   // the bases the program declares.
-  bool DerivesFrom(const std::string& cls, const std::string& base) {
+  bool DerivesFrom(Language lang, const std::string& cls, const std::string& base) {
     if (cls.empty() || base.empty()) return false;
     std::vector<std::string> todo{cls};
     for (std::size_t i = 0; i < todo.size() && todo.size() < 16; ++i) {
-      auto it = program.class_bases.find(todo[i]);
+      auto it = program.class_bases.find(Program::BasesKey(lang, todo[i]));
       if (it == program.class_bases.end()) continue;
       for (const std::string& b : it->second) {
         if (b == base) return true;
@@ -4020,11 +4035,19 @@ struct Engine::Impl {
           if (&callee_fn == fr.f || &callee_fn == fr.enclosing) CheckRecursiveMerge(fr, call, first_arg, callee_fn);
           Summary* s = GetSummary(t);
           if (!s) continue;
-          Value r = ApplySummary(fr, *s, t, call, args, recv_path);
-          if (recv_path && !s->field_writes.empty() && targets.size() == 1) {
+          // Java: a bare call of the class's own (or inherited) method runs
+          // on `this`: the fields it reads and sets are this object's.
+          std::optional<std::string> on = recv_path;
+          if (!on && fr.lang == Language::kJava && !call.kids.empty() && call.kids[0] != ir::kNone &&
+              X(fr, call.kids[0]).kind == ExprKind::kName && !fr.f->cls.empty() &&
+              (callee_fn.cls == fr.f->cls || DerivesFrom(fr.lang, fr.f->cls, callee_fn.cls))) {
+            on = "this";
+          }
+          Value r = ApplySummary(fr, *s, t, call, args, on);
+          if (on && !s->field_writes.empty() && targets.size() == 1) {
             const ir::Function& tf = program.modules[t.module]->functions[t.func];
-            for (auto& [field, v] : MapFieldWrites(fr, *s, tf.cls + "." + tf.name, call, args, recv_path)) {
-              WritePath(fr, *recv_path + "." + field, std::move(v));
+            for (auto& [field, v] : MapFieldWrites(fr, *s, tf.cls + "." + tf.name, call, args, on)) {
+              WritePath(fr, *on + "." + field, std::move(v));
             }
           }
           result = first ? r : Join(result, r);

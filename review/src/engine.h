@@ -21,6 +21,7 @@
 
 #include "bulwark/review/review.h"
 #include "ir.h"
+#include "language.h"
 #include "rules.h"
 
 namespace bulwark::review {
@@ -34,8 +35,13 @@ struct FuncRef {
 struct Program {
   std::vector<std::unique_ptr<ir::Module>> modules;  // null: not parsed
   std::unordered_map<std::string, std::vector<FuncRef>> by_name;
-  // Class -> its bases, from every module (the first definition of a name wins).
+  // Class -> its bases, from every module (the first definition of a name
+  // wins), per link family: a Python and a Java class may share a name.
+  // Keyed by BasesKey.
   std::unordered_map<std::string, std::vector<std::string>> class_bases;
+  static std::string BasesKey(Language language, const std::string& cls) {
+    return std::to_string(LinkFamily(language)) + ":" + cls;
+  }
   // Java .properties files of the scanned tree by file name
   // ("benchmark.properties"): key -> value, nullopt where two files of that
   // name disagree.
