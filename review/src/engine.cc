@@ -839,24 +839,49 @@ struct Engine::Impl {
   // The source taint the class's methods store in field `path` ("this.f" or
   // below), for a read in `fr` that found no value of its own.
   std::optional<Value> ClassField(Frame& fr, const std::string& path, std::uint32_t line, std::uint32_t col) {
-    if (field_pass || fr.f->cls.empty() || !path.starts_with("this.")) return std::nullopt;
+    return ClassFieldIn(fr, fr.module, fr.f->cls, path, line, col);
+  }
+
+  // The same for class `cls` of module `module` (Java: Other.field, a
+  // static field another class's methods set).
+  std::optional<Value> ClassFieldIn(Frame& fr, std::uint32_t module, const std::string& cls, const std::string& path,
+                                    std::uint32_t line, std::uint32_t col) {
+    if (field_pass || fr.f->cls.empty() || cls.empty() || !path.starts_with("this.")) return std::nullopt;
     if (!field_engine) {
       field_engine = std::make_unique<Impl>(rules, program);
       field_engine->field_pass = true;
     }
-    if (fields_done.insert({fr.module, fr.f->cls}).second) {
-      const ir::Module& m = *program.modules[fr.module];
+    if (fields_done.insert({module, cls}).second) {
+      const ir::Module& m = *program.modules[module];
       for (std::uint32_t f = 0; f < m.functions.size(); ++f) {
         const ir::Function& fn = m.functions[f];
-        if (fn.cls == fr.f->cls && !fn.is_lambda && AssignsField(m, fn)) field_engine->GetSummary({fr.module, f});
+        if (fn.cls == cls && !fn.is_lambda && AssignsField(m, fn)) field_engine->GetSummary({module, f});
       }
       field_engine->DropDirty();
     }
     std::string field = path.substr(0, path.find('.', 5));
-    auto w = field_engine->field_writes.find({fr.module, fr.f->cls, field});
+    auto w = field_engine->field_writes.find({module, cls, field});
     if (w == field_engine->field_writes.end()) return std::nullopt;
     return AddStep(w->second, fr, line, col, "read of field " + field + " (assigned in another method)");
   }
+
+  // Java: the module defining class `cls` (a top-level class of that name
+  // with a method), if one does.
+  std::optional<std::uint32_t> JavaClassModule(const std::string& cls) {
+    if (!java_class_modules) {
+      java_class_modules.emplace();
+      for (std::uint32_t m = 0; m < program.modules.size(); ++m) {
+        if (!program.modules[m] || program.modules[m]->language != Language::kJava) continue;
+        for (const ir::Function& f : program.modules[m]->functions) {
+          if (!f.cls.empty()) java_class_modules->try_emplace(f.cls, m);
+        }
+      }
+    }
+    auto it = java_class_modules->find(cls);
+    if (it == java_class_modules->end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<std::unordered_map<std::string, std::uint32_t>> java_class_modules;
 
   // In a field engine: records a source stored in a field of the class.
   void RecordField(Frame& fr, const std::string& path, const Value& v) {
@@ -3105,6 +3130,14 @@ struct Engine::Impl {
           if (base.kind == ExprKind::kThis || (base.kind == ExprKind::kName && !fr.f->cls.empty() &&
                                                base.s == fr.f->cls && !fr.st.env.count(base.s))) {
             if (auto c = ModuleConst(fr, e.s)) return *c;
+          }
+          // Java: Other.field, a static field of another project class that
+          // its methods set (a value handed over through a class).
+          if (fr.lang == Language::kJava && base.kind == ExprKind::kName && base.s != fr.f->cls &&
+              !fr.st.env.count(base.s) && TypeOf(fr, base.s).empty()) {
+            if (auto m = JavaClassModule(base.s); m && program.modules[*m]->field_types.count(e.s)) {
+              if (auto v = ClassFieldIn(fr, *m, base.s, "this." + e.s, e.line, e.col)) return *v;
+            }
           }
         }
         if (auto p = PathOf(fr, id); p && p->starts_with("this.") && !ReadPath(fr, *p)) {
