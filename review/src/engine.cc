@@ -3516,7 +3516,7 @@ struct Engine::Impl {
       if (bare) --fr.not_a_read;
     }
     fr.in_arguments = as_argument;
-    RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
+    std::optional<Value> called_back = RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
     std::vector<std::string> names;
     Names(fr, callee, names);
     std::string last = callee != ir::kNone && X(fr, callee).kind == ExprKind::kAttr ? X(fr, callee).s
@@ -3542,6 +3542,13 @@ struct Engine::Impl {
       } else if (last == "getProperty" && !args.empty()) {
         if (auto v = ConfiguredProperty(fr, *recv_path, args)) return *v;
       }
+    }
+    // Java: stream.map(f), optional.map(f), future.thenApply(f) hold what f
+    // returns for the elements, not the elements themselves.
+    if (fr.lang == Language::kJava && has_recv && called_back && args.size() == 1 &&
+        (last == "map" || last == "flatMap" || last == "mapToObj" || last == "thenApply" || last == "thenApplyAsync" ||
+         last == "thenCompose")) {
+      return *called_back;
     }
     Value r = ApplyModels(fr, e, 1, args, has_recv ? &recv : nullptr, recv_path, last, names, "", id, as_argument);
     if (IsC(fr.lang)) OutArgsWritten(fr, e);
@@ -3785,8 +3792,10 @@ struct Engine::Impl {
            n == "_";
   }
 
-  void RunCallbacks(Frame& fr, const ir::Expr& call, std::size_t first_arg, const std::vector<Value>& args,
-                    const Value* recv) {
+  // Returns what the callback returns when the call has exactly one and its
+  // result is known (an unrun callback saw no taint: a clean result).
+  std::optional<Value> RunCallbacks(Frame& fr, const ir::Expr& call, std::size_t first_arg,
+                                    const std::vector<Value>& args, const Value* recv) {
     std::vector<std::size_t> fns;
     Value input;
     if (recv) FlattenInto(*recv, input.o);
@@ -3795,7 +3804,8 @@ struct Engine::Impl {
       if (a != ir::kNone && X(fr, a).kind == ExprKind::kFunc) fns.push_back(k);
       else if (!recv) FlattenInto(args[k], input.o);  // map(f, xs); but not readFile(path, cb)
     }
-    if (fns.empty() || TooDeep()) return;
+    if (fns.empty() || TooDeep()) return std::nullopt;
+    std::optional<Value> result;
     for (std::size_t k : fns) {
       const ir::Expr& fn = X(fr, call.kids[k + first_arg]);
       if (fn.i < 0 || static_cast<std::size_t>(fn.i) >= fr.m->functions.size()) continue;
@@ -3804,20 +3814,26 @@ struct Engine::Impl {
       // With no input for its parameters, a callback still matters when it
       // uses the caller's tainted variables: new Promise((resolve) =>
       // exec("curl " + url, ...)). On its own it would see `url` unbound.
-      if (input.o.empty() && !CapturesTaint(fr, lambda)) continue;
+      if (input.o.empty() && !CapturesTaint(fr, lambda)) {
+        result = Value{};
+        continue;
+      }
       // Node-style completion callbacks (`exec(cmd, (err, stdout) => ...)`)
       // receive results, not the call's input.
       if (!recv && IsJs(fr.lang) &&
           !lambda.params.empty() && IsErrorParam(lambda.params[0].name)) {
         continue;
       }
-      RunLambda(fr, lambda, input, call);
+      result = RunLambda(fr, lambda, input, call);
     }
+    if (fns.size() != 1) return std::nullopt;
+    return result;
   }
 
   // Runs a callback's body in the caller's state, its parameters bound to
   // `input`; the sinks it reaches are the caller's.
-  void RunLambda(Frame& fr, const ir::Function& lambda, const Value& input, const ir::Expr& call) {
+  // Returns what the body returns, if it returns a value.
+  std::optional<Value> RunLambda(Frame& fr, const ir::Function& lambda, const Value& input, const ir::Expr& call) {
     ir::Function shape = lambda;  // `this` is the enclosing class's
     if (shape.cls.empty()) shape.cls = fr.f->cls;
     shape.decorators.clear();
@@ -3849,6 +3865,8 @@ struct Engine::Impl {
     if (fr.summary) {
       for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
     }
+    if (!local.has_ret) return std::nullopt;
+    return local.ret;
   }
 
   // Java: `Runnable job = () -> { ... };` is kept to be run later (a
