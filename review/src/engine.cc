@@ -481,6 +481,10 @@ struct SinkHit {
   std::uint32_t unbuilt = 0;   // the parameter reaches the sink whole (Origin::unbuilt)
   const Step* step = nullptr;  // chain from the parameter to the sink
   std::uint32_t module = 0, line = 0, col = 0, stmt_line = 0, stmt_end = 0;
+  // Java: the sink sits in a branch on a field of the object (`if (flag)`):
+  // taken only when that field is `guard_want` (empty: no such branch).
+  std::string guard_field;
+  bool guard_want = false;
 };
 
 // A C buffer write in a function that one of its parameters decides
@@ -556,6 +560,9 @@ struct State {
 };
 
 struct Frame {
+  // Java: branches being walked that test a field of `this` (innermost
+  // last): the field and the value it has in that branch.
+  std::vector<std::pair<std::string, bool>> field_guards;
   // Per enclosing loop (innermost last): states that reached `continue`,
   // and states that left it by `break` (C/C++).
   std::vector<std::vector<State>> continues;
@@ -1227,8 +1234,9 @@ struct Engine::Impl {
           Emit(r, fr.module, line, col, fr.stmt_line, fr.stmt_end, sink);
         }
       } else if (fr.summary) {
-        AddHit(*fr.summary,
-               SinkHit{-o.key - 1, kind, o.safe, o.unbuilt, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end});
+        SinkHit h{-o.key - 1, kind, o.safe, o.unbuilt, sink, fr.module, line, col, fr.stmt_line, fr.stmt_end, {}, false};
+        if (!fr.field_guards.empty()) std::tie(h.guard_field, h.guard_want) = fr.field_guards.back();
+        AddHit(*fr.summary, h);
       }
     }
   }
@@ -1237,6 +1245,7 @@ struct Engine::Impl {
     for (SinkHit& e : summary.hits) {
       if (e.param == h.param && e.kind == h.kind && e.line == h.line && e.col == h.col && e.module == h.module) {
         e.unbuilt &= h.unbuilt;  // built on some path: it counts
+        if (e.guard_field != h.guard_field || e.guard_want != h.guard_want) e.guard_field.clear();  // reached either way
         return;
       }
     }
@@ -2790,12 +2799,44 @@ struct Engine::Impl {
     return &done;
   }
 
+  // Whether the caller's object holds a known value in the field that
+  // guards `h`, other than the one the sink's branch needs.
+  bool GuardFails(Frame& fr, const SinkHit& h, const std::optional<std::string>& recv_path) {
+    if (h.guard_field.empty() || !recv_path) return false;
+    std::optional<Value> v = ReadPath(fr, *recv_path + "." + h.guard_field);
+    if (!v && *recv_path == "this") v = ReadPath(fr, h.guard_field);
+    if (!v) return false;
+    std::optional<bool> t = Truthy(*v);
+    return t && *t != h.guard_want;
+  }
+
+  // A Java branch condition that tests a field of `this` (flag, this.flag,
+  // !flag): the field and the value that takes the branch.
+  std::optional<std::pair<std::string, bool>> FieldGuard(Frame& fr, ir::Id cond) {
+    if (fr.lang != Language::kJava || cond == ir::kNone || fr.f->cls.empty()) return std::nullopt;
+    bool want = true;
+    const ir::Expr* e = &X(fr, cond);
+    if (e->kind == ExprKind::kUnary && e->s == "!" && !e->kids.empty() && e->kids[0] != ir::kNone) {
+      want = false;
+      e = &X(fr, e->kids[0]);
+    }
+    if (e->kind == ExprKind::kName && !fr.types.count(e->s) && fr.m->field_types.count(e->s)) {
+      return std::make_pair(e->s, want);
+    }
+    if (e->kind == ExprKind::kAttr && !e->kids.empty() && e->kids[0] != ir::kNone &&
+        X(fr, e->kids[0]).kind == ExprKind::kThis) {
+      return std::make_pair(e->s, want);
+    }
+    return std::nullopt;
+  }
+
   Value ApplySummary(Frame& fr, const Summary& s, const FuncRef& ref, const ir::Expr& call,
                      const std::vector<Value>& args, const std::optional<std::string>& recv_path = std::nullopt) {
     const ir::Function& callee = program.modules[ref.module]->functions[ref.func];
     std::string fname = callee.cls.empty() ? callee.name : callee.cls + "." + callee.name;
     for (const SinkHit& h : s.hits) {
       if (h.param < 0) continue;
+      if (GuardFails(fr, h, recv_path)) continue;
       std::optional<Value> at = ParamValue(fr, static_cast<std::size_t>(h.param), args, recv_path);
       if (!at) continue;
       // Wrap-around is judged for parsed numbers only (Value::parsed_number).
@@ -2835,6 +2876,9 @@ struct Engine::Impl {
           }
         } else if (fr.summary) {
           SinkHit nh = h;
+          // The guard is a field of the callee's object: still this
+          // object's only when the call ran on `this`.
+          if (!recv_path || *recv_path != "this") nh.guard_field.clear();
           nh.param = -o.key - 1;
           nh.safe = o.safe | h.safe;
           nh.unbuilt = o.unbuilt & h.unbuilt;
@@ -4665,10 +4709,13 @@ struct Engine::Impl {
           Refine(fr, cur->a, true);
           ++fr.conditional;
           ++undecided;
+          const std::optional<std::pair<std::string, bool>> guard = FieldGuard(fr, cur->a);
+          if (guard) fr.field_guards.push_back(*guard);
           for (ir::Id c : cur->body) {
             if (fr.st.dead) break;
             Exec(fr, c);
           }
+          if (guard) fr.field_guards.pop_back();
           taken.push_back(std::move(fr.st));
           fr.st = std::move(before);
           Refine(fr, cur->a, false);
@@ -4676,10 +4723,12 @@ struct Engine::Impl {
             cur = next;
             continue;
           }
+          if (guard) fr.field_guards.emplace_back(guard->first, !guard->second);
           for (ir::Id c : cur->orelse) {
             if (fr.st.dead) break;
             Exec(fr, c);
           }
+          if (guard) fr.field_guards.pop_back();
           break;
         }
         fr.conditional -= undecided;
