@@ -560,6 +560,10 @@ struct State {
 };
 
 struct Frame {
+  // Java: a stream or writer variable -> the variable it wraps
+  // (out = new ObjectOutputStream(bytes)): what is written to out lands in
+  // bytes.
+  std::unordered_map<std::string, std::string> wraps;
   // Java: branches being walked that test a field of `this` (innermost
   // last): the field and the value it has in that branch.
   std::vector<std::pair<std::string, bool>> field_guards;
@@ -3913,6 +3917,22 @@ struct Engine::Impl {
     return local.ret;
   }
 
+  // Java: `out = new ObjectOutputStream(bytes)` and the like: writes to
+  // out reach bytes (read back with bytes.toByteArray()).
+  void NoteWrappedStream(Frame& fr, const ir::Stmt& s) {
+    if (fr.lang != Language::kJava || s.a == ir::kNone || s.b == ir::kNone || X(fr, s.a).kind != ExprKind::kName) return;
+    const ir::Expr& made = X(fr, s.b);
+    fr.wraps.erase(X(fr, s.a).s);
+    if (made.kind != ExprKind::kNew || made.kids.empty() || made.kids[0] == ir::kNone) return;
+    static constexpr std::string_view kWrappers[] = {
+        "ObjectOutputStream", "DataOutputStream", "BufferedOutputStream", "PrintStream", "OutputStreamWriter",
+        "BufferedWriter", "PrintWriter", "GZIPOutputStream", "DeflaterOutputStream", "FilterOutputStream"};
+    if (std::find(std::begin(kWrappers), std::end(kWrappers), made.s) == std::end(kWrappers)) return;
+    if (auto inner = PathOf(fr, made.kids[0]); inner && X(fr, made.kids[0]).kind == ExprKind::kName) {
+      fr.wraps[X(fr, s.a).s] = *inner;
+    }
+  }
+
   // Java: `Runnable job = () -> { ... };` is kept to be run later (a
   // thread, an executor, a callback). The locals it reads are effectively
   // final, so their values now are the values it will see: its sinks are
@@ -4065,7 +4085,21 @@ struct Engine::Impl {
             }
           }
           if (m->to == -2 && recv_path) {
+            // What writeObject puts in a stream is a well-formed serialization
+            // of that value: reading it back runs no class the input chose.
+            if (last == "writeObject" && fr.lang == Language::kJava) {
+              if (const int de = SinkKindIndex("deserialization"); de >= 0) {
+                for (Origin& o : from.o) o.safe |= 1u << static_cast<unsigned>(de);
+              }
+            }
             JoinPath(fr, *recv_path, from);
+            std::string outer = *recv_path;
+            for (int depth = 0; depth < 4; ++depth) {
+              auto w = fr.wraps.find(outer);
+              if (w == fr.wraps.end()) break;
+              JoinPath(fr, w->second, from);
+              outer = w->second;
+            }
           } else if (m->to >= 0 && static_cast<std::size_t>(m->to) + first_arg < call.kids.size()) {
             ir::Id target = call.kids[static_cast<std::size_t>(m->to) + first_arg];
             if (auto p = TargetPathOf(fr, target)) {
@@ -4616,6 +4650,7 @@ struct Engine::Impl {
         }
         NoteFunctionRef(fr, s);
         RunStoredLambda(fr, s);
+        NoteWrappedStream(fr, s);
         AssignTo(fr, s.a, v, s);
         if (!dynamic_type.empty()) fr.types[X(fr, s.a).s] = std::move(dynamic_type);
         if (!fr.ctor_fields.empty()) {  // obj = new T(x): the fields T's constructor set
