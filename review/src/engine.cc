@@ -5412,6 +5412,15 @@ struct Engine::Impl {
     return false;
   }
 
+  // Java containers whose elements a framework binds one by one.
+  static bool ScalarContainer(std::string_view t) {
+    for (std::string_view n : {"List", "Set", "Collection", "Iterable", "Optional", "ArrayList", "LinkedList",
+                               "HashSet", "LinkedHashSet", "TreeSet", "SortedSet"}) {
+      if (t == n) return true;
+    }
+    return false;
+  }
+
   static bool IntegerType(std::string_view t) {
     for (std::string_view n : {"int", "long", "short", "size_t", "ssize_t", "int8_t", "int16_t", "int32_t",
                                "int64_t", "uint8_t", "uint16_t", "uint32_t", "uint64_t", "intptr_t", "uintptr_t",
@@ -6199,7 +6208,11 @@ struct Engine::Impl {
           // Java binds a request value to an int/long/boolean/UUID parameter
           // only if it parses: no text for any sink (but a number can still
           // be an index or a size).
-          if (fr.lang == Language::kJava && ScalarJavaType(p.type)) so.safe = kAllKinds & ~BoundKinds();
+          // So does a list, set or Optional of such values (List<Long> ids).
+          if (fr.lang == Language::kJava &&
+              (ScalarJavaType(p.type) || (ScalarJavaType(p.type_arg) && ScalarContainer(p.type)))) {
+            so.safe = kAllKinds & ~BoundKinds();
+          }
           AddOrigin(v.o, so);
         }
       }

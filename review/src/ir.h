@@ -95,6 +95,9 @@ struct Param {
   std::string name;
   std::string type;                      // simple type name, "" when unknown
   std::vector<std::string> annotations;  // Java annotations on the parameter
+  // Java: the one type argument of a generic parameter type (List<Long> ->
+  // "Long"), "" when there is none or several.
+  std::string type_arg;
   bool out = false;  // C/C++ pointer, array or non-const reference: writes reach the caller
   bool indirect = false;  // C/C++ pointer or array (`type` is what it points at)
 };

@@ -368,6 +368,22 @@ class JavaLowerer final : public Lowerer {
     return out;
   }
 
+  // The single type argument of a generic type's text ("List<Long>" ->
+  // "Long"); "" for none or several (Map<String, Long>).
+  static std::string SingleTypeArg(std::string_view text) {
+    const std::size_t open = text.find('<');
+    const std::size_t close = text.rfind('>');
+    if (open == std::string_view::npos || close == std::string_view::npos || close <= open) return {};
+    std::string_view inner = text.substr(open + 1, close - open - 1);
+    int depth = 0;
+    for (char c : inner) {
+      if (c == '<') ++depth;
+      else if (c == '>') --depth;
+      else if (c == ',' && depth == 0) return {};
+    }
+    return SimpleType(inner);
+  }
+
   // The class's superclass and interfaces (an interface's extended
   // interfaces), by simple name: a call through an interface-typed variable
   // reaches the implementations the project defines.
@@ -418,7 +434,10 @@ class JavaLowerer final : public Lowerer {
             if (kt.find("type") != std::string_view::npos) type = k;
           }
         }
-        if (!Null(type)) param.type = SimpleType(Text(type));
+        if (!Null(type)) {
+          param.type = SimpleType(Text(type));
+          param.type_arg = SingleTypeArg(Text(type));
+        }
         for (TSNode k : Named(p)) {
           if (Type(k) != "modifiers") continue;
           for (TSNode a : Named(k)) {
