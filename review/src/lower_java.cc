@@ -323,7 +323,9 @@ class JavaLowerer final : public Lowerer {
       return Attr(scope, std::string(Text(Field(n, "name"))), n);
     }
     if (t == "switch_expression") {
-      // A value-producing switch: the join of its arms.
+      // A value-producing switch: a choice among its arms, or (arms with
+      // blocks and yield) the join of them.
+      if (ir::Id chosen = SwitchValue(n); chosen != ir::kNone) return chosen;
       return Unknown(n);
     }
     return Unknown(n);
@@ -475,6 +477,62 @@ class JavaLowerer final : public Lowerer {
     ir::Id e = Expr(n);
     S(s).a = e;
     out.push_back(s);
+  }
+
+  // switch (x) { case A -> a; case B, C -> b; default -> d; } as
+  // x == A ? a : (x == B || x == C ? b : d), so a constant subject picks its
+  // arm. kNone when an arm is not a single expression (a block, a throw).
+  ir::Id SwitchValue(TSNode n) {
+    TSNode body = Field(n, "body");
+    if (Null(body)) return ir::kNone;
+    struct Arm {
+      TSNode at;
+      std::vector<TSNode> labels;
+      bool is_default = false;
+      TSNode value;
+    };
+    std::vector<Arm> arms;
+    for (TSNode rule : Named(body)) {
+      if (Type(rule) != "switch_rule") return ir::kNone;
+      Arm arm;
+      arm.at = rule;
+      bool have_value = false;
+      for (TSNode c : Named(rule)) {
+        if (Type(c) == "switch_label") {
+          auto vals = Named(c);
+          if (vals.empty()) arm.is_default = true;
+          for (TSNode v : vals) arm.labels.push_back(v);
+        } else if (Type(c) == "expression_statement" && Named(c).size() == 1) {
+          arm.value = Named(c)[0];
+          have_value = true;
+        } else {
+          return ir::kNone;
+        }
+      }
+      if (!have_value) return ir::kNone;
+      arms.push_back(arm);
+    }
+    if (arms.empty()) return ir::kNone;
+    ir::Id subject = Expr(Field(n, "condition"));
+    ir::Id acc = ir::kNone;
+    for (const Arm& a : arms) {
+      if (a.is_default) acc = Expr(a.value);
+    }
+    for (auto it = arms.rbegin(); it != arms.rend(); ++it) {
+      if (it->is_default) continue;
+      ir::Id value = Expr(it->value);
+      if (acc == ir::kNone) {  // no default: the last arm is what is left
+        acc = value;
+        continue;
+      }
+      std::vector<std::pair<ir::Id, TSNode>> tests;
+      for (TSNode l : it->labels) tests.emplace_back(Binary("==", subject, Expr(l), it->at), it->at);
+      if (tests.empty()) return ir::kNone;
+      ir::Id cond = NewExpr(ir::ExprKind::kCond, it->at);
+      E(cond).kids = {AnyOf(tests, 0, tests.size()), value, acc};
+      acc = cond;
+    }
+    return acc;
   }
 
   // switch (x) { case A: ...; case B: ... default: ... } -> if x == A ... else if ...
