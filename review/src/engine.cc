@@ -4231,18 +4231,49 @@ struct Engine::Impl {
   std::optional<Value> ApplyCollection(Frame& fr, CollectionOp op, const ir::Expr& call, std::size_t first_arg,
                                        std::vector<Value>& args, const Value* recv,
                                        const std::optional<std::string>& recv_path) {
-    (void)first_arg;
+    // The first argument is a size (an integer variable), not a collection.
+    auto capacity = [&]() {
+      if (first_arg >= call.kids.size() || call.kids[first_arg] == ir::kNone) return false;
+      const ir::Expr& a = X(fr, call.kids[first_arg]);
+      if (a.kind != ExprKind::kName) return a.kind == ExprKind::kBinary;  // n * 2
+      auto t = fr.types.find(a.s);
+      return t != fr.types.end() && IntegerType(t->second);
+    };
     auto key_text = [&](std::size_t k) -> std::optional<std::string> {
       if (k >= args.size() || !args[k].IsConst() || args[k].ck == ConstKind::kNull) return std::nullopt;
       return ConstText(args[k]);
     };
     switch (op) {
       case CollectionOp::kNewList: {
+        // Java: new ArrayList<>(other) copies other; new ArrayList<>(16) is empty.
+        if (fr.lang == Language::kJava && !args.empty() && !args[0].IsConst() && !capacity()) {
+          if (args[0].list) {
+            Value copy;
+            copy.list = std::make_shared<std::vector<Value>>(*args[0].list);
+            return copy;
+          }
+          return Flat(args[0]);
+        }
         Value v;
         v.list = std::make_shared<std::vector<Value>>();
         return v;
       }
-      case CollectionOp::kNewMap: return Value{};
+      case CollectionOp::kNewMap:
+        // Java: new HashMap<>(other) holds what other holds.
+        if (fr.lang == Language::kJava && !args.empty() && !args[0].IsConst() && !capacity()) return Flat(args[0]);
+        return Value{};
+      case CollectionOp::kListOf: {
+        // Arrays.asList(a, b) / List.of(a, b): those elements, in order;
+        // Arrays.asList(array) is the array's.
+        if (args.size() == 1 && args[0].list) {
+          Value copy;
+          copy.list = std::make_shared<std::vector<Value>>(*args[0].list);
+          return copy;
+        }
+        Value v;
+        v.list = std::make_shared<std::vector<Value>>(args.begin(), args.end());
+        return v;
+      }
       case CollectionOp::kGet: {
         if (!recv) return std::nullopt;
         if (recv->list && !args.empty() && args[0].ck == ConstKind::kInt) {

@@ -580,7 +580,8 @@ class Loader {
         else if (op == "remove") m->op = CollectionOp::kRemove;
         else if (op == "new-list") m->op = CollectionOp::kNewList;
         else if (op == "new-map") m->op = CollectionOp::kNewMap;
-        else Fail(e["op"], "unknown collection op '" + op + "' (get, set, add, remove, new-list, new-map)");
+        else if (op == "list-of") m->op = CollectionOp::kListOf;
+        else Fail(e["op"], "unknown collection op '" + op + "' (get, set, add, remove, new-list, new-map, list-of)");
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }

@@ -118,7 +118,7 @@ struct Rule {
   bool disabled = false;
 };
 
-enum class CollectionOp : std::uint8_t { kNone, kGet, kSet, kAdd, kRemove, kNewList, kNewMap };
+enum class CollectionOp : std::uint8_t { kNone, kGet, kSet, kAdd, kRemove, kNewList, kNewMap, kListOf };
 
 // C/C++: where a pointer's memory comes from. The heap families must be
 // given back by their own release (malloc/free, new/delete,
