@@ -4916,7 +4916,8 @@ struct Engine::Impl {
     };
     // `host` was proven to be one of the program's values: if it is the
     // host of a URL, that URL is safe for SSRF and redirects.
-    auto host_fact = [&](ir::Id host) {
+    auto host_fact = [&](ir::Id host, std::uint32_t bits = 0) {
+      if (bits == 0) bits = UrlBits();
       std::optional<std::string> p;
       if (ir::Id url = HostCheckTarget(fr, host); url != ir::kNone) {
         p = PathOf(fr, url);
@@ -4924,10 +4925,10 @@ struct Engine::Impl {
         if (auto h = fr.host_of.find(X(fr, host).s); h != fr.host_of.end()) p = h->second;
       }
       if (!p) return;
-      MarkSafe(fr, out, *p, UrlBits());
+      MarkSafe(fr, out, *p, bits);
       // The parsed copy was checked: the URL it was parsed from is the same.
       if (auto from = fr.parsed_url_of.find(*p); from != fr.parsed_url_of.end()) {
-        MarkSafe(fr, out, from->second, UrlBits());
+        MarkSafe(fr, out, from->second, bits);
       }
     };
     // C/C++: where `!p` holds (or `p` fails), p is the null pointer, and
@@ -5157,6 +5158,20 @@ struct Engine::Impl {
           };
           if (null(e.kids[1])) c_absent(e.kids[0]);
           else if (null(e.kids[0])) c_absent(e.kids[1]);
+        }
+        // Java: uri.getHost() == null where it holds: a URI without a host
+        // is a path on this site, safe to redirect to (not to fetch:
+        // file:/etc/passwd has no host either).
+        if (fr.lang == Language::kJava && ((eq && positive) || (ne && !positive))) {
+          auto is_null = [&](ir::Id k) {
+            return k != ir::kNone && X(fr, k).kind == ExprKind::kConst && X(fr, k).const_kind == ConstKind::kNull;
+          };
+          const ir::Id host = is_null(e.kids[1]) ? e.kids[0] : is_null(e.kids[0]) ? e.kids[1] : ir::kNone;
+          if (host != ir::kNone) {
+            UrlBits();
+            if (redirect_bit_ != 0) host_fact(host, redirect_bit_);
+            return;
+          }
         }
         if ((eq && positive) || (ne && !positive)) {
           // JS loose equality converts: x == 1 also holds for " 1\n".
