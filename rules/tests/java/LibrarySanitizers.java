@@ -33,6 +33,15 @@ public class LibrarySanitizers {
     // ruleid: ldap-injection
     ctx.search("ou=people", "(uid=" + ESAPI.encoder().encodeForHTML(in) + ")", null);
 
+    javax.xml.xpath.XPath xp = javax.xml.xpath.XPathFactory.newInstance().newXPath();
+    String user = org.apache.commons.lang.StringEscapeUtils.escapeXml(in);
+    // ok: xpath-injection
+    xp.evaluate("//users/user[name/text()='" + user + "']/secret/text()", (Object) null);
+    // Cleaned markup keeps its quotes.
+    // ruleid: xpath-injection
+    xp.evaluate("//users/user[name/text()='" + org.jsoup.Jsoup.clean(in, org.jsoup.safety.Safelist.none()) + "']",
+                (Object) null);
+
     String safe = ESAPI.validator().getValidInput("search", in, "SafeString", 64, false);
     // ok: sql-injection
     st.executeQuery("SELECT * FROM t WHERE a = '" + safe + "'");
