@@ -3531,6 +3531,7 @@ struct Engine::Impl {
       // new URL(u).getHost(): a URL parsed to read a part of it makes no
       // request (nor a redirect).
       // new File(p).getName() likewise opens no file.
+      // Paths.get(p).getFileName() / Path.of(p).getFileName() (Java) too.
       const ir::Id r = X(fr, callee).kids[0];
       std::uint32_t quiet = 0;
       if (r != ir::kNone && X(fr, r).kind == ExprKind::kNew) {
@@ -3538,6 +3539,16 @@ struct Engine::Impl {
         if (UrlPartAccessor(m)) quiet = UrlBits();
         if (m == "getName" || m == "getParent" || m == "getPath" || m == "getAbsolutePath" || m == "toPath" ||
             m == "getFileName" || m == "isAbsolute") {
+          quiet = SinkKindBit("path");
+        }
+      } else if (r != ir::kNone && fr.lang == Language::kJava && X(fr, r).kind == ExprKind::kCall &&
+                 !X(fr, r).kids.empty() && X(fr, r).kids[0] != ir::kNone) {
+        const std::string& m = X(fr, callee).s;
+        const ir::Expr& made_by = X(fr, X(fr, r).kids[0]);
+        const bool path_factory = made_by.kind == ExprKind::kAttr && (made_by.s == "get" || made_by.s == "of") &&
+                                  !made_by.kids.empty() && made_by.kids[0] != ir::kNone &&
+                                  (X(fr, made_by.kids[0]).s == "Paths" || X(fr, made_by.kids[0]).s == "Path");
+        if (path_factory && (m == "getFileName" || m == "getParent" || m == "isAbsolute" || m == "getNameCount")) {
           quiet = SinkKindBit("path");
         }
       }
