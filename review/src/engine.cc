@@ -2193,6 +2193,14 @@ struct Engine::Impl {
     if (c.redos) return val->ck == ConstKind::kString && ExponentialBacktracking(val->s);
     if (c.buffer != Cond::BufferTest::kNone) return BufferCond(fr, c, call, first_arg, args, *val);
     if (c.before_start) return val->before_start;
+    if (c.type_matches) {
+      if (a.expr == ir::kNone) return false;
+      const ir::Expr& x = X(fr, a.expr);
+      std::string type;
+      if (x.kind == ExprKind::kNew) type = x.s;
+      else if (x.kind == ExprKind::kName) type = TypeOf(fr, x.s);
+      return !type.empty() && RE2::PartialMatch(type, *c.type_matches);
+    }
     if (c.integer) {
       if (val->ck == ConstKind::kInt) return true;
       if (a.expr == ir::kNone || X(fr, a.expr).kind != ExprKind::kName) return false;

@@ -179,7 +179,7 @@ class Loader {
     if (!n.IsMap()) Fail(n, "a condition must be a mapping");
     CheckKeys(n, {"arg", "option", "equals", "matches", "not-constant", "not-constant-here", "prefix", "literal",
                   "trivial-function", "absent", "below", "any-bits", "integer", "redos", "overflowed-by", "fits",
-                  "before-start"},
+                  "before-start", "type-matches"},
               "condition");
     Cond c;
     if (n["arg"]) c.index = Int(n["arg"], "arg", 0, 64);
@@ -192,6 +192,10 @@ class Loader {
     }
     if (n["matches"]) {
       c.matches = Regex(n["matches"], "matches");
+      ++tests;
+    }
+    if (n["type-matches"]) {
+      c.type_matches = Regex(n["type-matches"], "type-matches");
       ++tests;
     }
     // Flag tests: `literal: "true"` (anything but true/false is a rule error).
@@ -244,7 +248,7 @@ class Loader {
     if (tests != 1) {
       Fail(n, "a condition needs exactly one of 'equals', 'matches', 'not-constant', 'not-constant-here', 'prefix', "
               "'literal', 'trivial-function', 'absent', 'below', 'any-bits', 'integer', 'redos', 'overflowed-by', "
-              "'fits', 'before-start'");
+              "'fits', 'before-start', 'type-matches'");
     }
     return c;
   }

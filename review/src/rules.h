@@ -40,6 +40,9 @@ struct Cond {
   bool trivial_function = false;
   bool absent = false;           // holds when the argument/option is missing
   bool integer = false;          // holds for a name declared with an integer type (or an integer constant)
+  // Holds when the argument's type matches: the class of `new T(...)` or a
+  // variable's declared type (Java), by simple name.
+  std::shared_ptr<RE2> type_matches;
   bool redos = false;            // holds for a constant regex that backtracks exponentially (regex_risk.h)
   // C buffer writes, on the destination argument: what is written is the
   // argument `buffer_source` (as many bytes as its buffer, or a literal's

@@ -8,6 +8,8 @@ import javax.servlet.http.HttpServletResponse;
 // RestTemplate, Hibernate criteria, EL and Velocity, servlet resources.
 public class LibraryApis extends HttpServlet {
   private org.springframework.web.client.RestTemplate restTemplate;
+  private org.apache.http.impl.client.CloseableHttpClient httpClient;
+  private java.sql.Statement statement;
 
   public void doGet(HttpServletRequest request, HttpServletResponse response) throws Exception {
     String in = request.getParameter("in");
@@ -38,6 +40,16 @@ public class LibraryApis extends HttpServlet {
     org.apache.commons.exec.CommandLine line = org.apache.commons.exec.CommandLine.parse("convert " + in);
     // ok: command-injection
     org.apache.commons.exec.CommandLine fixed = org.apache.commons.exec.CommandLine.parse("uptime");
+
+    // execute() of an HTTP client or of Commons Exec is no SQL.
+    org.apache.http.client.methods.HttpGet get = new org.apache.http.client.methods.HttpGet("https://api.example.com/" + in);
+    // ok: sql-injection
+    httpClient.execute(get);
+    // ok: sql-injection
+    new org.apache.commons.exec.DefaultExecutor().execute(fixed);
+    String sql = "DELETE FROM t WHERE a = '" + in + "'";
+    // ruleid: sql-injection
+    statement.execute(sql);
 
     // ruleid: sql-injection
     org.hibernate.criterion.Restrictions.sqlRestriction("name = '" + in + "'");
