@@ -309,7 +309,17 @@ class JavaLowerer final : public Lowerer {
       auto kids = Named(n);
       return UpdateExpr(n, kids.empty() ? TSNode{} : kids[0]);
     }
-    if (t == "instanceof_expression") return NewExpr(ir::ExprKind::kUnknown, n);
+    if (t == "instanceof_expression") {
+      // `o instanceof String s`: s is o where the test holds (a pattern
+      // binding); the test itself is a truth value.
+      TSNode name = Field(n, "name");
+      if (!Null(name)) {
+        ir::Id from = Expr(Field(n, "left"));
+        TSNode type = Field(n, "right");
+        EmitPre(Assign(Name(std::string(Text(name)), name), from, n, Null(type) ? "" : SimpleType(Text(type))));
+      }
+      return NewExpr(ir::ExprKind::kUnknown, n);
+    }
     if (t == "method_reference") {  // no data flow; the text (Type::method) for model conditions
       ir::Id id = NewExpr(ir::ExprKind::kUnknown, n);
       E(id).s = std::string(Text(n));
