@@ -3515,6 +3515,7 @@ struct Engine::Impl {
     as_call.kids.insert(as_call.kids.end(), e.kids.begin(), e.kids.end());
     as_call.keys.assign(e.kids.size(), std::string());
     RunCallbacks(fr, as_call, 1, args, nullptr);  // new Promise((resolve) => ...)
+    RunAnonymousClass(fr, id);
     CheckCallPatterns(fr, as_call, 1, args, last, names);
     Value r = ApplyModels(fr, as_call, 1, args, nullptr, std::nullopt, last, names, type, id);
     ApplyConstructor(fr, e.s, as_call, args);
@@ -3963,6 +3964,23 @@ struct Engine::Impl {
     const ir::Function& lambda = fr.m->functions[static_cast<std::size_t>(fn.i)];
     if (lambda.body == ir::kNone || !CapturesTaint(fr, lambda)) return;
     RunLambda(fr, lambda, Value{}, fn);
+  }
+
+  // Java: `new Runnable() { public void run() { ... } }` reads the locals
+  // it captures (effectively final) as they are here; its methods that
+  // read tainted ones are checked here, as if they ran.
+  void RunAnonymousClass(Frame& fr, ir::Id id) {
+    const ir::Expr& e = X(fr, id);
+    if (fr.lang != Language::kJava || e.i <= 0 || TooDeep()) return;
+    for (std::size_t f = static_cast<std::size_t>(e.i - 1); f < fr.m->functions.size(); ++f) {
+      const ir::Function& method = fr.m->functions[f];
+      if (method.anonymous_of != id) {
+        if (method.is_lambda || method.anonymous_of != ir::kNone) continue;  // nested in its body
+        break;
+      }
+      if (method.body == ir::kNone || !CapturesTaint(fr, method)) continue;
+      RunLambda(fr, method, Value{}, e);
+    }
   }
 
   // Whether `lambda`'s body reads a variable of the enclosing frame that

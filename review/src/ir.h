@@ -56,7 +56,9 @@ struct Expr {
   std::uint8_t storage = 0;
   std::uint32_t line = 0;  // 1-based
   std::uint32_t col = 0;   // 1-based, in bytes
-  std::int64_t i = 0;      // kInt/kBool value, kFunc function index
+  // kInt/kBool value, kFunc function index; a Java kNew with an anonymous
+  // class body: the index of its first method + 1 (0: no body).
+  std::int64_t i = 0;
   std::string s;           // name, field, operator, string value, type
   std::vector<Id> kids;
   std::vector<std::string> keys;  // kCall keywords, kDict keys
@@ -124,6 +126,9 @@ struct Function {
   // Java: declared without a body (an interface, abstract or native
   // method); its body is an empty block.
   bool no_body = false;
+  // Java: a method of an anonymous class, `new T() { ... }`: the kNew
+  // expression that makes it (kNone otherwise).
+  Id anonymous_of = kNone;
 };
 
 struct Module {

@@ -221,14 +221,20 @@ class JavaLowerer final : public Lowerer {
       Args(Field(n, "arguments"), kids);
       E(id).s = type;
       E(id).kids = std::move(kids);
-      // Anonymous class bodies: their methods are functions of their own.
+      // Anonymous class bodies: their methods are functions of their own,
+      // linked to this expression (they see the locals it captures).
       for (TSNode c : Named(n)) {
         if (Type(c) == "class_body") {
           std::vector<ir::Id> ignored;
           std::string saved = cls_;
           cls_ = type;
+          const std::size_t first = m_.functions.size();
           LowerChildren(c, ignored);
           cls_ = saved;
+          for (std::size_t f = first; f < m_.functions.size(); ++f) {
+            if (m_.functions[f].cls == type && !m_.functions[f].is_lambda) m_.functions[f].anonymous_of = id;
+          }
+          E(id).i = static_cast<std::int64_t>(first) + 1;  // where its methods start, plus one
         }
       }
       return id;
