@@ -2626,8 +2626,10 @@ struct Engine::Impl {
         }
         out = local.empty() ? typed : local;
         // Java: an interface (or abstract) method has no body; the call runs
-        // one of the project's implementations, so it is their union.
-        if (fr.lang == Language::kJava && std::all_of(out.begin(), out.end(), [&](const FuncRef& r) {
+        // one of the project's implementations, so it is their union. Only
+        // for the project's own interfaces: a library one (Function,
+        // Runnable) may be implemented by any number of unrelated classes.
+        if (fr.lang == Language::kJava && !out.empty() && std::all_of(out.begin(), out.end(), [&](const FuncRef& r) {
               return program.modules[r.module]->functions[r.func].no_body;
             })) {
           std::vector<FuncRef> impls;

@@ -30,6 +30,24 @@ public class InterfaceCalls {
     }
   }
 
+  // A project class implementing a library interface: a call through that
+  // interface elsewhere may run any implementation, not necessarily this.
+  class Audit implements java.util.function.Function<String, String> {
+    public String apply(String s) {
+      try {
+        // ok: sql-injection
+        conn.createStatement().executeUpdate("INSERT INTO audit VALUES ('" + s + "')");
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+      return s;
+    }
+  }
+
+  public String transform(HttpServletRequest request, java.util.function.Function<String, String> f) {
+    return f.apply(request.getParameter("q"));
+  }
+
   public void handle(HttpServletRequest request, HttpServletResponse response) throws Exception {
     String input = request.getParameter("q");
     Statement st = conn.createStatement();
