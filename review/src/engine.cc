@@ -4043,7 +4043,7 @@ struct Engine::Impl {
     const CallModel* collection = nullptr;
     const CallModel* release = nullptr;
     bool clean = false;
-    std::uint32_t sanitized = 0, normalized = 0;
+    std::uint32_t sanitized = 0, normalized = 0, decoded = 0;
     // Kinds each argument (and the receiver) was judged for as this call's
     // sink: when the result goes straight into another call, what it carries
     // of them is not reported again by a sink of the same kind around it
@@ -4175,6 +4175,7 @@ struct Engine::Impl {
             }
           }
           break;
+        case CallModel::kDecoder: decoded |= m->kinds; break;
       }
     }
     if (release) ReleaseArgs(fr, *release, call, first_arg, args);
@@ -4251,6 +4252,9 @@ struct Engine::Impl {
     }
     for (std::size_t k = 0; k < args.size(); ++k) add(args[k], judged[k]);
     if (TextParts(last, recv, args) > 1) MarkBuilt(r);
+    if (decoded) {
+      for (Origin& o : r.o) o.safe &= ~decoded;
+    }
     if (sanitizer) {
       if (sanitized == kAllKinds) return {};
       for (Origin& o : r.o) {

@@ -308,7 +308,7 @@ class Loader {
   void LoadModels(const YAML::Node& n) {
     if (!n.IsMap()) Fail(n, "'models' must be a mapping");
     CheckKeys(n, {"languages", "sources", "sinks", "sanitizers", "propagators", "clean", "collections", "output-types",
-                   "exits", "validators", "releases", "allocations", "dereferences"},
+                   "exits", "validators", "releases", "allocations", "dereferences", "decoders"},
               "models");
     if (!n["languages"]) Fail(n, "models need 'languages'");
     std::uint32_t mask = Languages(n["languages"]);
@@ -449,6 +449,18 @@ class Loader {
         if (e["normalizes"]) m->normalizes = Bool(e["normalizes"], "normalizes");
         if (e["when"]) m->when = Conds(e["when"]);
         if (e["unless"]) m->unless = Conds(e["unless"]);
+        AddCalls(mask, Strings(e["call"], "call"), m);
+      }
+    }
+    if (YAML::Node l = list("decoders")) {
+      for (const YAML::Node& e : l) {
+        if (!e.IsMap()) Fail(e, "a decoder must be a mapping");
+        CheckKeys(e, {"call", "kinds"}, "decoder");
+        if (!e["call"] || !e["kinds"]) Fail(e, "a decoder needs 'call' and 'kinds'");
+        auto m = std::make_shared<CallModel>();
+        m->role = CallModel::kDecoder;
+        m->origin = origin(e);
+        m->kinds = KindMask(e["kinds"], /*allow_all=*/false);
         AddCalls(mask, Strings(e["call"], "call"), m);
       }
     }

@@ -147,8 +147,10 @@ struct CallModel {
   // (url_has_allowed_host_and_scheme(url, ...)); where a condition proves it
   // returned true, the checked argument (`args` positions, `options`
   // keywords) is safe for `kinds`.
+  // kDecoder: the call undoes an encoding (URLDecoder.decode, unescapeHtml4):
+  // its result carries its input, no longer safe for `kinds`.
   enum Role : std::uint8_t { kSource, kSink, kSanitizer, kPropagator, kClean, kCollection, kOutputType, kExit,
-                             kValidator, kRelease, kAllocate, kDereference };
+                             kValidator, kRelease, kAllocate, kDereference, kDecoder };
   Role role = kSource;
   int kind = -1;               // source kind id / sink kind id
   std::uint32_t kinds = 0;     // sanitizer / output type: sink kinds made safe (all bits = everything);
