@@ -2227,6 +2227,11 @@ struct Engine::Impl {
         std::string t = ExprText(fr, k);
         if (!t.empty()) texts.push_back(std::move(t));
       }
+    } else if (val->list) {
+      // The same for a list kept in a variable: argv = ["sh", "-c", cmd].
+      for (const Value& e : *val->list) {
+        if (e.IsConst()) texts.push_back(ConstText(e));
+      }
     }
     // Flags combined with | or + (S_IRWXU | S_IRWXO): each operand's name.
     std::vector<ir::Id> parts{a.expr};

@@ -277,3 +277,15 @@ def upload():
     # ok: path-traversal
     f.save(os.path.join("/srv/uploads", secure_filename(f.filename)))
     return "ok"
+
+
+@app.route("/run-script")
+def run_script():
+    script = request.args.get("script", "")
+    argv = ["sh", "-c", "echo " + script]
+    # ruleid: command-injection
+    subprocess.run(argv)
+    plain = ["echo", script]
+    # ok: command-injection
+    subprocess.run(plain)
+    return "ok"
