@@ -117,6 +117,16 @@ app.get("/find", (req, res) => {
   res.json({ a: re.test("x"), b: fixed.test(req.query.q) });
 });
 
+app.get("/find-literal", (req, res) => {
+  const escaped = String(req.query.q).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // ok: regex-injection
+  const literal = new RegExp("^" + escaped);
+  const spaced = String(req.query.q).replace(/ /g, "\\s");
+  // ruleid: regex-injection
+  const loose = new RegExp(spaced);
+  res.json({ a: literal.test("x"), b: loose.test("y") });
+});
+
 const nunjucks = require("nunjucks");
 const Handlebars = require("handlebars");
 // ruleid: template-autoescape-off

@@ -19,3 +19,21 @@ export function performRedirect() {
     }
   };
 }
+
+export function manualRedirect(req: any, res: any) {
+  const back = String(req.query.back);
+  if (req.query.home) {
+    // ok: open-redirect
+    res.setHeader("Location", "/home");
+    return res.status(302).end();
+  }
+  // ruleid: open-redirect
+  res.writeHead(302, { Location: back });
+  res.end();
+}
+
+export function headerRedirect(req: any, res: any) {
+  // ruleid: open-redirect
+  res.set("Location", req.query.next);
+  res.status(303).end();
+}

@@ -47,3 +47,19 @@ def helper(name):
 def call_helper():
     helper("constant")
     return {}
+
+
+@api.get("/go")
+def go(target: str = Query("/")):
+    from fastapi.responses import RedirectResponse
+    if target.startswith("/account/"):
+        # ok: open-redirect
+        return RedirectResponse("/account/home")
+    # ruleid: open-redirect
+    return RedirectResponse(url=target)
+
+
+@api.get("/page")
+def page(title: str = Query("")):
+    # ruleid: xss
+    return HTMLResponse(content="<h1>" + title + "</h1>")

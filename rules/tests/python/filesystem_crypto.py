@@ -177,3 +177,16 @@ def under_base_commonpath_unresolved():
         abort(403)
     # ruleid: path-traversal
     return open(joined).read()
+
+
+def copy_upload_to():
+    import shutil
+    name = request.args.get("name", "")
+    # ruleid: path-traversal
+    shutil.copy("/srv/templates/base.txt", "/srv/out/" + name)
+    # ok: path-traversal
+    shutil.copy("/srv/templates/" + os.path.basename(name), "/srv/out/fixed.txt")
+    # ruleid: path-traversal
+    os.rename("/srv/tmp/upload", os.path.join("/srv/store", name))
+    # ok: path-traversal
+    os.rename("/srv/tmp/upload", "/srv/store/latest")

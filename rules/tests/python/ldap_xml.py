@@ -39,3 +39,16 @@ def xml_with_parser():
     # ok: xxe
     etree.fromstring(request.data, parser=hardened)
     return "ok"
+
+
+def element_path():
+    import xml.etree.ElementTree as ET
+    name = request.args["name"]
+    root = ET.parse("users.xml").getroot()
+    # ruleid: xpath-injection
+    found = root.findall("./user[@name='" + name + "']")
+    # ok: xpath-injection
+    found = root.findall("./user")
+    # ok: xpath-injection
+    where = "users.xml".find(name)
+    return str(len(found) + where)
