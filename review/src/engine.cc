@@ -184,6 +184,10 @@ struct Value {
   // C/C++: a local declared without a value and not assigned since, on
   // every path here (ir::Stmt::uninitialized).
   bool uninit = false;
+  // A function literal or nested def of this module (index into
+  // Module::functions) the variable holds, or -1: calling it runs it where
+  // it can see the variables it captures (CallLocalFunction).
+  std::int32_t func = -1;
 
   bool IsConst() const { return ck != ConstKind::kUnset; }
   bool SameConst(const Value& b) const {
@@ -250,6 +254,7 @@ Value Join(const Value& a, const Value& b) {
   // Released on every path, or the null pointer on some (`if (p) free(p);`).
   auto null = [](const Value& v) { return v.ck == ConstKind::kNull || (v.ck == ConstKind::kInt && v.i == 0); };
   r.freed = (a.freed || b.freed) && (a.freed || null(a)) && (b.freed || null(b));
+  r.func = a.func == b.func ? a.func : -1;
   r.pointer_param = a.pointer_param == b.pointer_param ? a.pointer_param
                     : null(a)                          ? b.pointer_param
                     : null(b)                          ? a.pointer_param
@@ -3376,7 +3381,13 @@ struct Engine::Impl {
         }
         return r;
       }
-      case ExprKind::kFunc: return {};
+      case ExprKind::kFunc: {
+        Value r;
+        if (e.i >= 0 && static_cast<std::size_t>(e.i) < fr.m->functions.size() && e.i <= INT32_MAX) {
+          r.func = static_cast<std::int32_t>(e.i);
+        }
+        return r;
+      }
       case ExprKind::kUnknown: {
         if (e.s == "sizeof" && e.kids.size() == 1 && IsC(fr.lang)) {  // sizeof(buf) of a declared array
           ++fr.not_a_read;  // sizeof x does not read x
@@ -3592,6 +3603,12 @@ struct Engine::Impl {
     }
     fr.in_arguments = as_argument;
     std::optional<Value> called_back = RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
+    if (callee != ir::kNone && X(fr, callee).kind == ExprKind::kName) {
+      auto local = fr.st.env.find(X(fr, callee).s);
+      if (local != fr.st.env.end() && local->second.func >= 0) {
+        return CallLocalFunction(fr, e, static_cast<std::size_t>(local->second.func), args);
+      }
+    }
     std::vector<std::string> names;
     Names(fr, callee, names);
     std::string last = callee != ir::kNone && X(fr, callee).kind == ExprKind::kAttr ? X(fr, callee).s
@@ -3988,6 +4005,61 @@ struct Engine::Impl {
       if (method.body == ir::kNone || !CapturesTaint(fr, method)) continue;
       RunLambda(fr, method, Value{}, e);
     }
+  }
+
+  // A call of a function value the caller holds (`const cb = (err, data) =>
+  // {...}; cb(null, x)`, a nested def): run here, like a callback, so the
+  // body sees the caller's variables it captures; its parameters take the
+  // call's arguments (by keyword where named) and its return value is the
+  // call's.
+  Value CallLocalFunction(Frame& fr, const ir::Expr& call, std::size_t fi, const std::vector<Value>& args) {
+    if (fi >= fr.m->functions.size()) return {};
+    const ir::Function& fn = fr.m->functions[fi];
+    if (fn.body == ir::kNone || TooDeep() || &fn == fr.f) return {};
+    ir::Function shape = fn;  // `this` is the enclosing class's
+    if (shape.cls.empty()) shape.cls = fr.f->cls;
+    shape.decorators.clear();
+    Frame inner;
+    inner.module = fr.module;
+    inner.m = fr.m;
+    inner.f = &shape;
+    inner.lang = fr.lang;
+    inner.models = fr.models;
+    inner.st = fr.st;
+    inner.st.dead = false;
+    inner.types = fr.types;
+    Summary local;
+    inner.summary = &local;
+    inner.budget = fr.budget;
+    inner.stmt_line = fr.stmt_line;
+    inner.stmt_end = fr.stmt_end;
+    inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
+    const std::string what = fn.name.empty() ? std::string("function") : fn.name + "()";
+    std::size_t positional = 0;
+    for (std::size_t k = 0; k < fn.params.size(); ++k) inner.st.env.erase(fn.params[k].name);
+    for (std::size_t k = 0; k < args.size(); ++k) {
+      const std::string* key = k < call.keys.size() && !call.keys[k].empty() ? &call.keys[k] : nullptr;
+      const ir::Param* p = nullptr;
+      if (key) {
+        for (const ir::Param& q : fn.params) {
+          if (q.name == *key) p = &q;
+        }
+      } else if (positional < fn.params.size()) {
+        p = &fn.params[positional++];
+      }
+      if (!p || p->name.empty()) continue;
+      inner.st.env[p->name] = AddStep(args[k], fr, call.line, call.col, "passed to " + what);
+      if (!p->type.empty()) inner.types[p->name] = p->type;
+    }
+    ++call_depth;
+    Exec(inner, fn.body);
+    --call_depth;
+    fr.budget = inner.budget;
+    if (fr.summary) {
+      for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
+    }
+    if (!local.has_ret) return {};
+    return AddStep(local.ret, fr, call.line, call.col, "returned from " + what);
   }
 
   // Whether `lambda`'s body reads a variable of the enclosing frame that

@@ -114,7 +114,15 @@ class PythonLowerer final : public Lowerer {
       }
       Stmt(Field(n, "body"), out);
     } else if (t == "function_definition") {
-      LowerFunction(n, {}, "");
+      const bool nested = def_depth_ > 0;
+      std::size_t index = LowerFunction(n, {}, "");
+      if (nested) {
+        // A def inside a function binds a local name to the function: calls
+        // through it see the variables it captures.
+        ir::Id fn = NewExpr(ir::ExprKind::kFunc, n);
+        E(fn).i = static_cast<std::int64_t>(index);
+        out.push_back(Assign(Name(m_.functions[index].name, n), fn, n));
+      }
     } else if (t == "class_definition") {
       LowerClass(n, out);
     } else if (t == "decorated_definition") {
@@ -560,7 +568,7 @@ class PythonLowerer final : public Lowerer {
     }
   }
 
-  void LowerFunction(TSNode n, std::vector<ir::Id> decorators, const std::string& cls) {
+  std::size_t LowerFunction(TSNode n, std::vector<ir::Id> decorators, const std::string& cls) {
     ir::Function f;
     f.name = std::string(Text(Field(n, "name")));
     f.cls = cls;
@@ -580,11 +588,14 @@ class PythonLowerer final : public Lowerer {
     std::size_t index = AddFunction(std::move(f));
     std::string saved_cls = cls_;
     cls_ = "";  // nested functions are free functions
+    ++def_depth_;
     ir::Id body = LowerBlock(Field(n, "body"));
+    --def_depth_;
     cls_ = saved_cls;
     m_.functions[index].body = body;
     if (!self_name_.empty()) RenameSelf(body);
     self_name_ = saved_self;
+    return index;
   }
 
   // `self` is a parameter like any other in Python; the engine wants kThis.
@@ -644,6 +655,7 @@ class PythonLowerer final : public Lowerer {
 
  private:
   std::string self_name_;
+  int def_depth_ = 0;  // lowering the body of a def (a nested def binds a local name)
   std::string cls_;
   std::size_t self_scan_from_ = 0;
 };

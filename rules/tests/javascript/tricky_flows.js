@@ -203,3 +203,22 @@ app.get("/retry", (req, res) => {
   }
   res.end();
 });
+
+app.get("/local-callback", (req, res) => {
+  const reply = (err, body) => {
+    // ruleid: xss
+    res.send("<div>" + body + "</div>");
+  };
+  const replyText = (err, body) => {
+    // ok: xss
+    res.send("<div>" + String(body).replace(/</g, "&lt;") + "</div>");
+  };
+  const title = () => "<h1>" + req.query.title + "</h1>";
+  const fixedTitle = () => "<h1>Search</h1>";
+  replyText(null, req.query.q);
+  reply(null, req.query.q);
+  // ruleid: xss
+  res.write(title());
+  // ok: xss
+  res.write(fixedTitle(req.query.title));
+});

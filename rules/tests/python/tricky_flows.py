@@ -219,3 +219,30 @@ def skip_bad_names():
             continue
         # ruleid: path-traversal
         open(os.path.join("/srv/files", name)).close()
+
+
+@app.route("/nested-helper")
+def nested_helper():
+    name = request.args.get("name", "")
+
+    def greeting():
+        return "<p>Hello " + name + "</p>"
+
+    def fixed_greeting():
+        return "<p>Hello visitor</p>"
+
+    def run(cmd, quiet=False):
+        # ruleid: command-injection
+        os.system(cmd)
+
+    def run_fixed(cmd, label=""):
+        # ok: command-injection
+        os.system(cmd)
+
+    run("ls " + name, quiet=True)
+    run_fixed("ls", label=name)
+    if name:
+        # ruleid: xss
+        return greeting()
+    # ok: xss
+    return fixed_greeting()
