@@ -156,3 +156,21 @@ function validators(input) {
   const r = input.replace("(x+x+)+y", "");
   return [words, wordsFixed, email, host, m, r];
 }
+
+app.get("/greeting-template", (req, res) => {
+  const _ = require("lodash");
+  // ruleid: code-injection
+  const render = _.template("Hello " + req.query.name);
+  // ok: code-injection
+  const fixed = _.template("Hello <%- name %>");
+  res.type("txt").send(render({}) + fixed({ name: req.query.name }));
+});
+
+app.get("/stored-row", (req, res) => {
+  const store = require("better-sqlite3")("app.db");
+  // ruleid: sql-injection
+  const row = store.prepare("SELECT * FROM items WHERE name = '" + req.query.name + "'").get();
+  // ok: sql-injection
+  const same = store.prepare("SELECT * FROM items WHERE name = ?").get(req.query.name);
+  res.json({ row, same });
+});

@@ -52,3 +52,21 @@ def element_path():
     # ok: xpath-injection
     where = "users.xml".find(name)
     return str(len(found) + where)
+
+
+def directory_lookup(conn):
+    from ldap3.utils.conv import escape_filter_chars as escape3
+    uid = request.args["uid"]
+    # ruleid: ldap-injection
+    conn.search(search_base="dc=example,dc=com", search_filter="(uid=" + uid + ")")
+    # ok: ldap-injection
+    conn.search(search_base="dc=example,dc=com", search_filter="(uid=" + escape3(uid) + ")")
+
+
+def driver_sql(engine):
+    name = request.args["name"]
+    with engine.connect() as c:
+        # ruleid: sql-injection
+        c.exec_driver_sql("SELECT * FROM users WHERE name = '%s'" % name)
+        # ok: sql-injection
+        c.exec_driver_sql("SELECT * FROM users WHERE name = ?", (name,))
