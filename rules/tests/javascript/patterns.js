@@ -174,3 +174,14 @@ app.get("/stored-row", (req, res) => {
   const same = store.prepare("SELECT * FROM items WHERE name = ?").get(req.query.name);
   res.json({ row, same });
 });
+
+app.get("/pg-format", async (req, res) => {
+  const { format } = require("pg-format");
+  const { Pool } = require("pg");
+  const pool = new Pool();
+  // ok: sql-injection
+  await pool.query(format("SELECT * FROM items WHERE name = %L", req.query.name));
+  // ruleid: sql-injection
+  await pool.query(format("SELECT * FROM items ORDER BY %s", req.query.sort));
+  res.end();
+});

@@ -190,3 +190,13 @@ def copy_upload_to():
     os.rename("/srv/tmp/upload", os.path.join("/srv/store", name))
     # ok: path-traversal
     os.rename("/srv/tmp/upload", "/srv/store/latest")
+
+
+def hex_named_file():
+    name = request.args.get("name", "")
+    encoded = name.encode("utf-8").hex()
+    # ok: path-traversal
+    open("/srv/cache/" + encoded).close()
+    decoded = bytes.fromhex(name).decode("utf-8")
+    # ruleid: path-traversal
+    open("/srv/cache/" + decoded).close()
