@@ -2782,6 +2782,9 @@ struct Engine::Impl {
 
   // No further callee is analyzed (its summary or an inlined callback).
   bool TooDeep() const { return call_depth > 40 || StackUsed() > kCalleeStack; }
+  // Local function values run inline (CallLocalFunction) inside each other.
+  static constexpr int kMaxLocalCalls = 4;
+  int local_calls = 0;
 
   Summary* GetSummary(const FuncRef& r) {
     std::uint64_t key = (static_cast<std::uint64_t>(r.module) << 32) | r.func;
@@ -3605,8 +3608,16 @@ struct Engine::Impl {
     std::optional<Value> called_back = RunCallbacks(fr, e, 1, args, has_recv ? &recv : nullptr);
     if (callee != ir::kNone && X(fr, callee).kind == ExprKind::kName) {
       auto local = fr.st.env.find(X(fr, callee).s);
-      if (local != fr.st.env.end() && local->second.func >= 0) {
-        return CallLocalFunction(fr, e, static_cast<std::size_t>(local->second.func), args);
+      if (local != fr.st.env.end() && local->second.func >= 0 && local_calls < kMaxLocalCalls &&
+          static_cast<std::size_t>(local->second.func) < fr.m->functions.size()) {
+        // Only where it can matter: tainted arguments or captured taint.
+        // Otherwise the function's own summary (by name) says everything.
+        const ir::Function& fn = fr.m->functions[static_cast<std::size_t>(local->second.func)];
+        bool tainted = false;
+        for (const Value& a : args) tainted |= !Flat(a).o.empty();
+        if (tainted || CapturesTaint(fr, fn)) {
+          return CallLocalFunction(fr, e, static_cast<std::size_t>(local->second.func), args);
+        }
       }
     }
     std::vector<std::string> names;
@@ -3953,6 +3964,7 @@ struct Engine::Impl {
     Exec(inner, lambda.body);
     --call_depth;
     fr.budget = inner.budget;
+    MergeCaptured(fr, inner.st, lambda);
     // Flows from the enclosing function's parameters are its own.
     if (fr.summary) {
       for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
@@ -4007,6 +4019,35 @@ struct Engine::Impl {
     }
   }
 
+  static bool SameFlow(const Value& a, const Value& b) {
+    if (a.o.size() != b.o.size() || a.list != b.list || a.ck != b.ck || a.s != b.s || a.i != b.i) return false;
+    for (std::size_t k = 0; k < a.o.size(); ++k) {
+      if (a.o[k].key != b.o[k].key || a.o[k].safe != b.o[k].safe) return false;
+    }
+    return true;
+  }
+
+  // JS: what a callback or local function run inline left in the caller's
+  // variables it captured (`xs.forEach((x) => { out += x; })`) is added to
+  // them, since it may run any number of times. Its parameters are its own.
+  // (A Python function cannot rebind its enclosing function's names without
+  // `nonlocal`, and a name it assigns is its own local.)
+  void MergeCaptured(Frame& fr, const State& after, const ir::Function& fn) {
+    if (after.dead || !IsJs(fr.lang)) return;
+    for (const auto& [key, v] : after.env) {
+      const std::string root = key.substr(0, key.find('.'));
+      bool own = false;
+      for (const ir::Param& p : fn.params) own |= p.name == root;
+      if (own || !fr.st.env.count(root)) continue;
+      auto it = fr.st.env.find(key);
+      if (it == fr.st.env.end()) {
+        fr.st.env.emplace(key, v);
+      } else if (!SameFlow(it->second, v)) {
+        it->second = Join(it->second, v);
+      }
+    }
+  }
+
   // A call of a function value the caller holds (`const cb = (err, data) =>
   // {...}; cb(null, x)`, a nested def): run here, like a callback, so the
   // body sees the caller's variables it captures; its parameters take the
@@ -4052,9 +4093,12 @@ struct Engine::Impl {
       if (!p->type.empty()) inner.types[p->name] = p->type;
     }
     ++call_depth;
+    ++local_calls;
     Exec(inner, fn.body);
+    --local_calls;
     --call_depth;
     fr.budget = inner.budget;
+    MergeCaptured(fr, inner.st, fn);
     if (fr.summary) {
       for (const SinkHit& h : local.hits) AddHit(*fr.summary, h);
     }

@@ -222,3 +222,16 @@ app.get("/local-callback", (req, res) => {
   // ok: xss
   res.write(fixedTitle(req.query.title));
 });
+
+app.get("/collect", (req, res) => {
+  let names = "";
+  let count = 0;
+  Object.values(req.query).forEach((v) => {
+    names += v + ",";
+    count += 1;
+  });
+  // ruleid: xss
+  res.write("<p>" + names + "</p>");
+  // ok: xss
+  res.end("<p>" + count + "</p>");
+});
