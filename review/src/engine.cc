@@ -902,9 +902,16 @@ struct Engine::Impl {
   // In a field engine: records a source stored in a field of the class.
   void RecordField(Frame& fr, const std::string& path, const Value& v) {
     if (!field_pass || fr.f->cls.empty()) return;
+    // What an exported method's caller passed (param-of-exported) is a
+    // parameter, not a source, once stored: the reading method's summary
+    // maps the field to what the project's caller stored there.
+    int caller_kind = -1;
+    for (const ParamSource& ps : fr.models->param_sources) {
+      if (ps.exported) caller_kind = ps.kind;
+    }
     Value kept;
     for (const Origin& o : Flat(v).o) {
-      if (o.key >= 0) AddOrigin(kept.o, o);
+      if (o.key >= 0 && o.key != caller_kind) AddOrigin(kept.o, o);
     }
     // A C++ member given a buffer (data = new char[10] in a constructor)
     // keeps its size for the other methods (the destructor that writes it).

@@ -5,6 +5,7 @@ const path = require("path");
 const mysql = require("mysql");
 const escapeHtml = require("escape-html");
 const util = require("./util_helpers");
+const LastValue = require("./last_value");
 
 const app = express();
 const db = mysql.createConnection({ host: "localhost" });
@@ -234,4 +235,17 @@ app.get("/collect", (req, res) => {
   res.write("<p>" + names + "</p>");
   // ok: xss
   res.end("<p>" + count + "</p>");
+});
+
+app.get("/last-value", (req, res) => {
+  const kept = new LastValue();
+  kept.remember(req.query.cmd);
+  // ruleid: command-injection
+  exec("echo " + kept.recall());
+  const replaced = new LastValue();
+  replaced.remember(req.query.cmd);
+  replaced.remember("fixed");
+  // ok: command-injection
+  exec("echo " + replaced.recall());
+  res.end();
 });
