@@ -289,3 +289,15 @@ def run_script():
     # ok: command-injection
     subprocess.run(plain)
     return "ok"
+
+
+@app.route("/late-body")
+def late_body():
+    from flask import make_response
+    note = request.args.get("note", "")
+    resp = make_response()
+    # ruleid: xss
+    resp.set_data("<p>" + note + "</p>")
+    # ok: xss
+    resp.set_data("<p>" + html.escape(note) + "</p>")
+    return resp
