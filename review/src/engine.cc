@@ -674,6 +674,7 @@ struct Engine::Impl {
   // initialized once, Python/JS module constants). Functions read them when
   // no local binding exists, so configuration flags decide branches.
   std::unordered_map<std::uint32_t, std::unordered_map<std::string, Value>> module_consts;
+  std::unordered_map<std::uint32_t, std::unordered_map<std::string, std::string>> module_objects;
 
   // Fields (`this.f`) that a class's methods assign a source to, so the
   // class's other methods see them (set in one handler, used in another).
@@ -1027,6 +1028,48 @@ struct Engine::Impl {
     for (auto& [key, val] : candidates) {
       if (writes[key] == 1) out.emplace(key, std::move(val));
     }
+    return out;
+  }
+
+  // Python: module-level objects made once by a class of a library or of
+  // the project (`app = FastAPI()`, `bp = flask.Blueprint(...)`) -> the
+  // class's dotted name with imports resolved, so a function's use of the
+  // global reads as the class's method (fastapi.FastAPI.get).
+  const std::unordered_map<std::string, std::string>& ModuleObjects(std::uint32_t module) {
+    auto it = module_objects.find(module);
+    if (it != module_objects.end()) return it->second;
+    auto& out = module_objects[module];
+    const ir::Module& m = *program.modules[module];
+    if (m.language != Language::kPython) return out;
+    const ir::Function* body = nullptr;
+    for (const ir::Function& f : m.functions) {
+      if (f.is_module_body) body = &f;
+    }
+    if (!body || body->body == ir::kNone) return out;
+    std::unordered_map<std::string, int> writes;
+    for (ir::Id sid : m.stmts[body->body].body) {
+      const ir::Stmt& st = m.stmts[sid];
+      if (st.kind != StmtKind::kAssign) continue;
+      std::string key(ConstKey(m, st.a));
+      if (key.empty() || ++writes[key] > 1 || !st.op.empty() || st.b == ir::kNone) continue;
+      const ir::Expr& call = m.exprs[st.b];
+      if (call.kind != ExprKind::kCall || call.kids.empty() || call.kids[0] == ir::kNone) continue;
+      // The callee's dotted text, its first name resolved through imports.
+      std::vector<std::string> parts;
+      ir::Id c = call.kids[0];
+      for (int guard = 0; guard < 8 && c != ir::kNone && m.exprs[c].kind == ExprKind::kAttr; ++guard) {
+        parts.push_back(m.exprs[c].s);
+        c = m.exprs[c].kids.empty() ? ir::kNone : m.exprs[c].kids[0];
+      }
+      if (c == ir::kNone || m.exprs[c].kind != ExprKind::kName) continue;
+      auto imp = m.imports.find(m.exprs[c].s);
+      std::string dotted = imp != m.imports.end() ? imp->second : m.exprs[c].s;
+      for (auto p = parts.rbegin(); p != parts.rend(); ++p) dotted += "." + *p;
+      const std::string last = LastOf(dotted);
+      if (last.empty() || last[0] < 'A' || last[0] > 'Z') continue;  // a class, not a factory function
+      out.emplace(key, NormalizeName(dotted));
+    }
+    std::erase_if(out, [&](const auto& e) { return writes[e.first] > 1; });
     return out;
   }
 
@@ -1472,6 +1515,10 @@ struct Engine::Impl {
         out.push_back(n);
         std::string t = TypeOf(fr, e.s);
         if (!t.empty() && t != n) out.push_back(t);
+        if (t.empty() && fr.lang == Language::kPython && !fr.f->is_module_body && !fr.st.env.count(e.s)) {
+          const auto& objects = ModuleObjects(fr.module);
+          if (auto o = objects.find(e.s); o != objects.end()) out.push_back(o->second);
+        }
         return;
       }
       case ExprKind::kThis:
@@ -4894,6 +4941,7 @@ struct Engine::Impl {
           if (object_literal || !DecoratedWith(fr, rs.decorators)) continue;
           if (!rs.unless_decorators.empty() && DecoratedWith(fr, rs.unless_decorators)) continue;
           if (!rs.own_decorators.empty() && !DecoratedWith(fr, rs.own_decorators, /*own_only=*/true)) continue;
+          if (!rs.when.empty() && !DecoratorHolds(fr, rs.decorators, rs.when)) continue;
           if (!rs.return_types.empty() &&
               std::find(rs.return_types.begin(), rs.return_types.end(), fr.f->ret_type) == rs.return_types.end()) {
             continue;
@@ -6335,6 +6383,25 @@ struct Engine::Impl {
       }
     }
     return true;
+  }
+
+  // Whether a decorator matching `globs` has arguments for which `conds`
+  // hold (judged on their text: option values are names and literals).
+  bool DecoratorHolds(Frame& fr, const std::vector<std::string>& globs, const std::vector<Cond>& conds) {
+    for (ir::Id d : fr.f->decorators) {
+      const ir::Expr& call = X(fr, d);
+      if (call.kids.empty()) continue;
+      std::vector<std::string> names;
+      Names(fr, call.kids[0], names);
+      bool match = false;
+      for (const std::string& n : names) {
+        for (const std::string& g : globs) match |= GlobMatch(g, n);
+      }
+      if (!match) continue;
+      const std::vector<Value> args(call.kids.size() - 1);
+      if (AllHold(fr, conds, call, 1, args)) return true;
+    }
+    return false;
   }
 
   bool DecoratedWith(Frame& fr, const std::vector<std::string>& globs, bool own_only = false) {

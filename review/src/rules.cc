@@ -430,6 +430,7 @@ class Loader {
           if (e["unless-prefix"]) rs.unless_prefix = Scalar(e["unless-prefix"], "unless-prefix");
           if (e["unless-decorated"]) rs.unless_decorators = Strings(e["unless-decorated"], "unless-decorated");
           if (e["own-decorated"]) rs.own_decorators = Strings(e["own-decorated"], "own-decorated");
+          if (e["when"]) rs.when = Conds(e["when"]);
           ForLanguages(mask, [&](LanguageModels& lm) { lm.return_sinks.push_back(rs); });
         }
       }

@@ -204,6 +204,9 @@ struct ReturnSink {  // return value of a function with a matching decorator
   // Only in functions that themselves (not through their class) carry one
   // of these: the handler methods of a @RestController, not its helpers.
   std::vector<std::string> own_decorators;
+  // Conditions on the matching decorator's own arguments:
+  // @app.get("/", response_class=HTMLResponse).
+  std::vector<Cond> when;
 };
 
 struct LanguageModels {

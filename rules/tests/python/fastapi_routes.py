@@ -63,3 +63,21 @@ def go(target: str = Query("/")):
 def page(title: str = Query("")):
     # ruleid: xss
     return HTMLResponse(content="<h1>" + title + "</h1>")
+
+
+@api.get("/echo")
+def echo(text: str = Query("")):
+    # ok: xss
+    return "You said: " + text
+
+
+@api.get("/echo-page", response_class=HTMLResponse)
+def echo_page(text: str = Query("")):
+    # ruleid: xss
+    return HTMLResponse("<p>You said: " + text + "</p>")
+
+
+@api.get("/echo-html", response_class=HTMLResponse)
+def echo_html(text: str = Query("")):
+    # ruleid: xss
+    return "<p>You said: " + text + "</p>"

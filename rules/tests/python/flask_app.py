@@ -301,3 +301,10 @@ def late_body():
     # ok: xss
     resp.set_data("<p>" + html.escape(note) + "</p>")
     return resp
+
+
+@app.get("/echo-flask")
+def echo_flask():
+    text = request.args.get("text", "")
+    # ruleid: xss
+    return "You said: " + text
