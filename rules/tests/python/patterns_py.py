@@ -60,6 +60,20 @@ def digest(data):
     return a, b, c, d
 
 
+def library_digests(data):
+    from cryptography.hazmat.primitives import hashes
+    from Crypto.Hash import MD5, SHA256
+    # ruleid: weak-hash
+    h = hashes.Hash(hashes.MD5())
+    # ok: weak-hash
+    h2 = hashes.Hash(hashes.SHA256())
+    # ruleid: weak-hash
+    h3 = MD5.new(data)
+    # ok: weak-hash
+    h4 = SHA256.new(data)
+    return h, h2, h3, h4
+
+
 def token():
     # ruleid: insecure-random
     weak = random.randint(0, 1 << 30)
