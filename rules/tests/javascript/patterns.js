@@ -27,6 +27,14 @@ function tokens(user, data) {
   return [t, u, mac, mac2];
 }
 
+app.get("/token", (req, res) => {
+  const signed = jwt.sign({ sub: req.query.user }, process.env.JWT_KEY, { algorithm: "HS256" });
+  // ok: xss
+  res.send("<p>" + signed + "</p>");
+  // ruleid: xss
+  res.send("<p>" + req.query.user + "</p>");
+});
+
 function sign(data, key, iv, token) {
   // ruleid: weak-hash
   const a = crypto.createHash("md5").update(data).digest("hex");
