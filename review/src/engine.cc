@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_set>
 
 namespace bulwark::review {
@@ -1031,6 +1032,77 @@ struct Engine::Impl {
     return out;
   }
 
+  // The dotted text of a name or attribute chain, its first name resolved
+  // through the module's imports ("" for anything else).
+  static std::string DottedName(const ir::Module& m, ir::Id id) {
+    std::vector<std::string> parts;
+    ir::Id c = id;
+    for (int guard = 0; guard < 8 && c != ir::kNone && m.exprs[c].kind == ExprKind::kAttr; ++guard) {
+      parts.push_back(m.exprs[c].s);
+      c = m.exprs[c].kids.empty() ? ir::kNone : m.exprs[c].kids[0];
+    }
+    if (c == ir::kNone || m.exprs[c].kind != ExprKind::kName) return {};
+    auto imp = m.imports.find(m.exprs[c].s);
+    std::string dotted = imp != m.imports.end() ? imp->second : m.exprs[c].s;
+    for (auto p = parts.rbegin(); p != parts.rend(); ++p) dotted += "." + *p;
+    return dotted;
+  }
+
+  // Views named by URLconf calls matching `globs` (path("p/<slug>/",
+  // views.show), path("p/", PostView.as_view())): view function name ->
+  // parameters its routes convert to numbers (<int:pk>); "class:Name" for a
+  // routed class. Computed once per engine over every module.
+  std::optional<std::unordered_map<std::string, std::set<std::string>>> routed_views;
+  const std::unordered_map<std::string, std::set<std::string>>& RoutedViews(const std::vector<std::string>& globs) {
+    if (routed_views) return *routed_views;
+    routed_views.emplace();
+    for (const auto& mp : program.modules) {
+      if (!mp || mp->language != Language::kPython) continue;
+      const ir::Module& m = *mp;
+      for (const ir::Expr& call : m.exprs) {
+        if (call.kind != ExprKind::kCall || call.kids.size() < 3 || call.kids[0] == ir::kNone) continue;
+        const std::string callee = NormalizeName(DottedName(m, call.kids[0]));
+        bool match = false;
+        for (const std::string& g : globs) match |= !callee.empty() && GlobMatch(g, callee);
+        if (!match || call.kids[2] == ir::kNone) continue;
+        const ir::Expr& view = m.exprs[call.kids[2]];
+        std::string key;
+        if (view.kind == ExprKind::kName || view.kind == ExprKind::kAttr) {
+          key = view.s;
+        } else if (view.kind == ExprKind::kCall && !view.kids.empty() && view.kids[0] != ir::kNone &&
+                   m.exprs[view.kids[0]].kind == ExprKind::kAttr && m.exprs[view.kids[0]].s == "as_view" &&
+                   !m.exprs[view.kids[0]].kids.empty() && m.exprs[view.kids[0]].kids[0] != ir::kNone) {
+          key = "class:" + LastOf(NormalizeName(DottedName(m, m.exprs[view.kids[0]].kids[0])));
+        }
+        if (key.empty() || key == "class:") continue;
+        std::set<std::string>& numeric = (*routed_views)[key];
+        const ir::Expr& route = m.exprs[call.kids[1] == ir::kNone ? call.kids[0] : call.kids[1]];
+        if (route.kind != ExprKind::kConst || route.const_kind != ConstKind::kString) continue;
+        for (std::string_view conv : {"<int:", "<uuid:"}) {
+          for (std::size_t at = route.s.find(conv); at != std::string::npos; at = route.s.find(conv, at + 1)) {
+            const std::size_t from = at + conv.size(), end = route.s.find('>', from);
+            if (end != std::string::npos) numeric.insert(route.s.substr(from, end - from));
+          }
+        }
+      }
+    }
+    return *routed_views;
+  }
+
+  // Whether parameter `i` of `f` is a routed view's URL value.
+  bool RoutedParam(Frame& fr, const ParamSource& ps, const ir::Function& f, std::size_t i) {
+    if (i == 0 || f.params.empty() || f.params[0].name != "request" || !RequestParam(fr, f.params[i])) return false;
+    const auto& views = RoutedViews(ps.routed);
+    auto it = f.cls.empty() ? views.find(f.name) : views.end();
+    if (!f.cls.empty()) {
+      static constexpr std::string_view kHandlers[] = {"get", "post", "put", "patch", "delete", "head", "dispatch"};
+      bool handler = false;
+      for (std::string_view h : kHandlers) handler |= f.name == h;
+      if (handler) it = views.find("class:" + f.cls);
+    }
+    return it != views.end() && !it->second.count(f.params[i].name);
+  }
+
   // Python: module-level objects made once by a class of a library or of
   // the project (`app = FastAPI()`, `bp = flask.Blueprint(...)`) -> the
   // class's dotted name with imports resolved, so a function's use of the
@@ -1054,17 +1126,7 @@ struct Engine::Impl {
       if (key.empty() || ++writes[key] > 1 || !st.op.empty() || st.b == ir::kNone) continue;
       const ir::Expr& call = m.exprs[st.b];
       if (call.kind != ExprKind::kCall || call.kids.empty() || call.kids[0] == ir::kNone) continue;
-      // The callee's dotted text, its first name resolved through imports.
-      std::vector<std::string> parts;
-      ir::Id c = call.kids[0];
-      for (int guard = 0; guard < 8 && c != ir::kNone && m.exprs[c].kind == ExprKind::kAttr; ++guard) {
-        parts.push_back(m.exprs[c].s);
-        c = m.exprs[c].kids.empty() ? ir::kNone : m.exprs[c].kids[0];
-      }
-      if (c == ir::kNone || m.exprs[c].kind != ExprKind::kName) continue;
-      auto imp = m.imports.find(m.exprs[c].s);
-      std::string dotted = imp != m.imports.end() ? imp->second : m.exprs[c].s;
-      for (auto p = parts.rbegin(); p != parts.rend(); ++p) dotted += "." + *p;
+      const std::string dotted = DottedName(m, call.kids[0]);
       const std::string last = LastOf(dotted);
       if (last.empty() || last[0] < 'A' || last[0] > 'Z') continue;  // a class, not a factory function
       out.emplace(key, NormalizeName(dotted));
@@ -6480,6 +6542,7 @@ struct Engine::Impl {
         }
         if (!ps.function.empty() && ps.function == f.name && ps.index == static_cast<int>(i)) hit = true;
         if (!ps.decorators.empty() && RequestParam(fr, p) && DecoratedWith(fr, ps.decorators)) hit = true;
+        if (!ps.routed.empty() && RoutedParam(fr, ps, f, i)) hit = true;
         if (ps.exported && f.exported) {
           hit = true;
           caller_kind = ps.kind;

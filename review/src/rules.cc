@@ -324,7 +324,7 @@ class Loader {
       for (const YAML::Node& e : l) {
         if (!e.IsMap()) Fail(e, "a source must be a mapping");
         CheckKeys(e, {"call", "access", "kind", "out-arg", "param-annotation", "param", "param-of-decorated",
-                      "param-of-exported", "when", "unless", "safe-for", "built-only-for"},
+                      "param-of-exported", "param-of-routed", "when", "unless", "safe-for", "built-only-for"},
                   "source");
         if (e["built-only-for"] && !e["param-of-exported"]) {
           Fail(e, "'built-only-for' belongs to a 'param-of-exported' source");
@@ -334,10 +334,11 @@ class Loader {
         if (!e["kind"]) Fail(e, "a source needs 'kind'");
         int kind = SourceKind(e["kind"]);
         int forms = (e["call"] ? 1 : 0) + (e["access"] ? 1 : 0) + (e["param-annotation"] ? 1 : 0) + (e["param"] ? 1 : 0) +
-                    (e["param-of-decorated"] ? 1 : 0) + (e["param-of-exported"] ? 1 : 0);
+                    (e["param-of-decorated"] ? 1 : 0) + (e["param-of-exported"] ? 1 : 0) +
+                    (e["param-of-routed"] ? 1 : 0);
         if (forms != 1) {
           Fail(e, "a source needs exactly one of 'call', 'access', 'param-annotation', 'param', 'param-of-decorated', "
-                  "'param-of-exported'");
+                  "'param-of-exported', 'param-of-routed'");
         }
         if (e["call"]) {
           auto m = std::make_shared<CallModel>();
@@ -365,6 +366,11 @@ class Loader {
           ps.exported = true;
           ps.kind = kind;
           if (e["built-only-for"]) ps.built_only = KindMask(e["built-only-for"], /*allow_all=*/false);
+          ForLanguages(mask, [&](LanguageModels& lm) { lm.param_sources.push_back(ps); });
+        } else if (e["param-of-routed"]) {
+          ParamSource ps;
+          ps.routed = Strings(e["param-of-routed"], "param-of-routed");
+          ps.kind = kind;
           ForLanguages(mask, [&](LanguageModels& lm) { lm.param_sources.push_back(ps); });
         } else if (e["param-of-decorated"]) {
           ParamSource ps;

@@ -187,6 +187,10 @@ struct ParamSource {
   int index = -1;
   std::vector<std::string> decorators;   // or every request-data parameter of a decorated route handler
   bool exported = false;                 // or every parameter of an exported function (ir::Function::exported)
+  // or every request-data parameter after `request` of a view a URLconf
+  // call names (Django path("post/<slug>/", views.show)), and of the
+  // handler methods of a class routed as Class.as_view()
+  std::vector<std::string> routed;
   int kind = -1;
   // Sink kinds this source reaches only once built into a larger string: a
   // package's run(cmd) that executes its caller's whole command is its API,

@@ -127,3 +127,28 @@ def filtered(request):
     # ok: sql-injection
     d = Article.objects.annotate(hit=RawSQL("SELECT 1 WHERE tag = %s", [tag]))
     return HttpResponse(str(len(a) + len(b) + len(c) + len(d)))
+
+
+# Views routed in django_urls.py: the captured URL values are parameters.
+def attachment(request, name):
+    # ruleid: path-traversal
+    with open("/srv/attachments/" + name, "rb") as fh:
+        return HttpResponse(fh.read(), content_type="application/octet-stream")
+
+
+def attachment_by_id(request, pk):
+    # ok: path-traversal
+    with open("/srv/attachments/%s.bin" % pk, "rb") as fh:
+        return HttpResponse(fh.read(), content_type="application/octet-stream")
+
+
+def attachment_helper(request, name):
+    # ok: path-traversal
+    return open("/srv/attachments/" + name, "rb")  # not routed: its callers decide
+
+
+class ArchiveView:
+    def get(self, request, label):
+        # ruleid: command-injection
+        subprocess.run("tar czf /tmp/out.tgz /srv/archive/" + label, shell=True)
+        return HttpResponse("ok")
