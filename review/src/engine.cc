@@ -5250,6 +5250,14 @@ struct Engine::Impl {
           if (positive) checked_pointer(id);
           else null_pointer(id);
         }
+        // const ok = allowed.includes(x); if (ok) ...: ok true says the
+        // check it holds held (NoteFlagCheck keeps only a flag's one check).
+        if (positive && !IsC(fr.lang)) {
+          auto f = fr.flag_checks.find(e.s);
+          if (f != fr.flag_checks.end() && f->second != ir::kNone && f->second != id) {
+            Facts(fr, f->second, true, out, depth + 1);
+          }
+        }
         return;
       case ExprKind::kUnary:
         if ((e.s == "!" || e.s == "not") && !e.kids.empty()) Facts(fr, e.kids[0], !positive, out, depth + 1);
@@ -6097,7 +6105,22 @@ struct Engine::Impl {
     return !(n.starts_with("u") || n.starts_with("size_t") || n == "DWORD" || n == "UINT");
   }
 
-  // ok = ok || check (or ok ||= check): remember the check for `return ok`.
+  // A yes/no answer: a comparison, a membership test, a negation or a call
+  // (a validator).
+  static bool IsCheck(const ir::Expr& v) {
+    if (v.kind == ExprKind::kCall) return true;
+    if (v.kind == ExprKind::kUnary) return v.s == "!" || v.s == "not";
+    if (v.kind != ExprKind::kBinary) return false;
+    static constexpr std::string_view kOps[] = {"==", "!=", "===", "!==", "<", ">", "<=", ">=", "in", "not in",
+                                                "instanceof", "is", "is not"};
+    for (std::string_view op : kOps) {
+      if (v.s == op) return true;
+    }
+    return false;
+  }
+
+  // ok = ok || check (or ok ||= check), or ok = check: remember the check
+  // for `return ok` and `if (ok)`.
   // Flow-insensitive, so it must be the only way ok becomes true: ok = false
   // (a reset to "not yet") keeps it; any other assignment, or a second,
   // different check, rules the flag out for good (kNone).
@@ -6112,6 +6135,8 @@ struct Engine::Impl {
       } else if (s.op.empty() && v.kind == ExprKind::kBinary && (v.s == "||" || v.s == "or") && v.kids.size() == 2 &&
                  v.kids[0] != ir::kNone && X(fr, v.kids[0]).kind == ExprKind::kName && X(fr, v.kids[0]).s == var) {
         check = v.kids[1];
+      } else if (s.op.empty() && IsCheck(v)) {
+        check = s.b;  // ok = check: ok holds the check's answer
       } else {
         reset = s.op.empty() && v.kind == ExprKind::kConst && v.const_kind == ConstKind::kBool && v.i == 0;
       }

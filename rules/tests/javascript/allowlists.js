@@ -59,3 +59,18 @@ app.get("/tool", (req, res) => {
   runTool(req.query.tool);
   res.end();
 });
+
+app.get("/cors-checked", (req, res) => {
+  const origin = req.get("origin");
+  const trusted = ["https://app.example.com", "https://admin.example.com"].includes(origin);
+  if (trusted) {
+    // ok: cors-origin-reflection
+    res.header("Access-Control-Allow-Origin", origin);
+  }
+  const unrelated = ["https://app.example.com"].includes(req.get("referer"));
+  if (unrelated) {
+    // ruleid: cors-origin-reflection
+    res.header("Access-Control-Allow-Origin", origin);
+  }
+  res.end();
+});

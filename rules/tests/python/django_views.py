@@ -152,3 +152,16 @@ class ArchiveView:
         # ruleid: command-injection
         subprocess.run("tar czf /tmp/out.tgz /srv/archive/" + label, shell=True)
         return HttpResponse("ok")
+
+
+def next_page(request):
+    target = request.GET.get("next", "/")
+    target_ok = url_has_allowed_host_and_scheme(url=target, allowed_hosts={request.get_host()})
+    if target_ok:
+        # ok: open-redirect
+        return HttpResponseRedirect(target)
+    other_ok = url_has_allowed_host_and_scheme(url="/home", allowed_hosts={request.get_host()})
+    if other_ok:
+        # ruleid: open-redirect
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect("/")
