@@ -1,7 +1,7 @@
 import os
 import sqlite3
 
-from fastapi import Depends, FastAPI, Header, Query
+from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.responses import HTMLResponse
 
 api = FastAPI()
@@ -81,3 +81,20 @@ def echo_page(text: str = Query("")):
 def echo_html(text: str = Query("")):
     # ruleid: xss
     return "<p>You said: " + text + "</p>"
+
+
+@api.post("/restore")
+async def restore(request: Request):
+    import pickle
+    blob = await request.body()
+    # ruleid: unsafe-deserialization
+    state = pickle.loads(blob)
+    form = await request.form()
+    upload = form["file"]
+    # ruleid: path-traversal
+    with open("/srv/uploads/" + upload.filename, "wb") as out:
+        out.write(b"")
+    # ok: path-traversal
+    with open("/srv/uploads/latest.bin", "wb") as out:
+        out.write(b"")
+    return {"ok": bool(state)}
