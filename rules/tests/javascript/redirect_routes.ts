@@ -37,3 +37,12 @@ export function headerRedirect(req: any, res: any) {
   res.set("Location", req.query.next);
   res.status(303).end();
 }
+
+export function locationOnly(req: any, res: any) {
+  if (req.query.home) {
+    // ok: open-redirect
+    return res.location("/home").status(302).end();
+  }
+  // ruleid: open-redirect
+  res.location(req.query.to).status(302).end();
+}
