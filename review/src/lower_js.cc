@@ -693,7 +693,11 @@ class JsLowerer final : public Lowerer {
     for (ir::Function& f : m_.functions) {
       if (f.is_module_body) continue;
       const bool own = f.cls.empty() && std::find(names.begin(), names.end(), f.name) != names.end();
+      // A callback inside a method (xs.map((c) => ...)) is called by the
+      // method, not by the package's users; an arrow bound to a class
+      // property (`handle = (x) => ...`) is a method.
       const bool method = !f.cls.empty() && !f.name.starts_with("_") && !f.name.starts_with("#") &&
+                          !(f.is_lambda && f.name.empty()) &&
                           std::find(names.begin(), names.end(), f.cls) != names.end();
       if (own || method) f.exported = true;
     }
