@@ -3408,7 +3408,9 @@ struct Engine::Impl {
         if (fr.lang == Language::kCpp && (e.s == "<<" || e.s == ">>")) StreamOperator(fr, e, a, b);
         Value r;
         FlattenInto(a, r.o);
-        if (e.s == "+" || (e.s == "%" && a.ck == ConstKind::kString)) {
+        if (e.s == "%" && a.ck == ConstKind::kString && fr.lang == Language::kPython && NumericFormat(a.s)) {
+          // "LIMIT %d" % n: only digits (or a TypeError) come out of b.
+        } else if (e.s == "+" || (e.s == "%" && a.ck == ConstKind::kString)) {
           // What follows a fixed start cannot move it.
           r.fixed_start = e.s == "+" ? FixedStart(a) : UrlStartKinds(std::string_view(a.s).substr(0, a.s.find('%')));
           AppendAfterStart(r, b);
@@ -3917,6 +3919,32 @@ struct Engine::Impl {
 
   // Sink kinds only an object or array can harm (NoSQL operator injection:
   // {"$ne": null}); text built from a value is safe for them.
+  // Python printf-style text whose every conversion is numeric (%d, %i,
+  // %f, %x, %(name)d, ...; %% is a literal): formatting it gives numbers
+  // or raises, never the argument's text.
+  static bool NumericFormat(std::string_view f) {
+    bool any = false;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (f[i] != '%') continue;
+      std::size_t k = i + 1;
+      if (k < f.size() && f[k] == '(') {
+        const std::size_t close = f.find(')', k);
+        if (close == std::string_view::npos) return false;
+        k = close + 1;
+      }
+      while (k < f.size() && std::string_view("#0- +*.0123456789hlL").find(f[k]) != std::string_view::npos) ++k;
+      if (k >= f.size()) return false;
+      if (f[k] == '%') {
+        i = k;
+        continue;
+      }
+      if (std::string_view("diouxXeEfFgG").find(f[k]) == std::string_view::npos) return false;
+      any = true;
+      i = k;
+    }
+    return any;
+  }
+
   std::uint32_t TextOnlyKinds() {
     if (text_only_bits_ == UINT32_MAX) text_only_bits_ = SinkKindBit("nosql");
     return text_only_bits_;

@@ -308,3 +308,16 @@ def echo_flask():
     text = request.args.get("text", "")
     # ruleid: xss
     return "You said: " + text
+
+
+@app.route("/page-of")
+def page_of():
+    size = request.args.get("size", "10")
+    con = sqlite3.connect("app.db")
+    # ok: sql-injection
+    con.execute("SELECT * FROM items LIMIT %d" % size)
+    # ok: sql-injection
+    con.execute("SELECT * FROM items WHERE score > %(min)05.2f LIMIT 10 -- 100%%" % {"min": size})
+    # ruleid: sql-injection
+    con.execute("SELECT * FROM items LIMIT %d OFFSET %s" % (10, size))
+    return "ok"
