@@ -74,3 +74,28 @@ app.get("/cors-checked", (req, res) => {
   }
   res.end();
 });
+
+app.get("/ping-host", (req, res) => {
+  const validator = require("validator");
+  const { exec } = require("child_process");
+  const host = String(req.query.host);
+  if (validator.isIP(host) || validator.isFQDN(host)) {
+    // ok: command-injection
+    exec("ping -c 1 " + host);
+  }
+  if (validator.isEmail(host)) {
+    // ruleid: command-injection
+    exec("mail -s hi " + host);
+  }
+  res.end();
+});
+
+app.get("/sort-by", (req, res) => {
+  const mysql = require("mysql");
+  const conn = mysql.createConnection({});
+  // ok: sql-injection
+  conn.query("SELECT * FROM items ORDER BY " + mysql.escapeId(req.query.col));
+  // ruleid: sql-injection
+  conn.query("SELECT * FROM items ORDER BY " + req.query.col);
+  res.end();
+});
