@@ -415,6 +415,7 @@ class PythonLowerer final : public Lowerer {
       // the `if` clauses run too (a sink can sit in a filter).
       ir::Id id = NewExpr(ir::ExprKind::kList, n);
       TSNode body = Field(n, "body");
+      std::vector<ir::Id> filters;
       for (TSNode c : Named(n)) {
         if (Type(c) == "for_in_clause") {
           ir::Id it = Expr(Field(c, "right"));
@@ -422,19 +423,36 @@ class PythonLowerer final : public Lowerer {
           E(elem).kids = {it, NewExpr(ir::ExprKind::kUnknown, c)};
           EmitPre(Assign(Target(Field(c, "left")), elem, c));
         } else if (Type(c) == "if_clause") {
-          for (TSNode cond : Named(c)) {
-            ir::Id check = NewStmt(ir::StmtKind::kExpr, cond);
-            ir::Id e = Expr(cond);
-            S(check).a = e;
-            EmitPre(check);
-          }
+          for (TSNode cond : Named(c)) filters.push_back(Expr(cond));
         }
       }
       if (!Null(body) && Type(body) == "pair") {  // {k: v for ...}
+        for (ir::Id f : filters) {
+          ir::Id check = NewStmt(ir::StmtKind::kExpr, n);
+          S(check).a = f;
+          EmitPre(check);
+        }
         ir::Id k = Expr(Field(body, "key"));
         ir::Id v = Expr(Field(body, "value"));
         E(id).kids.push_back(k);
         E(id).kids.push_back(v);
+      } else if (!filters.empty()) {
+        // [c for c in s if c.isdigit()]: an element is the body where the
+        // filters held (they refine the loop variable), kept in a temporary.
+        const std::string tmp = "<comprehension " + std::to_string(id) + ">";
+        EmitPre(Assign(Name(tmp, n), Str("", n), n));
+        std::vector<ir::Id> inner;
+        ir::Id b = Expr(body);
+        inner.push_back(Assign(Name(tmp, n), b, n));
+        for (auto f = filters.rbegin(); f != filters.rend(); ++f) {
+          ir::Id guard = NewStmt(ir::StmtKind::kIf, n);
+          S(guard).a = *f;
+          S(guard).body = {Block(n, std::move(inner))};
+          inner = {guard};
+        }
+        EmitPre(inner.front());
+        ir::Id elem = Name(tmp, n);
+        E(id).kids.push_back(elem);
       } else {
         ir::Id b = Expr(body);  // may grow m_.exprs: take E(id) after
         E(id).kids.push_back(b);

@@ -246,3 +246,15 @@ def nested_helper():
         return greeting()
     # ok: xss
     return fixed_greeting()
+
+
+@app.route("/digits-only")
+def digits_only():
+    raw = request.args.get("code", "")
+    digits = "".join(ch for ch in raw if ch.isdigit())
+    # ok: command-injection
+    os.system("lookup " + digits)
+    words = [w for w in raw.split(",") if w]
+    # ruleid: command-injection
+    os.system("lookup " + words[0])
+    return "ok"
