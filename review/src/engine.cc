@@ -3408,8 +3408,13 @@ struct Engine::Impl {
         if (fr.lang == Language::kCpp && (e.s == "<<" || e.s == ">>")) StreamOperator(fr, e, a, b);
         Value r;
         FlattenInto(a, r.o);
+        std::optional<Value> named;  // "%(b)s" % d: only the entries it names
+        if (e.s == "%" && a.ck == ConstKind::kString && fr.lang == Language::kPython) named = NamedEntries(fr, a.s, e.kids[1]);
         if (e.s == "%" && a.ck == ConstKind::kString && fr.lang == Language::kPython && NumericFormat(a.s)) {
           // "LIMIT %d" % n: only digits (or a TypeError) come out of b.
+        } else if (named) {
+          r.fixed_start = UrlStartKinds(std::string_view(a.s).substr(0, a.s.find('%')));
+          AppendAfterStart(r, *named);
         } else if (e.s == "+" || (e.s == "%" && a.ck == ConstKind::kString)) {
           // What follows a fixed start cannot move it.
           r.fixed_start = e.s == "+" ? FixedStart(a) : UrlStartKinds(std::string_view(a.s).substr(0, a.s.find('%')));
@@ -3919,6 +3924,33 @@ struct Engine::Impl {
 
   // Sink kinds only an object or array can harm (NoSQL operator injection:
   // {"$ne": null}); text built from a value is safe for them.
+  // "%(user)s ... %(id)d" % d with d a dict of known entries: the values of
+  // the keys the text names (nullopt when a conversion is positional or an
+  // entry is not known).
+  std::optional<Value> NamedEntries(Frame& fr, std::string_view f, ir::Id dict) {
+    auto base = PathOf(fr, dict);
+    if (!base) return std::nullopt;
+    Value out;
+    bool any = false;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (f[i] != '%') continue;
+      if (i + 1 < f.size() && f[i + 1] == '%') {
+        ++i;
+        continue;
+      }
+      if (i + 1 >= f.size() || f[i + 1] != '(') return std::nullopt;
+      const std::size_t close = f.find(')', i + 2);
+      if (close == std::string_view::npos) return std::nullopt;
+      auto v = ReadPath(fr, *base + "." + std::string(f.substr(i + 2, close - i - 2)), /*ancestors=*/false);
+      if (!v) return std::nullopt;
+      FlattenInto(*v, out.o);
+      any = true;
+      i = close;
+    }
+    if (!any) return std::nullopt;
+    return out;
+  }
+
   // Python printf-style text whose every conversion is numeric (%d, %i,
   // %f, %x, %(name)d, ...; %% is a literal): formatting it gives numbers
   // or raises, never the argument's text.

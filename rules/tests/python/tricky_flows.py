@@ -258,3 +258,14 @@ def digits_only():
     # ruleid: command-injection
     os.system("lookup " + words[0])
     return "ok"
+
+
+@app.route("/named-format")
+def named_format():
+    fields = {"user": request.args.get("user", ""), "table": "accounts"}
+    con = sqlite3.connect("app.db")
+    # ok: sql-injection
+    con.execute("SELECT * FROM %(table)s" % fields)
+    # ruleid: sql-injection
+    con.execute("SELECT * FROM %(table)s WHERE name = '%(user)s'" % fields)
+    return "ok"
