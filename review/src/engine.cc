@@ -3922,8 +3922,6 @@ struct Engine::Impl {
     return 0;
   }
 
-  // Sink kinds only an object or array can harm (NoSQL operator injection:
-  // {"$ne": null}); text built from a value is safe for them.
   // "%(user)s ... %(id)d" % d with d a dict of known entries: the values of
   // the keys the text names (nullopt when a conversion is positional or an
   // entry is not known).
@@ -3977,6 +3975,8 @@ struct Engine::Impl {
     return any;
   }
 
+  // Sink kinds only an object or array can harm (NoSQL operator injection:
+  // {"$ne": null}); text built from a value is safe for them.
   std::uint32_t TextOnlyKinds() {
     if (text_only_bits_ == UINT32_MAX) text_only_bits_ = SinkKindBit("nosql");
     return text_only_bits_;
@@ -4114,23 +4114,8 @@ struct Engine::Impl {
   // Returns what the body returns, if it returns a value.
   std::optional<Value> RunLambda(Frame& fr, const ir::Function& lambda, const Value& input, const ir::Expr& call) {
     ir::Function shape = lambda;  // `this` is the enclosing class's
-    if (shape.cls.empty()) shape.cls = fr.f->cls;
-    shape.decorators.clear();
-    Frame inner;
-    inner.module = fr.module;
-    inner.m = fr.m;
-    inner.f = &shape;
-    inner.lang = fr.lang;
-    inner.models = fr.models;
-    inner.st = fr.st;
-    inner.st.dead = false;
-    inner.types = fr.types;
     Summary local;
-    inner.summary = &local;
-    inner.budget = fr.budget;
-    inner.stmt_line = fr.stmt_line;
-    inner.stmt_end = fr.stmt_end;
-    inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
+    Frame inner = InlineFrame(fr, shape, local);
     for (const ir::Param& p : lambda.params) {
       if (p.name.empty()) continue;
       inner.st.env[p.name] = AddStep(input, fr, call.line, call.col, "passed to callback parameter " + p.name);
@@ -4195,6 +4180,31 @@ struct Engine::Impl {
     }
   }
 
+  // The frame a function literal runs in where it is used (a callback, a
+  // local function called): the caller's variables and declared types,
+  // `this` the enclosing class's, its own flows summarized in `local`.
+  // `shape` is the function as it runs here (cls filled in, no decorators).
+  Frame InlineFrame(Frame& fr, ir::Function& shape, Summary& local) {
+    if (shape.cls.empty()) shape.cls = fr.f->cls;
+    shape.decorators.clear();
+    Frame inner;
+    inner.module = fr.module;
+    inner.m = fr.m;
+    inner.f = &shape;
+    inner.lang = fr.lang;
+    inner.models = fr.models;
+    inner.st = fr.st;
+    inner.st.dead = false;
+    inner.types = fr.types;
+    inner.indirect = fr.indirect;
+    inner.summary = &local;
+    inner.budget = fr.budget;
+    inner.stmt_line = fr.stmt_line;
+    inner.stmt_end = fr.stmt_end;
+    inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
+    return inner;
+  }
+
   static bool SameFlow(const Value& a, const Value& b) {
     if (a.o.size() != b.o.size() || a.list != b.list || a.ck != b.ck || a.s != b.s || a.i != b.i) return false;
     for (std::size_t k = 0; k < a.o.size(); ++k) {
@@ -4233,24 +4243,9 @@ struct Engine::Impl {
     if (fi >= fr.m->functions.size()) return {};
     const ir::Function& fn = fr.m->functions[fi];
     if (fn.body == ir::kNone || TooDeep() || &fn == fr.f) return {};
-    ir::Function shape = fn;  // `this` is the enclosing class's
-    if (shape.cls.empty()) shape.cls = fr.f->cls;
-    shape.decorators.clear();
-    Frame inner;
-    inner.module = fr.module;
-    inner.m = fr.m;
-    inner.f = &shape;
-    inner.lang = fr.lang;
-    inner.models = fr.models;
-    inner.st = fr.st;
-    inner.st.dead = false;
-    inner.types = fr.types;
+    ir::Function shape = fn;
     Summary local;
-    inner.summary = &local;
-    inner.budget = fr.budget;
-    inner.stmt_line = fr.stmt_line;
-    inner.stmt_end = fr.stmt_end;
-    inner.enclosing = fr.enclosing ? fr.enclosing : fr.f;
+    Frame inner = InlineFrame(fr, shape, local);
     const std::string what = fn.name.empty() ? std::string("function") : fn.name + "()";
     std::size_t positional = 0;
     for (std::size_t k = 0; k < fn.params.size(); ++k) inner.st.env.erase(fn.params[k].name);
