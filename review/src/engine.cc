@@ -1076,7 +1076,8 @@ struct Engine::Impl {
         }
         if (key.empty() || key == "class:") continue;
         std::set<std::string>& numeric = (*routed_views)[key];
-        const ir::Expr& route = m.exprs[call.kids[1] == ir::kNone ? call.kids[0] : call.kids[1]];
+        if (call.kids[1] == ir::kNone) continue;
+        const ir::Expr& route = m.exprs[call.kids[1]];
         if (route.kind != ExprKind::kConst || route.const_kind != ConstKind::kString) continue;
         for (std::string_view conv : {"<int:", "<uuid:"}) {
           for (std::size_t at = route.s.find(conv); at != std::string::npos; at = route.s.find(conv, at + 1)) {
@@ -6175,7 +6176,8 @@ struct Engine::Impl {
   }
 
   // ok = ok || check (or ok ||= check), or ok = check: remember the check
-  // for `return ok` and `if (ok)`.
+  // for `return ok` and `if (ok)` (read as the check on the variables it
+  // names as they are at the condition).
   // Flow-insensitive, so it must be the only way ok becomes true: ok = false
   // (a reset to "not yet") keeps it; any other assignment, or a second,
   // different check, rules the flag out for good (kNone).
