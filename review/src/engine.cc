@@ -135,6 +135,10 @@ struct Origin {
   // Sink kinds it does not reach until it is built into a larger string
   // (ParamSource::built_only; for parameters, tracked so a summary knows).
   std::uint32_t unbuilt = 0;
+  // Sink kinds a fixed start makes it safe for, though it is not on its own:
+  // a path proven free of ".." cannot climb out of a constant directory
+  // it is appended to ("/srv/data/" + name), but can name any file alone.
+  std::uint32_t anchored = 0;
   const Step* step = nullptr;
 };
 
@@ -204,6 +208,7 @@ void AddOrigin(std::vector<Origin>& dst, const Origin& o) {
       d.safe &= o.safe;  // safe only if safe on every path
       d.normalized &= o.normalized;
       d.unbuilt &= o.unbuilt;
+      d.anchored &= o.anchored;
       return;
     }
   }
@@ -3479,7 +3484,9 @@ struct Engine::Impl {
             FlattenInto(v, r.o);
             continue;
           }
-          if (all_const) r.fixed_start = UrlStartKinds(text) | (text.empty() ? 0 : PrefixedKeyKinds());
+          if (all_const) {
+            r.fixed_start = UrlStartKinds(text) | DirStartKinds(text) | (text.empty() ? 0 : PrefixedKeyKinds());
+          }
           all_const = false;
           AppendAfterStart(r, v);
         }
@@ -4019,8 +4026,17 @@ struct Engine::Impl {
   std::uint32_t url_bits_ = UINT32_MAX, redirect_bit_ = 0;
 
   std::uint32_t FixedStart(const Value& v) {
-    if (v.ck == ConstKind::kString) return UrlStartKinds(v.s) | (v.s.empty() ? 0 : PrefixedKeyKinds());
+    if (v.ck == ConstKind::kString) {
+      return UrlStartKinds(v.s) | DirStartKinds(v.s) | (v.s.empty() ? 0 : PrefixedKeyKinds());
+    }
     return v.fixed_start;
+  }
+
+  // A constant absolute directory ("/srv/data/") fixes where a path built
+  // on it points, for what cannot climb out of it (Origin::anchored).
+  std::uint32_t DirStartKinds(std::string_view s) {
+    if (s.size() < 2 || s.front() != '/' || s.back() != '/' || s.find("..") != std::string_view::npos) return 0;
+    return SinkKindBit("path");
   }
 
   // A property name with a constant prefix ("user_" + k) cannot be
@@ -4058,11 +4074,12 @@ struct Engine::Impl {
     return n;
   }
 
-  static void AppendAfterStart(Value& r, const Value& tail) {
+  void AppendAfterStart(Value& r, const Value& tail) {
     std::vector<Origin> flat;
     FlattenInto(tail, flat);
+    const std::uint32_t conditional = SinkKindBit("path");  // only for what is anchored
     for (Origin o : flat) {
-      o.safe |= r.fixed_start;
+      o.safe |= (r.fixed_start & ~conditional) | (r.fixed_start & conditional & o.anchored);
       AddOrigin(r.o, o);
     }
   }
@@ -6383,7 +6400,7 @@ struct Engine::Impl {
       std::string p = key.substr(kSlashMark.size());
       if (facts.count(std::string(kNoDoubleSlashMark) + p)) local_paths.push_back(p);
     }
-    std::vector<std::string> single_names, plain_keys;
+    std::vector<std::string> single_names, plain_keys, no_dotdot;
     for (auto it = facts.begin(); it != facts.end();) {
       const bool dotdot = it->first.starts_with(kNoDotDotMark);
       const bool noproto = it->first.starts_with(kNoProtoMark);
@@ -6397,6 +6414,7 @@ struct Engine::Impl {
         std::string p = it->first.substr(dotdot ? kNoDotDotMark.size() : kNoSlashMark.size());
         int& checks = fr.st.path_checks[p];
         checks |= dotdot ? 1 : 2;
+        if (dotdot) no_dotdot.push_back(p);
         if ((checks & 3) == 3) single_names.push_back(std::move(p));
         it = facts.erase(it);
       } else if (it->first.starts_with(kSlashMark) || it->first.starts_with(kNoDoubleSlashMark)) {
@@ -6413,6 +6431,7 @@ struct Engine::Impl {
         for (const std::string& p : single_names) MarkSafe(fr, facts, p, 1u << static_cast<unsigned>(path));
       }
     }
+    for (const std::string& p : no_dotdot) MarkSafe(fr, facts, p, SinkKindBit("path"), /*anchored=*/true);
     if (!plain_keys.empty()) {
       const int proto = SinkKindIndex("prototype");
       if (proto >= 0) {
@@ -6424,11 +6443,13 @@ struct Engine::Impl {
 
   // A fact that a path is safe for `kinds`: its value (as already refined in
   // `out`, else as it is now) with those kinds marked on every origin.
-  void MarkSafe(Frame& fr, std::map<std::string, Value>& out, const std::string& path, std::uint32_t kinds) {
+  // (`anchored`: safe for them only after a fixed start, Origin::anchored.)
+  void MarkSafe(Frame& fr, std::map<std::string, Value>& out, const std::string& path, std::uint32_t kinds,
+                bool anchored = false) {
     auto have = out.find(path);
     std::optional<Value> current = have != out.end() ? std::optional<Value>(have->second) : ReadPath(fr, path);
     if (!current) return;
-    for (Origin& o : current->o) o.safe |= kinds;
+    for (Origin& o : current->o) (anchored ? o.anchored : o.safe) |= kinds;
     out[path] = std::move(*current);
   }
 

@@ -99,3 +99,16 @@ app.get("/sort-by", (req, res) => {
   conn.query("SELECT * FROM items ORDER BY " + req.query.col);
   res.end();
 });
+
+app.get("/report-file", (req, res) => {
+  const fs = require("fs");
+  const name = String(req.query.name);
+  if (name.includes("..")) return res.status(400).end();
+  // ok: path-traversal
+  const report = fs.readFileSync("/srv/reports/" + name, "utf8");
+  // ok: path-traversal
+  const meta = fs.readFileSync(`/srv/reports/${name}.json`, "utf8");
+  // ruleid: path-traversal
+  const any = fs.readFileSync(name, "utf8");
+  res.type("txt").send(report + meta + any);
+});

@@ -200,3 +200,18 @@ def hex_named_file():
     decoded = bytes.fromhex(name).decode("utf-8")
     # ruleid: path-traversal
     open("/srv/cache/" + decoded).close()
+
+
+def dotless_name():
+    from flask import abort
+    name = request.args.get("name", "")
+    if ".." in name:
+        abort(400)
+    # ok: path-traversal
+    open("/srv/reports/" + name).close()
+    # ok: path-traversal
+    open(f"/srv/reports/{name}.txt").close()
+    # ruleid: path-traversal
+    open(name).close()
+    # ruleid: path-traversal
+    open(os.path.join("/srv/reports", name)).close()
