@@ -633,6 +633,7 @@ struct Frame {
   // through a parameter here happens on some calls only (CheckNull).
   int conditional = 0;
   int not_a_read = 0;  // evaluating what a statement writes (`cin >> n`): no uninitialized read
+  bool any_uninit = false;  // a local was declared without a value (Value::uninit)
   std::set<std::string> null_reported;  // variables a null-pointer finding was made for
   // The allocator family of the call ApplyModels last matched an
   // allocation model for (malloc: Memory::kMalloc), read by EvalCall.
@@ -2054,7 +2055,7 @@ struct Engine::Impl {
   // Reported once; a lambda (which runs later) and the target of
   // `std::cin >> n` are not reads.
   void CheckUninitialized(Frame& fr, const ir::Expr& e) {
-    if (fr.not_a_read > 0 || fr.f->is_lambda) return;
+    if (!fr.any_uninit || fr.not_a_read > 0 || fr.f->is_lambda) return;
     auto it = fr.st.env.find(e.s);
     if (it == fr.st.env.end() || !it->second.uninit) return;
     it->second.uninit = false;
@@ -4930,6 +4931,7 @@ struct Engine::Impl {
         if (s.uninitialized && TracksFreed(fr) &&
             (s.indirect || IntegerType(s.type) || FloatType(s.type) || CharType(s.type))) {
           v.uninit = true;
+          fr.any_uninit = true;
         }
         if (!s.op.empty()) {
           Value old = Eval(fr, s.a);
