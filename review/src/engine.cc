@@ -5162,6 +5162,7 @@ struct Engine::Impl {
         fr.stmt_end = s.line;
         int entry = -1;  // the condition on entry: 0 false, 1 true, -1 unknown
         if (s.a != ir::kNone) {
+          CheckLoopBound(fr, s.a);
           // An assignment in the condition (`(c = s[i])`) is lowered before
           // the loop only: its variable is not read uninitialized here.
           ++fr.not_a_read;
@@ -5369,7 +5370,7 @@ struct Engine::Impl {
         if ((IsC(fr.lang) || fr.lang == Language::kJava) && DivisorBit() != 0) {
           if (auto p = NonZeroBy(fr, e, positive)) MarkSafe(fr, out, *p, DivisorBit());
         }
-        if ((IsC(fr.lang) || fr.lang == Language::kJava) && (OverflowBit() | UnderflowBit()) != 0) {
+        if ((IsC(fr.lang) || fr.lang == Language::kJava) && (OverflowBit() | UnderflowBit() | LoopBit()) != 0) {
           ArithmeticBounds(fr, e, positive, out);
         }
         // An upper bound: `x < 10` / `x <= N` where it holds (or `x >= 10`
@@ -5904,6 +5905,30 @@ struct Engine::Impl {
     return underflow_bit_;
   }
   std::uint32_t overflow_bit_ = UINT32_MAX, underflow_bit_ = UINT32_MAX;
+  std::uint32_t LoopBit() {
+    if (loop_bit_ == UINT32_MAX) loop_bit_ = SinkKindBit("loop");
+    return loop_bit_;
+  }
+  std::uint32_t loop_bit_ = UINT32_MAX;
+
+  // `i < n` / `n > i` as a loop's condition, n a number as input gave it
+  // (Value::parsed_number): the input decides how many times the loop runs.
+  void CheckLoopBound(Frame& fr, ir::Id cond) {
+    if ((!IsC(fr.lang) && fr.lang != Language::kJava) || cond == ir::kNone || LoopBit() == 0) return;
+    const ir::Expr& c = X(fr, cond);
+    if (c.kind != ExprKind::kBinary || c.kids.size() != 2 || c.kids[0] == ir::kNone || c.kids[1] == ir::kNone) return;
+    ir::Id bound = ir::kNone;
+    if (c.s == "<" || c.s == "<=") bound = c.kids[1];
+    else if (c.s == ">" || c.s == ">=") bound = c.kids[0];
+    if (bound == ir::kNone) return;
+    const ir::Expr& b = X(fr, bound);
+    if (b.kind != ExprKind::kName || b.pointer_op != 0 || fr.indirect.count(b.s)) return;
+    auto t = fr.types.find(b.s);
+    if (t == fr.types.end() || !IntegerType(t->second)) return;
+    auto v = fr.st.env.find(b.s);
+    if (v == fr.st.env.end() || v->second.IsConst() || v->second.o.empty() || !v->second.parsed_number) return;
+    ReportSink(fr, v->second, SinkKindIndex("loop"), c.line, c.col, "loop bound");
+  }
 
   // What a comparison bounds where it holds (`positive`) or fails: `x < k`
   // and `x <= k` give x an upper bound, `x > k` / `x >= k` a lower one,
@@ -5933,7 +5958,9 @@ struct Engine::Impl {
       }
       if (!p) continue;
       const bool upper = o == "<" || o == "<=";
-      MarkSafe(fr, out, *p, both ? OverflowBit() | UnderflowBit() : upper ? OverflowBit() : UnderflowBit());
+      // An upper bound also limits how long a loop or a sleep can run.
+      const std::uint32_t above = OverflowBit() | LoopBit() | SinkKindBit("sleep");
+      MarkSafe(fr, out, *p, both ? above | UnderflowBit() : upper ? above : UnderflowBit());
       return;
     }
   }

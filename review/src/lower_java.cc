@@ -87,6 +87,9 @@ class JavaLowerer final : public Lowerer {
         else if (ts_node_eq(c, Field(n, "init"))) LowerExprStmt(c, out);
       }
       ir::Id loop = NewStmt(ir::StmtKind::kLoop, n);
+      // The condition: a loop that cannot start is skipped, and a bound
+      // from input is judged (unchecked-loop-condition), as in C.
+      if (TSNode cond = Field(n, "condition"); !Null(cond)) S(loop).a = Expr(cond);
       std::vector<ir::Id> body;
       Stmt(Field(n, "body"), body);
       // The updates (i++) run at the end of each iteration: without them a
