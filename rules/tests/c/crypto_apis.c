@@ -45,9 +45,9 @@ void cng_providers(void) {
 void keyed_from_literal(HCRYPTHASH hash, const char *from_config) {
   char key[64];
   strcpy(key, APP_KEY);
-  /* ruleid: hardcoded-secret */
+  /* ruleid: hardcoded-crypto-key */
   CryptHashData(hash, (BYTE *)key, (DWORD)strlen(key), 0);
-  /* ok: hardcoded-secret */
+  /* ok: hardcoded-crypto-key */
   CryptHashData(hash, (BYTE *)from_config, (DWORD)strlen(from_config), 0);
 }
 
@@ -57,9 +57,9 @@ void openssl_keys(EVP_CIPHER_CTX *ctx, const unsigned char *key, const unsigned 
   EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL);
   /* ok: hardcoded-secret */
   EVP_EncryptInit_ex(ctx, NULL, NULL, key, iv);
-  /* ruleid: hardcoded-secret */
+  /* ruleid: hardcoded-crypto-key */
   EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, (const unsigned char *)"0123456789abcdef0123456789abcdef", iv);
-  /* ruleid: hardcoded-secret */
+  /* ruleid: hardcoded-crypto-key */
   HMAC(EVP_sha256(), "not-a-secret-at-all", 19, msg, n, mac, mac_len);
   /* ok: hardcoded-secret */
   HMAC(EVP_sha256(), key, 32, msg, n, mac, mac_len);

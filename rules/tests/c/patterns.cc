@@ -93,7 +93,7 @@ MYSQL* mysql_real_connect(MYSQL*, const char*, const char*, const char*, const c
 void Connect(MYSQL* db) {
   char pass[64];
   std::strcpy(pass, "s3cr3t-pass");
-  // ruleid: hardcoded-secret
+  // ruleid: hardcoded-password
   mysql_real_connect(db, "db", "app", pass, "app", 3306, nullptr, 0);
   char from_env[64];
   // ruleid: banned-c-function

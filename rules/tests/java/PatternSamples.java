@@ -94,9 +94,9 @@ public class PatternSamples {
   }
 
   void connect() throws Exception {
-    // ruleid: hardcoded-secret
+    // ruleid: hardcoded-password
     java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", "app-password-1");
-    // ok: hardcoded-secret
+    // ok: hardcoded-password
     java.sql.DriverManager.getConnection("jdbc:postgresql://db/app", "app", System.getenv("DB_PASSWORD"));
   }
 
@@ -104,16 +104,16 @@ public class PatternSamples {
   // characters or bytes.
   void keysAndPasswords(String user) throws Exception {
     String data = "7e5tc4s3";
-    // ruleid: hardcoded-secret
+    // ruleid: hardcoded-password
     java.net.PasswordAuthentication creds = new java.net.PasswordAuthentication(user, data.toCharArray());
-    // ruleid: hardcoded-secret
+    // ruleid: hardcoded-crypto-key
     javax.crypto.spec.SecretKeySpec key = new javax.crypto.spec.SecretKeySpec(data.getBytes("UTF-8"), "AES");
-    // ruleid: hardcoded-secret
+    // ruleid: hardcoded-password
     javax.crypto.spec.PBEKeySpec spec = new javax.crypto.spec.PBEKeySpec("changeit".toCharArray());
     String fromEnv = System.getenv("KEY");
-    // ok: hardcoded-secret
+    // ok: hardcoded-crypto-key
     javax.crypto.spec.SecretKeySpec loaded = new javax.crypto.spec.SecretKeySpec(fromEnv.getBytes("UTF-8"), "AES");
-    // ok: hardcoded-secret
+    // ok: hardcoded-password
     java.net.PasswordAuthentication typed = new java.net.PasswordAuthentication(user, System.console().readPassword());
   }
 
@@ -148,11 +148,11 @@ public class PatternSamples {
   }
 
   String tokens(String user) {
-    // ruleid: hardcoded-secret
+    // ruleid: hardcoded-crypto-key
     com.auth0.jwt.algorithms.Algorithm a = com.auth0.jwt.algorithms.Algorithm.HMAC256("pa4qacea4VK9t9nGv7yZtwmj");
-    // ok: hardcoded-secret
+    // ok: hardcoded-crypto-key
     com.auth0.jwt.algorithms.Algorithm b = com.auth0.jwt.algorithms.Algorithm.HMAC256(System.getenv("JWT_KEY"));
-    // ruleid: hardcoded-secret
+    // ruleid: hardcoded-crypto-key
     String t = io.jsonwebtoken.Jwts.builder().setSubject(user).signWith(io.jsonwebtoken.SignatureAlgorithm.HS256, "k3y-material-here").compact();
     return t + a + b;
   }

@@ -16,11 +16,11 @@ const apiKey = "AKIA1234567890EXAMPLE";
 const apiKeyHeader = "X-Api-Key";
 
 function tokens(user, data) {
-  // ruleid: hardcoded-secret
+  // ruleid: hardcoded-crypto-key
   const t = jwt.sign(user, "pa4qacea4VK9t9nGv7yZtwmj", { algorithm: "HS256" });
   // ok: hardcoded-secret
   const u = jwt.sign(user, process.env.JWT_KEY, { algorithm: "HS256" });
-  // ruleid: hardcoded-secret
+  // ruleid: hardcoded-crypto-key
   const mac = crypto.createHmac("sha256", "k3y-material-here").update(data).digest("hex");
   // ok: hardcoded-secret
   const mac2 = crypto.createHmac("sha256", process.env.MAC_KEY).update(data).digest("hex");

@@ -32,18 +32,18 @@ password = ""
 
 
 def sign_token(claims, data):
-    # ruleid: hardcoded-secret
+    # ruleid: hardcoded-crypto-key
     token = jwt.encode(claims, "pa4qacea4VK9t9nGv7yZtwmj", algorithm="HS256")
-    # ok: hardcoded-secret
+    # ok: hardcoded-crypto-key
     token2 = jwt.encode(claims, os.environ["JWT_KEY"], algorithm="HS256")
-    # ruleid: hardcoded-secret
+    # ruleid: hardcoded-crypto-key
     mac = hmac.new(b"k3y-material-here", data, hashlib.sha256)
-    # ok: hardcoded-secret
+    # ok: hardcoded-crypto-key
     mac2 = hmac.new(os.environb[b"MAC_KEY"], data, hashlib.sha256)
     # The literal as bytes is still the literal.
-    # ruleid: hardcoded-secret
+    # ruleid: hardcoded-crypto-key
     mac3 = hmac.new("k3y-material-here".encode("utf-8"), data, hashlib.sha256)
-    # ok: hardcoded-secret
+    # ok: hardcoded-crypto-key
     mac4 = hmac.new(os.environ["MAC_KEY"].encode("utf-8"), data, hashlib.sha256)
     return token, token2, mac, mac2, mac3, mac4
 
