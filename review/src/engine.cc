@@ -1972,6 +1972,170 @@ struct Engine::Impl {
     }
   }
 
+  // CWE-401: memory the function allocates into a local variable and that
+  // no path gives back, returns, stores elsewhere or hands to a call that
+  // may keep it. Syntactic over the whole body, so any use it cannot
+  // classify (an alias, arithmetic, an unknown call) counts as an escape:
+  // what is reported has nowhere to go.
+  void CheckLeaks(Frame& fr, const ir::Function& f) {
+    if (!IsC(fr.lang) || f.body == ir::kNone || f.is_module_body || f.is_lambda || !TracksFreed(fr)) return;
+    bool rule = false;
+    for (const auto& [ri, ai] : rules.pattern_freed[static_cast<std::size_t>(RuleLanguage(fr.lang))]) {
+      rule |= rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)].freed ==
+              PatternAlt::Freed::kLeak;
+    }
+    if (!rule) return;
+    // Statements of the body, and the allocations into plain locals.
+    std::vector<ir::Id> stmts;
+    std::vector<ir::Id> todo{f.body};
+    while (!todo.empty() && stmts.size() < 20000) {
+      const ir::Id id = todo.back();
+      todo.pop_back();
+      if (id == ir::kNone) continue;
+      stmts.push_back(id);
+      const ir::Stmt& st = fr.m->stmts[id];
+      todo.insert(todo.end(), st.body.begin(), st.body.end());
+      todo.insert(todo.end(), st.orelse.begin(), st.orelse.end());
+    }
+    auto allocation = [&](ir::Id v) {
+      if (v == ir::kNone) return false;
+      const ir::Expr& e = X(fr, v);
+      if (e.kind == ExprKind::kNew) return e.storage == 3 || e.s == "<new[]>";
+      if (e.kind != ExprKind::kCall || e.kids.empty() || e.kids[0] == ir::kNone) return false;
+      std::vector<std::string> names;
+      Names(fr, e.kids[0], names);
+      bool heap = false;
+      fr.models->calls.Match(names, [&](const std::shared_ptr<const CallModel>& m) {
+        heap |= m->role == CallModel::kAllocate && m->memory != Memory::kStack;
+      });
+      return heap;
+    };
+    // Locals only: a global or a parameter outlives the call.
+    std::set<std::string> locals;
+    for (ir::Id sid : stmts) {
+      const ir::Stmt& st = fr.m->stmts[sid];
+      if (st.kind == StmtKind::kAssign && !st.type.empty() && st.a != ir::kNone && X(fr, st.a).kind == ExprKind::kName) {
+        locals.insert(X(fr, st.a).s);
+      }
+    }
+    std::map<std::string, const ir::Stmt*> allocated;  // variable -> its (first) allocation
+    for (ir::Id sid : stmts) {
+      const ir::Stmt& st = fr.m->stmts[sid];
+      if (st.kind != StmtKind::kAssign || !st.op.empty() || st.a == ir::kNone) continue;
+      const ir::Expr& t = X(fr, st.a);
+      if (t.kind == ExprKind::kName && t.pointer_op == 0 && locals.count(t.s) && allocation(st.b)) {
+        allocated.emplace(t.s, &st);
+      }
+    }
+    if (allocated.empty()) return;
+    // Every other occurrence of each variable: a release, a borrow, or an escape.
+    std::set<std::string> released, escaped;
+    auto call_kind = [&](const ir::Expr& call, std::size_t arg) {  // 0 escape, 1 borrow, 2 release
+      if (call.kids.empty() || call.kids[0] == ir::kNone) return 0;
+      std::vector<std::string> names;
+      Names(fr, call.kids[0], names);
+      int kind = 0;
+      fr.models->calls.Match(names, [&](const std::shared_ptr<const CallModel>& m) {
+        const bool at = std::find(m->args.begin(), m->args.end(), static_cast<int>(arg)) != m->args.end();
+        if (m->role == CallModel::kRelease && at) kind = 2;
+        else if (kind == 0 && ((m->role == CallModel::kDereference && at) || m->role == CallModel::kClean)) kind = 1;
+      });
+      // Printing never takes ownership (printf, printLine, print_usage...).
+      const std::string last = names.empty() ? std::string() : LastOf(names.back());
+      if (kind == 0 && (last.starts_with("print") || last.starts_with("fprint") || last.starts_with("snprint") ||
+                        last.starts_with("sprint") || last == "puts" || last == "fputs" || last == "fwrite")) {
+        kind = 1;
+      }
+      return kind;
+    };
+    // visit(expr, how it is used by its parent): 0 plain value (escape), 1 borrowed.
+    std::vector<std::pair<ir::Id, int>> work;
+    for (ir::Id sid : stmts) {
+      const ir::Stmt& st = fr.m->stmts[sid];
+      if (st.kind == StmtKind::kAssign) {
+        const bool alloc_stmt = st.a != ir::kNone && X(fr, st.a).kind == ExprKind::kName &&
+                                allocated.count(X(fr, st.a).s) && allocation(st.b);
+        if (st.a != ir::kNone) {
+          const ir::Expr& t = X(fr, st.a);
+          if (t.kind == ExprKind::kName && t.pointer_op == 0) {
+            // Reassigned from something else: followed no further.
+            if (!alloc_stmt && allocated.count(t.s) && st.b != ir::kNone &&
+                X(fr, st.b).kind != ExprKind::kList && !NullLiteral(X(fr, st.b))) {
+              escaped.insert(t.s);
+            }
+          } else {
+            work.push_back({st.a, 1});  // p->f = v, p[i] = v, *p = v write through p
+          }
+        }
+        if (!alloc_stmt) work.push_back({st.b, 0});
+        else {
+          for (ir::Id k : X(fr, st.b).kids) work.push_back({k, 1});  // the size arguments
+        }
+      } else if (st.kind == StmtKind::kReturn || st.kind == StmtKind::kThrow) {
+        work.push_back({st.a, 0});
+      } else {
+        work.push_back({st.a, 1});  // conditions and expression statements
+        work.push_back({st.b, 1});
+      }
+    }
+    std::size_t guard = 0;
+    while (!work.empty() && ++guard < 200000) {
+      const auto [id, borrowed] = work.back();
+      work.pop_back();
+      if (id == ir::kNone) continue;
+      const ir::Expr& e = X(fr, id);
+      switch (e.kind) {
+        case ExprKind::kName:
+          if (allocated.count(e.s) && (!borrowed || e.pointer_op == '&')) escaped.insert(e.s);
+          break;
+        case ExprKind::kAttr:
+        case ExprKind::kIndex:
+          // Read through where a field is borrowed; as a value (`return
+          // p->buf`, `q = &p[1]`) it may point into the block.
+          if (!e.kids.empty()) work.push_back({e.kids[0], borrowed});
+          for (std::size_t k = 1; k < e.kids.size(); ++k) work.push_back({e.kids[k], 0});
+          break;
+        case ExprKind::kCall:
+          // p->method(): the object may register itself (worker->Queue()).
+          if (!e.kids.empty() && e.kids[0] != ir::kNone && X(fr, e.kids[0]).kind != ExprKind::kName) {
+            work.push_back({e.kids[0], 0});
+          }
+          for (std::size_t k = 1; k < e.kids.size(); ++k) {
+            if (e.kids[k] == ir::kNone) continue;
+            const ir::Expr& a = X(fr, e.kids[k]);
+            const int how = call_kind(e, k - 1);
+            if (how == 2 && a.kind == ExprKind::kName && allocated.count(a.s)) {
+              released.insert(a.s);
+            } else {
+              work.push_back({e.kids[k], how == 1 ? 1 : 0});
+            }
+          }
+          break;
+        case ExprKind::kBinary:
+          if (e.s == "==" || e.s == "!=" || e.s == "&&" || e.s == "||" || e.s == "<" || e.s == ">" ||
+              e.s == "<=" || e.s == ">=") {
+            for (ir::Id k : e.kids) work.push_back({k, 1});  // a test, not a copy
+          } else {
+            for (ir::Id k : e.kids) work.push_back({k, 0});
+          }
+          break;
+        case ExprKind::kUnary:
+          for (ir::Id k : e.kids) work.push_back({k, e.s == "!" ? 1 : 0});
+          break;
+        case ExprKind::kFunc:
+          for (const auto& [name, st] : allocated) escaped.insert(name);  // a lambda may capture it
+          break;
+        default:
+          for (ir::Id k : e.kids) work.push_back({k, 0});
+          break;
+      }
+    }
+    for (const auto& [name, st] : allocated) {
+      if (released.count(name) || escaped.count(name)) continue;
+      EmitFreed(fr, PatternAlt::Freed::kLeak, fr.module, st->line, st->col, st->line, st->end_line);
+    }
+  }
+
   // A release (`release`, by a release of allocator family `family`) or a
   // use of the pointer value `v` at (line, col).
   void NoteFreedUse(Frame& fr, const Value& v, bool release, std::uint32_t line, std::uint32_t col,
@@ -6711,6 +6875,7 @@ struct Engine::Impl {
       NoteExit(fr);
     }
     SettleReleases(fr);
+    CheckLeaks(fr, f);
     for (const Pending& p : fr.pending) {
       if (!p.satisfied) Emit(p.rule, fr.module, p.line, p.col, p.stmt_line, p.stmt_end, nullptr);
     }

@@ -376,7 +376,7 @@ class CLowerer final : public Lowerer {
         TSNode length = Field(nd, "length");
         // Of a type whose size is not known here (a struct, a class), the
         // buffer has no size but is still an array `new` (size 0).
-        if (!Null(length) && !HasChild(nd, "new_declarator")) {
+        if (!Null(length) && !HasChild(nd, "new_declarator") && Null(Field(n, "placement"))) {
           ir::Id id = NewExpr(ir::ExprKind::kNew, n);
           ir::Id count = Expr(length);
           ir::Id size = Int(elem > 0 ? elem : 0, n);
@@ -396,7 +396,7 @@ class CLowerer final : public Lowerer {
       }
       const bool pointer_array = !Null(after) && Type(after) == "ERROR" && ts_node_named_child_count(after) > 0 &&
                                  Type(ts_node_named_child(after, 0)) == "lambda_capture_specifier";
-      if ((!Null(nd) && HasNewDeclarator(nd)) || pointer_array) {
+      if (((!Null(nd) && HasNewDeclarator(nd)) || pointer_array) && Null(Field(n, "placement"))) {
         ir::Id id = NewExpr(ir::ExprKind::kNew, n);
         ir::Id count = Int(0, n);
         ir::Id size = Int(0, n);
@@ -406,7 +406,8 @@ class CLowerer final : public Lowerer {
       }
       ir::Id id = NewExpr(ir::ExprKind::kNew, n);
       E(id).s = SimpleType(Text(Field(n, "type")));
-      E(id).storage = 3;
+      // `new (buf) T(...)` builds in memory that is already there.
+      if (Null(Field(n, "placement"))) E(id).storage = 3;
       TSNode args = Field(n, "arguments");
       if (!Null(args)) {
         for (TSNode a : Named(args)) {

@@ -745,9 +745,10 @@ class Loader {
       else if (what == "use") a.freed = PatternAlt::Freed::kUse;
       else if (what == "mismatch") a.freed = PatternAlt::Freed::kMismatch;
       else if (what == "not-heap") a.freed = PatternAlt::Freed::kNotHeap;
+      else if (what == "leak") a.freed = PatternAlt::Freed::kLeak;
       else {
         Fail(fd, "'freed' must be 'release' (released again), 'use' (used after release), 'mismatch' (released by "
-                 "another allocator family) or 'not-heap' (stack or static memory released)");
+                 "another allocator family), 'not-heap' (stack or static memory released) or 'leak' (never released)");
       }
     }
     if (YAML::Node un = m["uninitialized"]) {

@@ -94,8 +94,10 @@ struct PatternAlt {
   // when it fails) is dereferenced before any check (kUncheckedNull).
   // The `uninitialized` form too: a local read before any value was
   // assigned to it on every path (kUninitRead).
+  // kLeak (`freed: leak`): memory allocated into a local that no path
+  // releases, returns, stores or hands to a call that may keep it.
   enum class Freed : std::uint8_t { kNone, kRelease, kUse, kMismatch, kNotHeap, kNullDeref, kUncheckedNull,
-                                    kUninitRead };
+                                    kUninitRead, kLeak };
   Freed freed = Freed::kNone;
   std::vector<std::string> requires_equals;
 };
