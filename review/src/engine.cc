@@ -2568,13 +2568,31 @@ struct Engine::Impl {
   }
 
   // ------------------------------------------------------------- patterns
+  // `value` (when known): the assigned expression, so `equals` can also
+  // name a library constant (`ctx.verify_mode = ssl.CERT_NONE`).
   void CheckAssignPattern(Frame& fr, const std::string& name, const Value& v, std::uint32_t line,
-                          std::uint32_t col) {
-    if (name.empty() || v.ck == ConstKind::kUnset || v.ck == ConstKind::kNull) return;
+                          std::uint32_t col, ir::Id value = ir::kNone) {
+    if (name.empty() || v.ck == ConstKind::kNull) return;
+    std::vector<std::string> value_names;
+    if (v.ck == ConstKind::kUnset) {
+      if (value == ir::kNone) return;
+      const ir::Expr& ve = X(fr, value);
+      if (ve.kind != ExprKind::kName && ve.kind != ExprKind::kAttr) return;
+      Names(fr, value, value_names);
+    }
     const auto& list = rules.pattern_assigns[static_cast<std::size_t>(RuleLanguage(fr.lang))];
     for (const auto& [ri, ai] : list) {
       const PatternAlt& alt = rules.rules[static_cast<std::size_t>(ri)].patterns[static_cast<std::size_t>(ai)];
+      if (!value_names.empty() && alt.assign_equals.empty()) continue;  // a literal is what it looks for
       if (!RE2::PartialMatch(name, *alt.assign_name)) continue;
+      if (!value_names.empty()) {
+        bool eq = false;
+        for (const std::string& e : alt.assign_equals) {
+          for (const std::string& n : value_names) eq |= e == n || e == LastOf(n);
+        }
+        if (eq) EmitPattern(fr, ri, line, col);
+        continue;
+      }
       std::string text = ConstText(v);
       if (alt.assign_equals.empty()) {
         // A secret-looking name given a literal: not empty, not just its own name.
@@ -4992,7 +5010,7 @@ struct Engine::Impl {
         X(fr, t.kids[1]).kind == ExprKind::kConst) {
       name = X(fr, t.kids[1]).s;
     }
-    CheckAssignPattern(fr, name, v, t.line ? t.line : s.line, t.col ? t.col : s.col);
+    CheckAssignPattern(fr, name, v, t.line ? t.line : s.line, t.col ? t.col : s.col, s.a == target ? s.b : ir::kNone);
     if (auto p = PathOf(fr, target)) {
       Value nv = v;
       if (!v.o.empty()) nv = AddStep(v, fr, s.line, s.col, "assigned to " + *p);

@@ -95,6 +95,10 @@ def fetch(url):
     strict = ssl.create_default_context()
     # ok: tls-verification-disabled
     strict.check_hostname = True
+    # ruleid: tls-verification-disabled
+    loose.verify_mode = ssl.CERT_NONE
+    # ok: tls-verification-disabled
+    strict.verify_mode = ssl.CERT_REQUIRED
     return ctx, loose, strict
 
 
